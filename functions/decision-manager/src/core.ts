@@ -1,0 +1,149 @@
+// Pure core of the decision manager: routes each classified or analysed message to its next
+// step and turns verdicts into final decisions with the game's rules.
+import type {
+  Action,
+  AnalysisRequest,
+  AnalysisResult,
+  ClassifiedMessage,
+  ChatMessage,
+  FinalDecision,
+  ModelScore,
+  ModerationCase,
+  ModerationResult,
+  TrainingExample,
+  Verdict,
+} from '@toxmod/shared/events';
+import type { GamePolicy, Rule } from '@toxmod/shared/policy';
+import { CATEGORIES, type Category, type CategoryScores } from '@toxmod/shared/scoring/types';
+
+/** A verdict waiting for the player's offence count and the rules to become a FinalDecision. */
+export interface DecisionDraft {
+  message: ChatMessage;
+  verdict: Verdict;
+  toxicity: number;
+  categories: CategoryScores;
+  category: Category | undefined;
+  decidedBy: FinalDecision['decidedBy'];
+  modelVersion: string;
+  /** A moderator's explicit action overrides the rules. */
+  action?: Action;
+}
+
+export type Step =
+  | { kind: 'decide'; draft: DecisionDraft }
+  | { kind: 'analyse'; request: AnalysisRequest }
+  | { kind: 'moderate'; case: ModerationCase };
+
+/** Categories weaker than this are not named as the reason for a block. */
+const CATEGORY_FLOOR = 0.2;
+
+export function topCategory(categories: CategoryScores): Category | undefined {
+  let best: Category | undefined;
+  for (const c of CATEGORIES) if (categories[c] >= CATEGORY_FLOOR && (!best || categories[c] > categories[best])) best = c;
+  return best;
+}
+
+function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, decidedBy: 'fast' | 'deep'): DecisionDraft {
+  return {
+    message,
+    verdict,
+    toxicity: score.toxicity,
+    categories: score.categories,
+    category: verdict === 'block' ? topCategory(score.categories) : undefined,
+    decidedBy,
+    modelVersion: score.modelVersion,
+  };
+}
+
+export function onClassified(e: ClassifiedMessage, now: Date): Step {
+  if (e.route === 'needs-analysis') {
+    return { kind: 'analyse', request: { message: e.message, fast: e.fast, context: e.context, requestedAt: now.toISOString() } };
+  }
+  return { kind: 'decide', draft: modelDraft(e.message, e.route === 'toxic' ? 'block' : 'allow', e.fast, 'fast') };
+}
+
+export function onAnalysis(e: AnalysisResult, policy: GamePolicy, caseId: string, now: Date): Step {
+  const verdict: Verdict = e.deep.toxicity >= policy.deepToxicFrom ? 'block' : 'allow';
+  if (e.deep.confidence >= policy.deepMinConfidence) return { kind: 'decide', draft: modelDraft(e.message, verdict, e.deep, 'deep') };
+  return {
+    kind: 'moderate',
+    case: {
+      caseId,
+      message: e.message,
+      context: e.context,
+      fast: e.fast,
+      deep: e.deep,
+      reason: 'low-confidence',
+      provisionalVerdict: verdict,
+      dueAt: new Date(now.getTime() + policy.moderationDeadlineSeconds * 1000).toISOString(),
+      openedAt: now.toISOString(),
+    },
+  };
+}
+
+export function onModeration(e: ModerationResult): DecisionDraft {
+  // An expired case falls back to the model's reading, and says so in decidedBy.
+  const model = e.deep ?? e.fast;
+  const byModerator = e.resolution === 'moderator';
+  const categories = { ...model.categories };
+  if (e.category && e.verdict === 'block') categories[e.category] = Math.max(categories[e.category], 0.9);
+  return {
+    message: e.message,
+    verdict: e.verdict,
+    toxicity: byModerator ? (e.verdict === 'block' ? Math.max(model.toxicity, 0.9) : Math.min(model.toxicity, 0.1)) : model.toxicity,
+    categories,
+    category: e.verdict === 'block' ? (e.category ?? topCategory(model.categories)) : undefined,
+    decidedBy: byModerator ? 'moderator' : e.deep ? 'deep' : 'fast',
+    modelVersion: model.modelVersion,
+    ...(e.action ? { action: e.action } : {}),
+  };
+}
+
+export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number): boolean {
+  const w = rule.when;
+  if (w.category !== undefined && w.category !== draft.category) return false;
+  if (w.minToxicity !== undefined && draft.toxicity < w.minToxicity) return false;
+  if (w.minOffences !== undefined && offences < w.minOffences) return false;
+  return true;
+}
+
+export function chooseAction(draft: DecisionDraft, offences: number, policy: GamePolicy): { action: Action; rule: string } {
+  if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: 'allowed' };
+  if (draft.action) return { action: draft.action, rule: 'moderator' };
+  const rule = policy.rules.find((r) => ruleMatches(r, draft, offences));
+  return rule ? { action: rule.action, rule: rule.name } : { action: { type: 'none' }, rule: 'no rule matched' };
+}
+
+export function finalDecision(draft: DecisionDraft, action: Action, now: Date): FinalDecision {
+  const m = draft.message;
+  return {
+    messageId: m.messageId,
+    gameId: m.gameId,
+    channelId: m.channelId,
+    playerId: m.playerId,
+    verdict: draft.verdict,
+    toxicity: draft.toxicity,
+    categories: draft.categories,
+    decidedBy: draft.decidedBy,
+    action,
+    modelVersion: draft.modelVersion,
+    decidedAt: now.toISOString(),
+    latencyMs: Math.max(0, now.getTime() - Date.parse(m.receivedAt)),
+  };
+}
+
+/** Moderator verdicts are ground truth; confident deep verdicts are kept as weaker labels. */
+export function trainingExample(draft: DecisionDraft, context: TrainingExample['context'], exampleId: string, now: Date): TrainingExample | undefined {
+  if (draft.decidedBy !== 'moderator' && draft.decidedBy !== 'deep') return undefined;
+  return {
+    exampleId,
+    messageId: draft.message.messageId,
+    gameId: draft.message.gameId,
+    text: draft.message.text,
+    context,
+    label: draft.verdict === 'block' ? 'toxic' : 'ok',
+    ...(draft.category ? { category: draft.category } : {}),
+    source: draft.decidedBy,
+    createdAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,31 @@
+// Pure core of the deep analyzer: an ambiguous message read with its conversation.
+import type { AnalysisRequest, AnalysisResult } from '@toxmod/shared/events';
+import type { ScoringInput, ToxicityScore } from '@toxmod/shared/scoring/types';
+
+export function scoringInput(request: AnalysisRequest): ScoringInput {
+  return {
+    text: request.message.text,
+    playerId: request.message.playerId,
+    context: request.context.map(({ playerId, text }) => (playerId === undefined ? { text } : { playerId, text })),
+  };
+}
+
+export function analysisResult(request: AnalysisRequest, score: ToxicityScore, modelVersion: string, now: Date): AnalysisResult {
+  const toxicity = clamp01(score.toxicity);
+  return {
+    message: request.message,
+    fast: request.fast,
+    deep: {
+      toxicity,
+      categories: score.categories,
+      // A model that reports no confidence is as sure as its distance from the fence.
+      confidence: clamp01(score.confidence ?? Math.abs(toxicity - 0.5) * 2),
+      ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
+      modelVersion,
+    },
+    context: request.context,
+    analyzedAt: now.toISOString(),
+  };
+}
+
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);

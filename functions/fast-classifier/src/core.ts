@@ -1,0 +1,39 @@
+// Pure core of the fast classifier: one message and its score in, one classified event out.
+import type { ChatMessage, ClassifiedMessage, ModelScore } from '@toxmod/shared/events';
+import type { StoredContextLine } from '@toxmod/shared/ports';
+import { routeByThresholds, type RoutingThresholds, type ToxicityScore } from '@toxmod/shared/scoring/types';
+
+/** How many earlier lines of the channel travel with a message that needs deep analysis. */
+export const CONTEXT_LINES = 8;
+
+export function toModelScore(score: ToxicityScore, modelVersion: string): ModelScore {
+  return {
+    toxicity: clamp01(score.toxicity),
+    categories: score.categories,
+    ...(score.confidence !== undefined ? { confidence: clamp01(score.confidence) } : {}),
+    ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
+    modelVersion,
+  };
+}
+
+export function classify(input: {
+  message: ChatMessage;
+  score: ToxicityScore;
+  modelVersion: string;
+  thresholds: RoutingThresholds;
+  context: readonly StoredContextLine[];
+  now: Date;
+}): ClassifiedMessage {
+  const route = routeByThresholds(input.score.toxicity, input.thresholds);
+  return {
+    message: input.message,
+    route,
+    fast: toModelScore(input.score, input.modelVersion),
+    context: route === 'needs-analysis' ? input.context.map(({ messageId, playerId, text }) => ({ messageId, playerId, text })) : [],
+    classifiedAt: input.now.toISOString(),
+  };
+}
+
+export const channelKey = (m: Pick<ChatMessage, 'gameId' | 'channelId'>) => `${m.gameId}/${m.channelId}`;
+
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);

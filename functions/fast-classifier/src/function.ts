@@ -1,0 +1,42 @@
+// Wires the fast classifier's core to its ports: the scorer, the channel context store, policy.
+import { z } from 'zod';
+import { parseEnv } from '@toxmod/shared/config';
+import { defineFunction } from '@toxmod/shared/function';
+import { loadPolicyBook } from '@toxmod/shared/policy';
+import { outbound } from '@toxmod/shared/transport/record';
+import { batchingScorer } from '@toxmod/shared/scoring/batching';
+import { loadClassifier } from '@toxmod/shared/scoring/classifiers';
+import { channelKey, classify, CONTEXT_LINES } from './core';
+
+const EnvSchema = z.object({
+  FAST_MODEL_DIR: z.string().optional(),
+  GAME_POLICIES_FILE: z.string().optional(),
+});
+
+export default defineFunction({
+  name: 'fast-classifier',
+  consumes: ['raw-messages'],
+  produces: ['classified-messages'],
+  scaleToZero: false,
+  async start({ env, stores, log, now }) {
+    const config = parseEnv(EnvSchema, env);
+    const policies = loadPolicyBook(config.GAME_POLICIES_FILE);
+    const model = await loadClassifier('fast', config.FAST_MODEL_DIR, log);
+    const scorer = batchingScorer(model.scorer);
+    return {
+      async handle(delivery) {
+        if (delivery.topic !== 'raw-messages') return [];
+        const message = delivery.event;
+        const key = channelKey(message);
+        const [score] = await scorer.score([{ text: message.text, playerId: message.playerId }]);
+        const context = await stores.context.recent(key, CONTEXT_LINES, message.messageId);
+        await stores.context.append(key, { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt });
+        const thresholds = policies.forGame(message.gameId).routing ?? model.thresholds;
+        return [outbound('classified-messages', classify({ message, score: score!, modelVersion: scorer.version, thresholds, context, now: now() }))];
+      },
+      async stop() {
+        await model.scorer.close?.();
+      },
+    };
+  },
+});

@@ -1,0 +1,184 @@
+"""Trains the fast classifier, picks routing thresholds on validation data, exports
+models/fast/{model.onnx,fast-model.json} and writes evaluation reports.
+
+Usage: python -m toxmod.train_fast [--out ../fast]
+"""
+import argparse
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from sklearn.linear_model import LogisticRegression
+
+from .data import CATEGORIES, load_all
+from .fast_model import OUTPUTS, export_onnx, featurize, padded_ids
+from .features import HashingConfig
+from .metrics import binary_report, routing_report
+from .normalize import normalize_text
+from .obfuscate import obfuscate
+
+# Per-source weight of the toxicity label. CONDA is the target domain; Davidson labels much
+# everyday slang "offensive", so it informs the model without dominating it.
+TOXICITY_WEIGHT = {'conda': 2.0, 'offensive': 1.0, 'davidson': 0.25}
+CATEGORY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.5, 'hate': 1.0}
+EVAL_SOURCES = ('conda', 'offensive', 'davidson')
+# Routing targets, checked per source on validation data.
+TOXIC_ROUTE_PRECISION = 0.90
+MAX_TOXIC_MISSED_BY_OK = 0.05
+ROUTING_SOURCES = ('conda', 'offensive')
+MODELS_DIR = Path(__file__).resolve().parents[1]
+
+
+def label_rows(records, output: str):
+    idx, y, w = [], [], []
+    for i, r in enumerate(records):
+        label = r.toxic if output == 'toxicity' else r.categories[output]
+        table = TOXICITY_WEIGHT if output == 'toxicity' else CATEGORY_WEIGHT
+        if label is None or r.source not in table:
+            continue
+        idx.append(i); y.append(label); w.append(table[r.source])
+    return np.array(idx), np.array(y), np.array(w, dtype=np.float64)
+
+
+def balance(y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Rare category heads: up-weight positives so the head does not collapse to zero."""
+    pos = y == 1
+    ratio = w[~pos].sum() / max(w[pos].sum(), 1e-9)
+    return np.where(pos, w * min(ratio, 5.0) ** 0.5, w)
+
+
+def train_heads(X, records, c_tox: float):
+    weights, biases = [], []
+    for output in OUTPUTS:
+        idx, y, w = label_rows(records, output)
+        if output != 'toxicity':
+            w = balance(y, w)
+        clf = LogisticRegression(C=c_tox if output == 'toxicity' else 1.0, max_iter=2000, solver='lbfgs')
+        clf.fit(X[idx], y, sample_weight=w)
+        weights.append(clf.coef_[0].astype(np.float32)); biases.append(float(clf.intercept_[0]))
+        print(f'  head {output}: {len(idx)} rows, {int(y.sum())} positive', flush=True)
+    return np.stack(weights, axis=1), np.array(biases, dtype=np.float32)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def pick_toxic_from(y, p, target) -> float:
+    for t in np.arange(0.30, 0.99, 0.005):
+        sel = p >= t
+        if sel.sum() >= 10 and (y[sel] == 1).mean() >= target:
+            return float(t)
+    return 0.99
+
+
+def pick_ok_below(y, p, max_missed) -> float:
+    best = 0.01
+    for t in np.arange(0.01, 0.6, 0.005):
+        if ((p < t) & (y == 1)).sum() / max(1, (y == 1).sum()) <= max_missed:
+            best = float(t)
+    return best
+
+
+def decision_threshold(val_by_source) -> float:
+    """One decision cut (used when a single yes/no is needed) maximising the mean per-source F1."""
+    grid = np.arange(0.2, 0.8, 0.01)
+    scores = [np.mean([binary_report(y, p, t)['f1_toxic'] for y, p in val_by_source.values()]) for t in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
+def onnx_scores(session, normalized, cfg, batch=2048):
+    out = []
+    for s in range(0, len(normalized), batch):
+        out.append(session.run(['scores'], {'ids': padded_ids(normalized[s:s + batch], cfg)})[0])
+    return np.vstack(out)
+
+
+def by_source(records, split, source):
+    return [r for r in records if r.split == split and r.source == source]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--out', default=str(MODELS_DIR / 'fast'))
+    ap.add_argument('--c', type=float, default=0.5)
+    args = ap.parse_args()
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    work = MODELS_DIR / 'work'; work.mkdir(exist_ok=True)
+    cfg = HashingConfig()
+
+    t0 = time.time()
+    records = load_all()
+    train = [r for r in records if r.split == 'train']
+    print(f'loaded {len(records)} records in {time.time() - t0:.1f}s; featurising', flush=True)
+    X = featurize([r.normalized for r in train], cfg)
+    weights, bias = train_heads(X, train, args.c)
+    export_onnx(weights, bias, str(out / 'model.onnx'))
+    session = ort.InferenceSession(str(out / 'model.onnx'), providers=['CPUExecutionProvider'])
+
+    # Validation: thresholds. Scores come from the exported ONNX graph itself.
+    val = {}
+    for src in ROUTING_SOURCES + ('davidson',):
+        recs = by_source(records, 'val', src)
+        val[src] = (np.array([r.toxic for r in recs]), onnx_scores(session, [r.normalized for r in recs], cfg)[:, 0])
+    toxic_from = max(pick_toxic_from(*val[s], TOXIC_ROUTE_PRECISION) for s in ROUTING_SOURCES)
+    ok_below = min(pick_ok_below(*val[s], MAX_TOXIC_MISSED_BY_OK) for s in ROUTING_SOURCES)
+    ok_below = min(ok_below, toxic_from - 0.01)
+    decision = decision_threshold({s: val[s] for s in ROUTING_SOURCES})
+    version = f'fast-{date.today().isoformat()}'
+
+    report = {'model': version, 'thresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3),
+              'decision': round(decision, 3)}, 'validation': {}, 'test': {}, 'test_obfuscated': {}, 'categories_test': {}}
+    for src, (y, p) in val.items():
+        report['validation'][src] = {'at_decision': binary_report(y, p, decision),
+                                     'routing': routing_report(y, p, ok_below, toxic_from)}
+    preds = {}
+    for src in EVAL_SOURCES:
+        recs = by_source(records, 'test', src)
+        y = np.array([r.toxic for r in recs])
+        scores = onnx_scores(session, [r.normalized for r in recs], cfg)
+        p = scores[:, 0]
+        obf = onnx_scores(session, [normalize_text(obfuscate(r.text, i)) for i, r in enumerate(recs)], cfg)[:, 0]
+        report['test'][src] = {'at_decision': binary_report(y, p, decision), 'at_0.5': binary_report(y, p, 0.5),
+                               'routing': routing_report(y, p, ok_below, toxic_from)}
+        report['test_obfuscated'][src] = {'at_decision': binary_report(y, obf, decision),
+                                          'routing': routing_report(y, obf, ok_below, toxic_from)}
+        report['categories_test'][src] = category_report(recs, scores)
+        preds[src] = p.tolist()
+    hate = by_source(records, 'test', 'hate')
+    hs = onnx_scores(session, [r.normalized for r in hate], cfg)
+    report['categories_test']['hate'] = category_report(hate, hs)
+    preds['hate_identity'] = hs[:, 3].tolist()
+
+    meta = {
+        'version': version, 'format': 'toxmod-fast-1', 'onnx': 'model.onnx', 'input': 'ids', 'output': 'scores',
+        'outputs': list(OUTPUTS), 'paddingId': cfg.buckets, 'hashing': cfg.to_json(),
+        'normalization': 'normalize.ts normalizeText (pinned by tests/fixtures/normalize-parity.json)',
+        'defaultThresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
+        'decisionThreshold': round(decision, 3),
+        'trainedOn': {k: v for k, v in TOXICITY_WEIGHT.items()}, 'createdBy': 'models/toxmod/train_fast.py',
+    }
+    (out / 'fast-model.json').write_text(json.dumps(meta, indent=2) + '\n')
+    (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')
+    (work / 'fast_test_preds.json').write_text(json.dumps(preds))
+    print(json.dumps({s: report['test'][s]['at_decision'] for s in EVAL_SOURCES}, indent=1))
+    print(json.dumps(report['thresholds']), json.dumps({s: report['test'][s]['routing'] for s in EVAL_SOURCES}))
+    print(f'done in {time.time() - t0:.0f}s')
+
+
+def category_report(recs, scores) -> dict:
+    out = {}
+    for k, cat in enumerate(CATEGORIES, start=1):
+        labelled = [(r.categories[cat], scores[i, k]) for i, r in enumerate(recs) if r.categories[cat] is not None]
+        if not labelled or sum(y for y, _ in labelled) == 0:
+            continue
+        y = np.array([a for a, _ in labelled]); p = np.array([b for _, b in labelled])
+        out[cat] = binary_report(y, p, 0.5)
+    return out
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,62 @@
+// `make run`: the whole pipeline on one machine, no external service.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { intVar, parseEnv } from '@toxmod/shared/config';
+import { createLogger } from '@toxmod/shared/log';
+import { startEmbedded } from './runtime';
+
+const EnvSchema = z.object({
+  GATEWAY_PORT: intVar(8080, 0, 65535),
+  MODERATION_PORT: intVar(8081, 0, 65535),
+  SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
+  TOXMOD_STATE_DIR: z.string().default('.run'),
+});
+
+const log = createLogger('embedded');
+const config = parseEnv(EnvSchema);
+const env = { ...process.env };
+// Development credentials, printed once so a newcomer can curl straight away.
+const devKey = `dev-${randomBytes(9).toString('hex')}`;
+const devModeratorToken = `mod-${randomBytes(9).toString('hex')}`;
+env.GAME_API_KEYS ||= `demo:${devKey}`;
+env.MODERATOR_TOKENS ||= `dev-moderator:${devModeratorToken}`;
+const objectDir = resolve(config.TOXMOD_STATE_DIR, 'objects');
+mkdirSync(objectDir, { recursive: true });
+
+const runtime = await startEmbedded({
+  env,
+  gatewayPort: config.GATEWAY_PORT,
+  moderationPort: config.MODERATION_PORT,
+  idleMs: config.SCALE_TO_ZERO_IDLE_MS,
+  objectDir,
+  log,
+});
+
+const shownKey = process.env.GAME_API_KEYS ? '<a key from GAME_API_KEYS>' : devKey;
+process.stderr.write(`
+toxmod pipeline running (embedded: in-process topic bus, no external services)
+
+  gateway      ${runtime.gatewayUrl}   (game: ${process.env.GAME_API_KEYS ? 'from GAME_API_KEYS' : 'demo'}, key: ${shownKey})
+  moderation   ${runtime.moderationUrl}   (moderator token: ${process.env.MODERATOR_TOKENS ? 'from MODERATOR_TOKENS' : devModeratorToken})
+  training     ${objectDir}/training-data/
+  metrics      ${runtime.gatewayUrl}/metrics
+
+send a message:
+  curl -s -X POST ${runtime.gatewayUrl}/v1/messages -H 'authorization: Bearer ${shownKey}' \\
+       -H 'content-type: application/json' -d '{"channelId":"match-1","playerId":"p1","text":"gg wp"}'
+read its decision:
+  curl -s ${runtime.gatewayUrl}/v1/decisions/<messageId> -H 'authorization: Bearer ${shownKey}'
+
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    void runtime.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,90 @@
+// Per-game moderation policy, as data: routing thresholds, when to ask a human, and the rules
+// that turn a verdict into an action. Validated once at start-up; unknown games get the default.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ActionSchema, CategorySchema } from './events';
+
+export const RuleSchema = z.object({
+  /** Human-readable name, reported with the decision's action in logs and audits. */
+  name: z.string().min(1),
+  when: z
+    .object({
+      category: CategorySchema.optional(),
+      minToxicity: z.number().min(0).max(1).optional(),
+      /** Offences by the player inside the policy's window, this one included. */
+      minOffences: z.number().int().positive().optional(),
+    })
+    .strict(),
+  action: ActionSchema,
+});
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const GamePolicySchema = z
+  .object({
+    /** Overrides the fast model's own routing thresholds for this game. */
+    routing: z
+      .object({ okBelow: z.number().min(0).max(1), toxicFrom: z.number().min(0).max(1) })
+      .refine((r) => r.okBelow <= r.toxicFrom, 'okBelow must not exceed toxicFrom')
+      .optional(),
+    /** The deep verdict is final at or above this confidence; below it a moderator decides. */
+    deepMinConfidence: z.number().min(0).max(1).default(0.6),
+    deepToxicFrom: z.number().min(0).max(1).default(0.5),
+    /** A case no moderator decides in time gets its provisional (model) verdict. */
+    moderationDeadlineSeconds: z.number().int().positive().default(3600),
+    offenceWindowSeconds: z.number().int().positive().default(24 * 3600),
+    /** Evaluated in order for blocked messages; the first match wins, so put specific rules first. */
+    rules: z.array(RuleSchema).min(1),
+  })
+  .strict();
+export type GamePolicy = z.infer<typeof GamePolicySchema>;
+
+export const PolicyFileSchema = z
+  .object({
+    default: GamePolicySchema,
+    games: z.record(z.string(), GamePolicySchema.partial().strict()).default({}),
+  })
+  .strict();
+export type PolicyFile = z.infer<typeof PolicyFileSchema>;
+
+const HOUR = 3600;
+
+export const DEFAULT_POLICY: GamePolicy = GamePolicySchema.parse({
+  rules: [
+    { name: 'repeat threats', when: { category: 'threat', minOffences: 2 }, action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { name: 'threat', when: { category: 'threat' }, action: { type: 'kick' } },
+    { name: 'repeat identity hate', when: { category: 'identity_hate', minOffences: 2 }, action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { name: 'identity hate', when: { category: 'identity_hate' }, action: { type: 'mute', durationSeconds: HOUR } },
+    { name: 'persistent offender', when: { minOffences: 5 }, action: { type: 'kick' } },
+    { name: 'repeat offender', when: { minOffences: 3 }, action: { type: 'mute', durationSeconds: 10 * 60 } },
+    { name: 'severe', when: { minToxicity: 0.95 }, action: { type: 'mute', durationSeconds: 5 * 60 } },
+    { name: 'first offence', when: {}, action: { type: 'warn' } },
+  ],
+});
+
+export interface PolicyBook {
+  forGame(gameId: string): GamePolicy;
+}
+
+export function policyBook(file: PolicyFile = { default: DEFAULT_POLICY, games: {} }): PolicyBook {
+  const cache = new Map<string, GamePolicy>();
+  return {
+    forGame(gameId) {
+      let policy = cache.get(gameId);
+      if (!policy) {
+        policy = { ...file.default, ...file.games[gameId] } as GamePolicy;
+        cache.set(gameId, policy);
+      }
+      return policy;
+    },
+  };
+}
+
+/** Reads GAME_POLICIES_FILE if set; a malformed file stops the process at start-up. */
+export function loadPolicyBook(path: string | undefined): PolicyBook {
+  if (!path) return policyBook();
+  const parsed = PolicyFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`policy file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return policyBook(parsed.data);
+}
