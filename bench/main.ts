@@ -1,0 +1,33 @@
+// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|models, --quick,
+// --rate N, --duration S, --batch N.
+import { parseArgs } from 'node:util';
+import { benchPipeline } from './pipeline';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    batch: { type: 'string' },
+  },
+});
+
+const figures: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, startedAt: new Date().toISOString() };
+if (!values.only || values.only === 'pipeline') {
+  figures.pipeline = await benchPipeline({
+    rate: Number(values.rate ?? 2000),
+    durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
+    batch: Number(values.batch ?? 1),
+  });
+}
+if (!values.only || values.only === 'models') {
+  try {
+    const { benchModels } = await import('./models');
+    figures.models = await benchModels({ quick: values.quick });
+  } catch (error) {
+    figures.models = { error: String(error) };
+  }
+}
+process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+process.exit(0);

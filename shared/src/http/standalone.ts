@@ -1,0 +1,49 @@
+// Runs one function as its own HTTP process: behind of-watchdog (mode=http, upstream port) or
+// as a Knative container ($PORT). Topic deliveries arrive on POST /; outputs leave through a
+// Kafka producer (KAFKA_BROKERS) or a CloudEvents sink (K_SINK, set by a Knative SinkBinding).
+import { z } from 'zod';
+import { intVar, parseEnv } from '../config';
+import type { PipelineFunction, RunningFunction } from '../function';
+import { createLogger } from '../log';
+import type { Publisher } from '../ports';
+import { memoryStoreSet } from '../stores/store-set';
+import { KafkaPublisher } from '../transport/kafka-publisher';
+import { CloudEventSinkPublisher } from '../transport/sink-publisher';
+import { deliveryRoute } from './delivery';
+import { closeServer, createFunctionServer, listen } from './server';
+
+const StandaloneEnvSchema = z
+  .object({
+    // Knative sets PORT; of-watchdog forwards to the upstream port (http://127.0.0.1:3000 by default).
+    PORT: intVar(3000, 0, 65535),
+    KAFKA_BROKERS: z.string().optional(),
+    K_SINK: z.string().url().optional(),
+    OBJECT_DIR: z.string().default('/tmp/toxmod-objects'),
+  })
+  .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' });
+
+export function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string }, clientId: string): Publisher {
+  if (env.KAFKA_BROKERS) return new KafkaPublisher({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId });
+  return new CloudEventSinkPublisher(env.K_SINK!);
+}
+
+export async function runStandalone(fn: PipelineFunction, env: Record<string, string | undefined> = process.env): Promise<void> {
+  const log = createLogger(fn.name);
+  const config = parseEnv(StandaloneEnvSchema, env);
+  const publisher = publisherFromEnv(config, fn.name);
+  const stores = memoryStoreSet(config.OBJECT_DIR);
+  const running: RunningFunction = await fn.start({ log, env, publisher, stores, now: () => new Date() });
+  const routes = [deliveryRoute({ fn, running: async () => running, publisher, log }), ...(running.routes ?? [])];
+  const server = createFunctionServer({ name: fn.name, log, routes: () => routes });
+  const port = await listen(server, config.PORT);
+  const tick = running.tick ? setInterval(() => void running.tick!.run().catch((e) => log.warn({ err: String(e) }, 'periodic work failed')), running.tick.everyMs) : undefined;
+  log.info({ port, consumes: fn.consumes }, 'listening');
+  const shutdown = async () => {
+    clearInterval(tick);
+    await closeServer(server);
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+}
