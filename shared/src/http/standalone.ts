@@ -6,7 +6,7 @@ import { intVar, parseEnv } from '../config';
 import type { PipelineFunction, RunningFunction } from '../function';
 import { createLogger } from '../log';
 import type { Publisher } from '../ports';
-import { memoryStoreSet } from '../stores/store-set';
+import { memoryStoreSet, postgresStoreSet } from '../stores/store-set';
 import { KafkaPublisher } from '../transport/kafka-publisher';
 import { CloudEventSinkPublisher } from '../transport/sink-publisher';
 import { deliveryRoute } from './delivery';
@@ -19,6 +19,8 @@ const StandaloneEnvSchema = z
     KAFKA_BROKERS: z.string().optional(),
     K_SINK: z.string().url().optional(),
     OBJECT_DIR: z.string().default('/tmp/toxmod-objects'),
+    // Shared stores; without it each process keeps its own memory (one instance only, lost on restart).
+    DATABASE_URL: z.string().optional(),
   })
   .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' });
 
@@ -31,7 +33,8 @@ export async function runStandalone(fn: PipelineFunction, env: Record<string, st
   const log = createLogger(fn.name);
   const config = parseEnv(StandaloneEnvSchema, env);
   const publisher = publisherFromEnv(config, fn.name);
-  const stores = memoryStoreSet(config.OBJECT_DIR);
+  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, config.OBJECT_DIR) : memoryStoreSet(config.OBJECT_DIR);
+  if (!config.DATABASE_URL) log.warn('DATABASE_URL not set: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start({ log, env, publisher, stores, now: () => new Date() });
   const routes = [deliveryRoute({ fn, running: async () => running, publisher, log }), ...(running.routes ?? [])];
   const server = createFunctionServer({ name: fn.name, log, routes: () => routes });

@@ -1,0 +1,82 @@
+// The local topic connector: one consumer group per function, records delivered in order per
+// partition, retried with backoff while the target says so, dead-lettered when it refuses or
+// retries run out. Offsets advance only after a delivery is done, so nothing is lost.
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { deadLetterRecord } from '@toxmod/shared/consume';
+import type { Logger } from '@toxmod/shared/log';
+import type { Publisher } from '@toxmod/shared/ports';
+import { fromKafkaRecord, type KafkaRecordLike } from '@toxmod/shared/transport/record';
+import { backoffMs } from './delivery';
+
+export type TargetOutcome = { status: 'done' } | { status: 'retry'; reason: string } | { status: 'refused'; reason: string };
+
+/** Where a record goes: a function over HTTP, or one hosted in this process. */
+export interface DeliveryTarget {
+  name: string;
+  consumes: readonly string[];
+  deliver(record: KafkaRecordLike, timestamp: string): Promise<TargetOutcome>;
+}
+
+export interface ConnectorOptions {
+  brokers: string[];
+  target: DeliveryTarget;
+  /** Publishes dead letters for records the target refused or that ran out of retries. */
+  deadLetters: Publisher;
+  log: Logger;
+  /** Retries after the first delivery (KafkaSource default: 10). */
+  maxRetries?: number;
+  /** Partitions handled at once; each partition stays strictly ordered. */
+  concurrency?: number;
+}
+
+export class TopicConnector {
+  private readonly consumer: Consumer;
+  private stopped = false;
+
+  constructor(private readonly opts: ConnectorOptions) {
+    const kafka = new Kafka({ clientId: `connector-${opts.target.name}`, brokers: opts.brokers, logLevel: logLevel.NOTHING });
+    this.consumer = kafka.consumer({ groupId: opts.target.name, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
+  }
+
+  async start(): Promise<void> {
+    const { target, log } = this.opts;
+    const maxRetries = this.opts.maxRetries ?? 10;
+    await this.consumer.connect();
+    // initialOffset: earliest, as the KafkaSources in infra/ declare.
+    await this.consumer.subscribe({ topics: [...target.consumes], fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.opts.concurrency ?? 12,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const record: KafkaRecordLike = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) as KafkaRecordLike['headers'],
+        };
+        for (let attempt = 1; !this.stopped; attempt++) {
+          const outcome = await target.deliver(record, message.timestamp).catch((error: unknown): TargetOutcome => ({ status: 'retry', reason: String(error) }));
+          if (outcome.status === 'done') return;
+          if (outcome.status === 'refused' || attempt > maxRetries) {
+            const reason = outcome.status === 'refused' ? outcome.reason : `gave up after ${attempt} attempts: ${outcome.reason}`;
+            await this.opts.deadLetters.publish([
+              deadLetterRecord(fromKafkaRecord(record), target.name, { code: outcome.status === 'refused' ? 'rejected' : 'retries-exhausted', reason }, attempt, new Date()),
+            ]);
+            log.warn({ topic, partition, offset: message.offset, reason }, 'record dead-lettered by connector');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+          await heartbeat();
+        }
+        // Stopping: throw so the offset is not committed and the record is redelivered later.
+        throw new Error('connector stopping');
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,48 @@
+// Delivery targets: a function process reached over HTTP (as Knative or OpenFaaS would reach
+// it), or a function hosted in the connector's own process (the direct Kafka-record path).
+import { processDelivery } from '@toxmod/shared/consume';
+import type { Logger } from '@toxmod/shared/log';
+import type { Publisher } from '@toxmod/shared/ports';
+import { fromKafkaRecord } from '@toxmod/shared/transport/record';
+import type { FunctionHost } from '../host';
+import type { DeliveryTarget, TargetOutcome } from './connector';
+import { isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode } from './delivery';
+
+/** Something that can hand out a base URL for a function, starting it first if it is at zero. */
+export interface FunctionEndpoint {
+  acquire(): Promise<string>;
+  release(): void;
+}
+
+export function httpTarget(fn: { name: string; consumes: readonly string[] }, mode: DeliveryMode, endpoint: FunctionEndpoint): DeliveryTarget {
+  return {
+    name: fn.name,
+    consumes: fn.consumes,
+    async deliver(record, timestamp): Promise<TargetOutcome> {
+      const request = mode === 'knative' ? knativeDelivery(record, { namespace: 'toxmod', name: fn.name }, timestamp) : openFaasDelivery(record);
+      const base = await endpoint.acquire();
+      try {
+        const res = await fetch(`${base}/`, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(30_000) });
+        const body = await res.text();
+        if (res.ok) return { status: 'done' };
+        if (isRetriedStatus(res.status)) return { status: 'retry', reason: `HTTP ${res.status}: ${body.slice(0, 200)}` };
+        return { status: 'refused', reason: `HTTP ${res.status}: ${body.slice(0, 500)}` };
+      } catch (error) {
+        return { status: 'retry', reason: `function unreachable: ${(error as Error).message}` };
+      } finally {
+        endpoint.release();
+      }
+    },
+  };
+}
+
+export function inProcessTarget(host: FunctionHost, publisher: Publisher, log: Logger): DeliveryTarget {
+  return {
+    name: host.fn.name,
+    consumes: host.fn.consumes,
+    async deliver(record): Promise<TargetOutcome> {
+      const outcome = await host.use((running) => processDelivery(fromKafkaRecord(record), { fn: host.fn, running, publisher, log }));
+      return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// `make up`: the pipeline over the local Kafka broker (infra/local/kafka.sh has started it).
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { intVar, parseEnv } from '@toxmod/shared/config';
+import { createLogger } from '@toxmod/shared/log';
+import { startStack } from './stack';
+
+const EnvSchema = z.object({
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  GATEWAY_PORT: intVar(8080, 1, 65535),
+  MODERATION_PORT: intVar(8081, 1, 65535),
+  FUNCTION_BASE_PORT: intVar(18100, 1, 65535),
+  TOXMOD_DELIVERY: z.enum(['knative', 'openfaas']).default('knative'),
+  SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
+});
+
+const log = createLogger('stack');
+const config = parseEnv(EnvSchema);
+const env = { ...process.env };
+const devKey = `dev-${randomBytes(9).toString('hex')}`;
+const devModeratorToken = `mod-${randomBytes(9).toString('hex')}`;
+env.GAME_API_KEYS ||= `demo:${devKey}`;
+env.MODERATOR_TOKENS ||= `dev-moderator:${devModeratorToken}`;
+
+const stack = await startStack({
+  brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+  env,
+  gatewayPort: config.GATEWAY_PORT,
+  moderationPort: config.MODERATION_PORT,
+  basePort: config.FUNCTION_BASE_PORT,
+  mode: config.TOXMOD_DELIVERY,
+  idleMs: config.SCALE_TO_ZERO_IDLE_MS,
+  repoRoot: resolve(import.meta.dirname, '..', '..'),
+  log,
+});
+
+process.stderr.write(`
+toxmod pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries as ${config.TOXMOD_DELIVERY === 'knative' ? 'Knative KafkaSource CloudEvents' : 'OpenFaaS kafka-connector requests'}
+
+  gateway      ${stack.gatewayUrl}   (key: ${process.env.GAME_API_KEYS ? 'from GAME_API_KEYS' : `${devKey} for game "demo"`})
+  moderation   ${stack.moderationUrl}   (token: ${process.env.MODERATOR_TOKENS ? 'from MODERATOR_TOKENS' : devModeratorToken}; starts on first use)
+
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void stack.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,125 @@
+// Function processes for the real stack: each function runs as its own process (its
+// src/server.ts, as in its container). Scale-to-zero functions start on their first delivery or
+// request, as Knative's activator does, and stop after an idle period. A process that dies is
+// started again on the next delivery.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Logger } from '@toxmod/shared/log';
+import type { FunctionEndpoint } from '../connector/targets';
+
+export interface FunctionProcessOptions {
+  name: string;
+  port: number;
+  env: Record<string, string | undefined>;
+  scaleToZero: boolean;
+  idleMs: number;
+  log: Logger;
+  repoRoot: string;
+}
+
+export class FunctionProcess implements FunctionEndpoint {
+  private child: ChildProcess | undefined;
+  private ready: Promise<string> | undefined;
+  private inflight = 0;
+  private lastUsed = Date.now();
+  private readonly idleTimer: NodeJS.Timeout | undefined;
+  readonly coldStartsMs: number[] = [];
+
+  constructor(private readonly opts: FunctionProcessOptions) {
+    if (opts.scaleToZero) {
+      this.idleTimer = setInterval(() => this.stopIfIdle(), Math.max(100, Math.min(1000, opts.idleMs / 4)));
+      this.idleTimer.unref();
+    }
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.opts.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  acquire(): Promise<string> {
+    this.inflight++;
+    this.lastUsed = Date.now();
+    const ready = (this.ready ??= this.start());
+    return ready.catch((error) => {
+      this.inflight--;
+      throw error;
+    });
+  }
+
+  release(): void {
+    this.inflight--;
+    this.lastUsed = Date.now();
+  }
+
+  private async start(): Promise<string> {
+    const started = performance.now();
+    const entry = join(this.opts.repoRoot, 'functions', this.opts.name, 'src', 'server.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: this.opts.repoRoot,
+      env: { ...this.opts.env, PORT: String(this.opts.port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    this.child = child;
+    child.once('exit', (code, signal) => {
+      if (this.child === child) {
+        this.child = undefined;
+        this.ready = undefined;
+        if (signal !== 'SIGTERM') this.opts.log.warn({ fn: this.opts.name, code, signal }, 'function process exited; it restarts on its next delivery');
+      }
+    });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.child !== child) throw new Error(`${this.opts.name} exited during start-up`);
+      try {
+        if ((await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) {
+          const ms = performance.now() - started;
+          if (this.opts.scaleToZero) {
+            this.coldStartsMs.push(ms);
+            this.opts.log.info({ fn: this.opts.name, coldStartMs: Math.round(ms) }, 'cold start: scaled from zero');
+          } else this.opts.log.info({ fn: this.opts.name, startMs: Math.round(ms) }, 'function process ready');
+          return this.url;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill('SIGKILL');
+    throw new Error(`${this.opts.name} did not become ready in 30 s`);
+  }
+
+  private stopIfIdle(): void {
+    if (!this.child || this.inflight > 0 || Date.now() - this.lastUsed < this.opts.idleMs) return;
+    this.opts.log.info({ fn: this.opts.name }, 'scaled to zero');
+    void this.stop();
+  }
+
+  /** Kills the process abruptly (tests use it to simulate a crash). */
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    this.ready = undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.idleTimer);
+    await this.stop();
+  }
+}

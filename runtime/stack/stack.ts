@@ -1,0 +1,107 @@
+// The real stack on one machine: every function as its own process, reached through the topic
+// connector over HTTP exactly as Knative's KafkaSource (or OpenFaaS's kafka-connector) would,
+// publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
+import { createServer, request, type Server } from 'node:http';
+import { FUNCTIONS } from '../functions';
+import { TopicConnector } from '../connector/connector';
+import { httpTarget } from '../connector/targets';
+import type { DeliveryMode } from '../connector/delivery';
+import { FunctionProcess } from './processes';
+import { createTopics } from './topics';
+import { KafkaPublisher } from '@toxmod/shared/transport/kafka-publisher';
+import { closeServer, listen } from '@toxmod/shared/http/server';
+import type { Logger } from '@toxmod/shared/log';
+
+export interface StackOptions {
+  brokers: string[];
+  env: Record<string, string | undefined>;
+  gatewayPort: number;
+  moderationPort: number;
+  /** First port for the internal function processes. */
+  basePort: number;
+  mode: DeliveryMode;
+  idleMs: number;
+  repoRoot: string;
+  log: Logger;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  moderationUrl: string;
+  processes: Map<string, FunctionProcess>;
+  connectors: TopicConnector[];
+  stop(): Promise<void>;
+}
+
+/** Forwards moderator requests to the moderation process, starting it first if it is at zero. */
+function activator(target: FunctionProcess, log: Logger): Server {
+  return createServer((req, res) => {
+    target.acquire().then(
+      (base) => {
+        const url = new URL(req.url ?? '/', base);
+        const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          up.on('end', () => target.release());
+        });
+        upstream.on('error', (error) => {
+          target.release();
+          log.warn({ err: error.message }, 'activator upstream failed');
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+          res.end(JSON.stringify({ error: 'unavailable', message: 'moderation is starting; retry' }));
+        });
+        req.pipe(upstream);
+      },
+      () => {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ error: 'unavailable', message: 'moderation could not start; retry' }));
+      },
+    );
+  });
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const { log } = opts;
+  const topics = await createTopics(opts.brokers);
+  log.info({ created: topics.created.length, existing: topics.existing.length }, 'topics ready');
+
+  const env = { ...opts.env, KAFKA_BROKERS: opts.brokers.join(',') };
+  const processes = new Map<string, FunctionProcess>();
+  let port = opts.basePort;
+  for (const fn of FUNCTIONS) {
+    const isGateway = fn.name === 'game-message-proxy';
+    processes.set(
+      fn.name,
+      new FunctionProcess({ name: fn.name, port: isGateway ? opts.gatewayPort : port++, env, scaleToZero: fn.scaleToZero, idleMs: opts.idleMs, log, repoRoot: opts.repoRoot }),
+    );
+  }
+  // Always-on functions (min-scale 1) start now; the others wait for their first event.
+  await Promise.all(
+    FUNCTIONS.filter((fn) => !fn.scaleToZero).map(async (fn) => {
+      const p = processes.get(fn.name)!;
+      await p.acquire();
+      p.release();
+    }),
+  );
+
+  const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters' });
+  const connectors = FUNCTIONS.filter((fn) => fn.consumes.length > 0).map(
+    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, opts.mode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }) }),
+  );
+  await Promise.all(connectors.map((c) => c.start()));
+
+  const moderationFront = activator(processes.get('moderation')!, log);
+  const moderationPort = await listen(moderationFront, opts.moderationPort, '127.0.0.1');
+  return {
+    gatewayUrl: `http://127.0.0.1:${opts.gatewayPort}`,
+    moderationUrl: `http://127.0.0.1:${moderationPort}`,
+    processes,
+    connectors,
+    async stop() {
+      await closeServer(moderationFront);
+      await Promise.all(connectors.map((c) => c.stop()));
+      await Promise.all([...processes.values()].map((p) => p.close()));
+      await deadLetters.close();
+    },
+  };
+}

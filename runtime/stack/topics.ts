@@ -1,0 +1,44 @@
+// Creates every topic explicitly (Redpanda and our broker config both disable auto-creation):
+// the registry's partitions and retention, plus one dead-letter topic per topic.
+import { Kafka, logLevel } from 'kafkajs';
+import { DEAD_LETTER_SUFFIX, TOPICS, TOPIC_NAMES } from '@toxmod/shared/topics';
+
+export interface TopicPlan {
+  topic: string;
+  numPartitions: number;
+  retentionMs: number;
+}
+
+export function topicPlan(partitionsCap = Infinity): TopicPlan[] {
+  return TOPIC_NAMES.flatMap((name) => [
+    { topic: name, numPartitions: Math.min(partitionsCap, TOPICS[name].partitions), retentionMs: TOPICS[name].retentionMs },
+    // Dead letters are kept long: someone has to read them.
+    { topic: `${name}${DEAD_LETTER_SUFFIX}`, numPartitions: 1, retentionMs: 30 * 24 * 3600 * 1000 },
+  ]);
+}
+
+export async function createTopics(brokers: string[], replicationFactor = 1, partitionsCap?: number): Promise<{ created: string[]; existing: string[] }> {
+  const admin = new Kafka({ clientId: 'toxmod-topics', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = topicPlan(partitionsCap).filter((t) => !existing.has(t.topic));
+    if (wanted.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: wanted.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor,
+          configEntries: [
+            { name: 'retention.ms', value: String(t.retentionMs) },
+            { name: 'cleanup.policy', value: 'delete' },
+          ],
+        })),
+      });
+    }
+    return { created: wanted.map((t) => t.topic), existing: [...existing].filter((t) => topicPlan().some((p) => p.topic === t)) };
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,182 @@
+// PostgreSQL adapters of the store ports, for the real stack: state survives restarts and is
+// shared by every instance of a function. Each write is a single idempotent statement.
+import pg from 'pg';
+import type { FinalDecision, ModerationCase, ModerationResult } from '../events';
+import type { CaseStore, ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredCase, StoredContextLine } from '../ports';
+import { MIGRATIONS } from './schema';
+
+export type Sql = Pick<pg.Pool, 'query'>;
+
+export function createPool(url: string, max = 5): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000 });
+}
+
+/** Applies pending migrations under an advisory lock, so concurrent starters don't race. */
+export async function migrate(pool: pg.Pool): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(4242001)');
+    await client.query('create table if not exists schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())');
+    const done = new Set((await client.query<{ version: number }>('select version from schema_migrations')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('begin');
+      try {
+        await client.query(m.sql);
+        await client.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+        await client.query('commit');
+        applied.push(m.version);
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      }
+    }
+    return applied;
+  } finally {
+    await client.query('select pg_advisory_unlock(4242001)').catch(() => undefined);
+    client.release();
+  }
+}
+
+const CONTEXT_KEPT = 50;
+
+export class PostgresContextStore implements ContextStore {
+  constructor(private readonly db: Sql) {}
+
+  async append(channelKey: string, line: StoredContextLine): Promise<void> {
+    const inserted = await this.db.query(
+      `insert into channel_context (channel_key, message_id, player_id, body, sent_at) values ($1, $2, $3, $4, $5)
+       on conflict do nothing`,
+      [channelKey, line.messageId, line.playerId ?? null, line.text, line.sentAt],
+    );
+    // Trim now and then rather than on every insert.
+    if (inserted.rowCount && Math.random() < 0.05) {
+      await this.db.query(
+        `delete from channel_context where channel_key = $1 and seq < (
+           select seq from channel_context where channel_key = $1 order by seq desc offset $2 limit 1)`,
+        [channelKey, CONTEXT_KEPT - 1],
+      );
+    }
+  }
+
+  async recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]> {
+    const rows = await this.db.query(
+      `select message_id, player_id, body, sent_at from channel_context
+       where channel_key = $1 and ($2::text is null or seq < coalesce((select seq from channel_context where channel_key = $1 and message_id = $2), 9223372036854775807))
+       order by seq desc limit $3`,
+      [channelKey, beforeMessageId ?? null, limit],
+    );
+    return rows.rows.reverse().map(toLine);
+  }
+
+  async after(channelKey: string, messageId: string, limit: number): Promise<StoredContextLine[]> {
+    const rows = await this.db.query(
+      `select message_id, player_id, body, sent_at from channel_context
+       where channel_key = $1 and seq > (select seq from channel_context where channel_key = $1 and message_id = $2)
+       order by seq asc limit $3`,
+      [channelKey, messageId, limit],
+    );
+    return rows.rows.map(toLine);
+  }
+}
+
+function toLine(r: { message_id: string; player_id: string | null; body: string; sent_at: Date }): StoredContextLine {
+  return { messageId: r.message_id, ...(r.player_id ? { playerId: r.player_id } : {}), text: r.body, sentAt: new Date(r.sent_at).toISOString() };
+}
+
+/** One table per role: the ledger (decision manager) and the read model (gateway). */
+export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
+  constructor(
+    private readonly db: Sql,
+    private readonly table: 'decision_ledger' | 'final_decisions',
+  ) {}
+
+  async get(gameId: string, messageId: string): Promise<FinalDecision | undefined> {
+    const r = await this.db.query(`select decision from ${this.table} where game_id = $1 and message_id = $2`, [gameId, messageId]);
+    return r.rows[0]?.decision;
+  }
+
+  async putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }> {
+    const inserted = await this.db.query(`insert into ${this.table} (game_id, message_id, decision) values ($1, $2, $3) on conflict do nothing`, [
+      decision.gameId,
+      decision.messageId,
+      JSON.stringify(decision),
+    ]);
+    if (inserted.rowCount === 1) return { decision, created: true };
+    return { decision: (await this.get(decision.gameId, decision.messageId)) ?? decision, created: false };
+  }
+
+  async put(decision: FinalDecision): Promise<boolean> {
+    return (await this.putIfAbsent(decision)).created;
+  }
+}
+
+export class PostgresOffenceStore implements OffenceStore {
+  constructor(private readonly db: Sql) {}
+
+  async record(gameId: string, playerId: string, messageId: string, at: Date, windowMs: number): Promise<number> {
+    await this.db.query('insert into offences (game_id, player_id, message_id, at) values ($1, $2, $3, $4) on conflict do nothing', [gameId, playerId, messageId, at]);
+    const r = await this.db.query<{ n: string }>('select count(*) as n from offences where game_id = $1 and player_id = $2 and at >= $3', [
+      gameId,
+      playerId,
+      new Date(at.getTime() - windowMs),
+    ]);
+    return Number(r.rows[0]!.n);
+  }
+}
+
+export class PostgresCaseStore implements CaseStore {
+  constructor(private readonly db: Sql) {}
+
+  async open(c: ModerationCase): Promise<{ created: boolean }> {
+    const r = await this.db.query(
+      `insert into moderation_cases (case_id, game_id, status, body, opened_at, due_at) values ($1, $2, 'pending', $3, $4, $5) on conflict do nothing`,
+      [c.caseId, c.message.gameId, JSON.stringify(c), c.openedAt, c.dueAt],
+    );
+    return { created: r.rowCount === 1 };
+  }
+
+  async get(caseId: string): Promise<StoredCase | undefined> {
+    const r = await this.db.query('select body, status, result, published from moderation_cases where case_id = $1', [caseId]);
+    const row = r.rows[0];
+    return row ? { case: row.body, status: row.status, ...(row.result ? { result: row.result } : {}), ...(row.published !== null ? { published: row.published } : {}) } : undefined;
+  }
+
+  async listPending(filter: { gameId?: string; limit: number }): Promise<ModerationCase[]> {
+    const r = await this.db.query(
+      `select body from moderation_cases where status = 'pending' and ($1::text is null or game_id = $1) order by opened_at limit $2`,
+      [filter.gameId ?? null, filter.limit],
+    );
+    return r.rows.map((row) => row.body);
+  }
+
+  async countPending(gameId?: string): Promise<number> {
+    const r = await this.db.query<{ n: string }>(`select count(*) as n from moderation_cases where status = 'pending' and ($1::text is null or game_id = $1)`, [gameId ?? null]);
+    return Number(r.rows[0]!.n);
+  }
+
+  async close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'> {
+    // The status check in the WHERE clause makes the first closer win, whoever else races it.
+    const r = await this.db.query(
+      `update moderation_cases set status = $2, result = $3, published = false, closed_at = now() where case_id = $1 and status = 'pending'`,
+      [caseId, status, JSON.stringify(result)],
+    );
+    if (r.rowCount === 1) return 'closed';
+    return (await this.get(caseId)) ? 'already-closed' : 'not-found';
+  }
+
+  async listDue(now: Date, limit: number): Promise<ModerationCase[]> {
+    const r = await this.db.query(`select body from moderation_cases where status = 'pending' and due_at <= $1 order by due_at limit $2`, [now, limit]);
+    return r.rows.map((row) => row.body);
+  }
+
+  async listUnpublished(limit: number): Promise<ModerationResult[]> {
+    const r = await this.db.query('select result from moderation_cases where published = false limit $1', [limit]);
+    return r.rows.map((row) => row.result);
+  }
+
+  async markPublished(caseId: string): Promise<void> {
+    await this.db.query('update moderation_cases set published = true where case_id = $1', [caseId]);
+  }
+}
