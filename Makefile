@@ -5,11 +5,13 @@ export TOXMOD_DATA_DIR ?= $(abspath ../shared/data)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install run test test-unit test-e2e lint typecheck demo bench train data clean
+.PHONY: help install run up down test test-unit test-e2e test-integration lint typecheck demo bench train data clean
 
 help:
 	@echo "make run     start the pipeline on the embedded runtime (no external services)"
 	@echo "make test    install what is missing and run every test"
+	@echo "make up      the real stack: Kafka broker + PostgreSQL as local processes, functions behind the topic connector"
+	@echo "make down    stop what make up started"
 	@echo "make demo    run the pipeline and replay real Dota 2 chat through it"
 	@echo "make bench   benchmarks, JSON on stdout"
 	@echo "make train   retrain the models (Python, models/)"
@@ -24,6 +26,17 @@ install: $(NODE_STAMP)
 run: install
 	npm start
 
+# The real stack. Foreground like `make run`; `make down` (or Ctrl-C, then make down) stops the services.
+up: install
+	bash infra/local/kafka.sh start
+	bash infra/local/postgres.sh start
+	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" npx tsx runtime/stack/main.ts
+
+down:
+	-pkill -TERM -f runtime/stack/main.ts
+	bash infra/local/kafka.sh stop
+	bash infra/local/postgres.sh stop
+
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
 
@@ -36,8 +49,11 @@ test-unit: install
 test-e2e: install
 	npx vitest run --project e2e
 
+test-integration: install
+	npx vitest run --project integration
+
 test: install typecheck lint
-	npx vitest run --project unit --project e2e
+	npx vitest run --project unit --project e2e --project integration
 
 demo: install
 	bash scripts/demo.sh

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { PoisonEventError } from '../errors';
 import { TOPICS, isTopicName, partitionKeyOf, topicByCeType, type EventOf, type TopicName } from '../topics';
 
-/** Records bigger than this are dead-lettered unread (Kafka's default max.message.bytes is ~1 MiB). */
-export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Records bigger than this are dead-lettered unread; below the brokers' default 1 MiB record limit, so the check is reachable. */
+export const MAX_RECORD_BYTES = 900 * 1024;
 
 /** A record as a Kafka producer sends it: CloudEvents Kafka binding, binary mode (`ce_` headers). */
 export interface WireRecord {

@@ -1,0 +1,228 @@
+// The pipeline over a real Kafka broker and PostgreSQL, functions as separate processes reached
+// through the topic connector as Knative's KafkaSource reaches them. Guarantees under test:
+// exactly one decision per accepted message, poison records dead-lettered without holding up
+// their partition, a killed function loses nothing, a stopped broker gives 503 (never 202).
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '@toxmod/shared/policy';
+import { createLogger } from '@toxmod/shared/log';
+import { TOPIC_NAMES } from '@toxmod/shared/topics';
+import { startStack, type Stack } from '../../../runtime/stack/stack';
+import { topicPlan } from '../../../runtime/stack/topics';
+import { REPO, startKafka, startPostgres, stopKafka } from '../services';
+
+const KEY = 'it-key-0123456789';
+const GAME = 'itgame';
+let brokers: string[];
+let stack: Stack;
+let kafka: Kafka;
+
+async function resetBroker(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = await admin.listTopics();
+  const ours = topicPlan().map((t) => t.topic).filter((t) => existing.includes(t));
+  if (ours.length) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
+  // Deleted groups start from the earliest offset of the new topics.
+  const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
+  if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+  for (let i = 0; i < 50 && (await admin.listTopics()).some((t) => ours.includes(t)); i++) await new Promise((r) => setTimeout(r, 200));
+  await admin.disconnect();
+}
+
+async function resetDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('drop schema public cascade; create schema public;');
+  await client.end();
+}
+
+async function post(body: unknown): Promise<Response> {
+  return fetch(`${stack.gatewayUrl}/v1/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
+  });
+}
+
+async function decisionOf(id: string): Promise<Record<string, unknown> | undefined> {
+  const res = await fetch(`${stack.gatewayUrl}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY}` } });
+  return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+}
+
+async function waitForDecisions(ids: string[], timeoutMs = 60_000): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && found.size < ids.length) {
+    for (const id of ids) {
+      if (found.has(id)) continue;
+      const d = await decisionOf(id);
+      if (d) found.set(id, d);
+    }
+    if (found.size < ids.length) await new Promise((r) => setTimeout(r, 250));
+  }
+  return found;
+}
+
+async function readTopic(topic: string, minRecords: number, timeoutMs = 20_000): Promise<{ key: string | null; value: string }[]> {
+  const consumer = kafka.consumer({ groupId: `it-reader-${topic}-${Date.now()}` });
+  const out: { key: string | null; value: string }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void out.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '' }) });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && out.length < minRecords) await new Promise((r) => setTimeout(r, 200));
+  await consumer.disconnect();
+  return out;
+}
+
+const TEXTS = ['gg wp', 'mid missing', 'you f u c k i n g idiot', 'ur trash noob', 'nice ult', 'kys', 'report this idiot pls', 'lol', 'ty all', 'go back to your country'];
+let seq = 0;
+const conversation = (n: number, channel: string) =>
+  Array.from({ length: n }, (_, i) => ({ messageId: `it-${seq++}`, channelId: channel, playerId: `p${i % 5}`, text: TEXTS[i % TEXTS.length]! }));
+
+beforeAll(async () => {
+  brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : startKafka();
+  const databaseUrl = process.env.DATABASE_URL ?? startPostgres();
+  kafka = new Kafka({ clientId: 'it', brokers, logLevel: logLevel.NOTHING });
+  await resetBroker();
+  await resetDatabase(databaseUrl);
+  const dir = mkdtempSync(join(tmpdir(), 'toxmod-it-'));
+  const policyFile = join(dir, 'policy.json');
+  // Cases nobody reviews expire quickly, so every message reaches a decision inside the test.
+  writeFileSync(policyFile, JSON.stringify({ default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3 } }));
+  stack = await startStack({
+    brokers,
+    env: {
+      ...process.env,
+      GAME_API_KEYS: `${GAME}:${KEY}`,
+      MODERATOR_TOKENS: 'it-mod:it-mod-token',
+      GAME_POLICIES_FILE: policyFile,
+      DATABASE_URL: databaseUrl,
+      OBJECT_DIR: join(dir, 'objects'),
+      LOG_LEVEL: 'warn',
+    },
+    gatewayPort: 18790,
+    moderationPort: 18791,
+    basePort: 18800,
+    mode: 'knative',
+    idleMs: 3000,
+    repoRoot: REPO,
+    log: createLogger('it', 'warn'),
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+describe('pipeline on Kafka', () => {
+  it('creates every topic and dead-letter topic explicitly', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    for (const t of TOPIC_NAMES) {
+      expect(topics).toContain(t);
+      expect(topics).toContain(`${t}.dlq`);
+    }
+  });
+
+  it('gives every accepted message exactly one final decision', async () => {
+    const messages = conversation(60, 'it-match-1');
+    for (let i = 0; i < messages.length; i += 20) expect((await post({ messages: messages.slice(i, i + 20) })).status).toBe(202);
+    const decided = await waitForDecisions(messages.map((m) => m.messageId));
+    expect(decided.size).toBe(messages.length);
+    expect(new Set([...decided.values()].map((d) => d.decidedBy))).toContain('fast');
+    // Every record on final-decisions for these messages carries the same decision.
+    const records = await readTopic('final-decisions', messages.length);
+    const byId = new Map<string, Set<string>>();
+    for (const r of records) {
+      const d = JSON.parse(r.value) as { messageId: string; decidedAt: string; verdict: string };
+      byId.set(d.messageId, (byId.get(d.messageId) ?? new Set()).add(`${d.verdict}@${d.decidedAt}`));
+    }
+    for (const m of messages) expect(byId.get(m.messageId)?.size).toBe(1);
+  }, 120_000);
+
+  it('dead-letters poison records with their reason and keeps their partition moving', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const key = `${GAME}/it-poison-channel`;
+    await producer.send({
+      topic: 'raw-messages',
+      messages: [
+        { key, value: 'this is not json' },
+        { key, value: JSON.stringify({ messageId: 'x', text: 42 }) },
+        { key, value: 'x'.repeat(950 * 1024) },
+      ],
+    });
+    await producer.disconnect();
+    // A good message on the same channel, hence the same partition, after the poison ones.
+    const after = conversation(1, 'it-poison-channel');
+    expect((await post(after[0])).status).toBe(202);
+    const decided = await waitForDecisions([after[0]!.messageId]);
+    expect(decided.size).toBe(1);
+    const letters = (await readTopic('raw-messages.dlq', 3)).map((r) => JSON.parse(r.value) as { errorCode: string; reason: string; consumer: string });
+    const codes = letters.map((l) => l.errorCode);
+    expect(codes).toEqual(expect.arrayContaining(['invalid-json', 'schema-violation', 'oversized']));
+    for (const l of letters) expect(l.reason.length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('loses nothing and decides nothing twice when a function process is killed mid-stream', async () => {
+    const messages = conversation(200, 'it-match-kill');
+    const posting = (async () => {
+      for (let i = 0; i < messages.length; i += 10) {
+        expect((await post({ messages: messages.slice(i, i + 10) })).status).toBe(202);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    stack.processes.get('fast-classifier')!.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    stack.processes.get('decision-manager')!.kill();
+    await posting;
+    const decided = await waitForDecisions(messages.map((m) => m.messageId), 90_000);
+    expect(decided.size).toBe(messages.length);
+    const records = await readTopic('final-decisions', messages.length);
+    const byId = new Map<string, Set<string>>();
+    for (const r of records) {
+      const d = JSON.parse(r.value) as { messageId: string; decidedAt: string };
+      if (d.messageId.startsWith('it-')) byId.set(d.messageId, (byId.get(d.messageId) ?? new Set()).add(d.decidedAt));
+    }
+    for (const m of messages) expect(byId.get(m.messageId)?.size, m.messageId).toBe(1);
+  }, 180_000);
+
+  it('scales deep-analyzer from zero on its first event and back to zero when idle', async () => {
+    const deep = stack.processes.get('deep-analyzer')!;
+    const deadline = Date.now() + 20_000;
+    while (deep.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(deep.running).toBe(false);
+    const ambiguous = { messageId: `it-${seq++}`, channelId: 'it-cold', playerId: 'p1', text: 'ur trash noob' };
+    expect((await post(ambiguous)).status).toBe(202);
+    expect((await waitForDecisions([ambiguous.messageId])).size).toBe(1);
+    expect(deep.coldStartsMs.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('answers 503 with Retry-After while the broker is down, and resumes when it is back', async () => {
+    if (process.env.KAFKA_BROKERS) return; // an external broker is not ours to stop
+    stopKafka();
+    const down = await post(conversation(1, 'it-outage')[0]);
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBeTruthy();
+    startKafka();
+    const later = conversation(3, 'it-outage');
+    let accepted = 0;
+    for (let attempt = 0; attempt < 30 && accepted === 0; attempt++) {
+      const res = await post({ messages: later });
+      if (res.status === 202) accepted = later.length;
+      else await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(accepted).toBe(later.length);
+    expect((await waitForDecisions(later.map((m) => m.messageId), 90_000)).size).toBe(later.length);
+  }, 240_000);
+});
