@@ -76,8 +76,9 @@ class Encoder(nn.Module):
             x = layer(x, bias)
         return x
 
-    def mlm_logits(self, ids, mask, types):
-        x = self.encode(ids, mask, types)
+    def mlm_logits(self, ids, mask, types, chosen):
+        # Vocabulary logits only at the masked positions: the full [B, T, V] product dominated step time.
+        x = self.encode(ids, mask, types)[chosen]
         x = self.mlm_ln(torch.nn.functional.gelu(self.mlm_dense(x)))
         return x @ self.tok.weight.T + self.mlm_bias
 

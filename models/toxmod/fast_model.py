@@ -34,7 +34,7 @@ def export_onnx(weights: np.ndarray, bias: np.ndarray, path: str) -> None:
             helper.make_node('Sigmoid', ['logits'], ['scores']),
         ],
         name='toxmod_fast',
-        inputs=[helper.make_tensor_value_info('ids', TensorProto.INT64, ['batch', 'features'])],
+        inputs=[helper.make_tensor_value_info('ids', TensorProto.INT32, ['batch', 'features'])],
         outputs=[helper.make_tensor_value_info('scores', TensorProto.FLOAT, ['batch', k])],
         initializer=[
             numpy_helper.from_array(table, 'weights'),
@@ -51,7 +51,7 @@ def export_onnx(weights: np.ndarray, bias: np.ndarray, path: str) -> None:
 def padded_ids(normalized: list[str], cfg: HashingConfig) -> np.ndarray:
     rows = [feature_ids(t, cfg) for t in normalized]
     width = max(1, max((len(r) for r in rows), default=1))
-    out = np.full((len(rows), width), cfg.buckets, dtype=np.int64)
+    out = np.full((len(rows), width), cfg.buckets, dtype=np.int32)
     for i, r in enumerate(rows):
         out[i, :len(r)] = r
     return out

@@ -29,7 +29,7 @@ THREAT_TERMS = {'kys', 'die', 'dead', 'death', 'cancer', 'find', 'hunt', 'hurt',
 SEXUAL_STEMS = ('dick', 'cock', 'pusy', 'puss', 'cum', 'blowjob', 'porn', 'boob', 'tits', 'anal', 'penis',
                 'vagin', 'rape', 'sex', 'whore', 'slut', 'horny', 'masturb', 'orgasm', 'dildo', 'motherf',
                 'suck')
-SEXUAL_TERMS = {'tit', 'ass', 'fk', 'fuck', 'mom', 'mother', 'mum', 'mama', 'sister', 'hoe', 'hoes', 'nude'}
+SEXUAL_TERMS = {'tit', 'mom', 'mother', 'mum', 'mama', 'sister', 'hoe', 'hoes', 'nude'}
 
 
 def _tokens(normalized: str) -> list[str]:

@@ -22,13 +22,14 @@ from .obfuscate import obfuscate
 
 # Per-source weight of the toxicity label. CONDA is the target domain; Davidson labels much
 # everyday slang "offensive", so it informs the model without dominating it.
-TOXICITY_WEIGHT = {'conda': 2.0, 'offensive': 1.0, 'davidson': 0.25}
+TOXICITY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.1}
 CATEGORY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.5, 'hate': 1.0}
 EVAL_SOURCES = ('conda', 'offensive', 'davidson')
-# Routing targets, checked per source on validation data.
+# Routing targets, met on validation data of the target domain (game chat = CONDA); what they
+# give on tweets is reported, not tuned for.
 TOXIC_ROUTE_PRECISION = 0.90
 MAX_TOXIC_MISSED_BY_OK = 0.05
-ROUTING_SOURCES = ('conda', 'offensive')
+ROUTING_SOURCES = ('conda',)
 MODELS_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -104,7 +105,7 @@ def by_source(records, split, source):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'fast'))
-    ap.add_argument('--c', type=float, default=0.5)
+    ap.add_argument('--c', type=float, default=0.3)
     args = ap.parse_args()
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     work = MODELS_DIR / 'work'; work.mkdir(exist_ok=True)
@@ -121,13 +122,13 @@ def main() -> None:
 
     # Validation: thresholds. Scores come from the exported ONNX graph itself.
     val = {}
-    for src in ROUTING_SOURCES + ('davidson',):
+    for src in ('conda', 'offensive', 'davidson'):
         recs = by_source(records, 'val', src)
         val[src] = (np.array([r.toxic for r in recs]), onnx_scores(session, [r.normalized for r in recs], cfg)[:, 0])
     toxic_from = max(pick_toxic_from(*val[s], TOXIC_ROUTE_PRECISION) for s in ROUTING_SOURCES)
     ok_below = min(pick_ok_below(*val[s], MAX_TOXIC_MISSED_BY_OK) for s in ROUTING_SOURCES)
     ok_below = min(ok_below, toxic_from - 0.01)
-    decision = decision_threshold({s: val[s] for s in ROUTING_SOURCES})
+    decision = decision_threshold({s: val[s] for s in ('conda', 'offensive')})
     version = f'fast-{date.today().isoformat()}'
 
     report = {'model': version, 'thresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3),

@@ -43,6 +43,8 @@ export interface OnnxFastScorer extends ToxicityScorer {
   /** Single yes/no cut, for callers that need a binary verdict without a review band. */
   readonly decisionThreshold: number;
   readonly meta: FastModelMeta;
+  /** Releases the ONNX session. */
+  close(): Promise<void>;
 }
 
 export interface FastScorerOptions {
@@ -98,6 +100,9 @@ export async function loadOnnxFastScorer(modelDir: string, options: FastScorerOp
   return new FastScorer(session, meta, options.maxBatch ?? 4096);
 }
 
+/** Rows per ONNX call after sorting a batch by feature count. */
+const ROWS_PER_CALL = 512;
+
 /** Column of each category in the model output; -1 where the model has no such head. */
 function categoryColumns(outputs: readonly string[]): number[] {
   return CATEGORIES.map((c) => outputs.indexOf(c));
@@ -139,20 +144,31 @@ class FastScorer implements OnnxFastScorer {
   /** Probabilities for raw texts, row-major [texts.length, outputs]. Exposed for benchmarks. */
   async run(texts: readonly string[]): Promise<Float32Array> {
     const { maxFeatures } = this.hashing;
-    let width = 1;
     for (let i = 0; i < texts.length; i++) {
-      const n = writeFeatureIds(normalizeForFeatures(texts[i] ?? ''), this.hashing, this.scratch, i * maxFeatures);
-      this.counts[i] = n;
-      if (n > width) width = n;
+      this.counts[i] = writeFeatureIds(normalizeForFeatures(texts[i] ?? ''), this.hashing, this.scratch, i * maxFeatures);
     }
-    // Rows are padded to the longest message with the zero-weight padding bucket.
-    const ids = new Int32Array(texts.length * width).fill(this.meta.paddingId);
-    for (let i = 0; i < texts.length; i++) {
-      const n = this.counts[i] ?? 0;
-      ids.set(this.scratch.subarray(i * maxFeatures, i * maxFeatures + n), i * width);
+    // Rows are padded to the longest row of their ONNX call; calling per group of similar length
+    // keeps one long tweet from padding a whole batch of short chat lines.
+    const order = Array.from({ length: texts.length }, (_, i) => i).sort((a, b) => (this.counts[a] ?? 0) - (this.counts[b] ?? 0));
+    const stride = this.meta.outputs.length;
+    const probs = new Float32Array(texts.length * stride);
+    for (let start = 0; start < order.length; start += ROWS_PER_CALL) {
+      const rows = order.slice(start, start + ROWS_PER_CALL);
+      const group = await this.runRows(rows);
+      rows.forEach((row, k) => probs.set(group.subarray(k * stride, (k + 1) * stride), row * stride));
     }
-    const feeds = { [this.meta.input]: new ort.Tensor('int32', ids, [texts.length, width]) };
-    const out = await this.session.run(feeds);
+    return probs;
+  }
+
+  private async runRows(rows: readonly number[]): Promise<Float32Array> {
+    const { maxFeatures } = this.hashing;
+    const width = Math.max(1, this.counts[rows[rows.length - 1] ?? 0] ?? 1);
+    const ids = new Int32Array(rows.length * width).fill(this.meta.paddingId);
+    rows.forEach((row, k) => {
+      const n = this.counts[row] ?? 0;
+      ids.set(this.scratch.subarray(row * maxFeatures, row * maxFeatures + n), k * width);
+    });
+    const out = await this.session.run({ [this.meta.input]: new ort.Tensor('int32', ids, [rows.length, width]) });
     const tensor = out[this.meta.output];
     if (!tensor) throw new Error(`fast model: missing output ${this.meta.output}`);
     return tensor.data as Float32Array;

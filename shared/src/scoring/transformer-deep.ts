@@ -27,6 +27,8 @@ const DeepConfigSchema = z.object({
     format: z.literal('toxmod-deep-1'),
     input: InputConfigSchema,
     decisionThreshold: z.number().min(0).max(1),
+    /** Deep verdicts less confident than this go to human review (chosen on validation data). */
+    reviewBelowConfidence: z.number().min(0).max(1).optional(),
   }),
 });
 
@@ -75,9 +77,13 @@ export interface DeepScorerOptions {
 export interface TransformerDeepScorer extends ToxicityScorer {
   readonly kind: 'transformer';
   readonly decisionThreshold: number;
+  /** Confidence below which a deep verdict should go to a human; undefined if the model has none. */
+  readonly reviewBelowConfidence: number | undefined;
   readonly inputConfig: DeepInputConfig;
   /** The token sequence the model reads for one input (for tests and debugging). */
   encode(input: ScoringInput): DeepSequence;
+  /** Releases the ONNX session. */
+  close(): Promise<void>;
 }
 
 async function readDeepConfig(modelDir: string) {
@@ -160,6 +166,7 @@ class DeepScorer implements TransformerDeepScorer {
   readonly kind = 'transformer' as const;
   readonly version: string;
   readonly decisionThreshold: number;
+  readonly reviewBelowConfidence: number | undefined;
   readonly inputConfig: DeepInputConfig;
   private readonly special: SpecialIds;
   private readonly labels: string[];
@@ -170,6 +177,7 @@ class DeepScorer implements TransformerDeepScorer {
     config: Awaited<ReturnType<typeof readDeepConfig>>, private readonly maxBatch: number) {
     this.version = config.toxmod.version;
     this.decisionThreshold = config.toxmod.decisionThreshold;
+    this.reviewBelowConfidence = config.toxmod.reviewBelowConfidence;
     this.inputConfig = config.toxmod.input;
     this.special = specialIds(tokenizer);
     this.labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]!);

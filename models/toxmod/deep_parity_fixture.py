@@ -1,0 +1,54 @@
+"""Writes tests/fixtures/deep-input-parity.json: messages with conversation context and the token
+sequence (ids, token types) the trainer builds for them with the exported tokenizer. The TS test
+checks transformer-deep.ts builds the same from the same files."""
+import argparse
+import json
+from pathlib import Path
+
+from tokenizers import Tokenizer
+
+from .deep_input import DeepInputConfig, SpecialIds, build_ids
+from .normalize import normalize_text
+
+CASES = [
+    {'text': 'gg wp', 'playerId': 'p1'},
+    {'text': 'you are trash', 'playerId': 'p2', 'context': [{'playerId': 'p1', 'text': 'why no wards'}]},
+    {'text': 'report him', 'playerId': 'p3', 'context': [
+        {'playerId': 'p1', 'text': 'mid is feeding'}, {'playerId': 'p3', 'text': 'pls stop'},
+        {'playerId': 'p1', 'text': 'shut up noob'}]},
+    {'text': 'ЅТUРІD n00b!!!', 'context': [{'text': 'f u c k this'}]},
+    {'text': 'ok', 'playerId': 'a', 'context': [{'playerId': 'a', 'text': 'line %d with several words to fill the budget quickly' % i} for i in range(10)]},
+    {'text': ' '.join(['word'] * 80), 'playerId': 'x', 'context': [{'playerId': 'y', 'text': 'short'}]},
+    {'text': '', 'playerId': 'x', 'context': [{'playerId': 'y', 'text': '???'}]},
+    {'text': 'uninstall pls', 'playerId': 'q', 'context': [{'text': 'no player id here'}, {'playerId': 'q', 'text': 'my own line'}]},
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    root = Path(__file__).resolve().parents[2]
+    ap.add_argument('--model', default=str(root / 'models' / 'deep'))
+    args = ap.parse_args()
+    tok = Tokenizer.from_file(str(Path(args.model) / 'tokenizer.json'))
+    cfg_json = json.loads((Path(args.model) / 'config.json').read_text())['toxmod']['input']
+    cfg = DeepInputConfig(max_len=cfg_json['maxLen'], message_max=cfg_json['messageMax'], line_max=cfg_json['lineMax'],
+                          context_lines=cfg_json['contextLines'])
+    sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
+
+    def enc(text: str) -> list[int]:
+        norm = normalize_text(text)
+        return tok.encode(norm, add_special_tokens=False).ids if norm else []
+
+    cases = []
+    for case in CASES:
+        me = case.get('playerId')
+        context = [(me is not None and line.get('playerId') == me, enc(line['text'])) for line in case.get('context', [])]
+        ids, types = build_ids(enc(case['text']), context, sp, cfg)
+        cases.append({'input': case, 'ids': ids, 'types': types})
+    out = root / 'tests' / 'fixtures' / 'deep-input-parity.json'
+    out.write_text(json.dumps({'generatedBy': 'models/toxmod/deep_parity_fixture.py', 'cases': cases}, ensure_ascii=False) + '\n')
+    print(f'wrote {len(cases)} cases to {out}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,92 @@
+"""Renders the JSON evaluation reports as short markdown tables next to them
+(models/fast/eval-report.md, models/deep/eval-report.md, models/deep/cascade-report.md)."""
+import json
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parents[1]
+SOURCE_NAMES = {'conda': 'CONDA (own test split by matchId)', 'offensive': 'TweetEval offensive (val file)',
+                'davidson': 'Davidson (own 10% split)', 'hate': 'TweetEval hate (val file)'}
+
+
+def _row(cells) -> str:
+    return '| ' + ' | '.join(str(c) for c in cells) + ' |'
+
+
+def _binary_table(by_source: dict) -> list[str]:
+    lines = [_row(['source', 'n', 'toxic', 'precision', 'recall', 'F1 toxic', 'macro-F1', 'ROC AUC']), _row(['---'] * 8)]
+    for src, m in by_source.items():
+        lines.append(_row([SOURCE_NAMES.get(src, src), m['n'], m['positives'], m['precision'], m['recall'], m['f1_toxic'],
+                           m['macro_f1'], m.get('roc_auc', '')]))
+    return lines
+
+
+def _category_table(cats: dict) -> list[str]:
+    lines = [_row(['source', 'category', 'positives', 'precision', 'recall', 'F1']), _row(['---'] * 6)]
+    for src, by_cat in cats.items():
+        for cat, m in by_cat.items():
+            lines.append(_row([src, cat, m['positives'], m['precision'], m['recall'], m['f1_toxic']]))
+    return lines
+
+
+def fast_md(r: dict) -> str:
+    t = r['thresholds']
+    out = [f"# Fast classifier evaluation ({r['model']})", '',
+           f"Decision threshold {t['decision']}; routing okBelow {t['okBelow']}, toxicFrom {t['toxicFrom']}. "
+           'Generated from eval-report.json by models/toxmod/report_md.py.', '',
+           '## Held-out test, at the decision threshold', *_binary_table({s: v['at_decision'] for s, v in r['test'].items()}), '',
+           '## Held-out test, obfuscated copy (leetspeak, spacing, stretching, look-alikes, separators)',
+           *_binary_table({s: v['at_decision'] for s, v in r['test_obfuscated'].items()}), '',
+           '## Routing on held-out test', _row(['source', 'toxic route', 'ok route', 'needs analysis', 'precision of toxic route',
+                                                'toxic missed by ok route']), _row(['---'] * 6)]
+    for src, v in r['test'].items():
+        g = v['routing']
+        out.append(_row([SOURCE_NAMES.get(src, src), g['share_toxic_route'], g['share_ok_route'], g['share_needs_analysis'],
+                         g['precision_toxic_route'], g['toxic_missed_by_ok_route']]))
+    out += ['', '## Categories on held-out test (weak labels, see MODEL_CARD.md)', *_category_table(r['categories_test'])]
+    return '\n'.join(out) + '\n'
+
+
+def deep_md(r: dict) -> str:
+    out = [f"# Deep analyzer evaluation ({r['model']})", '',
+           f"{r['parameters']:,} parameters; decision threshold {r['decisionThreshold']}. Generated from eval-report.json.", '',
+           '## Held-out test, deep model alone (with conversation context for CONDA)', *_binary_table(r['test']), '',
+           '## Categories on held-out test (weak labels)', *_category_table(r['categories_test'])]
+    return '\n'.join(out) + '\n'
+
+
+def cascade_md(r: dict) -> str:
+    head = [_row(['source', 'F1 toxic', 'macro-F1', 'precision', 'recall', 'decided by fast', 'sent to deep', 'sent to review',
+                  'band n', 'band acc. fast', 'band acc. deep', 'band F1 fast', 'band F1 deep']), _row(['---'] * 13)]
+
+    def table(by_source):
+        rows = list(head)
+        for src, m in by_source.items():
+            b = m['band']
+            rows.append(_row([SOURCE_NAMES.get(src, src), m['f1_toxic'], m['macro_f1'], m['precision'], m['recall'],
+                              m['share_fast_decided'], m['share_deep_analysed'], m['share_review'], b['n'], b['fast_accuracy'],
+                              b['deep_accuracy'], b['fast_f1_toxic'], b['deep_f1_toxic']]))
+        return rows
+
+    out = ['# Cascade evaluation (fast routing, deep model on the needs-analysis band)', '',
+           f"Routing {r['thresholds']}; deep decision {r['deepDecision']}; review below deep confidence "
+           f"{r['reviewBelowConfidence']} (chosen on CONDA validation for at most {r['reviewBudget']:.0%} review). "
+           'Review lines are scored with the deep verdict. "band" = messages the fast model sends to analysis.', '',
+           '## Held-out test', *table(r['test']), '', '## Held-out test, obfuscated copy', *table(r['test_obfuscated']), '',
+           '## Validation (used to pick the review cut)', *table(r['validation'])]
+    return '\n'.join(out) + '\n'
+
+
+def main() -> None:
+    fast = MODELS_DIR / 'fast' / 'eval-report.json'
+    if fast.exists():
+        (MODELS_DIR / 'fast' / 'eval-report.md').write_text(fast_md(json.loads(fast.read_text())))
+    deep = MODELS_DIR / 'deep' / 'eval-report.json'
+    if deep.exists():
+        (MODELS_DIR / 'deep' / 'eval-report.md').write_text(deep_md(json.loads(deep.read_text())))
+    cascade = MODELS_DIR / 'deep' / 'cascade-report.json'
+    if cascade.exists():
+        (MODELS_DIR / 'deep' / 'cascade-report.md').write_text(cascade_md(json.loads(cascade.read_text())))
+
+
+if __name__ == '__main__':
+    main()

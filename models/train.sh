@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make train`: retrains both models from the data in $TOXMOD_DATA_DIR and rewrites the exported
+# artefacts, reports and parity fixtures. CPU only; roughly 25-40 minutes on two cores.
+#   FAST_ONLY=1      train only the fast classifier
+#   MLM_MINUTES=N    deep pretraining time budget (default 8)
+#   EPOCHS=N         deep fine-tuning epochs (default 5)
+set -euo pipefail
+cd "$(dirname "$0")"
+REPO_ROOT="$(cd .. && pwd)"
+export TOXMOD_DATA_DIR="${TOXMOD_DATA_DIR:-$REPO_ROOT/../shared/data}"
+if [ ! -f "$TOXMOD_DATA_DIR/conda/CONDA_train.csv" ]; then
+  echo "no data in $TOXMOD_DATA_DIR: run 'make data' or set TOXMOD_DATA_DIR" >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || ./setup.sh
+PY=".venv/bin/python"
+export PYTHONPATH="$PWD"
+
+"$PY" -m toxmod.parity_fixture
+"$PY" -m toxmod.train_fast
+if [ "${FAST_ONLY:-0}" != "1" ]; then
+  "$PY" -m toxmod.train_deep --mlm-minutes "${MLM_MINUTES:-8}" --epochs "${EPOCHS:-5}"
+  "$PY" -m toxmod.deep_parity_fixture
+  "$PY" -m toxmod.eval_cascade
+fi
+"$PY" -m toxmod.report_md
+echo "models written to models/fast and models/deep; reports next to them" >&2
