@@ -1,5 +1,6 @@
-// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|models, --quick,
-// --rate N, --duration S, --batch N.
+// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|models,
+// --quick, --rate N, --duration S, --batch N. The kafka figures need the local broker and
+// PostgreSQL (started through infra/local), so they run only when asked for.
 import { parseArgs } from 'node:util';
 import { benchPipeline } from './pipeline';
 
@@ -19,6 +20,15 @@ if (!values.only || values.only === 'pipeline') {
     rate: Number(values.rate ?? 2000),
     durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
     batch: Number(values.batch ?? 1),
+  });
+}
+if (values.only === 'kafka') {
+  const { benchKafka } = await import('./kafka');
+  figures.kafka = await benchKafka({
+    throughputRate: Number(values.rate ?? 5000),
+    latencyRate: 1000,
+    durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
+    batch: Number(values.batch ?? 10),
   });
 }
 if (!values.only || values.only === 'models') {

@@ -1,0 +1,90 @@
+// The pipeline through a real Kafka broker: functions as their own processes behind the topic
+// connector (Knative KafkaSource-style deliveries), state in PostgreSQL. Starts the broker and
+// database with infra/local if they are not running. Figures: sustained throughput, fast-path
+// latency at a moderate rate, and a scale-to-zero function's cold start.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadChatLines } from './chat-sample';
+import { runLoad, startDecisionReceiver, waitFor } from './load';
+import { BENCH_KEY, benchPolicyFile } from './pipeline';
+
+function script(name: string, ...args: string[]): string {
+  return execFileSync('bash', [join('infra', 'local', name), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+export interface KafkaBenchOptions {
+  throughputRate: number;
+  latencyRate: number;
+  durationS: number;
+  batch: number;
+}
+
+export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string, unknown>> {
+  const brokerStarted = performance.now();
+  script('kafka.sh', 'start');
+  script('kafka.sh', 'wait');
+  const brokerReadyS = (performance.now() - brokerStarted) / 1000;
+  script('postgres.sh', 'start');
+  script('postgres.sh', 'wait');
+  const databaseUrl = script('postgres.sh', 'url');
+
+  const { lines, source } = loadChatLines();
+  const receiver = await startDecisionReceiver();
+  const dir = mkdtempSync(join(tmpdir(), 'toxmod-kbench-'));
+  const gatewayPort = 18000 + Math.floor(Math.random() * 500);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/stack/main.ts'], {
+    env: {
+      ...process.env,
+      GATEWAY_PORT: String(gatewayPort),
+      MODERATION_PORT: String(gatewayPort + 1),
+      FUNCTION_BASE_PORT: String(gatewayPort + 10),
+      GAME_API_KEYS: `bench:${BENCH_KEY}`,
+      MODERATOR_TOKENS: 'bench-mod:bench-mod-token',
+      GAME_WEBHOOKS: JSON.stringify({ bench: { url: receiver.url } }),
+      GAME_POLICIES_FILE: benchPolicyFile(dir),
+      DATABASE_URL: databaseUrl,
+      OBJECT_DIR: join(dir, 'objects'),
+      SCALE_TO_ZERO_IDLE_MS: '3000',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const coldStarts: { fn: string; ms: number }[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (!line.includes('cold start')) return;
+    try {
+      const entry = JSON.parse(line) as { fn?: string; coldStartMs?: number };
+      if (entry.coldStartMs !== undefined) coldStarts.push({ fn: entry.fn ?? '?', ms: entry.coldStartMs });
+    } catch {
+      // not a log line
+    }
+  });
+  try {
+    await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 120_000);
+    const base = { gatewayPort, key: BENCH_KEY, lines, receiver, batch: opts.batch };
+    // Warm-up so the first figures do not include JIT and connection set-up.
+    await runLoad({ ...base, rate: 200, durationS: 3, drainMs: 20_000 });
+    const throughput = await runLoad({ ...base, rate: opts.throughputRate, durationS: opts.durationS, drainMs: 60_000 });
+    const latency = await runLoad({ ...base, rate: opts.latencyRate, durationS: opts.durationS, drainMs: 30_000 });
+    // Cold start: let deep-analyzer scale to zero, then send it work.
+    await new Promise((r) => setTimeout(r, 6000));
+    const before = coldStarts.length;
+    await runLoad({ ...base, rate: 50, durationS: 2, drainMs: 20_000 });
+    return {
+      runtime: 'kafka (Apache Kafka 4 KRaft, single node) + PostgreSQL, functions as processes behind the KafkaSource-style connector',
+      textSource: source,
+      brokerReadyS: Math.round(brokerReadyS * 10) / 10,
+      throughput,
+      latency,
+      coldStartsMs: coldStarts.slice(before),
+      allColdStartsMs: coldStarts,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    receiver.close();
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+}
