@@ -20,6 +20,7 @@ export interface KafkaBenchOptions {
   latencyRate: number;
   durationS: number;
   batch: number;
+  mode: 'knative' | 'openfaas' | 'direct';
 }
 
 export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string, unknown>> {
@@ -48,6 +49,7 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
       DATABASE_URL: databaseUrl,
       OBJECT_DIR: join(dir, 'objects'),
       SCALE_TO_ZERO_IDLE_MS: '3000',
+      TOXMOD_DELIVERY: opts.mode,
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -74,7 +76,8 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
     const before = coldStarts.length;
     await runLoad({ ...base, rate: 50, durationS: 2, drainMs: 20_000 });
     return {
-      runtime: 'kafka (Apache Kafka 4 KRaft, single node) + PostgreSQL, functions as processes behind the KafkaSource-style connector',
+      runtime: 'Apache Kafka 4 (KRaft, single node) + PostgreSQL, every function its own process',
+      delivery: opts.mode,
       textSource: source,
       brokerReadyS: Math.round(brokerReadyS * 10) / 10,
       throughput,

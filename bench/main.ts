@@ -1,5 +1,5 @@
 // `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|models,
-// --quick, --rate N, --duration S, --batch N. The kafka figures need the local broker and
+// --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { parseArgs } from 'node:util';
 import { benchPipeline } from './pipeline';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     duration: { type: 'string' },
     batch: { type: 'string' },
+    mode: { type: 'string' },
   },
 });
 
@@ -29,6 +30,7 @@ if (values.only === 'kafka') {
     latencyRate: 1000,
     durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
     batch: Number(values.batch ?? 10),
+    mode: (values.mode ?? 'knative') as 'knative' | 'openfaas' | 'direct',
   });
 }
 if (!values.only || values.only === 'models') {

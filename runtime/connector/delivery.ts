@@ -68,8 +68,3 @@ export function openFaasDelivery(record: KafkaRecordLike): HttpDelivery {
 export function isRetriedStatus(status: number): boolean {
   return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
 }
-
-/** Exponential backoff as KafkaSource's default policy: 0.3 s, 0.6 s, 1.2 s, ... capped. */
-export function backoffMs(attempt: number, baseMs = 300, capMs = 10_000): number {
-  return Math.min(capMs, baseMs * 2 ** (attempt - 1));
-}

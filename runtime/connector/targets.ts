@@ -5,7 +5,7 @@ import type { Logger } from '@toxmod/shared/log';
 import type { Publisher } from '@toxmod/shared/ports';
 import { fromKafkaRecord } from '@toxmod/shared/transport/record';
 import type { FunctionHost } from '../host';
-import type { DeliveryTarget, TargetOutcome } from './connector';
+import type { DeliveryTarget, TargetOutcome } from '@toxmod/shared/transport/kafka-connector';
 import { isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode } from './delivery';
 
 /** Something that can hand out a base URL for a function, starting it first if it is at zero. */

@@ -11,7 +11,7 @@ const EnvSchema = z.object({
   GATEWAY_PORT: intVar(8080, 1, 65535),
   MODERATION_PORT: intVar(8081, 1, 65535),
   FUNCTION_BASE_PORT: intVar(18100, 1, 65535),
-  TOXMOD_DELIVERY: z.enum(['knative', 'openfaas']).default('knative'),
+  TOXMOD_DELIVERY: z.enum(['knative', 'openfaas', 'direct']).default('knative'),
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
 });
 
@@ -36,7 +36,9 @@ const stack = await startStack({
 });
 
 process.stderr.write(`
-toxmod pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries as ${config.TOXMOD_DELIVERY === 'knative' ? 'Knative KafkaSource CloudEvents' : 'OpenFaaS kafka-connector requests'}
+toxmod pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
+  { knative: 'Knative KafkaSource CloudEvents over HTTP', openfaas: 'OpenFaaS kafka-connector requests over HTTP', direct: 'direct consumers (scale-to-zero functions via KafkaSource-style HTTP)' }[config.TOXMOD_DELIVERY]
+}
 
   gateway      ${stack.gatewayUrl}   (key: ${process.env.GAME_API_KEYS ? 'from GAME_API_KEYS' : `${devKey} for game "demo"`})
   moderation   ${stack.moderationUrl}   (token: ${process.env.MODERATOR_TOKENS ? 'from MODERATOR_TOKENS' : devModeratorToken}; starts on first use)

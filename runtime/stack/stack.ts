@@ -3,7 +3,7 @@
 // publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
 import { createServer, request, type Server } from 'node:http';
 import { FUNCTIONS } from '../functions';
-import { TopicConnector } from '../connector/connector';
+import { TopicConnector } from '@toxmod/shared/transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
 import type { DeliveryMode } from '../connector/delivery';
 import { FunctionProcess } from './processes';
@@ -19,7 +19,12 @@ export interface StackOptions {
   moderationPort: number;
   /** First port for the internal function processes. */
   basePort: number;
-  mode: DeliveryMode;
+  /**
+   * How records reach functions: `knative` / `openfaas` through the connector over HTTP;
+   * `direct` lets always-on functions consume their topics themselves (no HTTP hop), while
+   * scale-to-zero functions are still activated through the connector.
+   */
+  mode: DeliveryMode | 'direct';
   idleMs: number;
   repoRoot: string;
   log: Logger;
@@ -66,13 +71,22 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   log.info({ created: topics.created.length, existing: topics.existing.length }, 'topics ready');
 
   const env = { ...opts.env, KAFKA_BROKERS: opts.brokers.join(',') };
+  const consumesDirectly = (fn: (typeof FUNCTIONS)[number]) => opts.mode === 'direct' && !fn.scaleToZero;
   const processes = new Map<string, FunctionProcess>();
   let port = opts.basePort;
   for (const fn of FUNCTIONS) {
     const isGateway = fn.name === 'game-message-proxy';
     processes.set(
       fn.name,
-      new FunctionProcess({ name: fn.name, port: isGateway ? opts.gatewayPort : port++, env, scaleToZero: fn.scaleToZero, idleMs: opts.idleMs, log, repoRoot: opts.repoRoot }),
+      new FunctionProcess({
+        name: fn.name,
+        port: isGateway ? opts.gatewayPort : port++,
+        env: { ...env, KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false' },
+        scaleToZero: fn.scaleToZero,
+        idleMs: opts.idleMs,
+        log,
+        repoRoot: opts.repoRoot,
+      }),
     );
   }
   // Always-on functions (min-scale 1) start now; the others wait for their first event.
@@ -85,8 +99,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   );
 
   const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters' });
-  const connectors = FUNCTIONS.filter((fn) => fn.consumes.length > 0).map(
-    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, opts.mode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }) }),
+  const httpMode: DeliveryMode = opts.mode === 'openfaas' ? 'openfaas' : 'knative';
+  const connectors = FUNCTIONS.filter((fn) => fn.consumes.length > 0 && !consumesDirectly(fn)).map(
+    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }) }),
   );
   await Promise.all(connectors.map((c) => c.start()));
 

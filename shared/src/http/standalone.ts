@@ -2,7 +2,10 @@
 // as a Knative container ($PORT). Topic deliveries arrive on POST /; outputs leave through a
 // Kafka producer (KAFKA_BROKERS) or a CloudEvents sink (K_SINK, set by a Knative SinkBinding).
 import { z } from 'zod';
-import { intVar, parseEnv } from '../config';
+import { boolVar, intVar, parseEnv } from '../config';
+import { processDelivery } from '../consume';
+import { TopicConnector } from '../transport/kafka-connector';
+import { fromKafkaRecord } from '../transport/record';
 import type { PipelineFunction, RunningFunction } from '../function';
 import { createLogger } from '../log';
 import type { Publisher } from '../ports';
@@ -21,6 +24,9 @@ const StandaloneEnvSchema = z
     OBJECT_DIR: z.string().default('/tmp/toxmod-objects'),
     // Shared stores; without it each process keeps its own memory (one instance only, lost on restart).
     DATABASE_URL: z.string().optional(),
+    // Consume the function's topics directly (a Kafka consumer in this process) instead of
+    // waiting for HTTP deliveries from a KafkaSource or kafka-connector.
+    KAFKA_CONSUME: boolVar(false),
   })
   .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' });
 
@@ -40,9 +46,27 @@ export async function runStandalone(fn: PipelineFunction, env: Record<string, st
   const server = createFunctionServer({ name: fn.name, log, routes: () => routes });
   const port = await listen(server, config.PORT);
   const tick = running.tick ? setInterval(() => void running.tick!.run().catch((e) => log.warn({ err: String(e) }, 'periodic work failed')), running.tick.everyMs) : undefined;
-  log.info({ port, consumes: fn.consumes }, 'listening');
+  let consumer: TopicConnector | undefined;
+  if (config.KAFKA_CONSUME && config.KAFKA_BROKERS && fn.consumes.length > 0) {
+    consumer = new TopicConnector({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      deadLetters: publisher,
+      log,
+      target: {
+        name: fn.name,
+        consumes: fn.consumes,
+        async deliver(record) {
+          const outcome = await processDelivery(fromKafkaRecord(record), { fn, running, publisher, log });
+          return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
+        },
+      },
+    });
+    await consumer.start();
+  }
+  log.info({ port, consumes: fn.consumes, consuming: consumer !== undefined }, 'listening');
   const shutdown = async () => {
     clearInterval(tick);
+    await consumer?.stop();
     await closeServer(server);
     await running.stop();
     process.exit(0);

@@ -1,12 +1,17 @@
-// The local topic connector: one consumer group per function, records delivered in order per
-// partition, retried with backoff while the target says so, dead-lettered when it refuses or
-// retries run out. Offsets advance only after a delivery is done, so nothing is lost.
+// A topic connector: one consumer group per function, records delivered in order per partition,
+// retried with backoff while the target says so, dead-lettered when it refuses or retries run
+// out. Offsets advance only after a delivery is done, so nothing is lost. The local stack uses it
+// to reach function processes over HTTP; a function can also consume directly with it.
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { deadLetterRecord } from '@toxmod/shared/consume';
-import type { Logger } from '@toxmod/shared/log';
-import type { Publisher } from '@toxmod/shared/ports';
-import { fromKafkaRecord, type KafkaRecordLike } from '@toxmod/shared/transport/record';
-import { backoffMs } from './delivery';
+import { deadLetterRecord } from '../consume';
+import type { Logger } from '../log';
+import type { Publisher } from '../ports';
+import { fromKafkaRecord, type KafkaRecordLike } from './record';
+
+/** Exponential backoff as KafkaSource's default policy: 0.3 s, 0.6 s, 1.2 s, ... capped. */
+export function backoffMs(attempt: number, baseMs = 300, capMs = 10_000): number {
+  return Math.min(capMs, baseMs * 2 ** (attempt - 1));
+}
 
 export type TargetOutcome = { status: 'done' } | { status: 'retry'; reason: string } | { status: 'refused'; reason: string };
 
