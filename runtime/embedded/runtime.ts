@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { deadLetter, processDelivery } from '@toxmod/shared/consume';
 import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
 import { createLogger, type Logger } from '@toxmod/shared/log';
-import { memoryStoreSet, type StoreSet } from '@toxmod/shared/stores/store-set';
+import { memoryStoreSet, pgliteModerationStores, type StoreSet } from '@toxmod/shared/stores/store-set';
 import { MemoryBus } from '@toxmod/shared/transport/memory-bus';
 import { FUNCTIONS } from '../functions';
 import { FunctionHost } from '../host';
@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   /** Where the training-data sink writes (the object store's root). */
   objectDir?: string;
   idleMs?: number;
+  /** Where moderation's PGlite database lives (cases, moderator accounts); in memory without one. */
+  moderationDataDir?: string;
   /** Deliveries of one event before it is dead-lettered as retries-exhausted. */
   maxAttempts?: number;
   log?: Logger;
@@ -37,7 +39,8 @@ export interface EmbeddedRuntime {
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRuntime> {
   const rootLog = opts.log ?? createLogger('embedded');
   const bus = new MemoryBus();
-  const stores = memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'toxmod-objects-')));
+  const moderationDb = await pgliteModerationStores(opts.moderationDataDir);
+  const stores: StoreSet = { ...memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'toxmod-objects-'))), cases: moderationDb.cases, moderators: moderationDb.moderators };
   const hosts = new Map<string, FunctionHost>();
   const maxAttempts = opts.maxAttempts ?? 10;
 
@@ -80,6 +83,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
       await bus.drained(2000);
       bus.stop();
       for (const h of hosts.values()) await h.close();
+      await moderationDb.close();
     },
   };
 }

@@ -39,12 +39,22 @@ export interface OffenceStore {
 
 export type CaseStatus = 'pending' | 'decided' | 'expired';
 
+/** A moderator's hold on a pending case while they review it; it lapses at `until`. */
+export interface CaseClaim {
+  moderatorId: string;
+  until: string;
+}
+
 export interface StoredCase {
   case: ModerationCase;
   status: CaseStatus;
   result?: ModerationResult;
   /** False between closing a case and its result reaching moderation-results (an outbox). */
   published?: boolean;
+  /** The live claim of a pending case (absent when nobody holds it or the lease lapsed). */
+  claim?: CaseClaim;
+  /** A decided case's verdict can be undone until then; it is published only afterwards. */
+  undoUntil?: string;
 }
 
 export interface CaseVerdict {
@@ -55,19 +65,154 @@ export interface CaseVerdict {
   moderatorId: string;
 }
 
-/** Moderation cases; a verdict takes effect once. */
+/** Where a case stands in the review queue, fixed when it opens. */
+export interface CaseRank {
+  /** openedAt moved earlier by the case's priority boost: the queue is ordered by it. */
+  rankAt: string;
+  /** The player's earlier cases in this game, and how many of them ended blocked. */
+  priorCases: number;
+  priorBlocks: number;
+}
+
+export interface QueuedCase extends CaseRank {
+  case: ModerationCase;
+  claim?: CaseClaim;
+}
+
+export interface GameQueueCounts {
+  gameId: string;
+  pending: number;
+  /** Pending cases a moderator holds a live claim on. */
+  claimed: number;
+  oldestOpenedAt: string;
+}
+
+export interface QueueCounts {
+  pending: number;
+  claimed: number;
+  oldestOpenedAt?: string;
+  /** Decided cases whose result is not published yet (undo window or outbox). */
+  awaitingPublish: number;
+  byGame: GameQueueCounts[];
+}
+
+/** One earlier case of a player, for the moderator's view of their history. */
+export interface PlayerCaseLine {
+  caseId: string;
+  messageId: string;
+  text: string;
+  openedAt: string;
+  status: CaseStatus;
+  verdict?: Verdict;
+  category?: ModerationResult['category'];
+  resolution?: ModerationResult['resolution'];
+  moderatorId?: string;
+}
+
+export interface PlayerHistory {
+  cases: number;
+  blocked: number;
+  recent: PlayerCaseLine[];
+}
+
+export type ClaimOutcome =
+  | { status: 'claimed'; claim: CaseClaim; renewed: boolean }
+  | { status: 'taken'; claim: CaseClaim }
+  | { status: 'closed' }
+  | { status: 'not-found' };
+
+export type DecideOutcome = 'decided' | 'not-holder' | 'already-closed' | 'not-found';
+
+export type UndoOutcome = { status: 'reopened'; claim: CaseClaim } | { status: 'too-late' } | { status: 'not-yours' } | { status: 'not-found' };
+
+export interface DecideOptions {
+  moderatorId: string;
+  now: Date;
+  /** The verdict is held back (undoable) until then; without it, it is due for publishing at once. */
+  undoUntil?: Date;
+  /**
+   * True: only the holder of a live claim may decide. False: the verdict also takes an
+   * unclaimed (or lapsed) case in the same statement; a live claim of someone else still wins.
+   */
+  requireClaim: boolean;
+}
+
+/**
+ * Moderation cases; a verdict takes effect once. Claims, verdicts and undos are single
+ * conditional statements, so concurrent moderators are arbitrated by the store, and each of
+ * them appends its audit entry in the same statement.
+ */
 export interface CaseStore {
-  open(c: ModerationCase): Promise<{ created: boolean }>;
-  get(caseId: string): Promise<StoredCase | undefined>;
+  /** Idempotent by caseId. Without a rank the case queues by its age alone. */
+  open(c: ModerationCase, rank?: CaseRank): Promise<{ created: boolean }>;
+  get(caseId: string, now?: Date): Promise<StoredCase | undefined>;
   listPending(filter: { gameId?: string; limit: number }): Promise<ModerationCase[]>;
   countPending(gameId?: string): Promise<number>;
+  /** Pending cases by rank, without those someone other than `viewer` holds a live claim on. */
+  queue(filter: { gameId?: string; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]>;
+  counts(now: Date): Promise<QueueCounts>;
+  /** The player's cases in a game other than `exceptCaseId`, newest first, and their totals. */
+  playerHistory(gameId: string, playerId: string, opts: { exceptCaseId?: string; limit: number }): Promise<PlayerHistory>;
+  /** Takes (or renews) the lease on a pending case; exactly one of concurrent claimers wins. */
+  claim(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
+  /** Gives a held case back to the queue; false when the caller did not hold it. */
+  release(caseId: string, moderatorId: string, now: Date): Promise<boolean>;
+  /** Clears lapsed leases (the cases are back in the queue); returns those cases' ids. */
+  releaseLapsed(now: Date, limit: number): Promise<string[]>;
+  /** A moderator's verdict: pending -> decided, once. */
+  decide(caseId: string, result: ModerationResult, opts: DecideOptions): Promise<DecideOutcome>;
+  /** Reopens the caller's own verdict while its undo window is open; they keep the claim. */
+  undo(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<UndoOutcome>;
   /** Atomically moves a pending case to decided; `already-closed` if someone else got there first. */
   close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'>;
   /** Pending cases whose dueAt has passed. */
   listDue(now: Date, limit: number): Promise<ModerationCase[]>;
-  /** Closed cases whose result is not yet published, for the outbox to (re)publish. */
-  listUnpublished(limit: number): Promise<ModerationResult[]>;
+  /** Closed cases whose result is not yet published (and whose undo window, if any, has passed). */
+  listUnpublished(limit: number, now?: Date): Promise<ModerationResult[]>;
   markPublished(caseId: string): Promise<void>;
+}
+
+export type ModeratorRole = 'moderator' | 'lead';
+
+export interface ModeratorAccount {
+  username: string;
+  role: ModeratorRole;
+  createdAt: string;
+  createdBy?: string;
+  disabledAt?: string;
+}
+
+export interface ModeratorSession {
+  username: string;
+  role: ModeratorRole;
+  expiresAt: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  caseId?: string;
+  detail: Record<string, unknown>;
+}
+
+/** Moderator accounts, their sessions and the audit log of what they did. */
+export interface ModeratorStore {
+  create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string }, now: Date): Promise<'created' | 'exists'>;
+  /** The account and its password hash, for login; disabled accounts included. */
+  find(username: string): Promise<(ModeratorAccount & { passwordHash: string }) | undefined>;
+  list(): Promise<ModeratorAccount[]>;
+  /** Disables an account and ends its sessions. */
+  disable(username: string, now: Date): Promise<boolean>;
+  startSession(tokenHash: string, username: string, now: Date, expiresAt: Date): Promise<void>;
+  /** The live session of a token hash: unexpired, of an enabled account. */
+  session(tokenHash: string, now: Date): Promise<ModeratorSession | undefined>;
+  endSession(tokenHash: string): Promise<void>;
+  purgeSessions(now: Date): Promise<number>;
+  audit(entry: { at: Date; actor: string; action: string; caseId?: string; detail?: Record<string, unknown> }): Promise<void>;
+  /** Newest first; `before` pages by seq. */
+  auditLog(filter: { limit: number; before?: number; caseId?: string; actor?: string }): Promise<AuditEntry[]>;
 }
 
 /** Blobs by key: the filesystem here, MinIO / S3 on the real stack. */

@@ -1,7 +1,10 @@
 // Pure core of moderation: a case plus a moderator's verdict (or its deadline) gives the
-// moderation result that the decision manager turns into the final decision.
+// moderation result that the decision manager turns into the final decision; a case's scores and
+// the player's history give its place in the review queue.
 import { z } from 'zod';
-import { ActionSchema, CategorySchema, VerdictSchema, type ModerationCase, type ModerationResult } from '@toxmod/shared/events';
+import { ActionSchema, CategorySchema, VerdictSchema, type ChatMessage, type ModerationCase, type ModerationResult } from '@toxmod/shared/events';
+import type { CaseRank } from '@toxmod/shared/ports';
+import { CATEGORIES, type Category } from '@toxmod/shared/scoring/types';
 
 export const VerdictRequestSchema = z
   .object({
@@ -55,4 +58,102 @@ export function parseModeratorTokens(raw: string): Map<string, string> {
     if (at > 0 && at < pair.length - 1) out.set(pair.slice(at + 1), pair.slice(0, at));
   }
   return out;
+}
+
+/** The key under which the fast classifier appends a channel's lines to the ContextStore. */
+export const channelKey = (m: Pick<ChatMessage, 'gameId' | 'channelId'>): string => `${m.gameId}/${m.channelId}`;
+
+// --- Queue priority ---------------------------------------------------------------------------
+
+/** How much worse a category is than plain toxicity when ranking (threats first, swearing last). */
+const CATEGORY_WEIGHT: Record<Category, number> = { threat: 1.5, identity_hate: 1.4, sexual: 1.2, insult: 1, profanity: 0.7 };
+
+/** How bad the message looks to the models, in [0, 1]: the deep reading if any, else the fast one. */
+export function severity(c: Pick<ModerationCase, 'fast' | 'deep'>): number {
+  const score = c.deep ?? c.fast;
+  let worst = score.toxicity;
+  for (const cat of CATEGORIES) worst = Math.max(worst, score.categories[cat] * CATEGORY_WEIGHT[cat]);
+  return Math.min(1, Math.round(worst * 1000) / 1000);
+}
+
+export interface PriorityTuning {
+  /** Queue time a case of severity 1 gains over a case of severity 0. */
+  severitySeconds: number;
+  /** Per earlier blocked case of the player (up to `historyCap` of them). */
+  blockedSeconds: number;
+  /** Per earlier case of the player, whatever its outcome (up to `historyCap`). */
+  caseSeconds: number;
+  historyCap: number;
+}
+
+export const DEFAULT_PRIORITY: PriorityTuning = { severitySeconds: 20 * 60, blockedSeconds: 4 * 60, caseSeconds: 60, historyCap: 5 };
+
+/**
+ * Priority as queue time: a case ranks as if it had opened `boost` seconds earlier, so the queue
+ * is ordered by one timestamp. Age then counts linearly and a long-waiting mild case still
+ * overtakes a newer severe one once it has waited longer than the severity gap.
+ */
+export function caseRank(c: ModerationCase, history: { cases: number; blocked: number }, tuning: PriorityTuning = DEFAULT_PRIORITY): CaseRank {
+  const boost =
+    severity(c) * tuning.severitySeconds +
+    Math.min(history.blocked, tuning.historyCap) * tuning.blockedSeconds +
+    Math.min(history.cases, tuning.historyCap) * tuning.caseSeconds;
+  return { rankAt: new Date(Date.parse(c.openedAt) - Math.round(boost * 1000)).toISOString(), priorCases: history.cases, priorBlocks: history.blocked };
+}
+
+// --- Verdict timing ---------------------------------------------------------------------------
+
+/**
+ * A verdict is held back for the undo window and published after it; never past the case's own
+ * deadline, so an undo can't reopen a case that is already overdue.
+ */
+export function undoDeadline(now: Date, undoMs: number, dueAt: string): Date | undefined {
+  if (undoMs <= 0) return undefined;
+  const until = Math.min(now.getTime() + undoMs, Date.parse(dueAt));
+  return until > now.getTime() ? new Date(until) : undefined;
+}
+
+// --- Accounts ---------------------------------------------------------------------------------
+
+export const UsernameSchema = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash and underscore, starting with a letter or digit');
+export const PasswordSchema = z.string().min(12, 'at least 12 characters').max(1024);
+export const RoleSchema = z.enum(['moderator', 'lead']);
+
+export const LoginRequestSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
+export const NewModeratorSchema = z.object({ username: UsernameSchema, password: PasswordSchema, role: RoleSchema.default('moderator') }).strict();
+
+/** Slows password guessing: after `maxFailures` failed logins for a name, it is locked for `lockMs`. */
+export class LoginThrottle {
+  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+
+  constructor(
+    private readonly maxFailures = 5,
+    private readonly lockMs = 60_000,
+  ) {}
+
+  /** Milliseconds left on a lock, or 0 when a login may be tried. */
+  lockedFor(username: string, now: Date): number {
+    const f = this.failures.get(username);
+    return f ? Math.max(0, f.lockedUntil - now.getTime()) : 0;
+  }
+
+  failed(username: string, now: Date): void {
+    const f = this.failures.get(username) ?? { count: 0, lockedUntil: 0 };
+    f.count++;
+    if (f.count >= this.maxFailures) {
+      f.count = 0;
+      f.lockedUntil = now.getTime() + this.lockMs;
+    }
+    this.failures.set(username, f);
+    // Bounded: forget the oldest names past 10,000 (they only lose their failure count).
+    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  succeeded(username: string): void {
+    this.failures.delete(username);
+  }
 }

@@ -1,17 +1,37 @@
-// Moderation: stores cases from moderation-required and serves the moderators' API. A verdict
-// closes its case once (the store arbitrates) and is published through an outbox, so neither a
-// double submit nor a failed publish can give a message two decisions or none.
+// Moderation: stores cases from moderation-required and serves the moderators' API and UI. A
+// verdict closes its case once (the store arbitrates), waits out its undo window and is then
+// published through an outbox, so neither a double submit, an undo nor a failed publish can give
+// a message two decisions or none.
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseEnv } from '@toxmod/shared/config';
+import { intVar, parseEnv } from '@toxmod/shared/config';
 import { defineFunction } from '@toxmod/shared/function';
-import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute } from '@toxmod/shared/http/router';
+import type { QueueCounts } from '@toxmod/shared/ports';
 import { encodeRecord, outbound } from '@toxmod/shared/transport/record';
 import type { ModerationResult } from '@toxmod/shared/events';
-import { expiredResult, moderatorResult, parseModeratorTokens, VerdictRequestSchema } from './core';
+import { moderationRoutes } from './api';
+import { caseRank, expiredResult, parseModeratorTokens } from './core';
+import { LiveFeed } from './live';
+import { uiRoutes } from './ui-static';
+
+const DEFAULT_UI_DIR = resolve(import.meta.dirname, '..', '..', '..', 'ui', 'dist');
 
 const EnvSchema = z.object({
-  MODERATOR_TOKENS: z.string().min(1, 'MODERATOR_TOKENS must list moderator:token pairs'),
-  MODERATION_SWEEP_MS: z.coerce.number().int().positive().default(1000),
+  // Static API tokens (`alice:token,bob:token`), for scripts and API clients; people log in.
+  MODERATOR_TOKENS: z.string().default(''),
+  MODERATION_SWEEP_MS: intVar(1000, 10),
+  /** How long a claim holds a case for its moderator. */
+  MODERATION_LEASE_MS: intVar(120_000, 1000),
+  /** How long a verdict can be undone; it is published after that. 0 publishes at once. */
+  MODERATION_UNDO_MS: intVar(30_000, 0),
+  MODERATION_SESSION_TTL_MS: intVar(12 * 3600_000, 1000),
+  /** `*` or comma-separated origins allowed to call the API from a browser (a UI on another host). */
+  MODERATION_CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((v) => (v.trim() === '*' ? ('*' as const) : v.split(',').map((o) => o.trim()).filter(Boolean))),
+  MODERATION_UI_DIR: z.string().default(DEFAULT_UI_DIR),
+  MODERATION_HEARTBEAT_MS: intVar(15_000, 100),
 });
 
 export default defineFunction({
@@ -21,99 +41,87 @@ export default defineFunction({
   scaleToZero: true,
   async start({ env, stores, publisher, log, now }) {
     const config = parseEnv(EnvSchema, env);
-    const tokens = parseModeratorTokens(config.MODERATOR_TOKENS);
-    let pending = await stores.cases.countPending();
+    const staticTokens = parseModeratorTokens(config.MODERATOR_TOKENS);
+    if (staticTokens.size === 0 && (await stores.moderators.list()).length === 0) {
+      log.warn('no moderator can sign in: set MODERATOR_TOKENS or create a lead with `npm run moderation:create-lead`');
+    }
+
+    // Work that keeps the instance up (see busy()): cases waiting for a moderator, and verdicts
+    // waiting out their undo window or the outbox.
+    let waiting = { pending: 0, awaitingPublish: 0 };
+    const noteCounts = (c: QueueCounts) => {
+      waiting = { pending: c.pending, awaitingPublish: c.awaitingPublish };
+    };
+    noteCounts(await stores.cases.counts(now()));
+
+    const feed = new LiveFeed({ log, heartbeatMs: config.MODERATION_HEARTBEAT_MS, counts: () => stores.cases.counts(now()) });
 
     async function publishResult(result: ModerationResult): Promise<void> {
       await publisher.publish([encodeRecord(outbound('moderation-results', result), 'moderation', now())]);
       await stores.cases.markPublished(result.caseId);
+      feed.notify({ type: 'published', caseId: result.caseId });
     }
 
-    function moderatorOf(req: HttpRequest): string | undefined {
-      const auth = req.headers['authorization'];
-      const value = Array.isArray(auth) ? auth[0] : auth;
-      const token = value?.startsWith('Bearer ') ? value.slice(7).trim() : undefined;
-      return token ? tokens.get(token) : undefined;
-    }
-
-    const authed =
-      (handler: (req: HttpRequest, moderatorId: string) => Promise<HttpResponse>) =>
-      async (req: HttpRequest): Promise<HttpResponse> => {
-        const moderatorId = moderatorOf(req);
-        if (!moderatorId) return problem(401, 'unauthorized', 'a moderator token is required: Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
-        return handler(req, moderatorId);
-      };
-
-    const routes: HttpRoute[] = [
-      {
-        method: 'GET',
-        path: '/v1/cases',
-        handler: authed(async (req) => {
-          const gameId = req.query.get('gameId') ?? undefined;
-          const limit = Math.min(500, Math.max(1, Number(req.query.get('limit') ?? 50) || 50));
-          const cases = await stores.cases.listPending({ gameId, limit });
-          return json(200, { pending: await stores.cases.countPending(gameId), cases });
-        }),
-      },
-      {
-        method: 'GET',
-        path: '/v1/cases/:caseId',
-        handler: authed(async (req) => {
-          const stored = await stores.cases.get(req.params.caseId!);
-          return stored ? json(200, stored) : problem(404, 'not-found', 'no such case');
-        }),
-      },
-      {
-        method: 'POST',
-        path: '/v1/cases/:caseId/verdict',
-        handler: authed(async (req, moderatorId) => {
-          let body: unknown;
-          try {
-            body = JSON.parse(req.body.toString('utf8'));
-          } catch {
-            return problem(400, 'invalid-json', 'the body is not valid JSON');
-          }
-          const verdict = VerdictRequestSchema.safeParse(body);
-          if (!verdict.success) return problem(400, 'invalid-verdict', verdict.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-          const stored = await stores.cases.get(req.params.caseId!);
-          if (!stored) return problem(404, 'not-found', 'no such case');
-          const result = moderatorResult(stored.case, verdict.data, moderatorId, now());
-          const closed = await stores.cases.close(stored.case.caseId, result, 'decided');
-          if (closed === 'already-closed') return problem(409, 'already-decided', 'this case already has a verdict');
-          if (closed === 'not-found') return problem(404, 'not-found', 'no such case');
-          pending = Math.max(0, pending - 1);
-          log.info({ caseId: stored.case.caseId, moderatorId, verdict: result.verdict }, 'verdict recorded');
-          try {
-            await publishResult(result);
-          } catch (error) {
-            // Recorded but not yet published: the sweep republishes it.
-            log.warn({ caseId: stored.case.caseId, err: String(error) }, 'verdict publish deferred');
-            return json(202, { caseId: stored.case.caseId, status: 'recorded', published: false });
-          }
-          return json(200, { caseId: stored.case.caseId, status: 'decided', published: true });
-        }),
-      },
+    const routes = [
+      ...moderationRoutes({
+        cases: stores.cases,
+        moderators: stores.moderators,
+        context: stores.context,
+        staticTokens,
+        feed,
+        publish: publishResult,
+        onCountsChanged: noteCounts,
+        config: { leaseMs: config.MODERATION_LEASE_MS, undoMs: config.MODERATION_UNDO_MS, sessionTtlMs: config.MODERATION_SESSION_TTL_MS, corsOrigins: config.MODERATION_CORS_ORIGINS },
+        log,
+        now,
+      }),
+      ...uiRoutes(config.MODERATION_UI_DIR),
     ];
 
+    let sweeping = false;
+    let lastPurge = 0;
     return {
       routes,
       async handle(delivery) {
         if (delivery.topic !== 'moderation-required') return [];
-        const { created } = await stores.cases.open(delivery.event);
-        if (created) pending++;
+        const c = delivery.event;
+        const history = await stores.cases.playerHistory(c.message.gameId, c.message.playerId, { exceptCaseId: c.caseId, limit: 0 });
+        const { created } = await stores.cases.open(c, caseRank(c, history));
+        if (created) {
+          waiting.pending++;
+          feed.notify({ type: 'opened', caseId: c.caseId, gameId: c.message.gameId });
+        }
         return [];
       },
       tick: {
         everyMs: config.MODERATION_SWEEP_MS,
         async run() {
-          for (const c of await stores.cases.listDue(now(), 100)) {
-            if ((await stores.cases.close(c.caseId, expiredResult(c, now()), 'expired')) === 'closed') pending = Math.max(0, pending - 1);
+          if (sweeping) return;
+          sweeping = true;
+          try {
+            const at = now();
+            for (const c of await stores.cases.listDue(at, 100)) {
+              if ((await stores.cases.close(c.caseId, expiredResult(c, at), 'expired')) === 'closed') feed.notify({ type: 'expired', caseId: c.caseId, gameId: c.message.gameId });
+            }
+            for (const caseId of await stores.cases.releaseLapsed(at, 100)) feed.notify({ type: 'lapsed', caseId });
+            // Verdicts whose undo window has passed, expired cases, and anything a failed publish left.
+            for (const result of await stores.cases.listUnpublished(100, at)) await publishResult(result);
+            if (at.getTime() - lastPurge > 60_000) {
+              lastPurge = at.getTime();
+              await stores.moderators.purgeSessions(at);
+            }
+            noteCounts(await stores.cases.counts(at));
+          } finally {
+            sweeping = false;
           }
-          for (const result of await stores.cases.listUnpublished(100)) await publishResult(result);
         },
       },
-      busy: () => pending > 0,
-      async stop() {},
+      // Scale to zero only when no case waits, no verdict waits to be published and no moderator
+      // has the UI open (an open event stream).
+      busy: () => waiting.pending > 0 || waiting.awaitingPublish > 0 || feed.size > 0,
+      async stop() {
+        feed.close();
+      },
     };
   },
 });

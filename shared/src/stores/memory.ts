@@ -1,13 +1,28 @@
 // In-memory adapters of the store ports: the embedded runtime's shared state and the tests' fakes.
 // Bounded where traffic could grow them without limit.
 import type {
+  AuditEntry,
+  CaseClaim,
+  CaseRank,
   CaseStore,
+  ClaimOutcome,
   ContextStore,
+  DecideOptions,
+  DecideOutcome,
   DecisionLedger,
   DecisionStore,
+  GameQueueCounts,
+  ModeratorAccount,
+  ModeratorRole,
+  ModeratorSession,
+  ModeratorStore,
   OffenceStore,
+  PlayerHistory,
+  QueueCounts,
+  QueuedCase,
   StoredCase,
   StoredContextLine,
+  UndoOutcome,
 } from '../ports';
 import type { FinalDecision, ModerationCase, ModerationResult } from '../events';
 
@@ -98,27 +113,87 @@ export class MemoryOffenceStore implements OffenceStore {
   }
 }
 
-export class MemoryCaseStore implements CaseStore {
-  private readonly cases = new Map<string, StoredCase>();
+/** The audit log of the in-memory moderation stores, shared by the case and moderator stores. */
+export class MemoryAuditTrail {
+  private readonly entries: AuditEntry[] = [];
+  private seq = 0;
 
-  async open(c: ModerationCase): Promise<{ created: boolean }> {
+  append(entry: { at: Date; actor: string; action: string; caseId?: string; detail?: Record<string, unknown> }): void {
+    this.entries.push({
+      seq: ++this.seq,
+      at: entry.at.toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      ...(entry.caseId ? { caseId: entry.caseId } : {}),
+      detail: entry.detail ?? {},
+    });
+  }
+
+  list(filter: { limit: number; before?: number; caseId?: string; actor?: string }): AuditEntry[] {
+    const out: AuditEntry[] = [];
+    for (let i = this.entries.length - 1; i >= 0 && out.length < filter.limit; i--) {
+      const e = this.entries[i]!;
+      if (filter.before !== undefined && e.seq >= filter.before) continue;
+      if (filter.caseId !== undefined && e.caseId !== filter.caseId) continue;
+      if (filter.actor !== undefined && e.actor !== filter.actor) continue;
+      out.push(e);
+    }
+    return out;
+  }
+}
+
+interface MemoryCase extends CaseRank {
+  case: ModerationCase;
+  status: StoredCase['status'];
+  result?: ModerationResult;
+  published?: boolean;
+  claimedBy?: string;
+  leaseUntil?: number;
+  decidedBy?: string;
+  undoUntil?: number;
+  closedAt?: number;
+}
+
+/** Same semantics as SqlCaseStore (cases-sql.ts); a single thread makes every method atomic. */
+export class MemoryCaseStore implements CaseStore {
+  private readonly cases = new Map<string, MemoryCase>();
+
+  constructor(private readonly trail = new MemoryAuditTrail()) {}
+
+  private static liveClaim(c: MemoryCase, now: Date): CaseClaim | undefined {
+    if (c.claimedBy === undefined || c.leaseUntil === undefined || c.leaseUntil <= now.getTime()) return undefined;
+    return { moderatorId: c.claimedBy, until: new Date(c.leaseUntil).toISOString() };
+  }
+
+  async open(c: ModerationCase, rank?: CaseRank): Promise<{ created: boolean }> {
     if (this.cases.has(c.caseId)) return { created: false };
-    this.cases.set(c.caseId, { case: c, status: 'pending' });
+    this.cases.set(c.caseId, { case: c, status: 'pending', rankAt: rank?.rankAt ?? c.openedAt, priorCases: rank?.priorCases ?? 0, priorBlocks: rank?.priorBlocks ?? 0 });
     return { created: true };
   }
 
-  async get(caseId: string): Promise<StoredCase | undefined> {
-    return this.cases.get(caseId);
+  async get(caseId: string, now = new Date()): Promise<StoredCase | undefined> {
+    const c = this.cases.get(caseId);
+    if (!c) return undefined;
+    const claim = c.status === 'pending' ? MemoryCaseStore.liveClaim(c, now) : undefined;
+    return {
+      case: c.case,
+      status: c.status,
+      ...(c.result ? { result: c.result } : {}),
+      ...(c.published !== undefined ? { published: c.published } : {}),
+      ...(claim ? { claim } : {}),
+      ...(c.undoUntil !== undefined && c.published === false ? { undoUntil: new Date(c.undoUntil).toISOString() } : {}),
+    };
   }
 
-  private pending(gameId?: string): ModerationCase[] {
-    const out: ModerationCase[] = [];
-    for (const s of this.cases.values()) if (s.status === 'pending' && (!gameId || s.case.message.gameId === gameId)) out.push(s.case);
+  private pending(gameId?: string): MemoryCase[] {
+    const out: MemoryCase[] = [];
+    for (const c of this.cases.values()) if (c.status === 'pending' && (gameId === undefined || c.case.message.gameId === gameId)) out.push(c);
     return out;
   }
 
   async listPending(filter: { gameId?: string; limit: number }): Promise<ModerationCase[]> {
     return this.pending(filter.gameId)
+      .map((c) => c.case)
       .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
       .slice(0, filter.limit);
   }
@@ -127,32 +202,274 @@ export class MemoryCaseStore implements CaseStore {
     return this.pending(gameId).length;
   }
 
-  async close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'> {
-    const stored = this.cases.get(caseId);
-    if (!stored) return 'not-found';
-    if (stored.status !== 'pending') return 'already-closed';
-    this.cases.set(caseId, { ...stored, status, result, published: false });
-    return 'closed';
+  async queue(filter: { gameId?: string; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]> {
+    const at = (c: MemoryCase) => Date.parse(c.rankAt);
+    return this.pending(filter.gameId)
+      .filter((c) => {
+        const claim = MemoryCaseStore.liveClaim(c, filter.now);
+        return !claim || claim.moderatorId === filter.viewer;
+      })
+      .sort((a, b) => at(a) - at(b) || (a.case.caseId < b.case.caseId ? -1 : a.case.caseId > b.case.caseId ? 1 : 0))
+      .slice(0, filter.limit)
+      .map((c) => {
+        const claim = MemoryCaseStore.liveClaim(c, filter.now);
+        return { case: c.case, rankAt: new Date(c.rankAt).toISOString(), priorCases: c.priorCases, priorBlocks: c.priorBlocks, ...(claim ? { claim } : {}) };
+      });
   }
 
-  async listUnpublished(limit: number): Promise<ModerationResult[]> {
-    const out: ModerationResult[] = [];
-    for (const s of this.cases.values()) {
-      if (s.status !== 'pending' && s.published === false && s.result) out.push(s.result);
+  async counts(now: Date): Promise<QueueCounts> {
+    const games = new Map<string, GameQueueCounts>();
+    let awaitingPublish = 0;
+    for (const c of this.cases.values()) {
+      if (c.published === false) awaitingPublish++;
+      if (c.status !== 'pending') continue;
+      const gameId = c.case.message.gameId;
+      const g = games.get(gameId) ?? { gameId, pending: 0, claimed: 0, oldestOpenedAt: c.case.openedAt };
+      g.pending++;
+      if (MemoryCaseStore.liveClaim(c, now)) g.claimed++;
+      if (Date.parse(c.case.openedAt) < Date.parse(g.oldestOpenedAt)) g.oldestOpenedAt = c.case.openedAt;
+      games.set(gameId, g);
+    }
+    const byGame = [...games.values()]
+      .map((g) => ({ ...g, oldestOpenedAt: new Date(g.oldestOpenedAt).toISOString() }))
+      .sort((a, b) => (a.gameId < b.gameId ? -1 : 1));
+    const oldest = byGame.map((g) => g.oldestOpenedAt).sort()[0];
+    return {
+      pending: byGame.reduce((n, g) => n + g.pending, 0),
+      claimed: byGame.reduce((n, g) => n + g.claimed, 0),
+      ...(oldest ? { oldestOpenedAt: oldest } : {}),
+      awaitingPublish,
+      byGame,
+    };
+  }
+
+  async playerHistory(gameId: string, playerId: string, opts: { exceptCaseId?: string; limit: number }): Promise<PlayerHistory> {
+    const mine = [...this.cases.values()]
+      .filter((c) => c.case.message.gameId === gameId && c.case.message.playerId === playerId && c.case.caseId !== opts.exceptCaseId)
+      .sort((a, b) => Date.parse(b.case.openedAt) - Date.parse(a.case.openedAt));
+    return {
+      cases: mine.length,
+      blocked: mine.filter((c) => c.result?.verdict === 'block').length,
+      recent: mine.slice(0, opts.limit).map((c) => ({
+        caseId: c.case.caseId,
+        messageId: c.case.message.messageId,
+        text: c.case.message.text,
+        openedAt: new Date(c.case.openedAt).toISOString(),
+        status: c.status,
+        ...(c.result
+          ? {
+              verdict: c.result.verdict,
+              resolution: c.result.resolution,
+              ...(c.result.category ? { category: c.result.category } : {}),
+              ...(c.result.moderatorId ? { moderatorId: c.result.moderatorId } : {}),
+            }
+          : {}),
+      })),
+    };
+  }
+
+  async claim(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<ClaimOutcome> {
+    const c = this.cases.get(caseId);
+    if (!c) return { status: 'not-found' };
+    if (c.status !== 'pending') return { status: 'closed' };
+    const held = MemoryCaseStore.liveClaim(c, now);
+    if (held && held.moderatorId !== moderatorId) return { status: 'taken', claim: held };
+    c.claimedBy = moderatorId;
+    c.leaseUntil = now.getTime() + leaseMs;
+    const until = new Date(c.leaseUntil).toISOString();
+    this.trail.append({ at: now, actor: moderatorId, action: 'claim', caseId, detail: { leaseUntil: until, renewed: held !== undefined } });
+    return { status: 'claimed', claim: { moderatorId, until }, renewed: held !== undefined };
+  }
+
+  async release(caseId: string, moderatorId: string, now: Date): Promise<boolean> {
+    const c = this.cases.get(caseId);
+    if (!c || c.status !== 'pending' || MemoryCaseStore.liveClaim(c, now)?.moderatorId !== moderatorId) return false;
+    c.claimedBy = undefined;
+    c.leaseUntil = undefined;
+    this.trail.append({ at: now, actor: moderatorId, action: 'release', caseId });
+    return true;
+  }
+
+  async releaseLapsed(now: Date, limit: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const c of this.cases.values()) {
       if (out.length >= limit) break;
+      if (c.claimedBy === undefined || c.leaseUntil === undefined || c.leaseUntil > now.getTime()) continue;
+      const holder = c.claimedBy;
+      c.claimedBy = undefined;
+      c.leaseUntil = undefined;
+      if (c.status !== 'pending') continue;
+      this.trail.append({ at: now, actor: holder, action: 'lease-lapsed', caseId: c.case.caseId });
+      out.push(c.case.caseId);
     }
     return out;
   }
 
+  async decide(caseId: string, result: ModerationResult, opts: DecideOptions): Promise<DecideOutcome> {
+    const c = this.cases.get(caseId);
+    if (!c) return 'not-found';
+    if (c.status !== 'pending') return 'already-closed';
+    const held = MemoryCaseStore.liveClaim(c, opts.now);
+    const mayDecide = held ? held.moderatorId === opts.moderatorId : !opts.requireClaim;
+    if (!mayDecide) return 'not-holder';
+    Object.assign(c, {
+      status: 'decided',
+      result,
+      published: false,
+      closedAt: opts.now.getTime(),
+      decidedBy: opts.moderatorId,
+      undoUntil: opts.undoUntil?.getTime(),
+      claimedBy: undefined,
+      leaseUntil: undefined,
+    });
+    this.trail.append({
+      at: opts.now,
+      actor: opts.moderatorId,
+      action: 'verdict',
+      caseId,
+      detail: {
+        verdict: result.verdict,
+        ...(result.category ? { category: result.category } : {}),
+        ...(result.action ? { action: result.action } : {}),
+        ...(result.note ? { note: result.note } : {}),
+        ...(opts.undoUntil ? { undoUntil: opts.undoUntil.toISOString() } : {}),
+        ...(opts.requireClaim ? {} : { direct: true }),
+      },
+    });
+    return 'decided';
+  }
+
+  async undo(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<UndoOutcome> {
+    const c = this.cases.get(caseId);
+    if (!c) return { status: 'not-found' };
+    if (c.status === 'decided' && c.decidedBy !== moderatorId) return { status: 'not-yours' };
+    if (c.status !== 'decided' || c.published !== false || c.undoUntil === undefined || c.undoUntil <= now.getTime()) return { status: 'too-late' };
+    Object.assign(c, {
+      status: 'pending',
+      result: undefined,
+      published: undefined,
+      closedAt: undefined,
+      decidedBy: undefined,
+      undoUntil: undefined,
+      claimedBy: moderatorId,
+      leaseUntil: now.getTime() + leaseMs,
+    });
+    this.trail.append({ at: now, actor: moderatorId, action: 'undo', caseId });
+    return { status: 'reopened', claim: { moderatorId, until: new Date(c.leaseUntil!).toISOString() } };
+  }
+
+  async close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'> {
+    const c = this.cases.get(caseId);
+    if (!c) return 'not-found';
+    if (c.status !== 'pending') return 'already-closed';
+    Object.assign(c, {
+      status,
+      result,
+      published: false,
+      closedAt: Date.now(),
+      decidedBy: result.moderatorId,
+      undoUntil: undefined,
+      claimedBy: undefined,
+      leaseUntil: undefined,
+    });
+    return 'closed';
+  }
+
+  async listUnpublished(limit: number, now = new Date()): Promise<ModerationResult[]> {
+    const out: ModerationResult[] = [];
+    const due = [...this.cases.values()]
+      .filter((c) => c.status !== 'pending' && c.published === false && c.result && (c.undoUntil === undefined || c.undoUntil <= now.getTime()))
+      .sort((a, b) => (a.closedAt ?? 0) - (b.closedAt ?? 0));
+    for (const c of due.slice(0, limit)) out.push(c.result!);
+    return out;
+  }
+
   async markPublished(caseId: string): Promise<void> {
-    const stored = this.cases.get(caseId);
-    if (stored) stored.published = true;
+    const c = this.cases.get(caseId);
+    if (c && c.published === false) c.published = true;
   }
 
   async listDue(now: Date, limit: number): Promise<ModerationCase[]> {
-    const iso = now.toISOString();
+    const at = now.getTime();
     return this.pending()
-      .filter((c) => c.dueAt <= iso)
-      .slice(0, limit);
+      .filter((c) => Date.parse(c.case.dueAt) <= at)
+      .sort((a, b) => Date.parse(a.case.dueAt) - Date.parse(b.case.dueAt))
+      .slice(0, limit)
+      .map((c) => c.case);
+  }
+}
+
+interface MemoryAccount extends ModeratorAccount {
+  passwordHash: string;
+}
+
+export class MemoryModeratorStore implements ModeratorStore {
+  private readonly accounts = new Map<string, MemoryAccount>();
+  private readonly sessions = new Map<string, { username: string; expiresAt: number }>();
+
+  constructor(private readonly trail = new MemoryAuditTrail()) {}
+
+  async create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string }, now: Date): Promise<'created' | 'exists'> {
+    if (this.accounts.has(account.username)) return 'exists';
+    this.accounts.set(account.username, {
+      username: account.username,
+      role: account.role,
+      passwordHash: account.passwordHash,
+      createdAt: now.toISOString(),
+      ...(account.createdBy ? { createdBy: account.createdBy } : {}),
+    });
+    return 'created';
+  }
+
+  async find(username: string): Promise<(ModeratorAccount & { passwordHash: string }) | undefined> {
+    const a = this.accounts.get(username);
+    return a ? { ...a } : undefined;
+  }
+
+  async list(): Promise<ModeratorAccount[]> {
+    return [...this.accounts.values()]
+      .sort((a, b) => (a.username < b.username ? -1 : 1))
+      .map(({ passwordHash: _hash, ...account }) => account);
+  }
+
+  async disable(username: string, now: Date): Promise<boolean> {
+    const a = this.accounts.get(username);
+    for (const [hash, s] of this.sessions) if (s.username === username) this.sessions.delete(hash);
+    if (!a || a.disabledAt) return false;
+    a.disabledAt = now.toISOString();
+    return true;
+  }
+
+  async startSession(tokenHash: string, username: string, _now: Date, expiresAt: Date): Promise<void> {
+    this.sessions.set(tokenHash, { username, expiresAt: expiresAt.getTime() });
+  }
+
+  async session(tokenHash: string, now: Date): Promise<ModeratorSession | undefined> {
+    const s = this.sessions.get(tokenHash);
+    const a = s ? this.accounts.get(s.username) : undefined;
+    if (!s || !a || a.disabledAt || s.expiresAt <= now.getTime()) return undefined;
+    return { username: a.username, role: a.role, expiresAt: new Date(s.expiresAt).toISOString() };
+  }
+
+  async endSession(tokenHash: string): Promise<void> {
+    this.sessions.delete(tokenHash);
+  }
+
+  async purgeSessions(now: Date): Promise<number> {
+    let n = 0;
+    for (const [hash, s] of this.sessions)
+      if (s.expiresAt <= now.getTime()) {
+        this.sessions.delete(hash);
+        n++;
+      }
+    return n;
+  }
+
+  async audit(entry: { at: Date; actor: string; action: string; caseId?: string; detail?: Record<string, unknown> }): Promise<void> {
+    this.trail.append(entry);
+  }
+
+  async auditLog(filter: { limit: number; before?: number; caseId?: string; actor?: string }): Promise<AuditEntry[]> {
+    return this.trail.list(filter);
   }
 }

@@ -1,11 +1,16 @@
 // PostgreSQL adapters of the store ports, for the real stack: state survives restarts and is
 // shared by every instance of a function. Each write is a single idempotent statement.
 import pg from 'pg';
-import type { FinalDecision, ModerationCase, ModerationResult } from '../events';
-import type { CaseStore, ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredCase, StoredContextLine } from '../ports';
+import type { FinalDecision } from '../events';
+import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '../ports';
 import { MIGRATIONS } from './schema';
+import type { SqlClient } from './sql';
 
-export type Sql = Pick<pg.Pool, 'query'>;
+/** What the adapters query through: a pg.Pool here, PGlite on the embedded runtime. */
+export type Sql = SqlClient;
+
+// The moderation stores are plain SQL shared with PGlite (cases-sql.ts).
+export { SqlCaseStore as PostgresCaseStore, SqlModeratorStore as PostgresModeratorStore } from './cases-sql';
 
 export function createPool(url: string, max = 5): pg.Pool {
   return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000 });
@@ -123,60 +128,5 @@ export class PostgresOffenceStore implements OffenceStore {
       new Date(at.getTime() - windowMs),
     ]);
     return Number(r.rows[0]!.n);
-  }
-}
-
-export class PostgresCaseStore implements CaseStore {
-  constructor(private readonly db: Sql) {}
-
-  async open(c: ModerationCase): Promise<{ created: boolean }> {
-    const r = await this.db.query(
-      `insert into moderation_cases (case_id, game_id, status, body, opened_at, due_at) values ($1, $2, 'pending', $3, $4, $5) on conflict do nothing`,
-      [c.caseId, c.message.gameId, JSON.stringify(c), c.openedAt, c.dueAt],
-    );
-    return { created: r.rowCount === 1 };
-  }
-
-  async get(caseId: string): Promise<StoredCase | undefined> {
-    const r = await this.db.query('select body, status, result, published from moderation_cases where case_id = $1', [caseId]);
-    const row = r.rows[0];
-    return row ? { case: row.body, status: row.status, ...(row.result ? { result: row.result } : {}), ...(row.published !== null ? { published: row.published } : {}) } : undefined;
-  }
-
-  async listPending(filter: { gameId?: string; limit: number }): Promise<ModerationCase[]> {
-    const r = await this.db.query(
-      `select body from moderation_cases where status = 'pending' and ($1::text is null or game_id = $1) order by opened_at limit $2`,
-      [filter.gameId ?? null, filter.limit],
-    );
-    return r.rows.map((row) => row.body);
-  }
-
-  async countPending(gameId?: string): Promise<number> {
-    const r = await this.db.query<{ n: string }>(`select count(*) as n from moderation_cases where status = 'pending' and ($1::text is null or game_id = $1)`, [gameId ?? null]);
-    return Number(r.rows[0]!.n);
-  }
-
-  async close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'> {
-    // The status check in the WHERE clause makes the first closer win, whoever else races it.
-    const r = await this.db.query(
-      `update moderation_cases set status = $2, result = $3, published = false, closed_at = now() where case_id = $1 and status = 'pending'`,
-      [caseId, status, JSON.stringify(result)],
-    );
-    if (r.rowCount === 1) return 'closed';
-    return (await this.get(caseId)) ? 'already-closed' : 'not-found';
-  }
-
-  async listDue(now: Date, limit: number): Promise<ModerationCase[]> {
-    const r = await this.db.query(`select body from moderation_cases where status = 'pending' and due_at <= $1 order by due_at limit $2`, [now, limit]);
-    return r.rows.map((row) => row.body);
-  }
-
-  async listUnpublished(limit: number): Promise<ModerationResult[]> {
-    const r = await this.db.query('select result from moderation_cases where published = false limit $1', [limit]);
-    return r.rows.map((row) => row.result);
-  }
-
-  async markPublished(caseId: string): Promise<void> {
-    await this.db.query('update moderation_cases set published = true where case_id = $1', [caseId]);
   }
 }

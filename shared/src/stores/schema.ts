@@ -59,4 +59,62 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index moderation_cases_outbox on moderation_cases (case_id) where published = false;
     `,
   },
+  {
+    version: 2,
+    name: 'moderation-review',
+    sql: `
+      -- The review queue: a case's rank_at is its opened_at moved earlier by its priority boost
+      -- (severity, the player's history), so ordering by it ranks by priority and then by age
+      -- with a plain index. prior_* are the player's earlier cases when this one opened.
+      alter table moderation_cases
+        add column player_id    text,
+        add column rank_at      timestamptz,
+        add column prior_cases  int not null default 0,
+        add column prior_blocks int not null default 0,
+        -- A claim: one moderator reviews the case until lease_until; after that it is free again.
+        add column claimed_by   text,
+        add column lease_until  timestamptz,
+        -- The verdict's author, and until when they can undo it; it is published only after.
+        add column decided_by   text,
+        add column undo_until   timestamptz;
+      update moderation_cases set player_id = body->'message'->>'playerId', rank_at = opened_at;
+      alter table moderation_cases alter column player_id set not null, alter column rank_at set not null;
+      create index moderation_cases_rank on moderation_cases (rank_at, case_id) where status = 'pending';
+      create index moderation_cases_game_rank on moderation_cases (game_id, rank_at, case_id) where status = 'pending';
+      create index moderation_cases_player on moderation_cases (game_id, player_id, opened_at);
+      create index moderation_cases_leases on moderation_cases (lease_until) where claimed_by is not null;
+
+      create table moderators (
+        username      text primary key,
+        role          text not null check (role in ('moderator', 'lead')),
+        -- scrypt$N$r$p$salt$hash (base64url); never the password itself.
+        password_hash text not null,
+        created_at    timestamptz not null,
+        created_by    text,
+        disabled_at   timestamptz
+      );
+
+      -- Opaque bearer tokens, stored only as their SHA-256, each with a hard expiry.
+      create table moderator_sessions (
+        token_hash text primary key,
+        username   text not null references moderators (username),
+        created_at timestamptz not null,
+        expires_at timestamptz not null
+      );
+      create index moderator_sessions_user on moderator_sessions (username);
+      create index moderator_sessions_expiry on moderator_sessions (expires_at);
+
+      -- Every moderator action, append-only; leads read it.
+      create table moderation_audit (
+        seq     bigserial primary key,
+        at      timestamptz not null,
+        actor   text not null,
+        action  text not null,
+        case_id text,
+        detail  jsonb not null default '{}'
+      );
+      create index moderation_audit_case on moderation_audit (case_id, seq);
+      create index moderation_audit_actor on moderation_audit (actor, seq);
+    `,
+  },
 ];

@@ -1,25 +1,33 @@
 // The stores a runtime hands its functions. The embedded runtime shares one in-memory set between
-// all functions (they live in one process); the real stack builds PostgreSQL / MinIO adapters.
-import type { CaseStore, ContextStore, DecisionLedger, DecisionStore, ObjectStore, OffenceStore } from '../ports';
+// all functions (they live in one process) with moderation on PGlite; the real stack builds
+// PostgreSQL / MinIO adapters.
+import type { PGlite } from '@electric-sql/pglite';
+import type { CaseStore, ContextStore, DecisionLedger, DecisionStore, ModeratorStore, ObjectStore, OffenceStore } from '../ports';
+import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { FilesystemObjectStore } from './filesystem';
-import { MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from './memory';
-import { createPool, migrate, PostgresCaseStore, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
+import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore } from './memory';
+import { createPool, migrate, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
+import { lockDataDir, openPGlite } from './sql';
 
 export interface StoreSet {
   context: ContextStore;
   ledger: DecisionLedger;
   offences: OffenceStore;
   cases: CaseStore;
+  /** Moderator accounts, sessions and the audit log (next to the cases they act on). */
+  moderators: ModeratorStore;
   decisions: DecisionStore;
   objects: ObjectStore;
 }
 
 export function memoryStoreSet(objectRoot: string): StoreSet {
+  const trail = new MemoryAuditTrail();
   return {
     context: new MemoryContextStore(),
     ledger: new MemoryDecisionLedger(),
     offences: new MemoryOffenceStore(),
-    cases: new MemoryCaseStore(),
+    cases: new MemoryCaseStore(trail),
+    moderators: new MemoryModeratorStore(trail),
     decisions: new MemoryDecisionLedger(),
     objects: new FilesystemObjectStore(objectRoot),
   };
@@ -33,9 +41,32 @@ export async function postgresStoreSet(databaseUrl: string, objectRoot: string):
     context: new PostgresContextStore(pool),
     ledger: new PostgresDecisionTable(pool, 'decision_ledger'),
     offences: new PostgresOffenceStore(pool),
-    cases: new PostgresCaseStore(pool),
+    cases: new SqlCaseStore(pool),
+    moderators: new SqlModeratorStore(pool),
     decisions: new PostgresDecisionTable(pool, 'final_decisions'),
     objects: new FilesystemObjectStore(objectRoot),
     close: () => pool.end(),
   };
+}
+
+export interface ModerationStores {
+  cases: CaseStore;
+  moderators: ModeratorStore;
+  db: PGlite;
+  close(): Promise<void>;
+}
+
+/**
+ * The moderation stores on PGlite (embedded Postgres, same SQL and migrations as the server),
+ * persisted in `dataDir` or in memory without one. One process may open a directory at a time.
+ */
+export async function pgliteModerationStores(dataDir?: string): Promise<ModerationStores> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  try {
+    const db = await openPGlite(dataDir);
+    return { cases: new SqlCaseStore(db), moderators: new SqlModeratorStore(db), db, close: () => db.close().finally(unlock) };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }

@@ -1,0 +1,131 @@
+// Live updates to every open moderator UI over server-sent events (WHATWG HTML, "Server-sent
+// events"). Changes are coalesced for a moment and sent with fresh queue counts, so a burst of new
+// cases costs one count query, not one per case. Clients refetch what they show.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@toxmod/shared/log';
+import type { QueueCounts } from '@toxmod/shared/ports';
+import type { StreamingResponse } from '@toxmod/shared/http/router';
+
+export type QueueChangeType = 'opened' | 'claimed' | 'released' | 'lapsed' | 'decided' | 'reopened' | 'expired' | 'published';
+
+export interface QueueChange {
+  type: QueueChangeType;
+  caseId: string;
+  gameId?: string;
+  by?: string;
+}
+
+interface Client {
+  res: ServerResponse;
+  username: string;
+  tokenHash?: string;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface LiveFeedOptions {
+  log: Logger;
+  counts: () => Promise<QueueCounts>;
+  heartbeatMs: number;
+  /** How long changes are gathered before one event goes out. */
+  coalesceMs?: number;
+}
+
+export class LiveFeed {
+  private readonly clients = new Set<Client>();
+  private pending: QueueChange[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeat: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly opts: LiveFeedOptions) {
+    // A comment line every so often keeps proxies from closing an idle stream.
+    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), opts.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Open streams: a connected moderator keeps the function from scaling to zero. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** The SSE response for one moderator; it ends when they leave, log out or their session expires. */
+  stream(who: { username: string; tokenHash?: string; expiresAt?: string }, headers: Record<string, string>): StreamingResponse {
+    return {
+      stream: (req: IncomingMessage, res: ServerResponse) => {
+        if (this.closed) {
+          res.writeHead(503, { ...headers, 'content-type': 'application/json', 'retry-after': '1' });
+          res.end(JSON.stringify({ error: 'unavailable', message: 'moderation is stopping; reconnect' }));
+          return;
+        }
+        res.writeHead(200, {
+          ...headers,
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.flushHeaders();
+        const client: Client = { res, username: who.username, ...(who.tokenHash ? { tokenHash: who.tokenHash } : {}) };
+        if (who.expiresAt) {
+          client.expiry = setTimeout(() => this.drop(client), Math.max(0, Math.min(2 ** 31 - 1, Date.parse(who.expiresAt) - Date.now())));
+          client.expiry.unref();
+        }
+        this.clients.add(client);
+        const gone = () => this.drop(client, false);
+        req.on('close', gone);
+        res.on('close', gone);
+        res.write('retry: 3000\n\n');
+        void this.opts.counts().then(
+          (counts) => this.send(client, 'hello', { username: who.username, counts }),
+          () => this.send(client, 'hello', { username: who.username }),
+        );
+      },
+    };
+  }
+
+  notify(change: QueueChange): void {
+    if (this.closed) return;
+    this.pending.push(change);
+    this.flushTimer ??= setTimeout(() => void this.flush(), this.opts.coalesceMs ?? 150);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = undefined;
+    const changes = this.pending;
+    this.pending = [];
+    if (changes.length === 0 || this.clients.size === 0) return;
+    let counts: QueueCounts | undefined;
+    try {
+      counts = await this.opts.counts();
+    } catch (error) {
+      this.opts.log.warn({ err: String(error) }, 'queue counts for live update failed');
+    }
+    for (const client of this.clients) this.send(client, 'queue', { changes, ...(counts ? { counts } : {}) });
+  }
+
+  /** Ends the streams of a session (logout) or of every session of a user (account disabled). */
+  endSessions(match: { tokenHash?: string; username?: string }): void {
+    for (const c of this.clients) if ((match.tokenHash && c.tokenHash === match.tokenHash) || (match.username && c.username === match.username)) this.drop(c);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    clearTimeout(this.flushTimer);
+    for (const c of this.clients) this.drop(c);
+  }
+
+  private send(client: Client, event: string, data: unknown): void {
+    if (!client.res.writableEnded) client.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private write(chunk: string): void {
+    for (const c of this.clients) if (!c.res.writableEnded) c.res.write(chunk);
+  }
+
+  private drop(client: Client, end = true): void {
+    if (!this.clients.delete(client)) return;
+    clearTimeout(client.expiry);
+    if (end && !client.res.writableEnded) client.res.end();
+  }
+}
