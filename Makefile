@@ -18,7 +18,8 @@ help:
 	@echo "make data    download the public data sets into TOXMOD_DATA_DIR"
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@# npm ci rejects this lock on npm 11 (optional platform packages of rollup are not listed), so install from it instead.
+	npm install --no-audit --no-fund
 	@touch $@
 
 install: $(NODE_STAMP)
