@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { FinalDecisionSchema, TrainingExampleSchema, type Action } from '@toxmod/shared/events';
+import { DEFAULT_POLICY, GamePolicySchema, type GamePolicy, type Rule } from '@toxmod/shared/policy';
+import type { Category } from '@toxmod/shared/scoring/types';
+import {
+  chooseAction,
+  finalDecision,
+  onAnalysis,
+  onClassified,
+  onModeration,
+  ruleMatches,
+  topCategory,
+  trainingExample,
+  type DecisionDraft,
+} from '../../../../functions/decision-manager/src/core';
+import { analysisResult, at, categories, chatMessage, classifiedMessage, iso, modelScore, moderationResult, T0 } from '../../../helpers/events';
+
+const HOUR = 3600;
+
+function draft(overrides: Partial<DecisionDraft> = {}): DecisionDraft {
+  return {
+    message: chatMessage(),
+    verdict: 'block',
+    toxicity: 0.8,
+    categories: categories({ insult: 0.8 }),
+    category: 'insult',
+    decidedBy: 'fast',
+    modelVersion: 'test-model-1',
+    ...overrides,
+  };
+}
+
+describe('decision-manager topCategory', () => {
+  it.each([
+    { scores: {}, want: undefined, why: 'nothing scored' },
+    { scores: { insult: 0.19 }, want: undefined, why: 'below the 0.2 floor' },
+    { scores: { insult: 0.2 }, want: 'insult', why: 'at the floor' },
+    { scores: { insult: 0.5, threat: 0.6 }, want: 'threat', why: 'the strongest wins' },
+    { scores: { insult: 0.5, profanity: 0.5 }, want: 'insult', why: 'a tie keeps the earlier category in CATEGORIES order' },
+  ])('$why -> $want', ({ scores, want }) => {
+    expect(topCategory(categories(scores))).toBe(want);
+  });
+});
+
+describe('decision-manager onClassified', () => {
+  it('decides an ok message as allow by the fast model, naming no category', () => {
+    const e = classifiedMessage({ route: 'ok', fast: modelScore({ toxicity: 0.1, categories: categories({ insult: 0.25 }) }) });
+    const step = onClassified(e, T0);
+    expect(step).toEqual({
+      kind: 'decide',
+      draft: { message: e.message, verdict: 'allow', toxicity: 0.1, categories: e.fast.categories, category: undefined, decidedBy: 'fast', modelVersion: 'test-model-1' },
+    });
+  });
+
+  it('decides a toxic message as block by the fast model, naming the top category', () => {
+    const e = classifiedMessage({ route: 'toxic', fast: modelScore({ toxicity: 0.9, categories: categories({ insult: 0.4, threat: 0.9 }) }) });
+    const step = onClassified(e, T0);
+    expect(step.kind).toBe('decide');
+    if (step.kind !== 'decide') return;
+    expect(step.draft).toMatchObject({ verdict: 'block', decidedBy: 'fast', category: 'threat', toxicity: 0.9 });
+  });
+
+  it('asks for deep analysis of a needs-analysis message, with its context', () => {
+    const context = [{ messageId: 'c1', playerId: 'p2', text: 'you missed' }];
+    const e = classifiedMessage({ route: 'needs-analysis', context, fast: modelScore({ toxicity: 0.5 }) });
+    expect(onClassified(e, at(7))).toEqual({ kind: 'analyse', request: { message: e.message, fast: e.fast, context, requestedAt: iso(7) } });
+  });
+});
+
+describe('decision-manager onAnalysis', () => {
+  const policy = DEFAULT_POLICY; // deepMinConfidence 0.6, deepToxicFrom 0.5, deadline 3600 s
+
+  it.each([
+    { toxicity: 0.8, confidence: 0.9, want: { kind: 'decide', verdict: 'block' } },
+    { toxicity: 0.5, confidence: 0.9, want: { kind: 'decide', verdict: 'block' }, note: 'deepToxicFrom is inclusive' },
+    { toxicity: 0.4999, confidence: 0.9, want: { kind: 'decide', verdict: 'allow' } },
+    { toxicity: 0.2, confidence: 0.6, want: { kind: 'decide', verdict: 'allow' }, note: 'deepMinConfidence is inclusive' },
+    { toxicity: 0.8, confidence: 0.5999, want: { kind: 'moderate', verdict: 'block' } },
+    { toxicity: 0.3, confidence: 0.1, want: { kind: 'moderate', verdict: 'allow' } },
+  ])('deep toxicity $toxicity at confidence $confidence -> $want.kind ($want.verdict)', ({ toxicity, confidence, want }) => {
+    const e = analysisResult({ deep: { toxicity, confidence, categories: categories({ insult: toxicity }), modelVersion: 'deep-1' } });
+    const step = onAnalysis(e, policy, 'case-1', T0);
+    expect(step.kind).toBe(want.kind);
+    if (step.kind === 'decide') {
+      expect(step.draft).toMatchObject({ verdict: want.verdict, decidedBy: 'deep', modelVersion: 'deep-1', toxicity });
+      expect(step.draft.category).toBe(want.verdict === 'block' ? 'insult' : undefined);
+    } else if (step.kind === 'moderate') {
+      expect(step.case.provisionalVerdict).toBe(want.verdict);
+    }
+  });
+
+  it('opens a low-confidence case with the deadline of the game policy', () => {
+    const e = analysisResult({ deep: { toxicity: 0.55, confidence: 0.1, categories: categories({ insult: 0.55 }), modelVersion: 'deep-1' } });
+    const step = onAnalysis(e, { ...policy, moderationDeadlineSeconds: 90 }, 'case-42', T0);
+    expect(step).toEqual({
+      kind: 'moderate',
+      case: {
+        caseId: 'case-42',
+        message: e.message,
+        context: e.context,
+        fast: e.fast,
+        deep: e.deep,
+        reason: 'low-confidence',
+        provisionalVerdict: 'block',
+        dueAt: iso(90_000),
+        openedAt: iso(0),
+      },
+    });
+  });
+
+  it('follows a per-game policy: a lower confidence bar lets the deep model decide', () => {
+    const e = analysisResult({ deep: { toxicity: 0.64, confidence: 0.28, categories: categories({ insult: 0.64 }), modelVersion: 'deep-1' } });
+    expect(onAnalysis(e, policy, 'c', T0).kind).toBe('moderate');
+    expect(onAnalysis(e, { ...policy, deepMinConfidence: 0.2 }, 'c', T0).kind).toBe('decide');
+    const strict = onAnalysis(e, { ...policy, deepMinConfidence: 0.2, deepToxicFrom: 0.7 }, 'c', T0);
+    expect(strict.kind === 'decide' && strict.draft.verdict).toBe('allow');
+  });
+});
+
+describe('decision-manager onModeration', () => {
+  const fast = modelScore({ toxicity: 0.45, categories: categories({ insult: 0.45 }), modelVersion: 'fast-1' });
+  const deep = { toxicity: 0.55, categories: categories({ insult: 0.3, threat: 0.25 }), confidence: 0.2, modelVersion: 'deep-1' };
+
+  it('a moderator block raises toxicity to at least 0.9 and the named category to 0.9', () => {
+    const e = moderationResult({ verdict: 'block', category: 'threat', fast, deep });
+    const d = onModeration(e);
+    expect(d).toMatchObject({ verdict: 'block', toxicity: 0.9, category: 'threat', decidedBy: 'moderator', modelVersion: 'deep-1' });
+    expect(d.categories).toEqual({ ...deep.categories, threat: 0.9 });
+    expect(e.deep!.categories.threat).toBe(0.25); // the event itself is not changed
+  });
+
+  it('a moderator block keeps a model toxicity above 0.9', () => {
+    const d = onModeration(moderationResult({ verdict: 'block', fast, deep: { ...deep, toxicity: 0.97 } }));
+    expect(d.toxicity).toBe(0.97);
+  });
+
+  it('a moderator block without a category names the model top category', () => {
+    expect(onModeration(moderationResult({ verdict: 'block', fast, deep })).category).toBe('insult');
+  });
+
+  it('a moderator allow lowers toxicity to at most 0.1 and names no category', () => {
+    const d = onModeration(moderationResult({ verdict: 'allow', fast, deep }));
+    expect(d).toMatchObject({ verdict: 'allow', toxicity: 0.1, category: undefined, decidedBy: 'moderator' });
+    expect(d.categories).toEqual(deep.categories);
+  });
+
+  it.each([
+    { hasDeep: true, decidedBy: 'deep', toxicity: 0.55, modelVersion: 'deep-1' },
+    { hasDeep: false, decidedBy: 'fast', toxicity: 0.45, modelVersion: 'fast-1' },
+  ])('an expired case falls back to the model reading (deep: $hasDeep -> decidedBy $decidedBy)', ({ hasDeep, decidedBy, toxicity, modelVersion }) => {
+    const e = moderationResult({ verdict: 'block', resolution: 'expired', moderatorId: undefined, fast, deep: hasDeep ? deep : undefined });
+    expect(onModeration(e)).toMatchObject({ verdict: 'block', decidedBy, toxicity, modelVersion, category: 'insult' });
+  });
+
+  it("carries the moderator's action, which overrides the rules", () => {
+    const action: Action = { type: 'mute', durationSeconds: 60 };
+    const d = onModeration(moderationResult({ verdict: 'block', category: 'insult', action, fast, deep }));
+    expect(d.action).toEqual(action);
+    expect(chooseAction(d, 1, DEFAULT_POLICY)).toEqual({ action, rule: 'moderator' });
+    expect(onModeration(moderationResult({ fast, deep }))).not.toHaveProperty('action');
+  });
+});
+
+describe('decision-manager ruleMatches', () => {
+  const rule = (when: Rule['when']): Rule => ({ name: 'r', when, action: { type: 'warn' } });
+  it.each([
+    { when: {}, d: {}, offences: 0, want: true, why: 'an empty condition matches everything' },
+    { when: { category: 'threat' as Category }, d: { category: 'threat' as Category }, offences: 1, want: true, why: 'same category' },
+    { when: { category: 'threat' as Category }, d: { category: 'insult' as Category }, offences: 1, want: false, why: 'other category' },
+    { when: { category: 'threat' as Category }, d: { category: undefined }, offences: 1, want: false, why: 'no category named' },
+    { when: { minToxicity: 0.95 }, d: { toxicity: 0.95 }, offences: 1, want: true, why: 'minToxicity is inclusive' },
+    { when: { minToxicity: 0.95 }, d: { toxicity: 0.9499 }, offences: 1, want: false, why: 'below minToxicity' },
+    { when: { minOffences: 3 }, d: {}, offences: 3, want: true, why: 'minOffences is inclusive' },
+    { when: { minOffences: 3 }, d: {}, offences: 2, want: false, why: 'too few offences' },
+    { when: { category: 'threat' as Category, minOffences: 2 }, d: { category: 'threat' as Category }, offences: 1, want: false, why: 'every condition must hold' },
+  ])('$why', ({ when, d, offences, want }) => {
+    expect(ruleMatches(rule(when), draft(d), offences)).toBe(want);
+  });
+});
+
+describe('decision-manager chooseAction with DEFAULT_POLICY', () => {
+  it.each([
+    { category: 'threat', toxicity: 0.8, offences: 2, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { category: 'threat', toxicity: 0.8, offences: 9, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { category: 'threat', toxicity: 0.8, offences: 1, rule: 'threat', action: { type: 'kick' } },
+    { category: 'identity_hate', toxicity: 0.8, offences: 2, rule: 'repeat identity hate', action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { category: 'identity_hate', toxicity: 0.99, offences: 1, rule: 'identity hate', action: { type: 'mute', durationSeconds: HOUR } },
+    { category: 'insult', toxicity: 0.8, offences: 5, rule: 'persistent offender', action: { type: 'kick' } },
+    { category: 'insult', toxicity: 0.8, offences: 3, rule: 'repeat offender', action: { type: 'mute', durationSeconds: 600 } },
+    { category: 'profanity', toxicity: 0.8, offences: 4, rule: 'repeat offender', action: { type: 'mute', durationSeconds: 600 } },
+    { category: 'insult', toxicity: 0.95, offences: 1, rule: 'severe', action: { type: 'mute', durationSeconds: 300 } },
+    { category: 'sexual', toxicity: 0.94, offences: 2, rule: 'first offence', action: { type: 'warn' } },
+    { category: undefined, toxicity: 0.8, offences: 1, rule: 'first offence', action: { type: 'warn' } },
+  ] as { category: Category | undefined; toxicity: number; offences: number; rule: string; action: Action }[])(
+    '$category at $toxicity with $offences offence(s) -> rule "$rule"',
+    ({ category, toxicity, offences, rule, action }) => {
+      expect(chooseAction(draft({ category, toxicity }), offences, DEFAULT_POLICY)).toEqual({ action, rule });
+    },
+  );
+
+  it('escalates a repeat insulter warn -> warn -> mute -> mute -> kick as offences add up', () => {
+    const actions = [1, 2, 3, 4, 5, 6].map((n) => chooseAction(draft({ category: 'insult', toxicity: 0.8 }), n, DEFAULT_POLICY).action.type);
+    expect(actions).toEqual(['warn', 'warn', 'mute', 'mute', 'kick', 'kick']);
+  });
+
+  it('an allowed message gets no action, whatever the draft carries', () => {
+    expect(chooseAction(draft({ verdict: 'allow', category: undefined }), 9, DEFAULT_POLICY)).toEqual({ action: { type: 'none' }, rule: 'allowed' });
+    expect(chooseAction(draft({ verdict: 'allow', action: { type: 'ban' } }), 9, DEFAULT_POLICY)).toEqual({ action: { type: 'none' }, rule: 'allowed' });
+  });
+
+  it('a moderator action overrides the matching rule', () => {
+    const action: Action = { type: 'ban', durationSeconds: 60 };
+    expect(chooseAction(draft({ category: 'insult', action }), 1, DEFAULT_POLICY)).toEqual({ action, rule: 'moderator' });
+  });
+
+  it('a policy without a catch-all rule leaves an unmatched block without action', () => {
+    const policy: GamePolicy = GamePolicySchema.parse({ rules: [{ name: 'threats only', when: { category: 'threat' }, action: { type: 'kick' } }] });
+    expect(chooseAction(draft({ category: 'insult' }), 1, policy)).toEqual({ action: { type: 'none' }, rule: 'no rule matched' });
+  });
+});
+
+describe('decision-manager finalDecision', () => {
+  it('copies the message identity and the verdict, and measures latency from receipt', () => {
+    const message = chatMessage({ receivedAt: iso(0) });
+    const d = finalDecision(draft({ message, decidedBy: 'deep' }), { type: 'warn' }, at(1234));
+    expect(d).toEqual({
+      messageId: message.messageId,
+      gameId: message.gameId,
+      channelId: message.channelId,
+      playerId: message.playerId,
+      verdict: 'block',
+      toxicity: 0.8,
+      categories: categories({ insult: 0.8 }),
+      decidedBy: 'deep',
+      action: { type: 'warn' },
+      modelVersion: 'test-model-1',
+      decidedAt: iso(1234),
+      latencyMs: 1234,
+    });
+    expect(FinalDecisionSchema.parse(d)).toEqual(d);
+  });
+
+  it('never reports a negative latency when the clocks disagree', () => {
+    const d = finalDecision(draft({ message: chatMessage({ receivedAt: iso(5000) }) }), { type: 'none' }, at(0));
+    expect(d.latencyMs).toBe(0);
+    expect(FinalDecisionSchema.safeParse(d).success).toBe(true);
+  });
+
+  it('keeps receivedAt offsets: a +02:00 timestamp is the same instant', () => {
+    const d = finalDecision(draft({ message: chatMessage({ receivedAt: '2026-03-01T14:00:00.000+02:00' }) }), { type: 'none' }, at(250));
+    expect(d.latencyMs).toBe(250);
+  });
+});
+
+describe('decision-manager trainingExample', () => {
+  const context = [{ playerId: 'p2', text: 'you missed' }];
+
+  it('keeps no example of a fast decision', () => {
+    expect(trainingExample(draft({ decidedBy: 'fast' }), context, 'ex-1', T0)).toBeUndefined();
+  });
+
+  it.each([
+    { decidedBy: 'moderator' as const, verdict: 'block' as const, category: 'insult' as const, label: 'toxic' },
+    { decidedBy: 'moderator' as const, verdict: 'allow' as const, category: undefined, label: 'ok' },
+    { decidedBy: 'deep' as const, verdict: 'block' as const, category: 'threat' as const, label: 'toxic' },
+    { decidedBy: 'deep' as const, verdict: 'allow' as const, category: undefined, label: 'ok' },
+  ])('labels a $decidedBy $verdict as $label', ({ decidedBy, verdict, category, label }) => {
+    const message = chatMessage({ text: 'ur trash noob' });
+    const ex = trainingExample(draft({ message, decidedBy, verdict, category }), context, 'ex-1', T0)!;
+    expect(ex).toEqual({
+      exampleId: 'ex-1',
+      messageId: message.messageId,
+      gameId: message.gameId,
+      text: 'ur trash noob',
+      context,
+      label,
+      ...(category ? { category } : {}),
+      source: decidedBy,
+      createdAt: T0.toISOString(),
+    });
+    expect(TrainingExampleSchema.parse(ex)).toEqual(ex);
+  });
+});
