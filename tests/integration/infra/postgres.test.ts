@@ -1,0 +1,87 @@
+// The local PostgreSQL from infra/local/postgres.sh: the URL it prints reaches the `toxmod` database as the
+// `toxmod` role over TCP, and the password is actually checked (no trust auth on TCP).
+// With DATABASE_URL set, the suite runs against that database and starts nothing. Otherwise it starts the
+// test cluster (port and state dir of tests/integration/services.ts) and stops it afterwards only if it was
+// not already running. The client is the psql binary: the `pg` package is not a dependency of this suite.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, TEST_SERVICES_ENV } from '../services';
+
+function postgresSh(command: 'start' | 'wait' | 'stop' | 'status' | 'url'): string {
+  return execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), command], {
+    env: TEST_SERVICES_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
+function serverRunning(): boolean {
+  try {
+    postgresSh('status');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Debian puts psql on PATH through postgresql-client-common; fall back to the versioned bin directory.
+function psqlBinary(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/psql`)) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? `${root}/${versions[0]}/bin/psql` : 'psql';
+}
+
+// No PG* variables: the URL alone must carry everything (a stray PGPASSWORD would mask a wrong password).
+const clientEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
+
+function psql(url: string, sql: string): string {
+  return execFileSync(psqlBinary(), [url, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    env: clientEnv,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 20_000,
+  }).trim();
+}
+
+let url = '';
+let startedHere = false;
+
+beforeAll(() => {
+  if (process.env.DATABASE_URL) {
+    url = process.env.DATABASE_URL;
+    return;
+  }
+  startedHere = !serverRunning();
+  postgresSh('start');
+  postgresSh('wait');
+  url = postgresSh('url');
+});
+
+afterAll(() => {
+  if (startedHere) postgresSh('stop');
+});
+
+describe('local PostgreSQL (infra/local/postgres.sh)', () => {
+  it('answers select 1 through the printed URL', () => {
+    expect(psql(url, 'select 1')).toBe('1');
+  });
+
+  it('connects as the toxmod role to the toxmod database, which it owns', () => {
+    if (process.env.DATABASE_URL) return; // role and database names are ours only on our cluster
+    expect(url).toMatch(/^postgres:\/\/toxmod:[^@]+@127\.0\.0\.1:\d+\/toxmod$/);
+    expect(psql(url, "select current_user || ' ' || current_database() || ' ' || pg_get_userbyid(datdba) from pg_database where datname = current_database()")).toBe(
+      'toxmod toxmod toxmod',
+    );
+    psql(url, 'create table if not exists infra_probe (id int); drop table infra_probe');
+  });
+
+  it('rejects a wrong password over TCP', () => {
+    if (process.env.DATABASE_URL) return;
+    const wrong = new URL(url);
+    wrong.password = 'not-the-password';
+    expect(() => psql(wrong.toString(), 'select 1')).toThrow(/password authentication failed/);
+  });
+});
