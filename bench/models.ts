@@ -139,16 +139,25 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Recor
 
   // Deep analyzer with conversation context, one intra-op thread.
   const deep = await loadTransformerDeepScorer(defaultModelDir('deep'), { intraOpNumThreads: 1, maxBatch: 64 });
-  const deepOut: Record<string, unknown> = { version: deep.version, decisionThreshold: deep.decisionThreshold };
+  const deepOut: Record<string, unknown> = { version: deep.version, standaloneDecisionThreshold: deep.standaloneDecisionThreshold };
   for (const [name, msgs] of Object.entries(sources)) {
     const sample = opts.quick ? msgs.slice(0, 600) : msgs;
     const [scores, seconds] = await timeIt(() => deep.score(sample));
     deepOut[name] = {
-      quality: quality(sample.map((m) => m.toxic), scores.map((s) => s.toxicity >= deep.decisionThreshold)),
+      quality: quality(sample.map((m) => m.toxic), scores.map((s) => s.toxicity >= deep.standaloneDecisionThreshold)),
       msgsPerSecond: Math.round(sample.length / seconds),
       withContext: sample.filter((m) => (m.context?.length ?? 0) > 0).length,
     };
   }
+  // Latency of one message with context, as the deep-analyzer function sees a lone event.
+  const singles = sources.conda!.slice(0, opts.quick ? 100 : 400);
+  const latencies: number[] = [];
+  for (const m of singles) {
+    const [, seconds] = await timeIt(() => deep.score([m]));
+    latencies.push(seconds * 1000);
+  }
+  latencies.sort((a, b) => a - b);
+  deepOut.singleMessageLatencyMs = { p50: round(latencies[Math.floor(latencies.length * 0.5)]!, 2), p95: round(latencies[Math.floor(latencies.length * 0.95)]!, 2) };
   await deep.close();
   result.deep = deepOut;
 

@@ -4,8 +4,12 @@ import json
 from pathlib import Path
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
-SOURCE_NAMES = {'conda': 'CONDA (own test split by matchId)', 'offensive': 'TweetEval offensive (val file)',
-                'davidson': 'Davidson (own 10% split)', 'hate': 'TweetEval hate (val file)'}
+# Held-out test = CONDA's own test split by matchId, the TweetEval val files, Davidson's own 10%;
+# validation = CONDA's own val split by matchId, 10% of the TweetEval train files, Davidson's own 10%.
+SOURCE_NAMES = {'conda': 'CONDA (split by matchId)', 'offensive': 'TweetEval offensive',
+                'davidson': 'Davidson', 'hate': 'TweetEval hate'}
+SPLITS_NOTE = ('Held-out test = CONDA_train matches in our own test split (by matchId), the TweetEval val file, '
+               "Davidson's own 10%. Validation = our CONDA val split, 10% of the TweetEval train file, Davidson's own 10%.")
 
 
 def _row(cells) -> str:
@@ -32,7 +36,7 @@ def fast_md(r: dict) -> str:
     t = r['thresholds']
     out = [f"# Fast classifier evaluation ({r['model']})", '',
            f"Decision threshold {t['decision']}; routing okBelow {t['okBelow']}, toxicFrom {t['toxicFrom']}. "
-           'Generated from eval-report.json by models/toxmod/report_md.py.', '',
+           'Generated from eval-report.json by models/toxmod/report_md.py.', '', SPLITS_NOTE, '',
            '## Held-out test, at the decision threshold', *_binary_table({s: v['at_decision'] for s, v in r['test'].items()}), '',
            '## Held-out test, obfuscated copy (leetspeak, spacing, stretching, look-alikes, separators)',
            *_binary_table({s: v['at_decision'] for s, v in r['test_obfuscated'].items()}), '',
@@ -49,6 +53,7 @@ def fast_md(r: dict) -> str:
 def deep_md(r: dict) -> str:
     out = [f"# Deep analyzer evaluation ({r['model']})", '',
            f"{r['parameters']:,} parameters; decision threshold {r['decisionThreshold']}. Generated from eval-report.json.", '',
+           SPLITS_NOTE, '',
            '## Held-out test, deep model alone (with conversation context for CONDA)', *_binary_table(r['test']), '',
            '## Categories on held-out test (weak labels)', *_category_table(r['categories_test'])]
     return '\n'.join(out) + '\n'
@@ -56,7 +61,8 @@ def deep_md(r: dict) -> str:
 
 def cascade_md(r: dict) -> str:
     head = [_row(['source', 'F1 toxic', 'macro-F1', 'precision', 'recall', 'decided by fast', 'sent to deep', 'sent to review',
-                  'band n', 'band acc. fast', 'band acc. deep', 'band F1 fast', 'band F1 deep']), _row(['---'] * 13)]
+                  'band n', 'band acc. fast', 'band acc. deep', 'band F1 fast', 'band F1 deep', 'band AUC fast',
+                  'band AUC deep']), _row(['---'] * 15)]
 
     def table(by_source):
         rows = list(head)
@@ -64,15 +70,21 @@ def cascade_md(r: dict) -> str:
             b = m['band']
             rows.append(_row([SOURCE_NAMES.get(src, src), m['f1_toxic'], m['macro_f1'], m['precision'], m['recall'],
                               m['share_fast_decided'], m['share_deep_analysed'], m['share_review'], b['n'], b['fast_accuracy'],
-                              b['deep_accuracy'], b['fast_f1_toxic'], b['deep_f1_toxic']]))
+                              b['deep_accuracy'], b['fast_f1_toxic'], b['deep_f1_toxic'], b['fast_roc_auc'], b['deep_roc_auc']]))
         return rows
 
     out = ['# Cascade evaluation (fast routing, deep model on the needs-analysis band)', '',
            f"Routing {r['thresholds']}; deep decision {r['deepDecision']}; review below deep confidence "
-           f"{r['reviewBelowConfidence']} (chosen on CONDA validation for at most {r['reviewBudget']:.0%} review). "
-           'Review lines are scored with the deep verdict. "band" = messages the fast model sends to analysis.', '',
+           f"{r['reviewBelowConfidence']} (chosen on validation for at most {r['reviewBudget']:.0%} review per source). "
+           'Review lines are scored with the deep verdict. "band" = messages the fast model sends to analysis; '
+           '"band acc./F1 fast" use the fast decision threshold, which lies above the band, so the fast model '
+           'calls every band message OK; band AUC compares the two models without a threshold.', '', SPLITS_NOTE, '',
            '## Held-out test', *table(r['test']), '', '## Held-out test, obfuscated copy', *table(r['test_obfuscated']), '',
-           '## Validation (used to pick the review cut)', *table(r['validation'])]
+           '## Validation (used to pick the deep cut and the review cut)', *table(r['validation']), '',
+           f"## Deep model alone on held-out test (standalone cut {r['deepStandaloneDecision']})",
+           *_binary_table(r['deep_alone_test']), '',
+           '## Deep model alone on CONDA test with the conversation context removed (ablation)',
+           *_binary_table(r['deep_alone_test_without_context'])]
     return '\n'.join(out) + '\n'
 
 

@@ -58,6 +58,24 @@ def assemble(records, enc: Encoded, sp: SpecialIds, cfg: DeepInputConfig):
     return [build_ids(enc(r.text), [(c.same_speaker, enc(c.text)) for c in r.context], sp, cfg) for r in records]
 
 
+def out_of_fold_fast(records, folds: int = 2) -> np.ndarray:
+    """Fast-model toxicity for each training record from a model that did not see it, so the deep
+    model can be told which examples the fast stage would send it. NaN where unlabelled."""
+    from sklearn.linear_model import LogisticRegression
+    from .fast_model import featurize
+    from .features import HashingConfig
+    idx = np.array([i for i, r in enumerate(records) if r.toxic is not None and r.source in TOXICITY_WEIGHT])
+    X = featurize([records[i].normalized for i in idx], HashingConfig())
+    y = np.array([records[i].toxic for i in idx]); w = np.array([TOXICITY_WEIGHT[records[i].source] for i in idx])
+    fold = np.arange(len(idx)) % folds
+    np.random.default_rng(3).shuffle(fold)
+    out = np.full(len(records), np.nan)
+    for k in range(folds):
+        clf = LogisticRegression(C=0.3, max_iter=2000).fit(X[fold != k], y[fold != k], sample_weight=w[fold != k])
+        out[idx[fold == k]] = clf.predict_proba(X[fold == k])[:, 1]
+    return out
+
+
 def targets(records):
     y = np.zeros((len(records), len(OUTPUTS)), dtype=np.float32)
     m = np.zeros_like(y)
@@ -191,7 +209,13 @@ def main() -> None:
     ap.add_argument('--epochs', type=int, default=4)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--limit', type=int, default=0, help='smoke test: use only this many training records')
-    ap.add_argument('--davidson-max', type=int, default=4000, help='Davidson rows used (off-domain, CPU budget)')
+    ap.add_argument('--hidden', type=int, default=160)
+    ap.add_argument('--layers', type=int, default=3)
+    ap.add_argument('--heads', type=int, default=4)
+    ap.add_argument('--ffn', type=int, default=512)
+    ap.add_argument('--band-weight', type=float, default=2.0,
+                    help='extra loss weight on examples the fast model would route to analysis')
+    ap.add_argument('--davidson-max', type=int, default=8000, help='Davidson rows used (off-domain, CPU budget)')
     ap.add_argument('--hate-max', type=int, default=4000, help='HatEval rows used (identity_hate head only)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -212,7 +236,8 @@ def main() -> None:
     tok = train_tokenizer(tokenizer_text + [normalize_text(t) for t in extra], 8000, in_cfg.max_len)
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
     enc = Encoded(tok)
-    enc_cfg = EncoderConfig(vocab_size=tok.get_vocab_size(), max_len=in_cfg.max_len)
+    enc_cfg = EncoderConfig(vocab_size=tok.get_vocab_size(), hidden=args.hidden, layers=args.layers, heads=args.heads,
+                            ffn=args.ffn, max_len=in_cfg.max_len)
     model = Encoder(enc_cfg)
     print(f'tokenizer {tok.get_vocab_size()} tokens; encoder {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params', flush=True)
 
@@ -221,6 +246,13 @@ def main() -> None:
     mlm_pretrain(model, train_seqs + extra_seqs, sp, enc_cfg.vocab_size, args.mlm_minutes)
 
     y, m = targets(train)
+    if args.band_weight != 1.0:
+        # The deep model only ever sees what the fast stage is unsure about: weigh those examples up.
+        band = json.loads((MODELS_DIR / 'fast' / 'fast-model.json').read_text())['defaultThresholds']
+        oof = out_of_fold_fast(train)
+        in_band = (oof >= band['okBelow']) & (oof < band['toxicFrom'])
+        m[in_band] *= args.band_weight
+        print(f'  {int(in_band.sum())} of {len(train)} training examples in the fast model\'s analysis band', flush=True)
     conda_val = by_source(records, 'val', 'conda')
     finetune(model, train_seqs, y, m, assemble(conda_val, enc, sp, in_cfg), np.array([r.toxic for r in conda_val]),
              sp.pad, args.epochs)

@@ -29,6 +29,8 @@ const DeepConfigSchema = z.object({
     decisionThreshold: z.number().min(0).max(1),
     /** Deep verdicts less confident than this go to human review (chosen on validation data). */
     reviewBelowConfidence: z.number().min(0).max(1).optional(),
+    /** Cut for the model used alone on all messages (decisionThreshold is tuned for the cascade band). */
+    standaloneDecisionThreshold: z.number().min(0).max(1).optional(),
   }),
 });
 
@@ -76,7 +78,10 @@ export interface DeepScorerOptions {
 
 export interface TransformerDeepScorer extends ToxicityScorer {
   readonly kind: 'transformer';
+  /** Toxic at or above this; tuned for the messages the fast stage sends to analysis. */
   readonly decisionThreshold: number;
+  /** Cut for scoring every message with this model alone. */
+  readonly standaloneDecisionThreshold: number;
   /** Confidence below which a deep verdict should go to a human; undefined if the model has none. */
   readonly reviewBelowConfidence: number | undefined;
   readonly inputConfig: DeepInputConfig;
@@ -166,6 +171,7 @@ class DeepScorer implements TransformerDeepScorer {
   readonly kind = 'transformer' as const;
   readonly version: string;
   readonly decisionThreshold: number;
+  readonly standaloneDecisionThreshold: number;
   readonly reviewBelowConfidence: number | undefined;
   readonly inputConfig: DeepInputConfig;
   private readonly special: SpecialIds;
@@ -178,6 +184,7 @@ class DeepScorer implements TransformerDeepScorer {
     this.version = config.toxmod.version;
     this.decisionThreshold = config.toxmod.decisionThreshold;
     this.reviewBelowConfidence = config.toxmod.reviewBelowConfidence;
+    this.standaloneDecisionThreshold = config.toxmod.standaloneDecisionThreshold ?? config.toxmod.decisionThreshold;
     this.inputConfig = config.toxmod.input;
     this.special = specialIds(tokenizer);
     this.labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]!);

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../../shared/src/scoring/types';
+import { FIXTURES, REPO } from '../shared/scoring/helpers';
+
+const TSX = resolve(REPO, 'node_modules', '.bin', 'tsx');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function classify(args: string[]): Promise<Run> {
+  return new Promise((resolveRun) => {
+    execFile(TSX, ['cli/classify.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolveRun({ status, stdout, stderr });
+    });
+  });
+}
+
+function readJsonl(path: string): Record<string, unknown>[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+// Each case spawns a process; running them concurrently keeps the suite fast.
+describe.concurrent('classify CLI', () => {
+  const input = resolve(FIXTURES, 'labelled-chat.jsonl');
+  const ids = readJsonl(input).map((l) => l.id);
+
+  it.each(['fast', 'cascade'])('--stage %s writes one line per input, in order, and nothing on stdout', async (stage) => {
+    const output = join(mkdtempSync(join(tmpdir(), 'classify-')), 'out.jsonl');
+    const run = await classify(['--input', input, '--output', output, '--stage', stage, '--batch', '16']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    const lines = readJsonl(output);
+    expect(lines.map((l) => l.id)).toEqual(ids);
+    for (const line of lines) {
+      expect(['ok', 'toxic', 'review']).toContain(line.verdict);
+      expect(line.toxicity).toBeGreaterThanOrEqual(0);
+      expect(line.toxicity).toBeLessThanOrEqual(1);
+      expect(stage === 'fast' ? ['fast'] : ['fast', 'deep']).toContain(line.stage);
+      expect(Object.keys(line.categories as object).sort()).toEqual([...CATEGORIES].sort());
+    }
+  });
+
+  it('defaults to the cascade', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'classify-')), 'out.jsonl');
+    const run = await classify(['--input', input, '--output', output]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/stage cascade/);
+  });
+
+  it('names the malformed line and exits non-zero', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classify-'));
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"id":"a","text":"gg"}\n{"id":"b","text":"ok"}\n{"id":"c", text: oops}\n');
+    const run = await classify(['--input', bad, '--output', join(dir, 'out.jsonl'), '--stage', 'fast']);
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/line 3/);
+  });
+
+  it('rejects a line without text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classify-'));
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"id":"a"}\n');
+    const run = await classify(['--input', bad, '--output', join(dir, 'out.jsonl'), '--stage', 'fast']);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/line 1: text/);
+  });
+});
