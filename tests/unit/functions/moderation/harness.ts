@@ -28,12 +28,26 @@ export interface Harness {
   /** Runs the periodic sweep once (expiry, lapsed leases, outbox). */
   sweep: () => Promise<void>;
   deliver: (c: ModerationCase) => Promise<void>;
+  /** Cuts every open connection (event streams included), as a network failure would. */
+  dropConnections: () => void;
   close: () => Promise<void>;
 }
 
-export async function startHarness(stores: StoreSet, env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Real time (browser tests) instead of a clock that moves only when told to. */
+  realClock?: boolean;
+  /** Run the sweep on a timer, as a runtime would. */
+  sweepEveryMs?: number;
+  host?: string;
+  port?: number;
+}
+
+export async function startHarness(stores: StoreSet, env: Record<string, string> = {}, opts: HarnessOptions = {}): Promise<Harness> {
+  let offset = 0;
   let t = Date.now();
-  const clock = { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
+  const clock = opts.realClock
+    ? { now: () => new Date(Date.now() + offset), advance: (ms: number) => void (offset += ms) }
+    : { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
   const published: ModerationResult[] = [];
   const publisher = {
     async publish(records: readonly WireRecord[]) {
@@ -48,7 +62,8 @@ export async function startHarness(stores: StoreSet, env: Record<string, string>
     now: clock.now,
   });
   const server: Server = createFunctionServer({ name: 'moderation', log: silentLogger(), routes: () => running.routes ?? [] });
-  const port = await listen(server, 0, '127.0.0.1');
+  const port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const timer = opts.sweepEveryMs ? setInterval(() => void running.tick!.run().catch(() => undefined), opts.sweepEveryMs) : undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     stores,
@@ -59,7 +74,9 @@ export async function startHarness(stores: StoreSet, env: Record<string, string>
     deliver: async (c) => {
       await running.handle({ topic: 'moderation-required', key: c.message.channelId, partition: 0, offset: '0', id: c.caseId, event: c });
     },
+    dropConnections: () => server.closeAllConnections(),
     close: async () => {
+      clearInterval(timer);
       await running.stop();
       await closeServer(server);
     },

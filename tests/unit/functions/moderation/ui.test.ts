@@ -1,0 +1,79 @@
+// The moderator UI's pure parts (ui/src/format.ts, ui/src/keys.ts); the screens themselves are
+// tested in chromium (tests/browser).
+import { describe, expect, it } from 'vitest';
+import { assignSpeakers, describeAudit, formatAge, formatCountdown, highlightSegments, initials, severityLevel, topCategory } from '../../../../ui/src/format';
+import { commandFor, SHORTCUTS } from '../../../../ui/src/keys';
+
+describe('format', () => {
+  it.each([
+    [0, '0s'],
+    [59_999, '59s'],
+    [60_000, '1m'],
+    [3_600_000, '1h'],
+    [3_900_000, '1h 5m'],
+    [90_000_000, '1d'],
+  ])('formatAge(%d) = %s', (ms, text) => expect(formatAge(ms)).toBe(text));
+
+  it.each([
+    [-5, '0:00'],
+    [4_001, '0:05'],
+    [120_000, '2:00'],
+    [7_500_000, '2h 5m'],
+  ])('formatCountdown(%d) = %s', (ms, text) => expect(formatCountdown(ms)).toBe(text));
+
+  it('marks the evidence words in the message, case-insensitively', () => {
+    expect(highlightSegments('Uninstall the game, waste of oxygen', ['waste of oxygen', 'uninstall'])).toEqual([
+      { text: 'Uninstall', evidence: true },
+      { text: ' the game, ', evidence: false },
+      { text: 'waste of oxygen', evidence: true },
+    ]);
+    expect(highlightSegments('n00b', ['noob'])).toEqual([{ text: 'n00b', evidence: false }]);
+    expect(highlightSegments('text', [])).toEqual([{ text: 'text', evidence: false }]);
+  });
+
+  it('gives the reported player the first colour and others the rest, in order', () => {
+    const slots = assignSpeakers(['a', 'target', 'b', 'a', undefined, 'c'], 'target', 3);
+    expect([...slots]).toEqual([
+      ['target', 0],
+      ['a', 1],
+      ['b', 2],
+      ['c', 1],
+    ]);
+  });
+
+  it('names things', () => {
+    expect(initials('wraith_king_77')).toBe('WK');
+    expect(initials('bob')).toBe('BO');
+    expect(severityLevel(0.8)).toBe('high');
+    expect(severityLevel(0.5)).toBe('medium');
+    expect(severityLevel(0.2)).toBe('low');
+    expect(topCategory({ categories: { insult: 0.1, profanity: 0.2, identity_hate: 0, threat: 0.6, sexual: 0 } })).toBe('threat');
+    expect(describeAudit('verdict', { verdict: 'block', category: 'identity_hate', action: { type: 'mute', durationSeconds: 600 }, note: 'slur' })).toBe(
+      'block · identity hate · mute 10m — “slur”',
+    );
+  });
+});
+
+describe('keys', () => {
+  it.each([
+    ['j', 'next'],
+    ['ArrowDown', 'next'],
+    ['K', 'prev'],
+    ['a', 'allow'],
+    ['b', 'block'],
+    ['u', 'undo'],
+    ['?', 'help'],
+  ])('%s -> %s', (key, kind) => expect(commandFor({ key })?.kind).toBe(kind));
+
+  it('maps 1-5 to the categories and leaves modified keys to the browser', () => {
+    expect(commandFor({ key: '4' })).toEqual({ kind: 'block-as', category: 'threat' });
+    expect(commandFor({ key: '6' })).toBeUndefined();
+    expect(commandFor({ key: 'a', ctrlKey: true })).toBeUndefined();
+    expect(commandFor({ key: 'r', metaKey: true })).toBeUndefined();
+  });
+
+  it('documents every shortcut it knows', () => {
+    const documented = SHORTCUTS.flatMap((s) => s.keys.split(' / ').map((k) => k.trim()));
+    for (const key of ['J', 'K', 'Enter', 'A', 'B', '1', '5', 'U', 'R', 'E', 'N', '.', '?']) expect(documented).toContain(key);
+  });
+});

@@ -1,0 +1,145 @@
+// The moderation API from the browser: JSON requests with the session's bearer token, and the
+// live event stream read through fetch (EventSource cannot send an Authorization header).
+import type { AuditEntry, CaseContext, Claim, QueueResponse, Role, Session } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class Api {
+  constructor(
+    readonly base: string,
+    private token: string | undefined,
+    private readonly onUnauthorized: () => void = () => undefined,
+  ) {}
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new ApiError(0, 'network', `Cannot reach the moderation API at ${this.base}`);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      json = { message: text.slice(0, 200) };
+    }
+    if (!res.ok) {
+      if (res.status === 401 && this.token) this.onUnauthorized();
+      throw new ApiError(res.status, String(json.error ?? 'error'), String(json.message ?? `HTTP ${res.status}`), json);
+    }
+    return json as T;
+  }
+
+  login(username: string, password: string) {
+    return this.request<{ token: string; expiresAt: string; moderator: { username: string; role: Role } }>('POST', '/v1/auth/login', { username, password });
+  }
+  me() {
+    return this.request<{ username: string; role: Role; kind: string; expiresAt: string | null }>('GET', '/v1/me');
+  }
+  logout() {
+    return this.request<void>('POST', '/v1/auth/logout', {});
+  }
+  queue(gameId: string, limit = 100) {
+    return this.request<QueueResponse>('GET', `/v1/cases?limit=${limit}${gameId ? `&gameId=${encodeURIComponent(gameId)}` : ''}`);
+  }
+  context(caseId: string) {
+    return this.request<CaseContext>('GET', `/v1/cases/${encodeURIComponent(caseId)}/context`);
+  }
+  claim(caseId: string) {
+    return this.request<{ caseId: string; claim: Claim; renewed: boolean }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/claim`, {});
+  }
+  release(caseId: string) {
+    return this.request<{ released: boolean }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/release`, {});
+  }
+  verdict(caseId: string, body: Record<string, unknown>) {
+    return this.request<{ caseId: string; status: string; published: boolean; undoUntil?: string; duplicate?: boolean }>(
+      'POST',
+      `/v1/cases/${encodeURIComponent(caseId)}/verdict`,
+      body,
+    );
+  }
+  undo(caseId: string) {
+    return this.request<{ caseId: string; status: string; claim: Claim }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/undo`, {});
+  }
+  audit(before?: number) {
+    return this.request<{ entries: AuditEntry[]; next?: number }>('GET', `/v1/audit?limit=100${before ? `&before=${before}` : ''}`);
+  }
+
+  /** Follows /v1/events until stopped, reconnecting with backoff; the handler gets each event. */
+  live(onEvent: (name: string, data: unknown) => void, onState: (state: 'connecting' | 'live' | 'offline') => void): () => void {
+    const abort = new AbortController();
+    let delay = 1000;
+    const run = async () => {
+      while (!abort.signal.aborted) {
+        onState('connecting');
+        try {
+          const res = await fetch(`${this.base}/v1/events`, { headers: { authorization: `Bearer ${this.token ?? ''}` }, signal: abort.signal });
+          if (res.status === 401) {
+            this.onUnauthorized();
+            return;
+          }
+          if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+          onState('live');
+          delay = 1000;
+          await readEvents(res.body, onEvent);
+        } catch {
+          if (abort.signal.aborted) return;
+        }
+        onState('offline');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(15_000, delay * 2);
+      }
+    };
+    void run();
+    return () => abort.abort();
+  }
+}
+
+/** Parses a text/event-stream body: `event:` and `data:` lines, blank line ends an event. */
+async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (name: string, data: unknown) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      const data: string[] = [];
+      for (const line of frame.split('\n')) {
+        if (line.startsWith('event:')) name = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length === 0) continue;
+      try {
+        onEvent(name, JSON.parse(data.join('\n')));
+      } catch {
+        // not JSON: not one of ours
+      }
+    }
+  }
+}
+
+export function sessionFromLogin(r: Awaited<ReturnType<Api['login']>>): Session {
+  return { token: r.token, username: r.moderator.username, role: r.moderator.role, expiresAt: r.expiresAt };
+}

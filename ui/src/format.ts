@@ -1,0 +1,107 @@
+// Pure formatting for the moderator UI: ages, countdowns, highlighted evidence, speakers. No DOM
+// here, so it is unit-tested under Node.
+import { CATEGORIES, type Category, type ModelScore } from './types';
+
+/** "12s", "4m", "1h 5m", "3d" — how long a case has waited. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+/** "1:05" for a lease or undo countdown, "2h 5m" past an hour; "0:00" once it has run out. */
+export function formatCountdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export const percent = (x: number): string => `${Math.round(x * 100)}%`;
+
+export const categoryLabel = (c: Category): string => c.replace('_', ' ');
+
+/** The strongest category of a score, for the suggested block reason. */
+export function topCategory(score: Pick<ModelScore, 'categories'>): Category {
+  let best: Category = 'insult';
+  for (const c of CATEGORIES) if (score.categories[c] > score.categories[best]) best = c;
+  return best;
+}
+
+export interface Segment {
+  text: string;
+  evidence: boolean;
+}
+
+/**
+ * Splits a message into plain and evidence parts, so the words that drove the score can be
+ * marked. Matching is case-insensitive; evidence the model normalised (e.g. "n00b" read as
+ * "noob") may not occur literally and then only shows in the evidence list.
+ */
+export function highlightSegments(text: string, evidence: readonly string[] = []): Segment[] {
+  const terms = [...new Set(evidence.map((e) => e.trim().toLowerCase()).filter((e) => e.length >= 2))].sort((a, b) => b.length - a.length);
+  if (terms.length === 0) return [{ text, evidence: false }];
+  const lower = text.toLowerCase();
+  const marked = new Array<boolean>(text.length).fill(false);
+  for (const term of terms) {
+    for (let at = lower.indexOf(term); at >= 0; at = lower.indexOf(term, at + term.length)) {
+      for (let i = at; i < at + term.length; i++) marked[i] = true;
+    }
+  }
+  const out: Segment[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const last = out.at(-1);
+    if (last && last.evidence === marked[i]) last.text += text[i];
+    else out.push({ text: text[i]!, evidence: marked[i]! });
+  }
+  return out;
+}
+
+/**
+ * Gives each speaker of a conversation a palette slot, in order of appearance, the reported
+ * player always slot 0, so neighbours look different and the reported player is recognisable.
+ */
+export function assignSpeakers(playerIds: readonly (string | undefined)[], reported: string, paletteSize: number): Map<string, number> {
+  const slots = new Map<string, number>([[reported, 0]]);
+  for (const id of playerIds) if (id !== undefined && !slots.has(id)) slots.set(id, 1 + ((slots.size - 1) % (paletteSize - 1)));
+  return slots;
+}
+
+/** Initials for a speaker badge: "p-123" -> "P1", "alice" -> "AL". */
+export function initials(playerId: string): string {
+  const parts = playerId.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (parts.length >= 2) return `${parts[0]![0]}${parts[1]![0]}`.toUpperCase();
+  return playerId.slice(0, 2).toUpperCase();
+}
+
+/** Severity buckets for the queue's badges. */
+export function severityLevel(severity: number): 'high' | 'medium' | 'low' {
+  return severity >= 0.75 ? 'high' : severity >= 0.5 ? 'medium' : 'low';
+}
+
+/** What an audit entry says, in a line. */
+export function describeAudit(action: string, detail: Record<string, unknown>): string {
+  switch (action) {
+    case 'verdict': {
+      const parts = [String(detail.verdict ?? '')];
+      if (detail.category) parts.push(categoryLabel(detail.category as Category));
+      const act = detail.action as { type?: string; durationSeconds?: number } | undefined;
+      if (act?.type && act.type !== 'none') parts.push(act.durationSeconds ? `${act.type} ${formatAge(act.durationSeconds * 1000)}` : act.type);
+      if (detail.direct) parts.push('(API, no undo window)');
+      return parts.join(' · ') + (detail.note ? ` — “${String(detail.note)}”` : '');
+    }
+    case 'claim':
+      return detail.renewed ? 'renewed' : '';
+    case 'lease-lapsed':
+      return 'claim lapsed; case back in the queue';
+    case 'moderator-created':
+      return `created ${String(detail.role ?? '')} ${String(detail.username ?? '')}`;
+    case 'moderator-disabled':
+      return `disabled ${String(detail.username ?? '')}`;
+    default:
+      return '';
+  }
+}
