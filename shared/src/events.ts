@@ -66,7 +66,12 @@ export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;
 export const AnalysisResultSchema = z.object({
   message: ChatMessageSchema,
   fast: ModelScoreSchema,
-  deep: ModelScoreSchema.extend({ confidence: probability }),
+  deep: ModelScoreSchema.extend({
+    confidence: probability,
+    /** The model's own validated cut-offs; a game's policy may override them. */
+    toxicFrom: probability.optional(),
+    minConfidence: probability.optional(),
+  }),
   context: z.array(ContextLineSchema).max(50),
   analyzedAt: timestamp,
 });

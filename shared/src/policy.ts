@@ -26,9 +26,13 @@ export const GamePolicySchema = z
       .object({ okBelow: z.number().min(0).max(1), toxicFrom: z.number().min(0).max(1) })
       .refine((r) => r.okBelow <= r.toxicFrom, 'okBelow must not exceed toxicFrom')
       .optional(),
-    /** The deep verdict is final at or above this confidence; below it a moderator decides. */
-    deepMinConfidence: z.number().min(0).max(1).default(0.6),
-    deepToxicFrom: z.number().min(0).max(1).default(0.5),
+    /**
+     * The deep verdict is final at or above this confidence; below it a moderator decides.
+     * Unset: the deep model's own validated value (travels with its result), else 0.6.
+     */
+    deepMinConfidence: z.number().min(0).max(1).optional(),
+    /** Deep toxicity from which a message is blocked. Unset: the model's own value, else 0.5. */
+    deepToxicFrom: z.number().min(0).max(1).optional(),
     /** A case no moderator decides in time gets its provisional (model) verdict. */
     moderationDeadlineSeconds: z.number().int().positive().default(3600),
     offenceWindowSeconds: z.number().int().positive().default(24 * 3600),
@@ -41,7 +45,8 @@ export type GamePolicy = z.infer<typeof GamePolicySchema>;
 export const PolicyFileSchema = z
   .object({
     default: GamePolicySchema,
-    games: z.record(z.string(), GamePolicySchema.partial().strict()).default({}),
+    // A game's override without the schema defaults: they would mask the values of `default`.
+    games: z.record(z.string(), z.object(Object.fromEntries(Object.entries(GamePolicySchema.shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s]))).partial().strict()).default({}),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;

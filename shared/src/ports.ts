@@ -18,6 +18,8 @@ export interface StoredContextLine extends ContextLine {
 export interface ContextStore {
   /** Idempotent by messageId: a redelivered message is not appended twice. */
   append(channelKey: string, line: StoredContextLine): Promise<void>;
+  /** Appends the line (idempotently) and returns up to `limit` lines before it, oldest first. */
+  appendAndRecall(channelKey: string, line: StoredContextLine, limit: number): Promise<StoredContextLine[]>;
   /** Up to `limit` lines before `beforeMessageId` (or the newest ones), oldest first. */
   recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]>;
   /** Lines after a message, for moderators reading what happened next. */

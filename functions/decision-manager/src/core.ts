@@ -62,9 +62,15 @@ export function onClassified(e: ClassifiedMessage, now: Date): Step {
   return { kind: 'decide', draft: modelDraft(e.message, e.route === 'toxic' ? 'block' : 'allow', e.fast, 'fast') };
 }
 
+/** Used only when neither the game's policy nor the deep model states its cut-offs. */
+export const FALLBACK_DEEP_TOXIC_FROM = 0.5;
+export const FALLBACK_DEEP_MIN_CONFIDENCE = 0.6;
+
 export function onAnalysis(e: AnalysisResult, policy: GamePolicy, caseId: string, now: Date): Step {
-  const verdict: Verdict = e.deep.toxicity >= policy.deepToxicFrom ? 'block' : 'allow';
-  if (e.deep.confidence >= policy.deepMinConfidence) return { kind: 'decide', draft: modelDraft(e.message, verdict, e.deep, 'deep') };
+  const toxicFrom = policy.deepToxicFrom ?? e.deep.toxicFrom ?? FALLBACK_DEEP_TOXIC_FROM;
+  const minConfidence = policy.deepMinConfidence ?? e.deep.minConfidence ?? FALLBACK_DEEP_MIN_CONFIDENCE;
+  const verdict: Verdict = e.deep.toxicity >= toxicFrom ? 'block' : 'allow';
+  if (e.deep.confidence >= minConfidence) return { kind: 'decide', draft: modelDraft(e.message, verdict, e.deep, 'deep') };
   return {
     kind: 'moderate',
     case: {

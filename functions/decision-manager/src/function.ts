@@ -22,15 +22,14 @@ export default defineFunction({
 
     async function decide(draft: DecisionDraft, context: z.infer<typeof ContextLineSchema>[]): Promise<AnyOutbound[]> {
       const m = draft.message;
-      const existing = await stores.ledger.get(m.gameId, m.messageId);
-      // Redelivered: publish the decision that holds again (consumers dedupe by messageId), so a
-      // crash between recording and publishing never loses it, and never decide a second time.
-      if (existing) return [outbound('final-decisions', existing)];
       const policy = policies.forGame(m.gameId);
       const at = now();
       const offences =
         draft.verdict === 'block' ? await stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0;
       const { action, rule } = chooseAction(draft, offences, policy);
+      // Offences are recorded once per message, so a redelivery does not escalate. The ledger keeps
+      // the first decision; a redelivery republishes that one (consumers dedupe by messageId), so
+      // a crash between recording and publishing never loses it, nor decides a second time.
       const { decision, created } = await stores.ledger.putIfAbsent(finalDecision(draft, action, at));
       if (created) {
         metrics.decisions.inc({ path: decision.decidedBy, verdict: decision.verdict, action: decision.action.type });

@@ -10,7 +10,13 @@ export function scoringInput(request: AnalysisRequest): ScoringInput {
   };
 }
 
-export function analysisResult(request: AnalysisRequest, score: ToxicityScore, modelVersion: string, now: Date): AnalysisResult {
+/** A deep model's own validated cut-offs, passed on for the decision manager. */
+export interface DeepCutoffs {
+  toxicFrom?: number;
+  minConfidence?: number;
+}
+
+export function analysisResult(request: AnalysisRequest, score: ToxicityScore, modelVersion: string, now: Date, cutoffs: DeepCutoffs = {}): AnalysisResult {
   const toxicity = clamp01(score.toxicity);
   return {
     message: request.message,
@@ -22,6 +28,8 @@ export function analysisResult(request: AnalysisRequest, score: ToxicityScore, m
       confidence: clamp01(score.confidence ?? Math.abs(toxicity - 0.5) * 2),
       ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
       modelVersion,
+      ...(cutoffs.toxicFrom !== undefined ? { toxicFrom: cutoffs.toxicFrom } : {}),
+      ...(cutoffs.minConfidence !== undefined ? { minConfidence: cutoffs.minConfidence } : {}),
     },
     context: request.context,
     analyzedAt: now.toISOString(),

@@ -6,7 +6,17 @@ import { defineFunction } from '@toxmod/shared/function';
 import { outbound } from '@toxmod/shared/transport/record';
 import { batchingScorer } from '@toxmod/shared/scoring/batching';
 import { loadClassifier } from '@toxmod/shared/scoring/classifiers';
-import { analysisResult, scoringInput } from './core';
+import { analysisResult, scoringInput, type DeepCutoffs } from './core';
+import type { ToxicityScorer } from '@toxmod/shared/scoring/types';
+
+/** The transformer states the cut-offs it was validated with; the lexicon fallback states none. */
+function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {
+  const s = scorer as ToxicityScorer & { decisionThreshold?: number; reviewBelowConfidence?: number };
+  return {
+    ...(typeof s.decisionThreshold === 'number' ? { toxicFrom: s.decisionThreshold } : {}),
+    ...(typeof s.reviewBelowConfidence === 'number' ? { minConfidence: s.reviewBelowConfidence } : {}),
+  };
+}
 
 const EnvSchema = z.object({ DEEP_MODEL_DIR: z.string().optional() });
 
@@ -18,11 +28,12 @@ export default defineFunction({
   async start({ env, log, now }) {
     const model = await loadClassifier('deep', parseEnv(EnvSchema, env).DEEP_MODEL_DIR, log);
     const scorer = batchingScorer(model.scorer, 16);
+    const cutoffs = deepCutoffsOf(model.scorer);
     return {
       async handle(delivery) {
         if (delivery.topic !== 'nlp-analysis-required') return [];
         const [score] = await scorer.score([scoringInput(delivery.event)]);
-        return [outbound('nlp-analysis-results', analysisResult(delivery.event, score!, scorer.version, now()))];
+        return [outbound('nlp-analysis-results', analysisResult(delivery.event, score!, scorer.version, now(), cutoffs))];
       },
       async stop() {
         await model.scorer.close?.();

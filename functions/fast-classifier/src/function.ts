@@ -29,8 +29,8 @@ export default defineFunction({
         const message = delivery.event;
         const key = channelKey(message);
         const [score] = await scorer.score([{ text: message.text, playerId: message.playerId }]);
-        const context = await stores.context.recent(key, CONTEXT_LINES, message.messageId);
-        await stores.context.append(key, { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt });
+        const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
+        const context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
         const thresholds = policies.forGame(message.gameId).routing ?? model.thresholds;
         return [outbound('classified-messages', classify({ message, score: score!, modelVersion: scorer.version, thresholds, context, now: now() }))];
       },

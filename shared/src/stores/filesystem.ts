@@ -15,7 +15,7 @@ export class FilesystemObjectStore implements ObjectStore {
     return path;
   }
 
-  async put(key: string, body: string | Uint8Array): Promise<void> {
+  async put(key: string, body: string | Uint8Array, _contentType?: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     // Write then rename, so a reader never sees half an object.

@@ -60,6 +60,11 @@ export class MemoryContextStore implements ContextStore {
     this.channels.set(channelKey, lines);
   }
 
+  async appendAndRecall(channelKey: string, line: StoredContextLine, limit: number): Promise<StoredContextLine[]> {
+    await this.append(channelKey, line);
+    return this.recent(channelKey, limit, line.messageId);
+  }
+
   async recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]> {
     const lines = this.channels.get(channelKey) ?? [];
     const end = beforeMessageId === undefined ? lines.length : lines.findIndex((l) => l.messageId === beforeMessageId);
