@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { processDelivery } from '@toxmod/shared/consume';
+import { DependencyError } from '@toxmod/shared/errors';
+import { silentLogger } from '@toxmod/shared/log';
+import type { ObjectStore } from '@toxmod/shared/ports';
+import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
+import { encodeRecord, fromBusRecord, outbound } from '@toxmod/shared/transport/record';
+import sink from '../../../../functions/training-data-sink/src/function';
+import { exampleObjectKey } from '../../../../functions/training-data-sink/src/core';
+import { delivery, trainingExample } from '../../../helpers/events';
+import { startFunction } from '../../../helpers/functions';
+
+describe('training-data-sink function', () => {
+  it('writes each example to its object, and a redelivery overwrites the same object', async () => {
+    const { running, stores } = await startFunction(sink);
+    const e = trainingExample();
+    expect(await running.handle(delivery('model-training-data', e))).toEqual([]);
+    expect(await running.handle(delivery('model-training-data', e))).toEqual([]);
+    expect(await stores.objects.list('training-data/')).toEqual([exampleObjectKey(e)]);
+    expect(JSON.parse(Buffer.from((await stores.objects.get(exampleObjectKey(e)))!).toString('utf8'))).toEqual(e);
+  });
+
+  it('a failed write is retriable: the delivery is retried, never dead-lettered', async () => {
+    const failing: ObjectStore = { put: async () => Promise.reject(new Error('disk full')), get: async () => undefined, list: async () => [] };
+    const stores = { ...memoryStoreSet('/nonexistent'), objects: failing };
+    const { running, publisher } = await startFunction(sink, { stores });
+    await expect(running.handle(delivery('model-training-data', trainingExample()))).rejects.toBeInstanceOf(DependencyError);
+    const record = { ...encodeRecord(outbound('model-training-data', trainingExample()), 'decision-manager'), partition: 0, offset: 0 };
+    const outcome = await processDelivery(fromBusRecord(record), { fn: sink, running, publisher, log: silentLogger() });
+    expect(outcome).toMatchObject({ status: 'retry', code: 'dependency-unavailable' });
+    expect(outcome.status === 'retry' && outcome.reason).toContain('disk full');
+    expect(publisher.records).toHaveLength(0);
+  });
+});

@@ -1,0 +1,127 @@
+// FunctionHost: start at once or on first use (scale from zero), one instance however many
+// callers race, stopped after an idle period unless busy, periodic work while up.
+import { describe, expect, it } from 'vitest';
+import type { FunctionServices, PipelineFunction, RunningFunction } from '@toxmod/shared/function';
+import { silentLogger } from '@toxmod/shared/log';
+import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
+import { FunctionHost } from '../../../runtime/host';
+import { CapturingPublisher } from '../../helpers/publisher';
+import { pollUntil } from '../../helpers/poll';
+
+interface Probe {
+  starts: number;
+  stops: number;
+  ticks: number;
+  busy: boolean;
+}
+
+function fakeFunction(opts: { scaleToZero: boolean; failStart?: boolean; tickMs?: number; startGate?: Promise<void> }): { fn: PipelineFunction; probe: Probe } {
+  const probe: Probe = { starts: 0, stops: 0, ticks: 0, busy: false };
+  const fn: PipelineFunction = {
+    name: 'fake',
+    consumes: [],
+    produces: [],
+    scaleToZero: opts.scaleToZero,
+    async start(): Promise<RunningFunction> {
+      probe.starts++;
+      await opts.startGate;
+      if (opts.failStart) throw new Error('model failed to load');
+      return {
+        handle: async () => [],
+        ...(opts.tickMs ? { tick: { everyMs: opts.tickMs, run: async () => void probe.ticks++ } } : {}),
+        busy: () => probe.busy,
+        stop: async () => void probe.stops++,
+      };
+    },
+  };
+  return { fn, probe };
+}
+
+const services = (): FunctionServices => ({ log: silentLogger(), env: {}, publisher: new CapturingPublisher(), stores: memoryStoreSet('/nonexistent'), now: () => new Date() });
+const host = (fn: PipelineFunction, idleMs = 60) => new FunctionHost(fn, services(), silentLogger(), { idleMs });
+
+describe('FunctionHost', () => {
+  it('a scale-to-zero function has no instance until first use', async () => {
+    const { fn, probe } = fakeFunction({ scaleToZero: true });
+    const h = host(fn, 60_000);
+    expect(h.isRunning).toBe(false);
+    expect(probe.starts).toBe(0);
+    await h.use(async () => undefined);
+    expect(h.isRunning).toBe(true);
+    expect(h.coldStartsMs).toHaveLength(1);
+    await h.close();
+  });
+
+  it('concurrent first uses start one instance', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const { fn, probe } = fakeFunction({ scaleToZero: true, startGate: gate });
+    const h = host(fn, 60_000);
+    const users = Array.from({ length: 5 }, () => h.use(async (r) => r));
+    open();
+    const instances = await Promise.all(users);
+    expect(probe.starts).toBe(1);
+    expect(new Set(instances).size).toBe(1);
+    await h.close();
+  });
+
+  it('stops an idle scale-to-zero instance, and starts a new one on the next use', async () => {
+    const { fn, probe } = fakeFunction({ scaleToZero: true });
+    const h = host(fn, 60);
+    await h.use(async () => undefined);
+    await pollUntil(() => !h.isRunning, { what: 'scale to zero' });
+    expect(probe.stops).toBe(1);
+    await h.use(async () => undefined);
+    expect(probe.starts).toBe(2);
+    expect(h.coldStartsMs).toHaveLength(2);
+    await h.close();
+  });
+
+  it('does not stop while work is in flight or the function says it is busy', async () => {
+    const { fn, probe } = fakeFunction({ scaleToZero: true });
+    const h = host(fn, 60);
+    probe.busy = true;
+    const running = await h.acquire();
+    expect(running).toBeDefined();
+    h.release();
+    // A negative can only be observed over time: three idle periods pass, busy() holds it up.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.isRunning).toBe(true);
+    probe.busy = false;
+    await pollUntil(() => !h.isRunning, { what: 'scale to zero once not busy' });
+    await h.close();
+  });
+
+  it('never stops an always-on function for idleness', async () => {
+    const { fn, probe } = fakeFunction({ scaleToZero: false });
+    const h = host(fn, 50);
+    await h.use(async () => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.isRunning).toBe(true);
+    expect(h.coldStartsMs).toHaveLength(0);
+    await h.close();
+    expect(probe.stops).toBe(1);
+    expect(h.isRunning).toBe(false);
+  });
+
+  it('runs periodic work while the instance is up', async () => {
+    const { fn, probe } = fakeFunction({ scaleToZero: false, tickMs: 10 });
+    const h = host(fn);
+    await h.use(async () => undefined);
+    await pollUntil(() => probe.ticks >= 2, { what: 'two ticks' });
+    await h.close();
+    const after = probe.ticks;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(probe.ticks).toBe(after);
+  });
+
+  it('a failed start is reported to the caller and retried on the next use', async () => {
+    const { fn, probe } = fakeFunction({ scaleToZero: true, failStart: true });
+    const h = host(fn, 60_000);
+    await expect(h.use(async () => undefined)).rejects.toThrow('model failed to load');
+    await expect(h.use(async () => undefined)).rejects.toThrow('model failed to load');
+    expect(probe.starts).toBe(2);
+    expect(h.isRunning).toBe(false);
+    await h.close();
+  });
+});
