@@ -13,7 +13,7 @@ const committed = readFileSync(join(REPO_ROOT, ASYNCAPI_PATH), 'utf8');
 
 describe('infra/asyncapi/asyncapi.yaml', () => {
   it('equals a fresh generation from the zod schemas and the topic registry', () => {
-    expect(committed).toBe(renderAsyncApi());
+    expect(committed, 'stale: run `npx tsx scripts/deploy/asyncapi.ts` and commit infra/asyncapi/asyncapi.yaml').toBe(renderAsyncApi());
   });
 
   it('is a valid AsyncAPI 3.0 document (no error diagnostics from @asyncapi/parser)', async () => {

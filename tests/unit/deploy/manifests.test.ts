@@ -41,7 +41,7 @@ function containersOf(items: Manifest[]): { owner: string; container: any; podSp
 
 describe('generated artefacts are current', () => {
   it.each(Object.keys(RENDERED))('%s equals a fresh rendering from the registry and profiles', (path) => {
-    expect(read(path)).toBe(RENDERED[path]!());
+    expect(read(path), `stale: run \`npx tsx scripts/deploy/manifests.ts\` and commit ${path}`).toBe(RENDERED[path]!());
   });
 });
 
