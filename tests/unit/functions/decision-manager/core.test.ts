@@ -3,6 +3,8 @@ import { FinalDecisionSchema, TrainingExampleSchema, type Action } from '@toxmod
 import { DEFAULT_POLICY, GamePolicySchema, type GamePolicy, type Rule } from '@toxmod/shared/policy';
 import type { Category } from '@toxmod/shared/scoring/types';
 import {
+  FALLBACK_DEEP_MIN_CONFIDENCE,
+  FALLBACK_DEEP_TOXIC_FROM,
   chooseAction,
   finalDecision,
   onAnalysis,
@@ -114,6 +116,30 @@ describe('decision-manager onAnalysis', () => {
     expect(onAnalysis(e, { ...policy, deepMinConfidence: 0.2 }, 'c', T0).kind).toBe('decide');
     const strict = onAnalysis(e, { ...policy, deepMinConfidence: 0.2, deepToxicFrom: 0.7 }, 'c', T0);
     expect(strict.kind === 'decide' && strict.draft.verdict).toBe('allow');
+  });
+});
+
+describe('decision-manager onAnalysis: whose cut-offs apply', () => {
+  const policy: GamePolicy = GamePolicySchema.parse({ rules: DEFAULT_POLICY.rules });
+  const result = (deep: { toxicity: number; confidence: number; toxicFrom?: number; minConfidence?: number }) =>
+    analysisResult({ deep: { categories: categories({ insult: deep.toxicity }), modelVersion: 'deep-1', ...deep } });
+  const outcome = (step: ReturnType<typeof onAnalysis>) => (step.kind === 'decide' ? step.draft.verdict : step.kind === 'moderate' ? `moderate:${step.case.provisionalVerdict}` : step.kind);
+
+  it('without policy or model values, the fallbacks 0.5 / 0.6 apply', () => {
+    expect([FALLBACK_DEEP_TOXIC_FROM, FALLBACK_DEEP_MIN_CONFIDENCE]).toEqual([0.5, 0.6]);
+    expect(outcome(onAnalysis(result({ toxicity: 0.5, confidence: 0.6 }), policy, 'c', T0))).toBe('block');
+    expect(outcome(onAnalysis(result({ toxicity: 0.49, confidence: 0.6 }), policy, 'c', T0))).toBe('allow');
+    expect(outcome(onAnalysis(result({ toxicity: 0.9, confidence: 0.59 }), policy, 'c', T0))).toBe('moderate:block');
+  });
+
+  it("the model's own validated cut-offs apply when the policy names none", () => {
+    expect(outcome(onAnalysis(result({ toxicity: 0.6, confidence: 0.9, toxicFrom: 0.7 }), policy, 'c', T0))).toBe('allow');
+    expect(outcome(onAnalysis(result({ toxicity: 0.6, confidence: 0.3, minConfidence: 0.25 }), policy, 'c', T0))).toBe('block');
+  });
+
+  it("a game's policy overrides the model's cut-offs", () => {
+    const strict = { ...policy, deepToxicFrom: 0.4, deepMinConfidence: 0.95 };
+    expect(outcome(onAnalysis(result({ toxicity: 0.45, confidence: 0.9, toxicFrom: 0.7, minConfidence: 0.2 }), strict, 'c', T0))).toBe('moderate:block');
   });
 });
 

@@ -68,4 +68,13 @@ describe('deep-analyzer analysisResult', () => {
     expect(analysisResult(analysisRequest(), score(0.9, { evidence }), 'v', T0).deep.evidence).toHaveLength(32);
     expect(analysisResult(analysisRequest(), score(0.9, { evidence: [] }), 'v', T0).deep).not.toHaveProperty('evidence');
   });
+
+  it("passes on the model's validated cut-offs when it has them, and none otherwise", () => {
+    const withCutoffs = analysisResult(analysisRequest(), score(0.8, { confidence: 0.9 }), 'deep-7', T0, { toxicFrom: 0.65, minConfidence: 0.4 });
+    expect(withCutoffs.deep).toMatchObject({ toxicFrom: 0.65, minConfidence: 0.4 });
+    expect(AnalysisResultSchema.parse(withCutoffs)).toEqual(withCutoffs);
+    const without = analysisResult(analysisRequest(), score(0.8), 'lexicon-1', T0);
+    expect(without.deep).not.toHaveProperty('toxicFrom');
+    expect(without.deep).not.toHaveProperty('minConfidence');
+  });
 });

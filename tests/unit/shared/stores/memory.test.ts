@@ -40,6 +40,16 @@ describe('MemoryContextStore', () => {
     expect(await s.recent('other/channel', 5)).toEqual([]);
   });
 
+  it('appendAndRecall: appends the line and returns the lines before it; a redelivery recalls the same', async () => {
+    const s = new MemoryContextStore();
+    expect(await s.appendAndRecall('g/c', line('m1'), 8)).toEqual([]);
+    expect(ids(await s.appendAndRecall('g/c', line('m2'), 8))).toEqual(['m1']);
+    expect(ids(await s.appendAndRecall('g/c', line('m3'), 1))).toEqual(['m2']);
+    await s.append('g/c', line('m4'));
+    expect(ids(await s.appendAndRecall('g/c', line('m2'), 8))).toEqual(['m1']);
+    expect(ids(await s.recent('g/c', 10))).toEqual(['m1', 'm2', 'm3', 'm4']);
+  });
+
   it('after: the lines that followed a message', async () => {
     const s = new MemoryContextStore();
     for (const id of ['m1', 'm2', 'm3', 'm4']) await s.append('g/c', line(id));
