@@ -7,7 +7,7 @@ import { DeadLetterSchema, type DeadLetter } from '@toxmod/shared/events';
 import type { RunningFunction } from '@toxmod/shared/function';
 import { silentLogger } from '@toxmod/shared/log';
 import { DEAD_LETTER_CE_TYPE, TOPICS } from '@toxmod/shared/topics';
-import { outbound, type AnyDelivery, type AnyOutbound, type RawDelivery } from '@toxmod/shared/transport/record';
+import { byteLength, MAX_RECORD_BYTES, outbound, type AnyDelivery, type AnyOutbound, type RawDelivery } from '@toxmod/shared/transport/record';
 import { at, chatMessage, classifiedMessage, T0 } from '../../helpers/events';
 import { CapturingPublisher } from '../../helpers/publisher';
 
@@ -169,5 +169,25 @@ describe('deadLetterRecord', () => {
     expect(record.key).toBeNull();
     expect(DeadLetterSchema.parse(JSON.parse(record.value))).toMatchObject({ key: null, partition: null, offset: null, consumer: 'decision-manager' });
     expect(record.headers.ce_id).toBe('decision-manager:ce-1');
+  });
+});
+
+describe('dead letters on a Kafka broker', () => {
+  /** A broker's default record size limit (message.max.bytes), which the dead-letter topics keep. */
+  const BROKER_RECORD_LIMIT = 1024 * 1024;
+
+  // The letter carries the whole payload (JSON-escaped, or base64 when it is not UTF-8). When the
+  // letter is larger than the broker accepts, the dead-letter publish fails on every redelivery and
+  // the partition stalls: exactly what dead-lettering exists to prevent.
+  it.each([
+    // 800 KiB passes the size check and is not JSON; as base64 it grows by a third.
+    { name: 'an 800 KiB binary record (invalid-json)', value: Uint8Array.from({ length: 800 * 1024 }, (_, i) => (i % 2 ? 0xff : 0xfe)), code: 'invalid-json' },
+    // 600 KB of JSON whose text is quotes: each escaped quote is escaped again inside the letter.
+    { name: 'a 600 KB JSON record of quoted text (schema-violation)', value: JSON.stringify({ text: '"'.repeat(300_000) }), code: 'schema-violation' },
+  ])('fits the broker record limit for $name', ({ value, code }) => {
+    expect(byteLength(value)).toBeLessThanOrEqual(MAX_RECORD_BYTES);
+    const record = deadLetterRecord(raw(value), 'fast-classifier', { code, reason: 'poison' }, 1, T0);
+    const size = byteLength(record.value) + Object.entries(record.headers).reduce((n, [k, v]) => n + k.length + v.length, 0) + (record.key?.length ?? 0);
+    expect(size).toBeLessThanOrEqual(BROKER_RECORD_LIMIT);
   });
 });
