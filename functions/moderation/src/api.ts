@@ -9,7 +9,7 @@ import type { ContextStore, ModeratorRole, QueueCounts, StoredContextLine } from
 import type { CaseStore, ModeratorStore } from '@toxmod/shared/ports';
 import { decoyHash, hashPassword, hashToken, newSessionToken, verifyPassword } from './auth';
 import { channelKey, LoginRequestSchema, LoginThrottle, moderatorResult, NewModeratorSchema, severity, undoDeadline, VerdictRequestSchema } from './core';
-import type { LiveFeed } from './live';
+import type { LiveFeed, QueueChange } from './live';
 
 export interface ApiConfig {
   leaseMs: number;
@@ -26,6 +26,10 @@ export interface ApiDeps {
   /** token -> moderator id, from MODERATOR_TOKENS (API clients and scripts). */
   staticTokens: Map<string, string>;
   feed: LiveFeed;
+  /** Tells live clients (and the counts cache) that the queue changed. */
+  changed: (change: QueueChange) => void;
+  /** The current queue counts (cached; see CountsCache). */
+  counts: () => Promise<QueueCounts>;
   /** Publishes a closed case's result and marks it published; throws when the broker is down. */
   publish: (result: ModerationResult) => Promise<void>;
   /** Called when the API learns the queue grew or shrank, for busy(). */
@@ -113,7 +117,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   }
 
   async function counts(): Promise<QueueCounts> {
-    const c = await cases.counts(now());
+    const c = await deps.counts();
     deps.onCountsChanged(c);
     return c;
   }
@@ -212,7 +216,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const outcome = await cases.claim(caseId, who.moderatorId, now(), config.leaseMs);
     switch (outcome.status) {
       case 'claimed':
-        if (!outcome.renewed) feed.notify({ type: 'claimed', caseId, by: who.moderatorId });
+        if (!outcome.renewed) deps.changed({ type: 'claimed', caseId, by: who.moderatorId });
         return json(200, { caseId, claim: outcome.claim, renewed: outcome.renewed });
       case 'taken':
         return json(409, { error: 'claimed', message: `${outcome.claim.moderatorId} is reviewing this case until ${outcome.claim.until}`, claim: outcome.claim });
@@ -226,7 +230,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   async function release(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const caseId = req.params.caseId!;
     if (!(await cases.release(caseId, who.moderatorId, now()))) return problem(409, 'not-holder', 'you do not hold this case');
-    feed.notify({ type: 'released', caseId, by: who.moderatorId });
+    deps.changed({ type: 'released', caseId, by: who.moderatorId });
     return json(200, { caseId, released: true });
   }
 
@@ -262,7 +266,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
       }
       return problem(409, 'already-decided', 'this case already has a verdict');
     }
-    feed.notify({ type: 'decided', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
+    deps.changed({ type: 'decided', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
     log.info({ caseId, moderatorId: who.moderatorId, verdict: result.verdict, undoUntil: undoUntil?.toISOString() }, 'verdict recorded');
     if (undoUntil) return json(200, { caseId, status: 'decided', published: false, undoUntil: undoUntil.toISOString() });
     try {
@@ -280,7 +284,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const outcome = await cases.undo(caseId, who.moderatorId, now(), config.leaseMs);
     switch (outcome.status) {
       case 'reopened':
-        feed.notify({ type: 'reopened', caseId, by: who.moderatorId });
+        deps.changed({ type: 'reopened', caseId, by: who.moderatorId });
         return json(200, { caseId, status: 'pending', claim: outcome.claim });
       case 'too-late':
         return problem(409, 'too-late', 'the undo window has passed (or the case has no verdict of yours to undo)');

@@ -61,7 +61,10 @@ if (databaseUrl) {
   where = 'PostgreSQL (DATABASE_URL)';
 } else {
   const dir = resolve(values['pglite-dir'] ?? resolve(process.env.TOXMOD_STATE_DIR ?? '.run', 'moderation'));
-  const stores = await pgliteModerationStores(dir);
+  const stores = await pgliteModerationStores(dir).catch((error: Error) => {
+    process.stderr.write(`create-lead: ${error.message}\n`);
+    process.exit(1);
+  });
   store = stores.moderators;
   close = stores.close;
   where = `PGlite ${dir}`;

@@ -11,7 +11,7 @@ import { encodeRecord, outbound } from '@toxmod/shared/transport/record';
 import type { ModerationResult } from '@toxmod/shared/events';
 import { moderationRoutes } from './api';
 import { caseRank, expiredResult, parseModeratorTokens } from './core';
-import { LiveFeed } from './live';
+import { CountsCache, LiveFeed, type QueueChange } from './live';
 import { uiRoutes } from './ui-static';
 
 const DEFAULT_UI_DIR = resolve(import.meta.dirname, '..', '..', '..', 'ui', 'dist');
@@ -54,12 +54,19 @@ export default defineFunction({
     };
     noteCounts(await stores.cases.counts(now()));
 
-    const feed = new LiveFeed({ log, heartbeatMs: config.MODERATION_HEARTBEAT_MS, counts: () => stores.cases.counts(now()) });
+    // Queue counts are the same for every moderator and cost a scan of the pending cases: one
+    // computation serves all requests until a change here (or a second, for other instances').
+    const counts = new CountsCache(() => stores.cases.counts(now()), 1000);
+    const feed = new LiveFeed({ log, heartbeatMs: config.MODERATION_HEARTBEAT_MS, counts: () => counts.get() });
+    const changed = (change: QueueChange) => {
+      counts.invalidate();
+      feed.notify(change);
+    };
 
     async function publishResult(result: ModerationResult): Promise<void> {
       await publisher.publish([encodeRecord(outbound('moderation-results', result), 'moderation', now())]);
       await stores.cases.markPublished(result.caseId);
-      feed.notify({ type: 'published', caseId: result.caseId });
+      changed({ type: 'published', caseId: result.caseId });
     }
 
     const routes = [
@@ -69,6 +76,8 @@ export default defineFunction({
         context: stores.context,
         staticTokens,
         feed,
+        changed,
+        counts: () => counts.get(),
         publish: publishResult,
         onCountsChanged: noteCounts,
         config: { leaseMs: config.MODERATION_LEASE_MS, undoMs: config.MODERATION_UNDO_MS, sessionTtlMs: config.MODERATION_SESSION_TTL_MS, corsOrigins: config.MODERATION_CORS_ORIGINS },
@@ -89,7 +98,7 @@ export default defineFunction({
         const { created } = await stores.cases.open(c, caseRank(c, history));
         if (created) {
           waiting.pending++;
-          feed.notify({ type: 'opened', caseId: c.caseId, gameId: c.message.gameId });
+          changed({ type: 'opened', caseId: c.caseId, gameId: c.message.gameId });
         }
         return [];
       },
@@ -101,16 +110,16 @@ export default defineFunction({
           try {
             const at = now();
             for (const c of await stores.cases.listDue(at, 100)) {
-              if ((await stores.cases.close(c.caseId, expiredResult(c, at), 'expired')) === 'closed') feed.notify({ type: 'expired', caseId: c.caseId, gameId: c.message.gameId });
+              if ((await stores.cases.close(c.caseId, expiredResult(c, at), 'expired')) === 'closed') changed({ type: 'expired', caseId: c.caseId, gameId: c.message.gameId });
             }
-            for (const caseId of await stores.cases.releaseLapsed(at, 100)) feed.notify({ type: 'lapsed', caseId });
+            for (const caseId of await stores.cases.releaseLapsed(at, 100)) changed({ type: 'lapsed', caseId });
             // Verdicts whose undo window has passed, expired cases, and anything a failed publish left.
             for (const result of await stores.cases.listUnpublished(100, at)) await publishResult(result);
             if (at.getTime() - lastPurge > 60_000) {
               lastPurge = at.getTime();
               await stores.moderators.purgeSessions(at);
             }
-            noteCounts(await stores.cases.counts(at));
+            noteCounts(await counts.get());
           } finally {
             sweeping = false;
           }

@@ -129,3 +129,44 @@ export class LiveFeed {
     if (end && !client.res.writableEnded) client.res.end();
   }
 }
+
+/**
+ * The latest queue counts, computed once for everyone: kept until `invalidate()` (a change made
+ * here) or `maxAgeMs` (changes made by other instances), with concurrent callers sharing one
+ * computation. A computation that started before an invalidation is not kept.
+ */
+export class CountsCache {
+  private value: { counts: QueueCounts; at: number; generation: number } | undefined;
+  private inflight: { promise: Promise<QueueCounts>; generation: number } | undefined;
+  private generation = 0;
+
+  constructor(
+    private readonly compute: () => Promise<QueueCounts>,
+    private readonly maxAgeMs: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  invalidate(): void {
+    this.generation++;
+  }
+
+  get(): Promise<QueueCounts> {
+    const generation = this.generation;
+    if (this.value && this.value.generation === generation && this.clock() - this.value.at < this.maxAgeMs) return Promise.resolve(this.value.counts);
+    if (this.inflight && this.inflight.generation === generation) return this.inflight.promise;
+    const started = this.clock();
+    const promise = this.compute().then(
+      (counts) => {
+        if (this.generation === generation) this.value = { counts, at: started, generation };
+        if (this.inflight?.promise === promise) this.inflight = undefined;
+        return counts;
+      },
+      (error: unknown) => {
+        if (this.inflight?.promise === promise) this.inflight = undefined;
+        throw error;
+      },
+    );
+    this.inflight = { promise, generation };
+    return promise;
+  }
+}
