@@ -170,6 +170,22 @@ describe('moderator UI in chromium', () => {
     await expect.poll(() => alice.locator('.error-state').count()).toBe(0);
   });
 
+  it('also runs when the moderation function serves it at / (same origin, its CSP)', async () => {
+    const page = await second.context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') violations.push(m.text());
+    });
+    await page.goto(`${f.apiUrl}/`);
+    await page.getByLabel('Username').fill('bob');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.topbar .user-name', { hasText: 'bob' }).waitFor();
+    await expect.poll(() => page.locator('.live').textContent()).toBe('Live');
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
   it('fits 1280×800, labels every control, and raised no page errors', async () => {
     const fits = await alice.evaluate('document.documentElement.scrollWidth <= 1280 && document.documentElement.scrollHeight <= 800');
     expect(fits).toBe(true);

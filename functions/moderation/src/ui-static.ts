@@ -21,6 +21,8 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
+  // The UI's own files only; the API it talks to may be on another origin (connect-src).
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; frame-ancestors 'none'; base-uri 'none'",
 };
 
 export function uiRoutes(dir: string): HttpRoute[] {
@@ -56,5 +58,7 @@ export function uiRoutes(dir: string): HttpRoute[] {
     { method: 'GET', path: '/', handler: index },
     { method: 'GET', path: '/index.html', handler: index },
     { method: 'GET', path: '/assets/:file', handler: (req) => file(req.params.file!, 'public, max-age=31536000, immutable') },
+    // The UI asks for config.json to learn where the API is; served from here, it is right here.
+    { method: 'GET', path: '/config.json', handler: () => ({ status: 200, headers: { 'cache-control': 'no-cache' }, body: {} }) },
   ];
 }
