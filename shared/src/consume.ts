@@ -27,6 +27,13 @@ export interface ProcessOptions {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The most of the original value a dead letter carries. Escaping (JSON) or base64 can grow it by
+ * up to ~6x for pathological text, so the cap keeps every letter under the broker's 1 MiB limit;
+ * otherwise the dead-letter publish itself would fail and stall the partition.
+ */
+export const DEAD_LETTER_PAYLOAD_CAP = 128 * 1024;
+
 /** The value as text, or undefined when it is not valid UTF-8 (kept as base64 then). */
 function asUtf8(value: Uint8Array | string): string | undefined {
   if (typeof value === 'string') return value;
@@ -38,7 +45,11 @@ function asUtf8(value: Uint8Array | string): string | undefined {
 }
 
 export function deadLetterRecord(raw: RawDelivery, consumer: string, error: { code: string; reason: string }, attempts: number, now: Date): WireRecord {
-  const text = asUtf8(raw.value);
+  const bytes = typeof raw.value === 'string' ? Buffer.from(raw.value, 'utf8') : Buffer.from(raw.value);
+  const truncated = bytes.length > DEAD_LETTER_PAYLOAD_CAP;
+  // Cutting may split a UTF-8 sequence; such a prefix is then kept as base64.
+  const kept = truncated ? bytes.subarray(0, DEAD_LETTER_PAYLOAD_CAP) : bytes;
+  const text = asUtf8(kept);
   const letter: DeadLetter = DeadLetterSchema.parse({
     topic: raw.topic,
     consumer,
@@ -47,8 +58,10 @@ export function deadLetterRecord(raw: RawDelivery, consumer: string, error: { co
     offset: raw.offset,
     errorCode: error.code,
     reason: error.reason,
-    payload: text ?? Buffer.from(raw.value).toString('base64'),
+    payload: text ?? kept.toString('base64'),
     payloadEncoding: text === undefined ? 'base64' : 'utf8',
+    payloadBytes: bytes.length,
+    payloadTruncated: truncated,
     attempts,
     failedAt: now.toISOString(),
   });

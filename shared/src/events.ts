@@ -159,9 +159,12 @@ export const DeadLetterSchema = z.object({
   offset: z.string().nullable(),
   errorCode: z.string(),
   reason: z.string(),
-  /** The original record value, as UTF-8 text when it decodes cleanly, else base64. */
+  /** The original record value, as UTF-8 text when it decodes cleanly, else base64; capped in size. */
   payload: z.string(),
   payloadEncoding: z.enum(['utf8', 'base64']),
+  /** Size of the original value; when it exceeded the cap, `payload` holds only its start. */
+  payloadBytes: z.number().int().nonnegative(),
+  payloadTruncated: z.boolean(),
   attempts: z.number().int().positive(),
   failedAt: timestamp,
 });

@@ -13,7 +13,7 @@
 // X-Kafka-Offset, X-Kafka-Key (+ X-Kafka-Key-Enc: b64), X-Kafka-<Header>, Content-Type text/plain).
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processDelivery, type DeliveryOutcome } from '@toxmod/shared/consume';
+import { DEAD_LETTER_PAYLOAD_CAP, processDelivery, type DeliveryOutcome } from '@toxmod/shared/consume';
 import { DeadLetterSchema, type DeadLetter } from '@toxmod/shared/events';
 import { PoisonEventError } from '@toxmod/shared/errors';
 import type { PipelineFunction } from '@toxmod/shared/function';
@@ -152,9 +152,9 @@ const TRANSPORTS: Transport[] = [
     name: '(a2) Knative KafkaSource, CloudEvent pass-through',
     http: knativePassThroughRequest,
     deliver: async (r) => fromKnativeRequest(knativePassThroughRequest(r).headers, knativePassThroughRequest(r).body),
-    // The pass-through CloudEvent has only the attributes the producer set: no key, no position,
-    // and the topic is the one its type is registered for.
-    carriesKey: false,
+    // The pass-through CloudEvent has only the attributes the producer set: the key through the
+    // partitionkey extension our producers add, no position, and the topic its type is registered for.
+    carriesKey: true,
     carriesPosition: false,
     carriesTopic: false,
     carriesBytes: true,
@@ -327,9 +327,12 @@ describe.each(TRANSPORTS)('$name', (transport) => {
       expect(letter.reason).toContain(p.reason);
       expect(letter.key).toBe(transport.carriesKey ? p.record.key : null);
       if (transport.carriesPosition) expect([letter.partition, letter.offset]).toEqual([3, '43']);
-      // The original value is kept whole, as text or as base64.
+      // The original value is kept, as text or as base64: whole, or its start when over the cap.
       const kept = letter.payloadEncoding === 'base64' ? Buffer.from(letter.payload, 'base64') : Buffer.from(letter.payload, 'utf8');
-      expect(kept.equals(p.record.value)).toBe(true);
+      const truncated = p.record.value.length > DEAD_LETTER_PAYLOAD_CAP;
+      expect(letter.payloadBytes).toBe(p.record.value.length);
+      expect(letter.payloadTruncated).toBe(truncated);
+      expect(kept.equals(truncated ? p.record.value.subarray(0, DEAD_LETTER_PAYLOAD_CAP) : p.record.value)).toBe(true);
       expect(letter.payloadEncoding).toBe(p.bytes ? 'base64' : 'utf8');
     });
   });

@@ -57,3 +57,12 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
 export function emptyCategories(): CategoryScores {
   return { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0 };
 }
+
+/** Scores leave a function inside [0, 1]: a model's NaN or overflow must not fail the event's schema. */
+export const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+
+export function clampCategories(categories: CategoryScores): CategoryScores {
+  const out = emptyCategories();
+  for (const c of CATEGORIES) out[c] = clamp01(categories[c]);
+  return out;
+}

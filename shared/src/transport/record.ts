@@ -51,9 +51,10 @@ export function outbound<T extends TopicName>(topic: T, event: EventOf<T>): Outb
 /** Encodes an event for a producer; the source names the emitting function. */
 export function encodeRecord(out: AnyOutbound, source: string, now = new Date()): WireRecord {
   const spec = TOPICS[out.topic];
+  const key = partitionKeyOf(out.topic, out.event as never);
   return {
     topic: out.topic,
-    key: partitionKeyOf(out.topic, out.event as never),
+    key,
     value: JSON.stringify(out.event),
     headers: {
       ce_specversion: '1.0',
@@ -61,6 +62,8 @@ export function encodeRecord(out: AnyOutbound, source: string, now = new Date())
       ce_type: spec.ceType,
       ce_source: `/toxmod/${source}`,
       ce_time: now.toISOString(),
+      // Partitioning extension: the key survives a KafkaSource pass-through as `ce-partitionkey`.
+      ce_partitionkey: key,
       'content-type': 'application/json',
     },
   };

@@ -1,7 +1,7 @@
 // processDelivery's guarantees, for every transport: poison -> dead-letter topic and acknowledge;
 // retriable -> redeliver; success -> publish outputs, then acknowledge.
 import { describe, expect, it } from 'vitest';
-import { deadLetterRecord, processDelivery, type ProcessOptions } from '@toxmod/shared/consume';
+import { DEAD_LETTER_PAYLOAD_CAP, deadLetterRecord, processDelivery, type ProcessOptions } from '@toxmod/shared/consume';
 import { DependencyError, PoisonEventError } from '@toxmod/shared/errors';
 import { DeadLetterSchema, type DeadLetter } from '@toxmod/shared/events';
 import type { RunningFunction } from '@toxmod/shared/function';
@@ -83,8 +83,11 @@ describe('processDelivery: poison events are dead-lettered and acknowledged', ()
       offset: '42',
       errorCode: code,
       reason: expect.stringContaining(reason),
-      payload: value,
+      // Whole, or its first DEAD_LETTER_PAYLOAD_CAP bytes when larger (all ASCII here).
+      payload: value.slice(0, DEAD_LETTER_PAYLOAD_CAP),
       payloadEncoding: 'utf8',
+      payloadBytes: Buffer.byteLength(value),
+      payloadTruncated: Buffer.byteLength(value) > DEAD_LETTER_PAYLOAD_CAP,
       attempts: 2,
       failedAt: at(1000).toISOString(),
     } satisfies Record<keyof DeadLetter, unknown>);

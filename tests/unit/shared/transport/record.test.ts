@@ -40,6 +40,7 @@ describe('encodeRecord', () => {
       ce_type: TOPICS['classified-messages'].ceType,
       ce_source: '/toxmod/fast-classifier',
       ce_time: T0.toISOString(),
+      ce_partitionkey: 'g/c',
       'content-type': 'application/json',
     });
     expect(encodeRecord(outbound('classified-messages', e), 'x').headers.ce_id).not.toBe(r.headers.ce_id);
