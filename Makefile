@@ -5,7 +5,7 @@ export TOXMOD_DATA_DIR ?= $(abspath ../shared/data)
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install run up down test test-unit test-e2e test-integration lint typecheck demo bench train data clean
+.PHONY: help install ui run up down test test-unit test-e2e test-integration test-browser deploy-check lint typecheck demo bench train data clean
 
 help:
 	@echo "make run     start the pipeline on the embedded runtime (no external services)"
@@ -24,11 +24,15 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(NODE_STAMP)
 
-run: install
+# The moderator UI: static files in ui/dist, served by the moderation function at / (any static host works).
+ui: install
+	npx vite build ui --logLevel warn
+
+run: install ui
 	npm start
 
 # The real stack. Foreground like `make run`; `make down` (or Ctrl-C, then make down) stops the services.
-up: install
+up: install ui
 	bash infra/local/kafka.sh start
 	bash infra/local/postgres.sh start
 	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" npx tsx runtime/stack/main.ts
@@ -53,8 +57,19 @@ test-e2e: install
 test-integration: install
 	npx vitest run --project integration
 
-test: install typecheck lint
+test-browser: install ui
+	bash scripts/install-chromium.sh
+	npx vitest run --config vitest.browser.config.ts
+
+# Deployment artefacts: generated manifests and the AsyncAPI document must match the code.
+deploy-check: install
+	npx tsx scripts/deploy/manifests.ts --check
+	npx tsx scripts/deploy/asyncapi.ts --check
+
+test: install typecheck lint deploy-check ui
 	npx vitest run --project unit --project e2e --project integration
+	bash scripts/install-chromium.sh
+	npx vitest run --config vitest.browser.config.ts
 
 demo: install
 	bash scripts/demo.sh

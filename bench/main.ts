@@ -1,4 +1,4 @@
-// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|models,
+// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|moderation|models,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { parseArgs } from 'node:util';
@@ -32,6 +32,10 @@ if (values.only === 'kafka') {
     batch: Number(values.batch ?? 10),
     mode: (values.mode ?? 'knative') as 'knative' | 'openfaas' | 'direct',
   });
+}
+if (!values.only || values.only === 'moderation') {
+  const { benchModeration } = await import('./moderation');
+  figures.moderation = await benchModeration({ samples: values.quick ? 50 : 200 });
 }
 if (!values.only || values.only === 'models') {
   try {

@@ -31,6 +31,8 @@ const runtime = await startEmbedded({
   moderationPort: config.MODERATION_PORT,
   idleMs: config.SCALE_TO_ZERO_IDLE_MS,
   objectDir,
+  // Moderation cases and accounts survive restarts in an embedded PostgreSQL (PGlite).
+  moderationDataDir: resolve(config.TOXMOD_STATE_DIR, 'moderation'),
   log,
 });
 
@@ -40,6 +42,7 @@ toxmod pipeline running (embedded: in-process topic bus, no external services)
 
   gateway      ${runtime.gatewayUrl}   (game: ${process.env.GAME_API_KEYS ? 'from GAME_API_KEYS' : 'demo'}, key: ${shownKey})
   moderation   ${runtime.moderationUrl}   (moderator token: ${process.env.MODERATOR_TOKENS ? 'from MODERATOR_TOKENS' : devModeratorToken})
+  moderator UI ${runtime.moderationUrl}/   (sign in with the token, or an account from npm run moderation:create-lead)
   training     ${objectDir}/training-data/
   metrics      ${runtime.gatewayUrl}/metrics
 

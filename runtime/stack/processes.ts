@@ -27,7 +27,7 @@ export class FunctionProcess implements FunctionEndpoint {
 
   constructor(private readonly opts: FunctionProcessOptions) {
     if (opts.scaleToZero) {
-      this.idleTimer = setInterval(() => this.stopIfIdle(), Math.max(100, Math.min(1000, opts.idleMs / 4)));
+      this.idleTimer = setInterval(() => void this.stopIfIdle(), Math.max(100, Math.min(1000, opts.idleMs / 4)));
       this.idleTimer.unref();
     }
   }
@@ -92,10 +92,18 @@ export class FunctionProcess implements FunctionEndpoint {
     throw new Error(`${this.opts.name} did not become ready in 30 s`);
   }
 
-  private stopIfIdle(): void {
+  private async stopIfIdle(): Promise<void> {
     if (!this.child || this.inflight > 0 || Date.now() - this.lastUsed < this.opts.idleMs) return;
+    // Pending cases or an open moderator UI keep an instance up, as they do on the embedded runtime.
+    try {
+      const res = await fetch(`${this.url}/_/busy`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok && ((await res.json()) as { busy?: boolean }).busy) return;
+    } catch {
+      // unreachable: nothing to keep up
+    }
+    if (!this.child || this.inflight > 0) return;
     this.opts.log.info({ fn: this.opts.name }, 'scaled to zero');
-    void this.stop();
+    await this.stop();
   }
 
   /** Kills the process abruptly (tests use it to simulate a crash). */

@@ -42,7 +42,12 @@ export async function runStandalone(fn: PipelineFunction, env: Record<string, st
   const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, config.OBJECT_DIR) : memoryStoreSet(config.OBJECT_DIR);
   if (!config.DATABASE_URL) log.warn('DATABASE_URL not set: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start({ log, env, publisher, stores, now: () => new Date() });
-  const routes = [deliveryRoute({ fn, running: async () => running, publisher, log }), ...(running.routes ?? [])];
+  const routes = [
+    deliveryRoute({ fn, running: async () => running, publisher, log }),
+    // Lets a scale-to-zero manager ask whether work is still pending here (cases, open UIs).
+    { method: 'GET' as const, path: '/_/busy', handler: () => ({ status: 200, body: { busy: running.busy?.() ?? false } }) },
+    ...(running.routes ?? []),
+  ];
   const server = createFunctionServer({ name: fn.name, log, routes: () => routes });
   const port = await listen(server, config.PORT);
   const tick = running.tick ? setInterval(() => void running.tick!.run().catch((e) => log.warn({ err: String(e) }, 'periodic work failed')), running.tick.everyMs) : undefined;
