@@ -1,6 +1,6 @@
 // Pure core of the deep analyzer: an ambiguous message read with its conversation.
 import type { AnalysisRequest, AnalysisResult } from '@toxmod/shared/events';
-import type { ScoringInput, ToxicityScore } from '@toxmod/shared/scoring/types';
+import { clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@toxmod/shared/scoring/types';
 
 export function scoringInput(request: AnalysisRequest): ScoringInput {
   return {
@@ -23,7 +23,7 @@ export function analysisResult(request: AnalysisRequest, score: ToxicityScore, m
     fast: request.fast,
     deep: {
       toxicity,
-      categories: score.categories,
+      categories: clampCategories(score.categories),
       // A model that reports no confidence is as sure as its distance from the fence.
       confidence: clamp01(score.confidence ?? Math.abs(toxicity - 0.5) * 2),
       ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
@@ -35,5 +35,3 @@ export function analysisResult(request: AnalysisRequest, score: ToxicityScore, m
     analyzedAt: now.toISOString(),
   };
 }
-
-const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);

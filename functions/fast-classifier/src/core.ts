@@ -1,7 +1,7 @@
 // Pure core of the fast classifier: one message and its score in, one classified event out.
 import type { ChatMessage, ClassifiedMessage, ModelScore } from '@toxmod/shared/events';
 import type { StoredContextLine } from '@toxmod/shared/ports';
-import { routeByThresholds, type RoutingThresholds, type ToxicityScore } from '@toxmod/shared/scoring/types';
+import { clamp01, clampCategories, routeByThresholds, type RoutingThresholds, type ToxicityScore } from '@toxmod/shared/scoring/types';
 
 /** How many earlier lines of the channel travel with a message that needs deep analysis. */
 export const CONTEXT_LINES = 8;
@@ -9,7 +9,7 @@ export const CONTEXT_LINES = 8;
 export function toModelScore(score: ToxicityScore, modelVersion: string): ModelScore {
   return {
     toxicity: clamp01(score.toxicity),
-    categories: score.categories,
+    categories: clampCategories(score.categories),
     ...(score.confidence !== undefined ? { confidence: clamp01(score.confidence) } : {}),
     ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
     modelVersion,
@@ -35,5 +35,3 @@ export function classify(input: {
 }
 
 export const channelKey = (m: Pick<ChatMessage, 'gameId' | 'channelId'>) => `${m.gameId}/${m.channelId}`;
-
-const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
