@@ -1,7 +1,7 @@
 // Wires the deep analyzer's core to the context-aware model. Scales from zero: the model loads
 // on the instance's first event, which is the cold start the runtime measures.
 import { z } from 'zod';
-import { parseEnv } from '@toxmod/shared/config';
+import { boolVar, parseEnv } from '@toxmod/shared/config';
 import { defineFunction } from '@toxmod/shared/function';
 import { outbound } from '@toxmod/shared/transport/record';
 import { batchingScorer } from '@toxmod/shared/scoring/batching';
@@ -18,7 +18,11 @@ function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {
   };
 }
 
-const EnvSchema = z.object({ DEEP_MODEL_DIR: z.string().optional() });
+const EnvSchema = z.object({
+  DEEP_MODEL_DIR: z.string().optional(),
+  /** Run the model in a worker thread (default), or on the event loop's thread. */
+  MODEL_THREAD: boolVar(true),
+});
 
 export default defineFunction({
   name: 'deep-analyzer',
@@ -26,7 +30,8 @@ export default defineFunction({
   produces: ['nlp-analysis-results'],
   scaleToZero: true,
   async start({ env, log, now }) {
-    const model = await loadClassifier('deep', parseEnv(EnvSchema, env).DEEP_MODEL_DIR, log);
+    const config = parseEnv(EnvSchema, env);
+    const model = await loadClassifier('deep', config.DEEP_MODEL_DIR, log, { thread: config.MODEL_THREAD });
     const scorer = batchingScorer(model.scorer, 16);
     const cutoffs = deepCutoffsOf(model.scorer);
     return {
