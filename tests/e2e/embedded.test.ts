@@ -434,7 +434,7 @@ describe('embedded runtime: a conversation, end to end', () => {
     expect(letters[0]!.reason).toContain('not JSON');
     expect(letters[1]!.reason).toMatch(/gameId|playerId/);
     expect(letters[0]!.payload).toBe('{"messageId": "broken", ');
-    const partition = partitionFor(key, TOPICS['raw-messages'].partitions);
+    const partition = partitionFor(key, runtime.bus.partitionCount('raw-messages'));
     expect(letters.map((l) => l.partition)).toEqual([partition, partition]);
 
     const decisions = await decided('alpha', after, 'the messages behind the poison');
