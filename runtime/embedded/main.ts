@@ -1,11 +1,11 @@
 // `make run`: the whole pipeline on one machine, no external service.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { intVar, parseEnv } from '@toxmod/shared/config';
 import { createLogger } from '@toxmod/shared/log';
 import { startEmbedded } from './runtime';
+import { withDevCredentials } from '../dev-credentials';
 
 const EnvSchema = z.object({
   GATEWAY_PORT: intVar(8080, 0, 65535),
@@ -16,12 +16,7 @@ const EnvSchema = z.object({
 
 const log = createLogger('embedded');
 const config = parseEnv(EnvSchema);
-const env = { ...process.env };
-// Development credentials, printed once so a newcomer can curl straight away.
-const devKey = `dev-${randomBytes(9).toString('hex')}`;
-const devModeratorToken = `mod-${randomBytes(9).toString('hex')}`;
-env.GAME_API_KEYS ||= `demo:${devKey}`;
-env.MODERATOR_TOKENS ||= `dev-moderator:${devModeratorToken}`;
+const { env, shownKey, shownModeratorToken } = withDevCredentials(process.env);
 const objectDir = resolve(config.TOXMOD_STATE_DIR, 'objects');
 mkdirSync(objectDir, { recursive: true });
 
@@ -36,12 +31,11 @@ const runtime = await startEmbedded({
   log,
 });
 
-const shownKey = process.env.GAME_API_KEYS ? '<a key from GAME_API_KEYS>' : devKey;
 process.stderr.write(`
 toxmod pipeline running (embedded: in-process topic bus, no external services)
 
-  gateway      ${runtime.gatewayUrl}   (game: ${process.env.GAME_API_KEYS ? 'from GAME_API_KEYS' : 'demo'}, key: ${shownKey})
-  moderation   ${runtime.moderationUrl}   (moderator token: ${process.env.MODERATOR_TOKENS ? 'from MODERATOR_TOKENS' : devModeratorToken})
+  gateway      ${runtime.gatewayUrl}   (key: ${shownKey})
+  moderation   ${runtime.moderationUrl}   (moderator token: ${shownModeratorToken})
   moderator UI ${runtime.moderationUrl}/   (sign in with the token, or an account from npm run moderation:create-lead)
   training     ${objectDir}/training-data/
   metrics      ${runtime.gatewayUrl}/metrics

@@ -1,10 +1,10 @@
 // `make up`: the pipeline over the local Kafka broker (infra/local/kafka.sh has started it).
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { intVar, parseEnv } from '@toxmod/shared/config';
 import { createLogger } from '@toxmod/shared/log';
 import { startStack } from './stack';
+import { withDevCredentials } from '../dev-credentials';
 
 const EnvSchema = z.object({
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
@@ -17,11 +17,7 @@ const EnvSchema = z.object({
 
 const log = createLogger('stack');
 const config = parseEnv(EnvSchema);
-const env = { ...process.env };
-const devKey = `dev-${randomBytes(9).toString('hex')}`;
-const devModeratorToken = `mod-${randomBytes(9).toString('hex')}`;
-env.GAME_API_KEYS ||= `demo:${devKey}`;
-env.MODERATOR_TOKENS ||= `dev-moderator:${devModeratorToken}`;
+const { env, shownKey, shownModeratorToken } = withDevCredentials(process.env);
 
 const stack = await startStack({
   brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
@@ -40,8 +36,8 @@ toxmod pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
   { knative: 'Knative KafkaSource CloudEvents over HTTP', openfaas: 'OpenFaaS kafka-connector requests over HTTP', direct: 'direct consumers (scale-to-zero functions via KafkaSource-style HTTP)' }[config.TOXMOD_DELIVERY]
 }
 
-  gateway      ${stack.gatewayUrl}   (key: ${process.env.GAME_API_KEYS ? 'from GAME_API_KEYS' : `${devKey} for game "demo"`})
-  moderation   ${stack.moderationUrl}   (token: ${process.env.MODERATOR_TOKENS ? 'from MODERATOR_TOKENS' : devModeratorToken}; starts on first use)
+  gateway      ${stack.gatewayUrl}   (key: ${shownKey})
+  moderation   ${stack.moderationUrl}   (token: ${shownModeratorToken}; starts on first use)
 
 `);
 
