@@ -12,6 +12,7 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     batch: { type: 'string' },
     mode: { type: 'string' },
+    'latency-rate': { type: 'string' },
   },
 });
 
@@ -27,7 +28,7 @@ if (values.only === 'kafka') {
   const { benchKafka } = await import('./kafka');
   figures.kafka = await benchKafka({
     throughputRate: Number(values.rate ?? 5000),
-    latencyRate: 1000,
+    latencyRate: Number(values['latency-rate'] ?? 1000),
     durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
     batch: Number(values.batch ?? 10),
     mode: (values.mode ?? 'knative') as 'knative' | 'openfaas' | 'direct',

@@ -42,3 +42,20 @@ export async function createTopics(brokers: string[], replicationFactor = 1, par
     await admin.disconnect();
   }
 }
+
+/** Deletes the pipeline's topics and consumer groups: a clean broker for tests and benchmarks. */
+export async function deleteTopicsAndGroups(brokers: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'toxmod-reset', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    const ours = topicPlan().map((t) => t.topic).filter((t) => existing.includes(t));
+    if (ours.length) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
+    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+    // Deletion is asynchronous on the broker; creating a topic again too early fails.
+    for (let i = 0; i < 100 && (await admin.listTopics()).some((t) => ours.includes(t)); i++) await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -30,8 +30,10 @@ export interface ConnectorOptions {
   log: Logger;
   /** Retries after the first delivery (KafkaSource default: 10). */
   maxRetries?: number;
-  /** Partitions handled at once; each partition stays strictly ordered. */
+  /** Partitions handled at once. */
   concurrency?: number;
+  /** Keys of one batch delivered side by side; each key stays in order. */
+  keyConcurrency?: number;
 }
 
 export class TopicConnector {
@@ -43,39 +45,71 @@ export class TopicConnector {
     this.consumer = kafka.consumer({ groupId: opts.target.name, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
   }
 
-  async start(): Promise<void> {
+  /** Delivers one record until it is done, refused or out of retries (then dead-lettered). */
+  private async deliverOne(record: KafkaRecordLike, timestamp: string, heartbeat: () => Promise<void>): Promise<void> {
     const { target, log } = this.opts;
     const maxRetries = this.opts.maxRetries ?? 10;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const outcome = await target.deliver(record, timestamp).catch((error: unknown): TargetOutcome => ({ status: 'retry', reason: String(error) }));
+      if (outcome.status === 'done') return;
+      if (outcome.status === 'refused' || attempt > maxRetries) {
+        const reason = outcome.status === 'refused' ? outcome.reason : `gave up after ${attempt} attempts: ${outcome.reason}`;
+        await this.opts.deadLetters.publish([
+          deadLetterRecord(fromKafkaRecord(record), target.name, { code: outcome.status === 'refused' ? 'rejected' : 'retries-exhausted', reason }, attempt, new Date()),
+        ]);
+        log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason }, 'record dead-lettered by connector');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      await heartbeat();
+    }
+    // Stopping: throw so the offset is not committed and the record is redelivered later.
+    throw new Error('connector stopping');
+  }
+
+  async start(): Promise<void> {
+    const { target } = this.opts;
+    const perKeyConcurrency = this.opts.keyConcurrency ?? 64;
     await this.consumer.connect();
     // initialOffset: earliest, as the KafkaSources in infra/ declare.
     await this.consumer.subscribe({ topics: [...target.consumes], fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: this.opts.concurrency ?? 12,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const record: KafkaRecordLike = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) as KafkaRecordLike['headers'],
-        };
-        for (let attempt = 1; !this.stopped; attempt++) {
-          const outcome = await target.deliver(record, message.timestamp).catch((error: unknown): TargetOutcome => ({ status: 'retry', reason: String(error) }));
-          if (outcome.status === 'done') return;
-          if (outcome.status === 'refused' || attempt > maxRetries) {
-            const reason = outcome.status === 'refused' ? outcome.reason : `gave up after ${attempt} attempts: ${outcome.reason}`;
-            await this.opts.deadLetters.publish([
-              deadLetterRecord(fromKafkaRecord(record), target.name, { code: outcome.status === 'refused' ? 'rejected' : 'retries-exhausted', reason }, attempt, new Date()),
-            ]);
-            log.warn({ topic, partition, offset: message.offset, reason }, 'record dead-lettered by connector');
-            return;
-          }
-          await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-          await heartbeat();
+      eachBatchAutoResolve: false,
+      // Order is kept per key (the chat channel), the unit that needs it: records of one key run
+      // one after another, different keys of the batch run side by side. The batch's offsets are
+      // committed only once every record in it is done, so a crash redelivers, never skips.
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+        const byKey = new Map<string, KafkaRecordLike[]>();
+        const timestamps = new Map<string, string>();
+        for (const message of batch.messages) {
+          const record: KafkaRecordLike = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) as KafkaRecordLike['headers'],
+          };
+          timestamps.set(message.offset, message.timestamp);
+          const key = message.key?.toString('latin1') ?? `\u0000offset:${message.offset}`;
+          const list = byKey.get(key);
+          if (list) list.push(record);
+          else byKey.set(key, [record]);
         }
-        // Stopping: throw so the offset is not committed and the record is redelivered later.
-        throw new Error('connector stopping');
+        const lanes = [...byKey.values()];
+        let next = 0;
+        const worker = async () => {
+          while (next < lanes.length && isRunning() && !isStale()) {
+            const lane = lanes[next++]!;
+            for (const record of lane) await this.deliverOne(record, timestamps.get(record.offset)!, heartbeat);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(perKeyConcurrency, lanes.length) }, worker));
+        if (!isRunning() || isStale()) return;
+        const last = batch.messages.at(-1);
+        if (last) resolveOffset(last.offset);
+        await heartbeat();
       },
     });
   }

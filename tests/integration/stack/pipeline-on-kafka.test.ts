@@ -12,27 +12,15 @@ import { DEFAULT_POLICY } from '@toxmod/shared/policy';
 import { createLogger } from '@toxmod/shared/log';
 import { TOPIC_NAMES } from '@toxmod/shared/topics';
 import { startStack, type Stack } from '../../../runtime/stack/stack';
-import { topicPlan } from '../../../runtime/stack/topics';
+import { deleteTopicsAndGroups } from '../../../runtime/stack/topics';
 import { REPO, startKafka, startPostgres, stopKafka } from '../services';
 
 const KEY = 'it-key-0123456789';
 const GAME = 'itgame';
 let brokers: string[];
 let stack: Stack;
+let startedKafka = false;
 let kafka: Kafka;
-
-async function resetBroker(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const existing = await admin.listTopics();
-  const ours = topicPlan().map((t) => t.topic).filter((t) => existing.includes(t));
-  if (ours.length) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
-  // Deleted groups start from the earliest offset of the new topics.
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
-  if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-  for (let i = 0; i < 50 && (await admin.listTopics()).some((t) => ours.includes(t)); i++) await new Promise((r) => setTimeout(r, 200));
-  await admin.disconnect();
-}
 
 async function resetDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -87,10 +75,11 @@ const conversation = (n: number, channel: string) =>
   Array.from({ length: n }, (_, i) => ({ messageId: `it-${seq++}`, channelId: channel, playerId: `p${i % 5}`, text: TEXTS[i % TEXTS.length]! }));
 
 beforeAll(async () => {
+  startedKafka = !process.env.KAFKA_BROKERS;
   brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : startKafka();
   const databaseUrl = process.env.DATABASE_URL ?? startPostgres();
   kafka = new Kafka({ clientId: 'it', brokers, logLevel: logLevel.NOTHING });
-  await resetBroker();
+  await deleteTopicsAndGroups(brokers);
   await resetDatabase(databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), 'toxmod-it-'));
   const policyFile = join(dir, 'policy.json');
@@ -119,6 +108,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  // Leave no broker behind; PostgreSQL is shared with the other suites and stops with the session.
+  if (startedKafka) stopKafka();
 }, 60_000);
 
 describe('pipeline on Kafka', () => {
