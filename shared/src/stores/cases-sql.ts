@@ -22,6 +22,7 @@ import type {
   UndoOutcome,
 } from '../ports';
 import type { SqlClient } from './sql';
+import { historyOutcome } from './case-history';
 
 const iso = (d: Date | string | null | undefined): string | undefined => (d === null || d === undefined ? undefined : new Date(d).toISOString());
 
@@ -145,14 +146,7 @@ export class SqlCaseStore implements CaseStore {
         text: row.body.message.text,
         openedAt: iso(row.opened_at)!,
         status: row.status,
-        ...(row.result
-          ? {
-              verdict: row.result.verdict,
-              resolution: row.result.resolution,
-              ...(row.result.category ? { category: row.result.category } : {}),
-              ...(row.result.moderatorId ? { moderatorId: row.result.moderatorId } : {}),
-            }
-          : {}),
+        ...historyOutcome(row.result),
       })),
     };
   }

@@ -25,6 +25,7 @@ import type {
   UndoOutcome,
 } from '../ports';
 import type { FinalDecision, ModerationCase, ModerationResult } from '../events';
+import { historyOutcome } from './case-history';
 
 /** A Map that forgets its oldest entries past `capacity`. */
 export class BoundedMap<K, V> {
@@ -261,14 +262,7 @@ export class MemoryCaseStore implements CaseStore {
         text: c.case.message.text,
         openedAt: new Date(c.case.openedAt).toISOString(),
         status: c.status,
-        ...(c.result
-          ? {
-              verdict: c.result.verdict,
-              resolution: c.result.resolution,
-              ...(c.result.category ? { category: c.result.category } : {}),
-              ...(c.result.moderatorId ? { moderatorId: c.result.moderatorId } : {}),
-            }
-          : {}),
+        ...historyOutcome(c.result),
       })),
     };
   }
