@@ -1,10 +1,5 @@
-// Delivery targets: a function process reached over HTTP (as Knative or OpenFaaS would reach
-// it), or a function hosted in the connector's own process (the direct Kafka-record path).
-import { processDelivery } from '@toxmod/shared/consume';
-import type { Logger } from '@toxmod/shared/log';
-import type { Publisher } from '@toxmod/shared/ports';
-import { fromKafkaRecord } from '@toxmod/shared/transport/record';
-import type { FunctionHost } from '../host';
+// The connector's HTTP target: a function process reached as Knative's KafkaSource or the
+// OpenFaaS kafka-connector would reach it. (A function in the same process uses localTarget.)
 import type { DeliveryTarget, TargetOutcome } from '@toxmod/shared/transport/kafka-connector';
 import { isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode } from './delivery';
 
@@ -32,17 +27,6 @@ export function httpTarget(fn: { name: string; consumes: readonly string[] }, mo
       } finally {
         endpoint.release();
       }
-    },
-  };
-}
-
-export function inProcessTarget(host: FunctionHost, publisher: Publisher, log: Logger): DeliveryTarget {
-  return {
-    name: host.fn.name,
-    consumes: host.fn.consumes,
-    async deliver(record): Promise<TargetOutcome> {
-      const outcome = await host.use((running) => processDelivery(fromKafkaRecord(record), { fn: host.fn, running, publisher, log }));
-      return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
     },
   };
 }

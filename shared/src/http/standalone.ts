@@ -3,9 +3,7 @@
 // Kafka producer (KAFKA_BROKERS) or a CloudEvents sink (K_SINK, set by a Knative SinkBinding).
 import { z } from 'zod';
 import { boolVar, intVar, parseEnv } from '../config';
-import { processDelivery } from '../consume';
-import { TopicConnector } from '../transport/kafka-connector';
-import { fromKafkaRecord } from '../transport/record';
+import { localTarget, TopicConnector } from '../transport/kafka-connector';
 import type { PipelineFunction, RunningFunction } from '../function';
 import { createLogger } from '../log';
 import type { Publisher } from '../ports';
@@ -30,7 +28,7 @@ const StandaloneEnvSchema = z
   })
   .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' });
 
-export function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string }, clientId: string): Publisher {
+function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string }, clientId: string): Publisher {
   if (env.KAFKA_BROKERS) return new KafkaPublisher({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId });
   return new CloudEventSinkPublisher(env.K_SINK!);
 }
@@ -57,14 +55,7 @@ export async function runStandalone(fn: PipelineFunction, env: Record<string, st
       brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
       deadLetters: publisher,
       log,
-      target: {
-        name: fn.name,
-        consumes: fn.consumes,
-        async deliver(record) {
-          const outcome = await processDelivery(fromKafkaRecord(record), { fn, running, publisher, log });
-          return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
-        },
-      },
+      target: localTarget(fn, running, publisher, log),
     });
     await consumer.start();
   }

@@ -3,7 +3,8 @@
 // out. Offsets advance only after a delivery is done, so nothing is lost. The local stack uses it
 // to reach function processes over HTTP; a function can also consume directly with it.
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { deadLetterRecord } from '../consume';
+import { deadLetterRecord, processDelivery } from '../consume';
+import type { PipelineFunction, RunningFunction } from '../function';
 import type { Logger } from '../log';
 import type { Publisher } from '../ports';
 import { fromKafkaRecord, type KafkaRecordLike } from './record';
@@ -20,6 +21,18 @@ export interface DeliveryTarget {
   name: string;
   consumes: readonly string[];
   deliver(record: KafkaRecordLike, timestamp: string): Promise<TargetOutcome>;
+}
+
+/** A function in this process as a target: the record is processed with the usual guarantees. */
+export function localTarget(fn: Pick<PipelineFunction, 'name' | 'consumes'>, running: RunningFunction, publisher: Publisher, log: Logger): DeliveryTarget {
+  return {
+    name: fn.name,
+    consumes: fn.consumes,
+    async deliver(record): Promise<TargetOutcome> {
+      const outcome = await processDelivery(fromKafkaRecord(record), { fn, running, publisher, log });
+      return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
+    },
+  };
 }
 
 export interface ConnectorOptions {
