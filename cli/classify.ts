@@ -123,7 +123,8 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Tra
   if (!deep) return out;
   const pending = out.flatMap((o, i) => (o.verdict === 'review' ? [i] : []));
   if (pending.length === 0) return out;
-  const deepScores = await deep.score(pending.map((i) => inputs[i]!));
+  // As in deep-analyzer: the deep stage also gets the fast score (a stacked model combines both).
+  const deepScores = await deep.score(pending.map((i) => ({ ...inputs[i]!, fastToxicity: fastScores[i]!.toxicity })));
   pending.forEach((i, k) => {
     const s = deepScores[k]!;
     out[i] = { id: lines[i]!.id, verdict: deepVerdict(s.toxicity, s.confidence ?? 0, deep, minConfidence), toxicity: s.toxicity, stage: 'deep', categories: s.categories };

@@ -1,12 +1,20 @@
-"""Evaluates the exported models as the pipeline runs them: fast routing, then the deep model on
+"""Evaluates the exported models as the pipeline runs them: fast routing, then the deep stage on
 the needs-analysis band, with low-confidence deep verdicts going to human review.
 
-Chooses, on validation data, the deep model's decision cut for the messages it sees in the cascade
-(they are the hard, mostly clean ones, so the cut differs from the standalone one) and the review
-cut (minimum deep confidence) so that at most REVIEW_BUDGET of all messages of every source go to
-review. Both go into models/deep/config.json; writes
-models/deep/cascade-report.{json,md}. Metrics are per source; review lines count with the deep
-model's own verdict (a pessimistic reading: a human would usually fix them).
+Chooses on validation data only:
+- the deep stage's form: the transformer's score alone (calibrated) or stacked with the fast
+  model's logit (toxmod/stacking.py), each fitted by logistic regression on the validation band
+  (all sources pooled, Davidson down-weighted) and compared by 5-fold out-of-fold cascade metrics;
+- its decision cut (folded into the stack's bias, so the stage's cut is 0.5);
+- the start of the fast model's toxic route (toxicFrom, never below the value train_fast picked
+  for the CONDA precision target), subject to sending at most MAX_DEEP_SHARE of CONDA messages
+  to the deep stage;
+- the review cut (minimum deep confidence) so that at most REVIEW_BUDGET of all messages of every
+  source go to review.
+Writes them to models/deep/config.json and models/fast/fast-model.json (defaultThresholds), the
+final routing figures into models/fast/eval-report.json, models/deep/cascade-report.json and
+tests/fixtures/stacking-parity.json. Metrics are per source; review lines count with the deep
+stage's own verdict (a pessimistic reading: a human would usually fix them).
 """
 import json
 from pathlib import Path
@@ -22,12 +30,19 @@ from .features import HashingConfig
 from .metrics import binary_report, roc_auc
 from .normalize import normalize_text
 from .obfuscate import obfuscate
-from .train_deep import onnx_predict
+from .metrics import routing_report
+from .stacking import fit as fit_stack, fold_cut, stacked_toxicity
+from .train_deep import pad_batch
 from .train_fast import by_source, onnx_scores
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
 REVIEW_BUDGET = 0.03
 SOURCES = ('conda', 'offensive', 'davidson')
+# The deep stage costs ~500 msg/s against ~200k for the fast one: keep its share of game chat small.
+MAX_DEEP_SHARE = 0.20
+TOXIC_FROM_GRID = (0.6, 0.7, 0.8, 0.9)
+STACK_SOURCE_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.3}
+CUT_GRID = np.arange(0.2, 0.81, 0.02)
 
 
 def confidence(p: np.ndarray, decision: float) -> np.ndarray:
@@ -52,13 +67,22 @@ class Models:
     def fast_scores(self, texts: list[str]) -> np.ndarray:
         return onnx_scores(self.fast, [normalize_text(t) for t in texts], self.hashing)
 
-    def deep_scores(self, records, texts: list[str]) -> np.ndarray:
+    def deep_logits(self, records, texts: list[str]) -> np.ndarray:
+        """Raw output logits [n, 6] of the exported transformer (the stack reads the logit)."""
         def enc(t: str) -> list[int]:
             n = normalize_text(t)
             return self.tok.encode(n, add_special_tokens=False).ids if n else []
         seqs = [build_ids(enc(t), [(c.same_speaker, enc(c.text)) for c in r.context], self.special, self.input_cfg)
                 for r, t in zip(records, texts)]
-        return onnx_predict(self.deep, seqs, self.special.pad)
+        out = []
+        for s in range(0, len(seqs), 256):
+            ids, mask, types = pad_batch(seqs[s:s + 256], self.special.pad)
+            out.append(self.deep.run(['logits'], {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(),
+                                                  'token_type_ids': types.numpy()})[0])
+        return np.vstack(out) if out else np.zeros((0, 6), dtype=np.float32)
+
+    def deep_scores(self, records, texts: list[str]) -> np.ndarray:
+        return 1 / (1 + np.exp(-self.deep_logits(records, texts).astype(np.float64)))
 
 
 def cascade(y, fast_p, deep_p, thresholds, deep_decision, fast_decision, min_conf) -> dict:
@@ -101,60 +125,200 @@ def pick_min_confidence(val_scores, thresholds, deep_decision) -> float:
     return round(best, 2)
 
 
-def pick_cascade_decision(val_scores, thresholds, fast_decision) -> float:
-    """Deep cut maximising the mean of the bar metrics: CONDA toxic F1 and TweetEval macro-F1."""
-    (yc, fc, dc), (yo, fo, do) = val_scores
-    def objective(cut):
-        c = cascade(yc, fc, dc, thresholds, cut, fast_decision, 0.0)
-        o = cascade(yo, fo, do, thresholds, cut, fast_decision, 0.0)
-        return (c['f1_toxic'] + o['macro_f1']) / 2
-    grid = np.arange(0.1, 0.91, 0.02)
-    return round(float(grid[int(np.argmax([objective(c) for c in grid]))]), 2)
+def in_band(fast_p, thresholds):
+    return (fast_p >= thresholds['okBelow']) & (fast_p < thresholds['toxicFrom'])
+
+
+def objective(conda_report: dict, offensive_report: dict) -> float:
+    """The two cascade bars: CONDA toxic F1 and TweetEval offensive macro-F1."""
+    return (conda_report['f1_toxic'] + offensive_report['macro_f1']) / 2
+
+
+def band_training_set(val, thresholds):
+    """Validation band messages of every source, pooled: deep logit, fast p, label, weight, source."""
+    parts = [(val[src]['deep_logit'][b], val[src]['fast_p'][b], val[src]['y'][b], np.full(int(b.sum()), src))
+             for src in SOURCES for b in [in_band(val[src]['fast_p'], thresholds)]]
+    d, f, y, s = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    return d, f, y, np.array([STACK_SOURCE_WEIGHT[x] for x in s]), s
+
+
+def out_of_fold(val, thresholds, use_fast: bool, folds: int = 5) -> dict:
+    """Stage toxicity on the validation band from fits that did not see the message (5-fold)."""
+    from sklearn.model_selection import StratifiedKFold
+    d, f, y, w, s = band_training_set(val, thresholds)
+    oof = np.zeros(len(y))
+    strata = y * len(SOURCES) + np.array([SOURCES.index(x) for x in s])
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(d, strata):
+        oof[te] = stacked_toxicity(d[te], f[te], fit_stack(d[tr], f[tr], y[tr], w[tr], use_fast))
+    out = {}
+    for src in SOURCES:
+        stage = np.zeros(len(val[src]['y']))
+        stage[in_band(val[src]['fast_p'], thresholds)] = oof[s == src]
+        out[src] = stage
+    return out
+
+
+def best_cut(val, stage, thresholds) -> tuple[float, float]:
+    results = []
+    for cut in CUT_GRID:
+        c = cascade(val['conda']['y'], val['conda']['fast_p'], stage['conda'], thresholds, cut, 0.5, 0.0)
+        o = cascade(val['offensive']['y'], val['offensive']['fast_p'], stage['offensive'], thresholds, cut, 0.5, 0.0)
+        results.append((objective(c, o), round(float(cut), 2)))
+    return max(results)
+
+
+def select(val, base_thresholds) -> tuple[dict, str, list]:
+    """Routing toxicFrom and stage form with the best out-of-fold validation cascade objective."""
+    table = []
+    for toxic_from in sorted({base_thresholds['toxicFrom'], *[t for t in TOXIC_FROM_GRID if t > base_thresholds['toxicFrom']]}):
+        th = {'okBelow': base_thresholds['okBelow'], 'toxicFrom': round(float(toxic_from), 3)}
+        share = float(in_band(val['conda']['fast_p'], th).mean())
+        for form in ('transformer', 'stacked'):
+            stage = out_of_fold(val, th, form == 'stacked')
+            obj, cut = best_cut(val, stage, th)
+            c = cascade(val['conda']['y'], val['conda']['fast_p'], stage['conda'], th, cut, 0.5, 0.0)
+            o = cascade(val['offensive']['y'], val['offensive']['fast_p'], stage['offensive'], th, cut, 0.5, 0.0)
+            table.append({'toxicFrom': th['toxicFrom'], 'form': form, 'conda_deep_share': round(share, 4),
+                          'allowed': share <= MAX_DEEP_SHARE, 'cut': cut, 'objective': round(obj, 4),
+                          'conda_f1': c['f1_toxic'], 'offensive_macro_f1': o['macro_f1'],
+                          'conda_band_auc': c['band']['deep_roc_auc'], 'offensive_band_auc': o['band']['deep_roc_auc']})
+    best = max((r for r in table if r['allowed']), key=lambda r: r['objective'])
+    return {'okBelow': base_thresholds['okBelow'], 'toxicFrom': best['toxicFrom']}, best['form'], table
+
+
+def final_params(val, thresholds, use_fast: bool) -> dict:
+    """Fit on the whole validation band, then fold the cut (chosen on the fitted scores) into the bias."""
+    d, f, y, w, _ = band_training_set(val, thresholds)
+    params = fit_stack(d, f, y, w, use_fast)
+    stage = {src: stacked_toxicity(val[src]['deep_logit'], val[src]['fast_p'], params) for src in SOURCES}
+    _, cut = best_cut(val, stage, thresholds)
+    return {k: round(v, 6) for k, v in fold_cut(params, cut).items()}
+
+
+def band_comparison(y, fast_p, deep_logit, thresholds, forms: dict) -> dict:
+    """On the band: accuracy (each at its own cut: 0.5 for the fast model and both stages) and ROC AUC."""
+    band = in_band(fast_p, thresholds)
+    yb = y[band]
+    out = {'n': int(band.sum()), 'positives': int(yb.sum()),
+           'fast': {'accuracy': round(float(((fast_p[band] >= 0.5) == yb).mean()), 4), 'roc_auc': round(roc_auc(yb, fast_p[band]), 4)}}
+    for name, params in forms.items():
+        p = stacked_toxicity(deep_logit[band], fast_p[band], params)
+        out[name] = {'accuracy': round(float(((p >= 0.5) == yb).mean()), 4), 'roc_auc': round(roc_auc(yb, p), 4),
+                     'f1_toxic': binary_report(yb, p, 0.5)['f1_toxic']}
+    return out
+
+
+PARITY_FAST = (None, 0.1, 0.3, 0.6)
+
+
+def write_stacking_fixture(models: 'Models', forms: dict, chosen: str) -> None:
+    """Stage toxicity of the deep-input parity messages with several fast scores, under each fitted
+    form, for the TS test (the chosen form is the one in config.json)."""
+    from .data import ContextLine, Record
+    root = MODELS_DIR.parent
+    cases = json.loads((root / 'tests' / 'fixtures' / 'deep-input-parity.json').read_text())['cases']
+    recs, texts = [], []
+    for c in cases:
+        inp = c['input']; me = inp.get('playerId')
+        ctx = [ContextLine(text=l['text'], same_speaker=me is not None and l.get('playerId') == me) for l in inp.get('context', [])]
+        recs.append(Record(source='fixture', split='test', text=inp['text'], toxic=None, categories={}, context=ctx))
+        texts.append(inp['text'])
+    logits = models.deep_logits(recs, texts)[:, 0]
+    out = {}
+    for name, params in forms.items():
+        rows = []
+        for c, z in zip(cases, logits):
+            for f in PARITY_FAST:
+                fp = np.nan if f is None else f
+                rows.append({'input': {**c['input'], **({} if f is None else {'fastToxicity': f})}, 'deepLogit': float(z),
+                             'toxicity': float(stacked_toxicity(np.array([z]), np.array([fp]), params)[0])})
+        out[name] = {'stacking': params, 'cases': rows}
+    path = root / 'tests' / 'fixtures' / 'stacking-parity.json'
+    path.write_text(json.dumps({'generatedBy': 'models/toxmod/eval_cascade.py', 'chosen': chosen, 'forms': out},
+                               ensure_ascii=False) + '\n')
 
 
 def main() -> None:
     models = Models()
     records = load_all()
-    thresholds = models.fast_meta['defaultThresholds']
+    # train_fast's routing from its CONDA targets; defaultThresholds may already hold an earlier run's choice.
+    base_thresholds = models.fast_meta.get('routingFromTargets', models.fast_meta['defaultThresholds'])
     fast_decision = models.fast_meta['decisionThreshold']
     toxmod = models.deep_config['toxmod']
-    standalone = toxmod.setdefault('standaloneDecisionThreshold', toxmod['decisionThreshold'])
+    # The transformer's own cut for scoring every message alone (chosen by train_deep on its raw probability).
+    standalone = toxmod.get('transformerStandaloneDecisionThreshold',
+                            toxmod.get('standaloneDecisionThreshold', toxmod['decisionThreshold']))
     scores = {}
     for split in ('val', 'test'):
         for src in SOURCES:
             recs = by_source(records, split, src)
             texts = [r.text for r in recs]
-            scores[(split, src)] = (np.array([r.toxic for r in recs]), models.fast_scores(texts)[:, 0],
-                                    models.deep_scores(recs, texts)[:, 0])
-    val_scores = [scores[('val', 'conda')], scores[('val', 'offensive')]]
-    deep_decision = pick_cascade_decision(val_scores, thresholds, fast_decision)
-    min_conf = pick_min_confidence(val_scores, thresholds, deep_decision)
-    report = {'thresholds': thresholds, 'fastDecision': fast_decision, 'deepDecision': deep_decision,
-              'deepStandaloneDecision': standalone,
-              'reviewBelowConfidence': min_conf, 'reviewBudget': REVIEW_BUDGET, 'validation': {}, 'test': {},
-              'test_obfuscated': {}, 'deep_alone_test': {}}
-    for (split, src), (y, fp, dp) in scores.items():
-        report['validation' if split == 'val' else 'test'][src] = cascade(y, fp, dp, thresholds, deep_decision, fast_decision, min_conf)
+            scores[(split, src)] = {'y': np.array([r.toxic for r in recs]), 'fast_p': models.fast_scores(texts)[:, 0],
+                                    'deep_logit': models.deep_logits(recs, texts)[:, 0]}
+    val = {src: scores[('val', src)] for src in SOURCES}
+    thresholds, form, selection = select(val, base_thresholds)
+    forms = {name: final_params(val, thresholds, name == 'stacked') for name in ('transformer', 'stacked')}
+    params = forms[form]
+    stage_of = lambda s: stacked_toxicity(s['deep_logit'], s['fast_p'], params)
+    val_scores = [(s['y'], s['fast_p'], stage_of(s)) for s in (val['conda'], val['offensive'])]
+    min_conf = pick_min_confidence(val_scores, thresholds, 0.5)
+    # The standalone cut was chosen for the transformer's raw probability; on the stage's scale
+    # (no fast score known: fastLogitDefault) it maps monotonically.
+    standalone_stage = float(stacked_toxicity(np.array([np.log(standalone / (1 - standalone))]), np.array([np.nan]), params)[0])
+    report = {'thresholds': thresholds, 'thresholdsFromTrainFast': base_thresholds, 'fastDecision': fast_decision,
+              'deepForm': form, 'stacking': params, 'forms': forms, 'deepDecision': 0.5,
+              'deepStandaloneDecision': standalone, 'reviewBelowConfidence': min_conf, 'reviewBudget': REVIEW_BUDGET,
+              'maxDeepShare': MAX_DEEP_SHARE, 'selection': selection, 'validation': {}, 'test': {},
+              'test_obfuscated': {}, 'band_comparison': {'validation': {}, 'test': {}}, 'routing': {'validation': {}, 'test': {}},
+              'deep_alone_test': {}}
+    for (split, src), s in scores.items():
+        name = 'validation' if split == 'val' else 'test'
+        report[name][src] = cascade(s['y'], s['fast_p'], stage_of(s), thresholds, 0.5, fast_decision, min_conf)
+        report['band_comparison'][name][src] = band_comparison(s['y'], s['fast_p'], s['deep_logit'], thresholds, forms)
+        report['routing'][name][src] = routing_report(s['y'], s['fast_p'], thresholds['okBelow'], thresholds['toxicFrom'])
         if split == 'test':
-            report['deep_alone_test'][src] = binary_report(y, dp, standalone)
+            report['deep_alone_test'][src] = binary_report(s['y'], 1 / (1 + np.exp(-s['deep_logit'].astype(np.float64))), standalone)
+    report['routing']['test_obfuscated'] = {}
     for src in SOURCES:
         recs = by_source(records, 'test', src)
         y = np.array([r.toxic for r in recs])
         texts = [obfuscate(r.text, i) for i, r in enumerate(recs)]
-        report['test_obfuscated'][src] = cascade(y, models.fast_scores(texts)[:, 0], models.deep_scores(recs, texts)[:, 0],
-                                                 thresholds, deep_decision, fast_decision, min_conf)
-    # Ablation: how much the conversation context is worth to the deep model.
+        fp = models.fast_scores(texts)[:, 0]
+        dl = models.deep_logits(recs, texts)[:, 0]
+        report['test_obfuscated'][src] = cascade(y, fp, stacked_toxicity(dl, fp, params), thresholds, 0.5, fast_decision, min_conf)
+        report['routing']['test_obfuscated'][src] = routing_report(y, fp, thresholds['okBelow'], thresholds['toxicFrom'])
+    # Ablation: how much the conversation context is worth to the transformer.
     conda_test = by_source(records, 'test', 'conda')
     bare = [type(r)(**{**r.__dict__, 'context': []}) for r in conda_test]
     report['deep_alone_test_without_context'] = {'conda': binary_report(
         np.array([r.toxic for r in conda_test]), models.deep_scores(bare, [r.text for r in bare])[:, 0], standalone)}
-    deep_dir = MODELS_DIR / 'deep'
+    deep_dir, fast_dir = MODELS_DIR / 'deep', MODELS_DIR / 'fast'
     cfg = models.deep_config
-    cfg['toxmod']['decisionThreshold'] = deep_decision
+    cfg['toxmod']['stacking'] = params
+    cfg['toxmod']['decisionThreshold'] = 0.5
+    cfg['toxmod']['standaloneDecisionThreshold'] = round(standalone_stage, 4)
+    cfg['toxmod']['transformerStandaloneDecisionThreshold'] = standalone
     cfg['toxmod']['reviewBelowConfidence'] = min_conf
+    cfg['toxmod']['confidence'] = 'distance of the stage toxicity from decisionThreshold, scaled to [0, 1] on its side'
     (deep_dir / 'config.json').write_text(json.dumps(cfg, indent=2) + '\n')
     (deep_dir / 'cascade-report.json').write_text(json.dumps(report, indent=2) + '\n')
-    print(json.dumps({k: report[k] for k in ('reviewBelowConfidence', 'test')}, indent=1))
+    meta = models.fast_meta
+    meta['routingFromTargets'] = base_thresholds
+    meta['defaultThresholds'] = thresholds
+    meta['routingChosenBy'] = 'models/toxmod/eval_cascade.py (toxicFrom: best validation cascade, at most 20% of CONDA to deep)'
+    (fast_dir / 'fast-model.json').write_text(json.dumps(meta, indent=2) + '\n')
+    fast_report_path = fast_dir / 'eval-report.json'
+    if fast_report_path.exists():
+        fast_report = json.loads(fast_report_path.read_text())
+        fast_report['thresholds'].update({**thresholds, 'routingFromTargets': base_thresholds})
+        for split_name, key in (('validation', 'validation'), ('test', 'test'), ('test_obfuscated', 'test_obfuscated')):
+            for src, routing in report['routing'][split_name].items():
+                if src in fast_report.get(key, {}):
+                    fast_report[key][src]['routing'] = routing
+        fast_report_path.write_text(json.dumps(fast_report, indent=2) + '\n')
+    write_stacking_fixture(models, forms, form)
+    print(json.dumps({k: report[k] for k in ('thresholds', 'deepForm', 'stacking', 'reviewBelowConfidence', 'selection')}, indent=1))
+    print(json.dumps({k: report[k] for k in ('test', 'band_comparison')}, indent=1))
 
 
 if __name__ == '__main__':

@@ -11,9 +11,9 @@ MASK32 = 0xFFFFFFFF
 @dataclass(frozen=True)
 class HashingConfig:
     bucket_bits: int = 18
-    char_min: int = 2
+    char_min: int = 3
     char_max: int = 5
-    max_features: int = 512
+    max_features: int = 768
     # Seeds keep the feature families (word, collapsed word, bigram, char n-gram) apart.
     seed_word: int = 0x9E3779B1
     seed_collapsed: int = 0x85EBCA77

@@ -34,8 +34,11 @@ def _category_table(cats: dict) -> list[str]:
 
 def fast_md(r: dict) -> str:
     t = r['thresholds']
+    targets = t.get('routingFromTargets')
+    routing_note = (f" (toxicFrom moved up from {targets['toxicFrom']}, the CONDA routing targets' value, by "
+                    'models/toxmod/eval_cascade.py on validation data)' if targets and targets != {k: t[k] for k in ('okBelow', 'toxicFrom')} else '')
     out = [f"# Fast classifier evaluation ({r['model']})", '',
-           f"Decision threshold {t['decision']}; routing okBelow {t['okBelow']}, toxicFrom {t['toxicFrom']}. "
+           f"Decision threshold {t['decision']}; routing okBelow {t['okBelow']}, toxicFrom {t['toxicFrom']}{routing_note}. "
            'Generated from eval-report.json by models/toxmod/report_md.py.', '', SPLITS_NOTE, '',
            '## Held-out test, at the decision threshold', *_binary_table({s: v['at_decision'] for s, v in r['test'].items()}), '',
            '## Held-out test, obfuscated copy (leetspeak, spacing, stretching, look-alikes, separators)',
@@ -73,17 +76,41 @@ def cascade_md(r: dict) -> str:
                               b['deep_accuracy'], b['fast_f1_toxic'], b['deep_f1_toxic'], b['fast_roc_auc'], b['deep_roc_auc']]))
         return rows
 
-    out = ['# Cascade evaluation (fast routing, deep model on the needs-analysis band)', '',
-           f"Routing {r['thresholds']}; deep decision {r['deepDecision']}; review below deep confidence "
+    def band_table(by_source):
+        rows = [_row(['source', 'band n (toxic)', 'accuracy fast', 'accuracy transformer', 'accuracy stacked',
+                      'AUC fast', 'AUC transformer', 'AUC stacked']), _row(['---'] * 8)]
+        for src, b in by_source.items():
+            rows.append(_row([SOURCE_NAMES.get(src, src), f"{b['n']} ({b['positives']})", b['fast']['accuracy'],
+                              b['transformer']['accuracy'], b['stacked']['accuracy'], b['fast']['roc_auc'],
+                              b['transformer']['roc_auc'], b['stacked']['roc_auc']]))
+        return rows
+
+    sel = [_row(['toxicFrom', 'deep stage', 'CONDA to deep', 'allowed', 'cut', 'objective', 'CONDA F1', 'TweetEval macro-F1',
+                 'CONDA band AUC', 'TweetEval band AUC']), _row(['---'] * 10)]
+    for x in r.get('selection', []):
+        sel.append(_row([x['toxicFrom'], x['form'], x['conda_deep_share'], 'yes' if x['allowed'] else 'no', x['cut'],
+                         x['objective'], x['conda_f1'], x['offensive_macro_f1'], x['conda_band_auc'], x['offensive_band_auc']]))
+    forms = r.get('forms', {})
+    out = ['# Cascade evaluation (fast routing, deep stage on the needs-analysis band)', '',
+           f"Routing {r['thresholds']} (fast model's own targets gave {r.get('thresholdsFromTrainFast')}); "
+           f"deep stage: **{r.get('deepForm', 'transformer')}** "
+           f"(toxicity = sigmoid({r['stacking']['deepLogitWeight']} x transformer logit + {r['stacking']['fastLogitWeight']} x "
+           f"fast logit + {r['stacking']['bias']}), decision {r['deepDecision']}; review below deep confidence "
            f"{r['reviewBelowConfidence']} (chosen on validation for at most {r['reviewBudget']:.0%} review per source). "
-           'Review lines are scored with the deep verdict. "band" = messages the fast model sends to analysis; '
-           '"band acc./F1 fast" use the fast decision threshold, which lies above the band, so the fast model '
-           'calls every band message OK; band AUC compares the two models without a threshold.', '', SPLITS_NOTE, '',
+           'Review lines are scored with the deep verdict. "band" = messages the fast model sends to analysis. '
+           'Everything was chosen on validation data; the test tables were not used for any choice.', '', SPLITS_NOTE, '',
            '## Held-out test', *table(r['test']), '', '## Held-out test, obfuscated copy', *table(r['test_obfuscated']), '',
-           '## Validation (used to pick the deep cut and the review cut)', *table(r['validation']), '',
-           f"## Deep model alone on held-out test (standalone cut {r['deepStandaloneDecision']})",
+           '## Validation (in-sample: the deep stage, its cut and the review cut were fitted here)', *table(r['validation']), '',
+           '## On the band: fast model vs the transformer alone vs the stacked stage',
+           'Each at its own cut (0.5 on its own scale: the fast model\'s decision cut and both fitted stages fold theirs in). '
+           f"transformer = {forms.get('transformer')}; stacked = {forms.get('stacked')}.", '',
+           '### Held-out test', *band_table(r['band_comparison']['test']), '',
+           '### Validation (in-sample for both stages)', *band_table(r['band_comparison']['validation']), '',
+           f"## Selection on validation (5-fold out-of-fold stage scores; objective = mean of CONDA F1 and TweetEval macro-F1; "
+           f"at most {r.get('maxDeepShare', 0):.0%} of CONDA to deep)", *sel, '',
+           f"## Transformer alone on held-out test, every message (its standalone cut {r['deepStandaloneDecision']} on its raw probability)",
            *_binary_table(r['deep_alone_test']), '',
-           '## Deep model alone on CONDA test with the conversation context removed (ablation)',
+           '## Transformer alone on CONDA test with the conversation context removed (ablation)',
            *_binary_table(r['deep_alone_test_without_context'])]
     return '\n'.join(out) + '\n'
 

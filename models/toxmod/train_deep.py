@@ -71,7 +71,7 @@ def out_of_fold_fast(records, folds: int = 2) -> np.ndarray:
     np.random.default_rng(3).shuffle(fold)
     out = np.full(len(records), np.nan)
     for k in range(folds):
-        clf = LogisticRegression(C=0.3, max_iter=2000).fit(X[fold != k], y[fold != k], sample_weight=w[fold != k])
+        clf = LogisticRegression(C=0.15, max_iter=2000).fit(X[fold != k], y[fold != k], sample_weight=w[fold != k])
         out[idx[fold == k]] = clf.predict_proba(X[fold == k])[:, 1]
     return out
 
@@ -248,8 +248,14 @@ def main() -> None:
     y, m = targets(train)
     if args.band_weight != 1.0:
         # The deep model only ever sees what the fast stage is unsure about: weigh those examples up.
-        band = json.loads((MODELS_DIR / 'fast' / 'fast-model.json').read_text())['defaultThresholds']
+        fast_meta = json.loads((MODELS_DIR / 'fast' / 'fast-model.json').read_text())
+        band = fast_meta['defaultThresholds']
         oof = out_of_fold_fast(train)
+        # The exported fast model has its decision cut folded into the bias: put these scores on that scale.
+        raw_cut = fast_meta.get('decisionBeforeBiasShift')
+        if raw_cut:
+            z = np.log(np.clip(oof, 1e-6, 1 - 1e-6) / (1 - np.clip(oof, 1e-6, 1 - 1e-6))) - np.log(raw_cut / (1 - raw_cut))
+            oof = np.where(np.isnan(oof), np.nan, 1 / (1 + np.exp(-z)))
         in_band = (oof >= band['okBelow']) & (oof < band['toxicFrom'])
         m[in_band] *= args.band_weight
         print(f'  {int(in_band.sum())} of {len(train)} training examples in the fast model\'s analysis band', flush=True)

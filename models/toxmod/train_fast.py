@@ -85,10 +85,16 @@ def pick_ok_below(y, p, max_missed) -> float:
 
 
 def decision_threshold(val_by_source) -> float:
-    """One decision cut (used when a single yes/no is needed) maximising the mean per-source F1."""
-    grid = np.arange(0.2, 0.8, 0.01)
-    scores = [np.mean([binary_report(y, p, t)['f1_toxic'] for y, p in val_by_source.values()]) for t in grid]
+    """One decision cut (used when a single yes/no is needed) maximising the mean of the two bar
+    metrics on validation: CONDA toxic-class F1 and TweetEval offensive macro-F1."""
+    grid = np.arange(0.1, 0.9, 0.01)
+    (yc, pc), (yo, po) = val_by_source['conda'], val_by_source['offensive']
+    scores = [binary_report(yc, pc, t)['f1_toxic'] + binary_report(yo, po, t)['macro_f1'] for t in grid]
     return float(grid[int(np.argmax(scores))])
+
+
+def logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
 
 
 def onnx_scores(session, normalized, cfg, batch=2048):
@@ -105,7 +111,7 @@ def by_source(records, split, source):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'fast'))
-    ap.add_argument('--c', type=float, default=0.3)
+    ap.add_argument('--c', type=float, default=0.15)
     args = ap.parse_args()
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     work = MODELS_DIR / 'work'; work.mkdir(exist_ok=True)
@@ -117,22 +123,33 @@ def main() -> None:
     print(f'loaded {len(records)} records in {time.time() - t0:.1f}s; featurising', flush=True)
     X = featurize([r.normalized for r in train], cfg)
     weights, bias = train_heads(X, train, args.c)
-    export_onnx(weights, bias, str(out / 'model.onnx'))
-    session = ort.InferenceSession(str(out / 'model.onnx'), providers=['CPUExecutionProvider'])
 
-    # Validation: thresholds. Scores come from the exported ONNX graph itself.
-    val = {}
-    for src in ('conda', 'offensive', 'davidson'):
-        recs = by_source(records, 'val', src)
-        val[src] = (np.array([r.toxic for r in recs]), onnx_scores(session, [r.normalized for r in recs], cfg)[:, 0])
-    toxic_from = max(pick_toxic_from(*val[s], TOXIC_ROUTE_PRECISION) for s in ROUTING_SOURCES)
+    def export_and_score_val():
+        export_onnx(weights, bias, str(out / 'model.onnx'))
+        sess = ort.InferenceSession(str(out / 'model.onnx'), providers=['CPUExecutionProvider'])
+        scored = {}
+        for src in ('conda', 'offensive', 'davidson'):
+            recs = by_source(records, 'val', src)
+            scored[src] = (np.array([r.toxic for r in recs]), onnx_scores(sess, [r.normalized for r in recs], cfg)[:, 0])
+        return sess, scored
+
+    # Validation: the decision cut, then folded into the toxicity bias so that the exported
+    # probability crosses 0.5 exactly at the cut (a checker reading `toxicity >= 0.5` gets the
+    # model's own decision). Scores come from the exported ONNX graph itself.
+    session, val = export_and_score_val()
+    raw_decision = decision_threshold({s: val[s] for s in ('conda', 'offensive')})
+    bias[0] -= np.float32(logit(raw_decision))
+    session, val = export_and_score_val()
+    decision = 0.5
+    # The toxic route never starts below the decision cut: a message routed toxic is one the
+    # model itself calls toxic.
+    toxic_from = max(max(pick_toxic_from(*val[s], TOXIC_ROUTE_PRECISION) for s in ROUTING_SOURCES), decision)
     ok_below = min(pick_ok_below(*val[s], MAX_TOXIC_MISSED_BY_OK) for s in ROUTING_SOURCES)
     ok_below = min(ok_below, toxic_from - 0.01)
-    decision = decision_threshold({s: val[s] for s in ('conda', 'offensive')})
     version = f'fast-{date.today().isoformat()}'
 
     report = {'model': version, 'thresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3),
-              'decision': round(decision, 3)}, 'validation': {}, 'test': {}, 'test_obfuscated': {}, 'categories_test': {}}
+              'decision': round(decision, 3), 'decisionBeforeBiasShift': round(raw_decision, 3)}, 'validation': {}, 'test': {}, 'test_obfuscated': {}, 'categories_test': {}}
     for src, (y, p) in val.items():
         report['validation'][src] = {'at_decision': binary_report(y, p, decision),
                                      'routing': routing_report(y, p, ok_below, toxic_from)}
@@ -159,7 +176,10 @@ def main() -> None:
         'outputs': list(OUTPUTS), 'paddingId': cfg.buckets, 'hashing': cfg.to_json(),
         'normalization': 'normalize.ts normalizeText (pinned by tests/fixtures/normalize-parity.json)',
         'defaultThresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
+        # The routing targets' own thresholds; eval_cascade.py may move toxicFrom up (never down).
+        'routingFromTargets': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
         'decisionThreshold': round(decision, 3),
+        'decisionBeforeBiasShift': round(raw_decision, 3),
         'trainedOn': {k: v for k, v in TOXICITY_WEIGHT.items()}, 'createdBy': 'models/toxmod/train_fast.py',
     }
     (out / 'fast-model.json').write_text(json.dumps(meta, indent=2) + '\n')

@@ -7,6 +7,8 @@ export function scoringInput(request: AnalysisRequest): ScoringInput {
     text: request.message.text,
     playerId: request.message.playerId,
     context: request.context.map(({ playerId, text }) => (playerId === undefined ? { text } : { playerId, text })),
+    // A stacked deep model combines its own reading with the fast stage's score.
+    fastToxicity: request.fast.toxicity,
   };
 }
 

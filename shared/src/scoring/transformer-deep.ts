@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AutoModelForSequenceClassification, AutoTokenizer, env, LogLevel, Tensor } from '@huggingface/transformers';
 import { z } from 'zod';
 import { normalizeText } from './normalize';
+import { StackingSchema, stackedToxicity, type StackingParams } from './stacking';
 import { CATEGORIES, type CategoryScores, type ScoringInput, type ToxicityScore, type ToxicityScorer } from './types';
 
 export const DEEP_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
@@ -26,7 +27,10 @@ const DeepConfigSchema = z.object({
     version: z.string().min(1),
     format: z.literal('toxmod-deep-1'),
     input: InputConfigSchema,
+    /** Cut for the stage's toxicity (0.5 when `stacking` folds the cut into its bias). */
     decisionThreshold: z.number().min(0).max(1),
+    /** Final toxicity = sigmoid(a * transformer logit + b * fast logit + c); absent: the transformer's own probability. */
+    stacking: StackingSchema.optional(),
     /** Deep verdicts less confident than this go to human review (chosen on validation data). */
     reviewBelowConfidence: z.number().min(0).max(1).optional(),
     /** Cut for the model used alone on all messages (decisionThreshold is tuned for the cascade band). */
@@ -84,6 +88,8 @@ export interface TransformerDeepScorer extends ToxicityScorer {
   readonly standaloneDecisionThreshold: number;
   /** Confidence below which a deep verdict should go to a human; undefined if the model has none. */
   readonly reviewBelowConfidence: number | undefined;
+  /** How the transformer's logit and the input's fastToxicity make the toxicity; undefined: sigmoid of the logit. */
+  readonly stacking: StackingParams | undefined;
   readonly inputConfig: DeepInputConfig;
   /** The token sequence the model reads for one input (for tests and debugging). */
   encode(input: ScoringInput): DeepSequence;
@@ -173,6 +179,7 @@ class DeepScorer implements TransformerDeepScorer {
   readonly decisionThreshold: number;
   readonly standaloneDecisionThreshold: number;
   readonly reviewBelowConfidence: number | undefined;
+  readonly stacking: StackingParams | undefined;
   readonly inputConfig: DeepInputConfig;
   private readonly special: SpecialIds;
   private readonly labels: string[];
@@ -184,6 +191,7 @@ class DeepScorer implements TransformerDeepScorer {
     this.version = config.toxmod.version;
     this.decisionThreshold = config.toxmod.decisionThreshold;
     this.reviewBelowConfidence = config.toxmod.reviewBelowConfidence;
+    this.stacking = config.toxmod.stacking;
     this.standaloneDecisionThreshold = config.toxmod.standaloneDecisionThreshold ?? config.toxmod.decisionThreshold;
     this.inputConfig = config.toxmod.input;
     this.special = specialIds(tokenizer);
@@ -213,13 +221,13 @@ class DeepScorer implements TransformerDeepScorer {
   async score(batch: readonly ScoringInput[]): Promise<ToxicityScore[]> {
     const results: ToxicityScore[] = [];
     for (let start = 0; start < batch.length; start += this.maxBatch) {
-      const sequences = batch.slice(start, start + this.maxBatch).map((input) => this.encode(input));
-      results.push(...(await this.run(sequences)));
+      const inputs = batch.slice(start, start + this.maxBatch);
+      results.push(...(await this.run(inputs.map((input) => this.encode(input)), inputs)));
     }
     return results;
   }
 
-  private async run(sequences: DeepSequence[]): Promise<ToxicityScore[]> {
+  private async run(sequences: DeepSequence[], inputs: readonly ScoringInput[]): Promise<ToxicityScore[]> {
     const width = Math.max(...sequences.map((s) => s.ids.length));
     const n = sequences.length;
     const ids = new BigInt64Array(n * width).fill(BigInt(this.special.pad));
@@ -242,7 +250,8 @@ class DeepScorer implements TransformerDeepScorer {
     const data = logits.data as Float32Array;
     const stride = this.labels.length;
     return sequences.map((_, row) => {
-      const toxicity = sigmoid(data[row * stride] ?? 0);
+      const logit = data[row * stride] ?? 0;
+      const toxicity = this.stacking ? stackedToxicity(logit, inputs[row]?.fastToxicity, this.stacking) : sigmoid(logit);
       const categories = {} as CategoryScores;
       for (const c of CATEGORIES) {
         const col = this.labels.indexOf(c);

@@ -17,6 +17,11 @@ export interface ScoringInput {
   playerId?: string;
   /** Earlier messages of the same channel, oldest first. Ignored by context-free scorers. */
   context?: readonly ContextLine[];
+  /**
+   * The fast classifier's toxicity for this message, when the caller has it (the deep stage of
+   * the cascade always does). A stacked deep model combines it with its own score.
+   */
+  fastToxicity?: number;
 }
 
 export interface ToxicityScore {

@@ -20,6 +20,7 @@ describe('deep-analyzer scoringInput', () => {
       text: 'ur trash noob',
       playerId: 'p1',
       context: [{ playerId: 'p2', text: 'first' }, { text: 'anonymous line' }, { playerId: 'p1', text: 'third' }],
+      fastToxicity: request.fast.toxicity,
     });
   });
 
