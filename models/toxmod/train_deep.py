@@ -209,6 +209,8 @@ def main() -> None:
     ap.add_argument('--epochs', type=int, default=4)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--limit', type=int, default=0, help='smoke test: use only this many training records')
+    ap.add_argument('--max-len', type=int, default=64, help='tokens per sequence (message + context)')
+    ap.add_argument('--message-max', type=int, default=40, help='tokens of the message itself')
     ap.add_argument('--hidden', type=int, default=160)
     ap.add_argument('--layers', type=int, default=3)
     ap.add_argument('--heads', type=int, default=4)
@@ -232,7 +234,7 @@ def main() -> None:
     held_out_matches = {r.group for r in records if r.source == 'conda' and r.split != 'train'}
     extra = conda_unlabelled_text(data_dir(), held_out_matches)
 
-    in_cfg = DeepInputConfig()
+    in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max)
     tok = train_tokenizer(tokenizer_text + [normalize_text(t) for t in extra], 8000, in_cfg.max_len)
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
     enc = Encoded(tok)
