@@ -5,6 +5,7 @@ import type { FinalDecision } from '../events';
 import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '../ports';
 import { MIGRATIONS } from './schema';
 import type { SqlClient } from './sql';
+import { coalesce } from '../batching';
 
 /** What the adapters query through: a pg.Pool here, PGlite on the embedded runtime. */
 export type Sql = SqlClient;
@@ -71,27 +72,60 @@ export class PostgresContextStore implements ContextStore {
     }
   }
 
-  async appendAndRecall(channelKey: string, line: StoredContextLine, limit: number): Promise<StoredContextLine[]> {
-    // One round trip: the insert is not visible to the select's snapshot, so a first delivery
-    // gets the lines before it, and a redelivery (row already there) the lines before its seq.
-    const rows = await this.db.query(
-      `with ins as (
-         insert into channel_context (channel_key, message_id, player_id, body, sent_at) values ($1, $2, $3, $4, $5)
-         on conflict do nothing returning 1)
-       select message_id, player_id, body, sent_at from channel_context
-       where channel_key = $1 and message_id <> $2
-         and seq < coalesce((select seq from channel_context where channel_key = $1 and message_id = $2), 9223372036854775807)
-       order by seq desc limit $6`,
-      [channelKey, line.messageId, line.playerId ?? null, line.text, line.sentAt, limit],
-    );
-    if (Math.random() < 0.02) {
+  // Concurrent calls (many channels at once) share one statement; see appendAndRecallMany.
+  private readonly appendAndRecallOne = coalesce((items: ContextAppend[]) => this.appendAndRecallMany(items), { maxBatch: 500, maxInFlight: 4 });
+
+  appendAndRecall(channelKey: string, line: StoredContextLine, limit: number): Promise<StoredContextLine[]> {
+    return this.appendAndRecallOne({ channelKey, line, limit });
+  }
+
+  /**
+   * Appends each line and returns the lines before it in its channel, as if the calls ran one
+   * after another in order. One statement per round: the insert is not visible to the select's
+   * snapshot, so a first delivery gets the lines before it and a redelivery (row already there)
+   * the lines before its seq. A channel that appears twice goes in a later round, so its second
+   * line sees its first.
+   */
+  async appendAndRecallMany(items: ContextAppend[]): Promise<StoredContextLine[][]> {
+    const results: StoredContextLine[][] = items.map(() => []);
+    for (const round of roundsByKey(items, (i) => i.channelKey)) {
+      const rows = await this.db.query<{ ord: string } & ContextRow>(
+        `with input as (
+           select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])
+             with ordinality as t(channel_key, message_id, player_id, body, sent_at, lim, ord)),
+         ins as (
+           insert into channel_context (channel_key, message_id, player_id, body, sent_at)
+           select channel_key, message_id, player_id, body, sent_at from input order by ord
+           on conflict do nothing)
+         select i.ord, c.message_id, c.player_id, c.body, c.sent_at from input i
+         cross join lateral (
+           select message_id, player_id, body, sent_at, seq from channel_context c
+           where c.channel_key = i.channel_key and c.message_id <> i.message_id
+             and c.seq < coalesce((select seq from channel_context where channel_key = i.channel_key and message_id = i.message_id), 9223372036854775807)
+           order by c.seq desc limit i.lim) c
+         order by i.ord, c.seq`,
+        [
+          round.map(({ item }) => item.channelKey),
+          round.map(({ item }) => item.line.messageId),
+          round.map(({ item }) => item.line.playerId ?? null),
+          round.map(({ item }) => item.line.text),
+          round.map(({ item }) => item.line.sentAt),
+          round.map(({ item }) => item.limit),
+        ],
+      );
+      for (const row of rows.rows) results[round[Number(row.ord) - 1]!.index]!.push(toLine(row));
+    }
+    // Trim a few channels now and then rather than on every insert.
+    const trim = items.filter(() => Math.random() < 0.02).map((i) => i.channelKey);
+    if (trim.length > 0) {
       await this.db.query(
-        `delete from channel_context where channel_key = $1 and seq < (
-           select seq from channel_context where channel_key = $1 order by seq desc offset $2 limit 1)`,
-        [channelKey, CONTEXT_KEPT - 1],
+        `delete from channel_context c using unnest($1::text[]) as k(channel_key)
+         where c.channel_key = k.channel_key and c.seq < (
+           select seq from channel_context where channel_key = k.channel_key order by seq desc offset $2 limit 1)`,
+        [[...new Set(trim)], CONTEXT_KEPT - 1],
       );
     }
-    return rows.rows.reverse().map(toLine);
+    return results;
   }
 
   async recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]> {
@@ -115,7 +149,36 @@ export class PostgresContextStore implements ContextStore {
   }
 }
 
-function toLine(r: { message_id: string; player_id: string | null; body: string; sent_at: Date }): StoredContextLine {
+interface ContextAppend {
+  channelKey: string;
+  line: StoredContextLine;
+  limit: number;
+}
+
+interface ContextRow {
+  message_id: string;
+  player_id: string | null;
+  body: string;
+  sent_at: Date;
+}
+
+/**
+ * Splits items into rounds in which every key appears at most once, keeping each key's items in
+ * order (its n-th item goes to round n). Each entry keeps its index in the original list.
+ */
+export function roundsByKey<T>(items: readonly T[], keyOf: (item: T) => string): { item: T; index: number }[][] {
+  const rounds: { item: T; index: number }[][] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    (rounds[n] ??= []).push({ item, index });
+  });
+  return rounds;
+}
+
+function toLine(r: ContextRow): StoredContextLine {
   return { messageId: r.message_id, ...(r.player_id ? { playerId: r.player_id } : {}), text: r.body, sentAt: new Date(r.sent_at).toISOString() };
 }
 
@@ -131,14 +194,43 @@ export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
     return r.rows[0]?.decision;
   }
 
-  async putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }> {
-    const inserted = await this.db.query(`insert into ${this.table} (game_id, message_id, decision) values ($1, $2, $3) on conflict do nothing`, [
-      decision.gameId,
-      decision.messageId,
-      JSON.stringify(decision),
-    ]);
-    if (inserted.rowCount === 1) return { decision, created: true };
-    return { decision: (await this.get(decision.gameId, decision.messageId)) ?? decision, created: false };
+  // Concurrent calls share one statement; see putManyIfAbsent.
+  private readonly putOne = coalesce((decisions: FinalDecision[]) => this.putManyIfAbsent(decisions), { maxBatch: 500, maxInFlight: 4 });
+
+  putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }> {
+    return this.putOne(decision);
+  }
+
+  /** Inserts the decisions not stored yet; for the others returns the one stored first. */
+  async putManyIfAbsent(decisions: FinalDecision[]): Promise<{ decision: FinalDecision; created: boolean }[]> {
+    const keyOf = (d: { gameId: string; messageId: string }) => `${d.gameId}\u0000${d.messageId}`;
+    // The first of several calls for one message in the batch is the one that may create it.
+    const firstIndex = new Map<string, number>();
+    decisions.forEach((d, i) => {
+      if (!firstIndex.has(keyOf(d))) firstIndex.set(keyOf(d), i);
+    });
+    const unique = [...firstIndex.values()].map((i) => decisions[i]!);
+    const inserted = await this.db.query<{ game_id: string; message_id: string }>(
+      `insert into ${this.table} (game_id, message_id, decision)
+       select * from unnest($1::text[], $2::text[], $3::jsonb[])
+       on conflict do nothing returning game_id, message_id`,
+      [unique.map((d) => d.gameId), unique.map((d) => d.messageId), unique.map((d) => JSON.stringify(d))],
+    );
+    const created = new Set(inserted.rows.map((r) => keyOf({ gameId: r.game_id, messageId: r.message_id })));
+    const existing = new Map<string, FinalDecision>();
+    const missing = unique.filter((d) => !created.has(keyOf(d)));
+    if (missing.length > 0) {
+      const found = await this.db.query<{ decision: FinalDecision }>(
+        `select t.decision from ${this.table} t join unnest($1::text[], $2::text[]) as k(game_id, message_id) using (game_id, message_id)`,
+        [missing.map((d) => d.gameId), missing.map((d) => d.messageId)],
+      );
+      for (const r of found.rows) existing.set(keyOf(r.decision), r.decision);
+    }
+    return decisions.map((d, i) => {
+      const key = keyOf(d);
+      if (created.has(key)) return firstIndex.get(key) === i ? { decision: d, created: true } : { decision: decisions[firstIndex.get(key)!]!, created: false };
+      return { decision: existing.get(key) ?? d, created: false };
+    });
   }
 
   async put(decision: FinalDecision): Promise<boolean> {

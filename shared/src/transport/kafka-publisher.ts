@@ -4,6 +4,10 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { DependencyError } from '../errors';
 import type { Publisher } from '../ports';
 import type { WireRecord } from './record';
+import { coalesce } from '../batching';
+
+/** Records per produce request: keeps each partition's record batch well under the broker's 1 MiB limit. */
+const MAX_RECORDS_PER_REQUEST = 1000;
 
 export interface KafkaPublisherOptions {
   brokers: string[];
@@ -12,23 +16,24 @@ export interface KafkaPublisherOptions {
   timeoutMs?: number;
 }
 
-interface Pending {
-  records: readonly WireRecord[];
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export class KafkaPublisher implements Publisher {
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
-  // publish() calls made in the same event-loop turn share one produce request: many partitions
-  // are processed at once, and one acks=all round trip per event would cap throughput.
-  private queue: Pending[] = [];
-  private scheduled = false;
+  // Group commit: every publish() made while a produce request is in flight goes into the next
+  // one. Many partitions and keys are processed at once, and one acks=all round trip per event
+  // would cap throughput at the broker's latency; this way batches grow with load instead.
+  readonly publish: (records: readonly WireRecord[]) => Promise<void>;
 
   constructor(private readonly opts: KafkaPublisherOptions) {
     const kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const send = coalesce((calls: (readonly WireRecord[])[]) => this.send(calls.flat()).then(() => calls.map(() => undefined)), {
+      maxBatch: MAX_RECORDS_PER_REQUEST,
+      // The idempotent producer keeps one request in flight per broker anyway.
+      maxInFlight: 1,
+      sizeOf: (records) => records.length,
+    });
+    this.publish = (records) => (records.length === 0 ? Promise.resolve() : send(records));
   }
 
   connect(): Promise<void> {
@@ -39,22 +44,7 @@ export class KafkaPublisher implements Publisher {
     return this.connected;
   }
 
-  publish(records: readonly WireRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    const records = batch.flatMap((p) => p.records);
+  private async send(records: WireRecord[]): Promise<void> {
     try {
       await this.connect();
       const byTopic = new Map<string, WireRecord[]>();
@@ -68,10 +58,8 @@ export class KafkaPublisher implements Publisher {
         timeout: this.opts.timeoutMs ?? 5000,
         topicMessages: [...byTopic].map(([topic, rs]) => ({ topic, messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })),
       });
-      for (const p of batch) p.resolve();
     } catch (cause) {
-      const error = new DependencyError(`broker did not store ${records.length} record(s): ${(cause as Error).message}`, { cause });
-      for (const p of batch) p.reject(error);
+      throw new DependencyError(`broker did not store ${records.length} record(s): ${(cause as Error).message}`, { cause });
     }
   }
 

@@ -1,17 +1,19 @@
-// The moderation API on the real PostgreSQL (infra/local/postgres.sh): the same contract suite as
-// on memory and PGlite, where concurrent claims really race on separate connections, plus the
-// upgrade of a database that is still on migration 1. Each run works in a schema of its own.
+// The stores on the real PostgreSQL (infra/local/postgres.sh): the moderation API's contract suite
+// as on memory and PGlite, where concurrent claims really race on separate connections; the
+// pipeline stores' contract (batched statements over a pool); and the upgrade of a database that
+// is still on migration 1. Each run works in a schema of its own.
 // With DATABASE_URL set, the suite uses that server and starts nothing.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, PostgresCaseStore, PostgresContextStore, PostgresModeratorStore } from '@toxmod/shared/stores/postgres';
+import { migrate, PostgresCaseStore, PostgresContextStore, PostgresDecisionTable, PostgresModeratorStore, PostgresOffenceStore } from '@toxmod/shared/stores/postgres';
 import { MIGRATIONS } from '@toxmod/shared/stores/schema';
 import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
 import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
 import { moderationApiSuite } from '../../unit/functions/moderation/api-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
+import { storeContract } from '../../contract/store-suite';
 
 function postgresSh(command: 'status' | 'stop'): void {
   execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), command], { env: TEST_SERVICES_ENV, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -62,6 +64,12 @@ moderationApiSuite('PostgreSQL', async () => {
     stores: { ...memoryStoreSet(tmpObjects()), context: new PostgresContextStore(pool), cases: new PostgresCaseStore(pool), moderators: new PostgresModeratorStore(pool) },
     close: async () => {},
   };
+});
+
+storeContract('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool) };
 });
 
 describe('moderation store on PostgreSQL', () => {

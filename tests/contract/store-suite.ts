@@ -1,0 +1,81 @@
+// One behaviour for every adapter of the pipeline's store ports (context, ledger, offences):
+// the in-memory one of the embedded runtime and the SQL one of the real stack. Calls are made both
+// one at a time and concurrently, since the SQL adapters batch concurrent calls into one statement.
+import { describe, expect, it } from 'vitest';
+import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '@toxmod/shared/ports';
+import { at, finalDecision, iso } from '../helpers/events';
+
+export interface StoreUnderTest {
+  context: ContextStore;
+  ledger: DecisionLedger & DecisionStore;
+  offences: OffenceStore;
+}
+
+let unique = 0;
+const channel = () => `g/contract-${process.pid}-${++unique}`;
+const line = (messageId: string, playerId = 'p'): StoredContextLine => ({ messageId, playerId, text: `text of ${messageId}`, sentAt: iso(1000 + Number(messageId.replace(/\D/g, '') || 0)) });
+const ids = (lines: StoredContextLine[]) => lines.map((l) => l.messageId);
+
+export function storeContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`store contract: ${name}`, () => {
+    it('appendAndRecall returns the lines before the message, oldest first, and a redelivery the same', async () => {
+      const { context } = await open();
+      const c = channel();
+      expect(await context.appendAndRecall(c, line('m1'), 8)).toEqual([]);
+      expect(await context.appendAndRecall(c, line('m2', 'q'), 8)).toEqual([line('m1')]);
+      expect(ids(await context.appendAndRecall(c, line('m3'), 1))).toEqual(['m2']);
+      await context.append(c, line('m4'));
+      expect(ids(await context.appendAndRecall(c, line('m2', 'q'), 8))).toEqual(['m1']);
+      expect(ids(await context.recent(c, 10))).toEqual(['m1', 'm2', 'm3', 'm4']);
+      expect(ids(await context.recent(c, 2, 'm4'))).toEqual(['m2', 'm3']);
+      expect(ids(await context.after(c, 'm2', 10))).toEqual(['m3', 'm4']);
+    });
+
+    it('concurrent appends: each channel in call order, channels kept apart', async () => {
+      const { context } = await open();
+      const [a, b] = [channel(), channel()];
+      // Same turn of the event loop: the SQL adapter runs these as one batch with repeated keys.
+      const results = await Promise.all([
+        context.appendAndRecall(a, line('m1'), 8),
+        context.appendAndRecall(b, line('m1'), 8),
+        context.appendAndRecall(a, line('m2'), 8),
+        context.appendAndRecall(a, line('m3'), 2),
+        context.appendAndRecall(b, line('m2'), 8),
+        context.appendAndRecall(a, line('m1'), 8),
+      ]);
+      expect(results.map(ids)).toEqual([[], [], ['m1'], ['m1', 'm2'], ['m1'], []]);
+      expect(ids(await context.recent(a, 10))).toEqual(['m1', 'm2', 'm3']);
+      expect(ids(await context.recent(b, 10))).toEqual(['m1', 'm2']);
+    });
+
+    it('ledger: the first decision per message holds, also among concurrent calls', async () => {
+      const { ledger } = await open();
+      const first = finalDecision({ verdict: 'block' });
+      const second = { ...first, verdict: 'allow' as const };
+      const other = finalDecision();
+      const sameIdOtherGame = { ...finalDecision(), messageId: first.messageId, gameId: `${first.gameId}-b` };
+      const results = await Promise.all([ledger.putIfAbsent(first), ledger.putIfAbsent(second), ledger.putIfAbsent(other), ledger.putIfAbsent(sameIdOtherGame)]);
+      expect(results).toEqual([
+        { decision: first, created: true },
+        { decision: first, created: false },
+        { decision: other, created: true },
+        { decision: sameIdOtherGame, created: true },
+      ]);
+      expect(await ledger.putIfAbsent(second)).toEqual({ decision: first, created: false });
+      expect(await ledger.put(other)).toBe(false);
+      expect(await ledger.get(first.gameId, first.messageId)).toEqual(first);
+      expect(await ledger.get('no-such-game', first.messageId)).toBeUndefined();
+    });
+
+    it('offences: counted in the window, each message once', async () => {
+      const { offences } = await open();
+      const player = `p-${++unique}`;
+      const window = 60_000;
+      expect(await offences.record('g', player, 'o1', at(0), window)).toBe(1);
+      expect(await offences.record('g', player, 'o1', at(10), window)).toBe(1);
+      expect(await offences.record('g', player, 'o2', at(20), window)).toBe(2);
+      expect(await offences.record('g', `${player}-other`, 'o3', at(20), window)).toBe(1);
+      expect(await offences.record('g', player, 'o5', at(60_021), window)).toBe(1);
+    });
+  });
+}
