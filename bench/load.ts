@@ -102,8 +102,9 @@ export async function runLoad(opts: LoadOptions): Promise<Record<string, unknown
     while (owed >= opts.batch && sent < total) {
       owed -= opts.batch;
       const messages = Array.from({ length: opts.batch }, (_, i) => ({
+        // 400 matches of 10 players, as in a Dota 2 match: per-player state stays realistic.
         channelId: `match-${(sent + i) % 400}`,
-        playerId: `p${(sent + i) % 10}`,
+        playerId: `match-${(sent + i) % 400}-p${Math.floor((sent + i) / 400) % 10}`,
         text: opts.lines[(sent + i) % opts.lines.length]!,
       }));
       sent += opts.batch;

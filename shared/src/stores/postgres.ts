@@ -238,6 +238,12 @@ export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
   }
 }
 
+/**
+ * Offences are counted up to this many: escalation ladders end far below it, and a flooding
+ * player would otherwise make every count scan their whole window.
+ */
+export const OFFENCES_COUNTED = 1000;
+
 export class PostgresOffenceStore implements OffenceStore {
   constructor(private readonly db: Sql) {}
 
@@ -246,7 +252,8 @@ export class PostgresOffenceStore implements OffenceStore {
     const r = await this.db.query<{ n: string }>(
       `with ins as (
          insert into offences (game_id, player_id, message_id, at) values ($1, $2, $3, $4) on conflict do nothing returning 1)
-       select count(*) + 1 as n from offences where game_id = $1 and player_id = $2 and at >= $5 and message_id <> $3`,
+       select count(*) + 1 as n from (
+         select 1 from offences where game_id = $1 and player_id = $2 and at >= $5 and message_id <> $3 limit ${OFFENCES_COUNTED - 1}) earlier`,
       [gameId, playerId, messageId, at, new Date(at.getTime() - windowMs)],
     );
     return Number(r.rows[0]!.n);
