@@ -1,7 +1,7 @@
 // `make up`: the pipeline over the local Kafka broker (infra/local/kafka.sh has started it).
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { intVar, parseEnv } from '@toxmod/shared/config';
+import { boolVar, intVar, parseEnv } from '@toxmod/shared/config';
 import { createLogger } from '@toxmod/shared/log';
 import { startStack } from './stack';
 import { withDevCredentials } from '../dev-credentials';
@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   FUNCTION_BASE_PORT: intVar(18100, 1, 65535),
   TOXMOD_DELIVERY: z.enum(['knative', 'openfaas', 'direct']).default('knative'),
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
+  // Functions start from esbuild bundles built at stack start; this runs them through tsx instead.
+  TOXMOD_FUNCTIONS_FROM_SOURCE: boolVar(false),
 });
 
 const log = createLogger('stack');
@@ -27,6 +29,7 @@ const stack = await startStack({
   basePort: config.FUNCTION_BASE_PORT,
   mode: config.TOXMOD_DELIVERY,
   idleMs: config.SCALE_TO_ZERO_IDLE_MS,
+  fromSource: config.TOXMOD_FUNCTIONS_FROM_SOURCE,
   repoRoot: resolve(import.meta.dirname, '..', '..'),
   log,
 });

@@ -15,6 +15,8 @@ export interface FunctionProcessOptions {
   idleMs: number;
   log: Logger;
   repoRoot: string;
+  /** The function's bundle (runtime/stack/bundles.ts); without one it runs from source through tsx. */
+  bundle?: string;
 }
 
 export class FunctionProcess implements FunctionEndpoint {
@@ -57,10 +59,10 @@ export class FunctionProcess implements FunctionEndpoint {
 
   private async start(): Promise<string> {
     const started = performance.now();
-    const entry = join(this.opts.repoRoot, 'functions', this.opts.name, 'src', 'server.ts');
+    const entry = this.opts.bundle ? ['--enable-source-maps', this.opts.bundle] : ['--import', 'tsx', join(this.opts.repoRoot, 'functions', this.opts.name, 'src', 'server.ts')];
     // TOXMOD_PROFILE_DIR: each function process writes a V8 CPU profile there when it stops.
     const profile = this.opts.env.TOXMOD_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.env.TOXMOD_PROFILE_DIR}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...profile, ...entry], {
       cwd: this.opts.repoRoot,
       env: { ...this.opts.env, PORT: String(this.opts.port) },
       stdio: ['ignore', 'inherit', 'inherit'],

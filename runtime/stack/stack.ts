@@ -6,6 +6,7 @@ import { FUNCTIONS } from '../functions';
 import { TopicConnector } from '@toxmod/shared/transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
 import type { DeliveryMode } from '../connector/delivery';
+import { buildFunctionBundles } from './bundles';
 import { FunctionProcess } from './processes';
 import { createTopics } from './topics';
 import { KafkaPublisher } from '@toxmod/shared/transport/kafka-publisher';
@@ -27,6 +28,8 @@ export interface StackOptions {
   mode: DeliveryMode | 'direct';
   idleMs: number;
   repoRoot: string;
+  /** Run functions from source through tsx instead of from fresh bundles (slower to start). */
+  fromSource?: boolean;
   log: Logger;
 }
 
@@ -72,6 +75,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   const env = { ...opts.env, KAFKA_BROKERS: opts.brokers.join(',') };
   const consumesDirectly = (fn: (typeof FUNCTIONS)[number]) => opts.mode === 'direct' && !fn.scaleToZero;
+  const bundles = opts.fromSource ? new Map<string, string>() : await buildFunctionBundles(opts.repoRoot, FUNCTIONS.map((fn) => fn.name));
   const processes = new Map<string, FunctionProcess>();
   let port = opts.basePort;
   for (const fn of FUNCTIONS) {
@@ -86,6 +90,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         idleMs: opts.idleMs,
         log,
         repoRoot: opts.repoRoot,
+        bundle: bundles.get(fn.name),
       }),
     );
   }
