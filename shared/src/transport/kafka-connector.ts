@@ -55,7 +55,9 @@ export class TopicConnector {
 
   constructor(private readonly opts: ConnectorOptions) {
     const kafka = new Kafka({ clientId: `connector-${opts.target.name}`, brokers: opts.brokers, logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: opts.target.name, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
+    // A fetch returns as soon as records arrive; the short wait only bounds how long stopping
+    // (which waits for the fetch in flight) takes.
+    this.consumer = kafka.consumer({ groupId: opts.target.name, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
   }
 
   /** Delivers one record until it is done, refused or out of retries (then dead-lettered). */
