@@ -58,12 +58,17 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
     // Structured logs (pino) go to stdout; the cold-start lines are read from there.
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const coldStarts: { fn: string; ms: number }[] = [];
+  // ms: first delivery to ready; firstResultMs: first delivery to its result (the function answered 2xx).
+  const coldStarts: { fn: string; ms: number; firstResultMs?: number }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.includes('cold start')) return;
     try {
-      const entry = JSON.parse(line) as { fn?: string; coldStartMs?: number };
+      const entry = JSON.parse(line) as { fn?: string; coldStartMs?: number; firstResultMs?: number };
       if (entry.coldStartMs !== undefined) coldStarts.push({ fn: entry.fn ?? '?', ms: entry.coldStartMs });
+      if (entry.firstResultMs !== undefined) {
+        const open = coldStarts.findLast((c) => c.fn === entry.fn && c.firstResultMs === undefined);
+        if (open) open.firstResultMs = entry.firstResultMs;
+      }
     } catch {
       // not a log line
     }

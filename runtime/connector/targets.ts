@@ -8,6 +8,8 @@ import { isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode }
 export interface FunctionEndpoint {
   acquire(): Promise<string>;
   release(): void;
+  /** Told when a delivery succeeded: the first one after a cold start ends that cold start. */
+  delivered?(): void;
 }
 
 export function httpTarget(fn: { name: string; consumes: readonly string[] }, mode: DeliveryMode, endpoint: FunctionEndpoint): DeliveryTarget {
@@ -19,7 +21,10 @@ export function httpTarget(fn: { name: string; consumes: readonly string[] }, mo
       const base = await endpoint.acquire();
       try {
         const res = await post(`${base}/`, delivery.headers, delivery.body);
-        if (res.status >= 200 && res.status < 300) return { status: 'done' };
+        if (res.status >= 200 && res.status < 300) {
+          endpoint.delivered?.();
+          return { status: 'done' };
+        }
         if (isRetriedStatus(res.status)) return { status: 'retry', reason: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
         return { status: 'refused', reason: `HTTP ${res.status}: ${res.body.slice(0, 500)}` };
       } catch (error) {

@@ -26,6 +26,8 @@ export class FunctionProcess implements FunctionEndpoint {
   private lastUsed = Date.now();
   private readonly idleTimer: NodeJS.Timeout | undefined;
   readonly coldStartsMs: number[] = [];
+  /** When the cold start in progress began, until its first delivery succeeds. */
+  private coldStartBegan: number | undefined;
 
   constructor(private readonly opts: FunctionProcessOptions) {
     if (opts.scaleToZero) {
@@ -57,8 +59,16 @@ export class FunctionProcess implements FunctionEndpoint {
     this.lastUsed = Date.now();
   }
 
+  delivered(): void {
+    if (this.coldStartBegan === undefined) return;
+    const ms = performance.now() - this.coldStartBegan;
+    this.coldStartBegan = undefined;
+    this.opts.log.info({ fn: this.opts.name, firstResultMs: Math.round(ms) }, 'cold start: first delivery done');
+  }
+
   private async start(): Promise<string> {
     const started = performance.now();
+    if (this.opts.scaleToZero) this.coldStartBegan = started;
     const entry = this.opts.bundle ? ['--enable-source-maps', this.opts.bundle] : ['--import', 'tsx', join(this.opts.repoRoot, 'functions', this.opts.name, 'src', 'server.ts')];
     // TOXMOD_PROFILE_DIR: each function process writes a V8 CPU profile there when it stops.
     const profile = this.opts.env.TOXMOD_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.env.TOXMOD_PROFILE_DIR}`] : [];
