@@ -63,13 +63,17 @@ export class PostgresContextStore implements ContextStore {
       [channelKey, line.messageId, line.playerId ?? null, line.text, line.sentAt],
     );
     // Trim now and then rather than on every insert.
-    if (inserted.rowCount && Math.random() < 0.05) {
-      await this.db.query(
-        `delete from channel_context where channel_key = $1 and seq < (
-           select seq from channel_context where channel_key = $1 order by seq desc offset $2 limit 1)`,
-        [channelKey, CONTEXT_KEPT - 1],
-      );
-    }
+    if (inserted.rowCount && Math.random() < 0.05) await this.trim([channelKey]);
+  }
+
+  /** Drops all but the newest CONTEXT_KEPT lines of each channel. */
+  private async trim(channelKeys: string[]): Promise<void> {
+    await this.db.query(
+      `delete from channel_context c using unnest($1::text[]) as k(channel_key)
+       where c.channel_key = k.channel_key and c.seq < (
+         select seq from channel_context where channel_key = k.channel_key order by seq desc offset $2 limit 1)`,
+      [channelKeys, CONTEXT_KEPT - 1],
+    );
   }
 
   // Concurrent calls (many channels at once) share one statement; see appendAndRecallMany.
@@ -116,15 +120,8 @@ export class PostgresContextStore implements ContextStore {
       for (const row of rows.rows) results[round[Number(row.ord) - 1]!.index]!.push(toLine(row));
     }
     // Trim a few channels now and then rather than on every insert.
-    const trim = items.filter(() => Math.random() < 0.02).map((i) => i.channelKey);
-    if (trim.length > 0) {
-      await this.db.query(
-        `delete from channel_context c using unnest($1::text[]) as k(channel_key)
-         where c.channel_key = k.channel_key and c.seq < (
-           select seq from channel_context where channel_key = k.channel_key order by seq desc offset $2 limit 1)`,
-        [[...new Set(trim)], CONTEXT_KEPT - 1],
-      );
-    }
+    const trim = new Set(items.filter(() => Math.random() < 0.02).map((i) => i.channelKey));
+    if (trim.size > 0) await this.trim([...trim]);
     return results;
   }
 
@@ -220,11 +217,11 @@ export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
     const existing = new Map<string, FinalDecision>();
     const missing = unique.filter((d) => !created.has(keyOf(d)));
     if (missing.length > 0) {
-      const found = await this.db.query<{ decision: FinalDecision }>(
-        `select t.decision from ${this.table} t join unnest($1::text[], $2::text[]) as k(game_id, message_id) using (game_id, message_id)`,
+      const found = await this.db.query<{ game_id: string; message_id: string; decision: FinalDecision }>(
+        `select game_id, message_id, t.decision from ${this.table} t join unnest($1::text[], $2::text[]) as k(game_id, message_id) using (game_id, message_id)`,
         [missing.map((d) => d.gameId), missing.map((d) => d.messageId)],
       );
-      for (const r of found.rows) existing.set(keyOf(r.decision), r.decision);
+      for (const r of found.rows) existing.set(keyOf({ gameId: r.game_id, messageId: r.message_id }), r.decision);
     }
     return decisions.map((d, i) => {
       const key = keyOf(d);
