@@ -8,7 +8,8 @@ Chooses on validation data only:
 - its decision cut (folded into the stack's bias, so the stage's cut is 0.5);
 - the start of the fast model's toxic route (toxicFrom, never below the value train_fast picked
   for the CONDA precision target), subject to sending at most MAX_DEEP_SHARE of CONDA messages
-  to the deep stage;
+  to the deep stage and to the stage beating the fast model's band accuracy by MIN_BAND_GAIN on
+  the CONDA and TweetEval validation bands (out of fold);
 - the review cut (minimum deep confidence) so that at most REVIEW_BUDGET of all messages of every
   source go to review.
 Writes them to models/deep/config.json and models/fast/fast-model.json (defaultThresholds), the
@@ -41,6 +42,10 @@ SOURCES = ('conda', 'offensive', 'davidson')
 # The deep stage costs ~500 msg/s against ~200k for the fast one: keep its share of game chat small.
 MAX_DEEP_SHARE = 0.20
 TOXIC_FROM_GRID = (0.6, 0.7, 0.8, 0.9)
+# The deep stage must be clearly more accurate than the fast model on the messages it is sent:
+# a candidate qualifies only if its out-of-fold band accuracy beats the fast model's (each at its
+# own cut) by at least this much on the CONDA and on the TweetEval validation band.
+MIN_BAND_GAIN = 0.02
 STACK_SOURCE_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.3}
 CUT_GRID = np.arange(0.2, 0.81, 0.02)
 
@@ -178,11 +183,17 @@ def select(val, base_thresholds) -> tuple[dict, str, list]:
             obj, cut = best_cut(val, stage, th)
             c = cascade(val['conda']['y'], val['conda']['fast_p'], stage['conda'], th, cut, 0.5, 0.0)
             o = cascade(val['offensive']['y'], val['offensive']['fast_p'], stage['offensive'], th, cut, 0.5, 0.0)
+            gains = {k: round(r['band']['deep_accuracy'] - r['band']['fast_accuracy'], 4) for k, r in (('conda', c), ('offensive', o))}
             table.append({'toxicFrom': th['toxicFrom'], 'form': form, 'conda_deep_share': round(share, 4),
-                          'allowed': share <= MAX_DEEP_SHARE, 'cut': cut, 'objective': round(obj, 4),
+                          'allowed': share <= MAX_DEEP_SHARE and min(gains.values()) >= MIN_BAND_GAIN,
+                          'cut': cut, 'objective': round(obj, 4),
                           'conda_f1': c['f1_toxic'], 'offensive_macro_f1': o['macro_f1'],
+                          'conda_band_gain': gains['conda'], 'offensive_band_gain': gains['offensive'],
                           'conda_band_auc': c['band']['deep_roc_auc'], 'offensive_band_auc': o['band']['deep_roc_auc']})
-    best = max((r for r in table if r['allowed']), key=lambda r: r['objective'])
+    allowed = [r for r in table if r['allowed']]
+    if not allowed:  # no stage beats the fast model clearly enough: keep to the deep-share cap alone
+        allowed = [r for r in table if r['conda_deep_share'] <= MAX_DEEP_SHARE]
+    best = max(allowed, key=lambda r: r['objective'])
     return {'okBelow': base_thresholds['okBelow'], 'toxicFrom': best['toxicFrom']}, best['form'], table
 
 
@@ -268,7 +279,7 @@ def main() -> None:
     report = {'thresholds': thresholds, 'thresholdsFromTrainFast': base_thresholds, 'fastDecision': fast_decision,
               'deepForm': form, 'stacking': params, 'forms': forms, 'deepDecision': 0.5,
               'deepStandaloneDecision': standalone, 'reviewBelowConfidence': min_conf, 'reviewBudget': REVIEW_BUDGET,
-              'maxDeepShare': MAX_DEEP_SHARE, 'selection': selection, 'validation': {}, 'test': {},
+              'maxDeepShare': MAX_DEEP_SHARE, 'minBandGain': MIN_BAND_GAIN, 'selection': selection, 'validation': {}, 'test': {},
               'test_obfuscated': {}, 'band_comparison': {'validation': {}, 'test': {}}, 'routing': {'validation': {}, 'test': {}},
               'deep_alone_test': {}}
     for (split, src), s in scores.items():
@@ -305,7 +316,8 @@ def main() -> None:
     meta = models.fast_meta
     meta['routingFromTargets'] = base_thresholds
     meta['defaultThresholds'] = thresholds
-    meta['routingChosenBy'] = 'models/toxmod/eval_cascade.py (toxicFrom: best validation cascade, at most 20% of CONDA to deep)'
+    meta['routingChosenBy'] = ('models/toxmod/eval_cascade.py (toxicFrom: best validation cascade, at most 20% of CONDA to deep, '
+                               'deep stage clearly beating the fast model on the validation bands)')
     (fast_dir / 'fast-model.json').write_text(json.dumps(meta, indent=2) + '\n')
     fast_report_path = fast_dir / 'eval-report.json'
     if fast_report_path.exists():

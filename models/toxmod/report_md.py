@@ -86,10 +86,11 @@ def cascade_md(r: dict) -> str:
         return rows
 
     sel = [_row(['toxicFrom', 'deep stage', 'CONDA to deep', 'allowed', 'cut', 'objective', 'CONDA F1', 'TweetEval macro-F1',
-                 'CONDA band AUC', 'TweetEval band AUC']), _row(['---'] * 10)]
+                 'CONDA band acc. gain', 'TweetEval band acc. gain', 'CONDA band AUC', 'TweetEval band AUC']), _row(['---'] * 12)]
     for x in r.get('selection', []):
         sel.append(_row([x['toxicFrom'], x['form'], x['conda_deep_share'], 'yes' if x['allowed'] else 'no', x['cut'],
-                         x['objective'], x['conda_f1'], x['offensive_macro_f1'], x['conda_band_auc'], x['offensive_band_auc']]))
+                         x['objective'], x['conda_f1'], x['offensive_macro_f1'], x.get('conda_band_gain', ''),
+                         x.get('offensive_band_gain', ''), x['conda_band_auc'], x['offensive_band_auc']]))
     forms = r.get('forms', {})
     out = ['# Cascade evaluation (fast routing, deep stage on the needs-analysis band)', '',
            f"Routing {r['thresholds']} (fast model's own targets gave {r.get('thresholdsFromTrainFast')}); "
@@ -107,7 +108,9 @@ def cascade_md(r: dict) -> str:
            '### Held-out test', *band_table(r['band_comparison']['test']), '',
            '### Validation (in-sample for both stages)', *band_table(r['band_comparison']['validation']), '',
            f"## Selection on validation (5-fold out-of-fold stage scores; objective = mean of CONDA F1 and TweetEval macro-F1; "
-           f"at most {r.get('maxDeepShare', 0):.0%} of CONDA to deep)", *sel, '',
+           f"allowed: at most {r.get('maxDeepShare', 0):.0%} of CONDA to deep"
+           + (f" and band accuracy at least {r['minBandGain']} above the fast model's on both validation bands"
+              if 'minBandGain' in r else '') + ')', *sel, '',
            f"## Transformer alone on held-out test, every message (its standalone cut {r['deepStandaloneDecision']} on its raw probability)",
            *_binary_table(r['deep_alone_test']), '',
            '## Transformer alone on CONDA test with the conversation context removed (ablation)',
