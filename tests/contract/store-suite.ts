@@ -48,6 +48,15 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       expect(ids(await context.recent(b, 10))).toEqual(['m1', 'm2']);
     });
 
+    it('concurrent plain appends: one batch keeps call order per channel and skips redeliveries', async () => {
+      const { context } = await open();
+      const [a, b] = [channel(), channel()];
+      await Promise.all([context.append(a, line('m1')), context.append(b, line('m1')), context.append(a, line('m2')), context.append(a, line('m1')), context.append(a, line('m3'))]);
+      expect(ids(await context.recent(a, 10))).toEqual(['m1', 'm2', 'm3']);
+      expect(ids(await context.recent(b, 10))).toEqual(['m1']);
+      expect(ids(await context.appendAndRecall(a, line('m4'), 2))).toEqual(['m2', 'm3']);
+    });
+
     it('ledger: the first decision per message holds, also among concurrent calls', async () => {
       const { ledger } = await open();
       const first = finalDecision({ verdict: 'block' });

@@ -16,6 +16,11 @@ export function toModelScore(score: ToxicityScore, modelVersion: string): ModelS
   };
 }
 
+/** Only a message routed to analysis carries its channel's context onward. */
+export function needsContext(score: Pick<ToxicityScore, 'toxicity'>, thresholds: RoutingThresholds): boolean {
+  return routeByThresholds(score.toxicity, thresholds) === 'needs-analysis';
+}
+
 export function classify(input: {
   message: ChatMessage;
   score: ToxicityScore;

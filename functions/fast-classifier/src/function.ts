@@ -6,7 +6,8 @@ import { loadPolicyBook } from '@toxmod/shared/policy';
 import { outbound } from '@toxmod/shared/transport/record';
 import { batchingScorer } from '@toxmod/shared/scoring/batching';
 import { loadClassifier } from '@toxmod/shared/scoring/classifiers';
-import { channelKey, classify, CONTEXT_LINES } from './core';
+import type { StoredContextLine } from '@toxmod/shared/ports';
+import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
 
 const EnvSchema = z.object({
   FAST_MODEL_DIR: z.string().optional(),
@@ -32,8 +33,11 @@ export default defineFunction({
         const key = channelKey(message);
         const [score] = await scorer.score([{ text: message.text, playerId: message.playerId }]);
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
-        const context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
         const thresholds = policies.forGame(message.gameId).routing ?? model.thresholds;
+        // Every line joins its channel's context; only a message going to analysis reads it back.
+        let context: StoredContextLine[] = [];
+        if (needsContext(score!, thresholds)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
+        else await stores.context.append(key, line);
         return [outbound('classified-messages', classify({ message, score: score!, modelVersion: scorer.version, thresholds, context, now: now() }))];
       },
       async stop() {

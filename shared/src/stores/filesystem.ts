@@ -5,6 +5,8 @@ import type { ObjectStore } from '../ports';
 
 export class FilesystemObjectStore implements ObjectStore {
   private readonly root: string;
+  /** Directories made by this instance: one mkdir per directory, not one per object. */
+  private readonly made = new Set<string>();
   constructor(root: string) {
     this.root = resolve(root);
   }
@@ -17,7 +19,11 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async put(key: string, body: string | Uint8Array, _contentType?: string): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    const dir = dirname(path);
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.made.add(dir);
+    }
     // Write then rename, so a reader never sees half an object.
     const temp = `${path}.${process.pid}.tmp`;
     await writeFile(temp, body);

@@ -1,5 +1,6 @@
 // PostgreSQL adapters of the store ports, for the real stack: state survives restarts and is
 // shared by every instance of a function. Each write is a single idempotent statement.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { FinalDecision } from '../events';
 import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '../ports';
@@ -21,6 +22,28 @@ export { SqlCaseStore as PostgresCaseStore, SqlModeratorStore as PostgresModerat
  */
 export function createPool(url: string, max = 10): pg.Pool {
   return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000, options: '-c synchronous_commit=off' });
+}
+
+/**
+ * The pool as a client whose statements are named: each connection parses and plans a statement
+ * once, then reuses it. The batched store statements are a handful of texts run hundreds of
+ * times a second, and planning the context recall cost more than running it. Only for statements
+ * with a fixed text (values go in parameters), or the cache of names would grow without end.
+ * Behind PgBouncer this needs session pooling, or a version that tracks prepared statements (1.21+).
+ */
+export function namedStatements(pool: pg.Pool): Sql {
+  const names = new Map<string, string>();
+  return {
+    query<R>(text: string, params?: unknown[]) {
+      let name = names.get(text);
+      if (name === undefined) {
+        // Named by content: two clients on one pool never give one name to different texts.
+        name = `toxmod_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        names.set(text, name);
+      }
+      return pool.query<R & pg.QueryResultRow>({ name, text, values: params });
+    },
+  };
 }
 
 /** Applies pending migrations under an advisory lock, so concurrent starters don't race. */
@@ -56,14 +79,31 @@ const CONTEXT_KEPT = 50;
 export class PostgresContextStore implements ContextStore {
   constructor(private readonly db: Sql) {}
 
-  async append(channelKey: string, line: StoredContextLine): Promise<void> {
-    const inserted = await this.db.query(
-      `insert into channel_context (channel_key, message_id, player_id, body, sent_at) values ($1, $2, $3, $4, $5)
+  // Concurrent appends (many channels at once) share one insert.
+  private readonly appendOne = coalesce((items: { channelKey: string; line: StoredContextLine }[]) => this.appendMany(items), { maxBatch: 500, maxInFlight: 4 });
+
+  append(channelKey: string, line: StoredContextLine): Promise<void> {
+    return this.appendOne({ channelKey, line });
+  }
+
+  /** Appends the lines in order, skipping any already stored (a redelivery). */
+  async appendMany(items: { channelKey: string; line: StoredContextLine }[]): Promise<void[]> {
+    await this.db.query(
+      `insert into channel_context (channel_key, message_id, player_id, body, sent_at)
+       select channel_key, message_id, player_id, body, sent_at
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) with ordinality as t(channel_key, message_id, player_id, body, sent_at, ord)
+       order by ord
        on conflict do nothing`,
-      [channelKey, line.messageId, line.playerId ?? null, line.text, line.sentAt],
+      [
+        items.map((i) => i.channelKey),
+        items.map((i) => i.line.messageId),
+        items.map((i) => i.line.playerId ?? null),
+        items.map((i) => i.line.text),
+        items.map((i) => i.line.sentAt),
+      ],
     );
-    // Trim now and then rather than on every insert.
-    if (inserted.rowCount && Math.random() < 0.05) await this.trim([channelKey]);
+    await this.trimSome(items);
+    return items.map(() => undefined);
   }
 
   /** Drops all but the newest CONTEXT_KEPT lines of each channel. */
@@ -119,10 +159,14 @@ export class PostgresContextStore implements ContextStore {
       );
       for (const row of rows.rows) results[round[Number(row.ord) - 1]!.index]!.push(toLine(row));
     }
-    // Trim a few channels now and then rather than on every insert.
+    await this.trimSome(items);
+    return results;
+  }
+
+  /** Trims a few of the channels written to, now and then rather than on every insert. */
+  private async trimSome(items: readonly { channelKey: string }[]): Promise<void> {
     const trim = new Set(items.filter(() => Math.random() < 0.02).map((i) => i.channelKey));
     if (trim.size > 0) await this.trim([...trim]);
-    return results;
   }
 
   async recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]> {

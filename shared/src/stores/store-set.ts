@@ -6,7 +6,7 @@ import type { CaseStore, ContextStore, DecisionLedger, DecisionStore, ModeratorS
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { FilesystemObjectStore } from './filesystem';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore } from './memory';
-import { createPool, migrate, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
+import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
 import { lockDataDir, openPGlite } from './sql';
 
 export interface StoreSet {
@@ -37,13 +37,15 @@ export function memoryStoreSet(objectRoot: string): StoreSet {
 export async function postgresStoreSet(databaseUrl: string, objectRoot: string): Promise<StoreSet & { close(): Promise<void> }> {
   const pool = createPool(databaseUrl);
   await migrate(pool);
+  // The per-message stores run the same few statements all the time; see namedStatements.
+  const hot = namedStatements(pool);
   return {
-    context: new PostgresContextStore(pool),
-    ledger: new PostgresDecisionTable(pool, 'decision_ledger'),
-    offences: new PostgresOffenceStore(pool),
+    context: new PostgresContextStore(hot),
+    ledger: new PostgresDecisionTable(hot, 'decision_ledger'),
+    offences: new PostgresOffenceStore(hot),
     cases: new SqlCaseStore(pool),
     moderators: new SqlModeratorStore(pool),
-    decisions: new PostgresDecisionTable(pool, 'final_decisions'),
+    decisions: new PostgresDecisionTable(hot, 'final_decisions'),
     objects: new FilesystemObjectStore(objectRoot),
     close: () => pool.end(),
   };

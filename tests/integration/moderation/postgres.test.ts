@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, PostgresCaseStore, PostgresContextStore, PostgresDecisionTable, PostgresModeratorStore, PostgresOffenceStore } from '@toxmod/shared/stores/postgres';
+import { migrate, namedStatements, PostgresCaseStore, PostgresContextStore, PostgresDecisionTable, PostgresModeratorStore, PostgresOffenceStore } from '@toxmod/shared/stores/postgres';
 import { MIGRATIONS } from '@toxmod/shared/stores/schema';
 import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
 import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
@@ -70,6 +70,14 @@ storeContract('PostgreSQL', async () => {
   const pool = await schemaPool();
   await migrate(pool);
   return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool) };
+});
+
+// As the stack runs them: named (prepared) statements.
+storeContract('PostgreSQL, named statements', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  const db = namedStatements(pool);
+  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
 });
 
 describe('moderation store on PostgreSQL', () => {

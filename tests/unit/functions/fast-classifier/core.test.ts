@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ClassifiedMessageSchema } from '@toxmod/shared/events';
 import type { StoredContextLine } from '@toxmod/shared/ports';
 import type { ToxicityScore } from '@toxmod/shared/scoring/types';
-import { channelKey, classify, CONTEXT_LINES, toModelScore } from '../../../../functions/fast-classifier/src/core';
+import { channelKey, classify, CONTEXT_LINES, needsContext, toModelScore } from '../../../../functions/fast-classifier/src/core';
 import { categories, chatMessage, T0 } from '../../../helpers/events';
 
 const thresholds = { okBelow: 0.3, toxicFrom: 0.7 };
@@ -25,6 +25,8 @@ describe('fast-classifier classify: routing bands', () => {
     const out = classify({ message: chatMessage(), score: score(toxicity), modelVersion: 'v', thresholds, context, now: T0 });
     expect(out.route).toBe(route);
     expect(ClassifiedMessageSchema.parse(out)).toEqual(out);
+    // The context is read back exactly for the messages that carry it.
+    expect(needsContext(score(toxicity), thresholds)).toBe(route === 'needs-analysis');
   });
 
   it('a band with okBelow == toxicFrom has no needs-analysis zone', () => {
