@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
   // Functions start from esbuild bundles built at stack start; this runs them through tsx instead.
   TOXMOD_FUNCTIONS_FROM_SOURCE: boolVar(false),
+  // CPU priority of the functions off the latency path (stack.ts, BACKGROUND_FUNCTIONS); 0 = normal.
+  TOXMOD_BACKGROUND_NICE: intVar(10, 0, 19),
 });
 
 const log = createLogger('stack');
@@ -30,6 +32,7 @@ const stack = await startStack({
   mode: config.TOXMOD_DELIVERY,
   idleMs: config.SCALE_TO_ZERO_IDLE_MS,
   fromSource: config.TOXMOD_FUNCTIONS_FROM_SOURCE,
+  backgroundNiceness: config.TOXMOD_BACKGROUND_NICE,
   repoRoot: resolve(import.meta.dirname, '..', '..'),
   log,
 });

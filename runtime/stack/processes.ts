@@ -3,6 +3,7 @@
 // request, as Knative's activator does, and stop after an idle period. A process that dies is
 // started again on the next delivery.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@toxmod/shared/log';
 import type { FunctionEndpoint } from '../connector/targets';
@@ -17,6 +18,8 @@ export interface FunctionProcessOptions {
   repoRoot: string;
   /** The function's bundle (runtime/stack/bundles.ts); without one it runs from source through tsx. */
   bundle?: string;
+  /** Scheduling niceness of the process (0: normal); see BACKGROUND_FUNCTIONS in stack.ts. */
+  niceness?: number;
 }
 
 export class FunctionProcess implements FunctionEndpoint {
@@ -59,6 +62,11 @@ export class FunctionProcess implements FunctionEndpoint {
     this.lastUsed = Date.now();
   }
 
+  /** The running process's id, if one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   delivered(): void {
     if (this.coldStartBegan === undefined) return;
     const ms = performance.now() - this.coldStartBegan;
@@ -78,6 +86,13 @@ export class FunctionProcess implements FunctionEndpoint {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     this.child = child;
+    if (this.opts.niceness && child.pid) {
+      try {
+        setPriority(child.pid, this.opts.niceness);
+      } catch (error) {
+        this.opts.log.warn({ fn: this.opts.name, err: String(error) }, 'could not lower the process priority; it runs at normal priority');
+      }
+    }
     child.once('exit', (code, signal) => {
       if (this.child === child) {
         this.child = undefined;

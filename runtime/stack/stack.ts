@@ -13,6 +13,15 @@ import { KafkaPublisher } from '@toxmod/shared/transport/kafka-publisher';
 import { closeServer, listen } from '@toxmod/shared/http/server';
 import type { Logger } from '@toxmod/shared/log';
 
+/**
+ * Off the latency path: the deep analyzer decides the ambiguous fifth of messages within seconds,
+ * and the sink only files training examples. On one machine every function shares the same
+ * cores, so these run at a lower CPU priority and the gateway -> fast classifier -> decision
+ * manager path gets the CPU first; their work waits in their topics instead. On Kubernetes each
+ * function has pods and CPU requests of its own (scripts/deploy/profiles.ts).
+ */
+export const BACKGROUND_FUNCTIONS: ReadonlySet<string> = new Set(['deep-analyzer', 'training-data-sink']);
+
 export interface StackOptions {
   brokers: string[];
   env: Record<string, string | undefined>;
@@ -30,6 +39,8 @@ export interface StackOptions {
   repoRoot: string;
   /** Run functions from source through tsx instead of from fresh bundles (slower to start). */
   fromSource?: boolean;
+  /** Niceness of BACKGROUND_FUNCTIONS' processes (default 10; 0 runs them like the others). */
+  backgroundNiceness?: number;
   log: Logger;
 }
 
@@ -91,6 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         log,
         repoRoot: opts.repoRoot,
         bundle: bundles.get(fn.name),
+        niceness: BACKGROUND_FUNCTIONS.has(fn.name) ? (opts.backgroundNiceness ?? 10) : 0,
       }),
     );
   }

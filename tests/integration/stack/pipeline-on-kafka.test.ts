@@ -3,7 +3,7 @@
 // exactly one decision per accepted message, poison records dead-lettered without holding up
 // their partition, a killed function loses nothing, a stopped broker gives 503 (never 202).
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -197,6 +197,9 @@ describe('pipeline on Kafka', () => {
     expect((await post(ambiguous)).status).toBe(202);
     expect((await waitForDecisions([ambiguous.messageId])).size).toBe(1);
     expect(deep.coldStartsMs.length).toBeGreaterThan(0);
+    // Off the latency path, it runs at a lower CPU priority than the fast path's functions.
+    if (deep.running) expect(getPriority(deep.pid!)).toBe(10);
+    expect(getPriority(stack.processes.get('fast-classifier')!.pid!)).toBe(0);
   }, 120_000);
 
   it('answers 503 with Retry-After while the broker is down, and resumes when it is back', async () => {
