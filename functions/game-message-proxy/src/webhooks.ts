@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { FinalDecision } from '@toxmod/shared/events';
+import { postBody } from '@toxmod/shared/http/post';
 import type { Logger } from '@toxmod/shared/log';
 
 export const WebhookConfigSchema = z.record(
@@ -55,9 +56,8 @@ export class WebhookDispatcher {
     try {
       for (let attempt = 1; attempt <= this.opts.maxAttempts && !this.stopped; attempt++) {
         try {
-          const res = await fetch(hook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
-          await res.arrayBuffer();
-          if (res.ok) return;
+          const res = await postBody(hook.url, headers, body, 5000);
+          if (res.status >= 200 && res.status < 300) return;
           if (res.status < 500 && res.status !== 429 && res.status !== 408) {
             this.log.warn({ gameId, status: res.status, count: decisions.length }, 'webhook refused decisions; not retrying');
             return;
