@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make train`: retrains both models from the data in $TOXMOD_DATA_DIR and rewrites the exported
-# artefacts, reports and parity fixtures. CPU only; roughly 25-40 minutes on two cores.
+# artefacts, reports and parity fixtures. CPU only; roughly 45-80 minutes on two cores.
 #   FAST_ONLY=1      train only the fast classifier
 #   MLM_MINUTES=N    deep pretraining time budget (default 8)
 #   EPOCHS=N         deep fine-tuning epochs (default 5)
+#   DEEP_SEEDS="A B" seeds of the transformers averaged into the deep model (default "7 11")
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO_ROOT="$(cd .. && pwd)"
@@ -19,7 +20,13 @@ export PYTHONPATH="$PWD"
 "$PY" -m toxmod.parity_fixture
 "$PY" -m toxmod.train_fast
 if [ "${FAST_ONLY:-0}" != "1" ]; then
-  "$PY" -m toxmod.train_deep --mlm-minutes "${MLM_MINUTES:-8}" --epochs "${EPOCHS:-5}"
+  # The deep model is the mean of transformers trained with different seeds, joined into one ONNX graph.
+  members=()
+  for seed in ${DEEP_SEEDS:-7 11}; do
+    "$PY" -m toxmod.train_deep --out "work/deep-member-$seed" --seed "$seed" --mlm-minutes "${MLM_MINUTES:-8}" --epochs "${EPOCHS:-5}"
+    members+=("work/deep-member-$seed")
+  done
+  "$PY" -m toxmod.ensemble_deep --out deep "${members[@]}"
   "$PY" -m toxmod.deep_parity_fixture
   "$PY" -m toxmod.eval_cascade
 fi

@@ -55,7 +55,9 @@ def fast_md(r: dict) -> str:
 
 def deep_md(r: dict) -> str:
     out = [f"# Deep analyzer evaluation ({r['model']})", '',
-           f"{r['parameters']:,} parameters; decision threshold {r['decisionThreshold']}. Generated from eval-report.json.", '',
+           f"{r['parameters']:,} parameters; decision threshold {r['decisionThreshold']}"
+           + (f"; mean of {r['ensemble']['members']} transformers' logits (seeds differ), joined in one ONNX graph"
+              if 'ensemble' in r else '') + '. Generated from eval-report.json.', '',
            SPLITS_NOTE, '',
            '## Held-out test, deep model alone (with conversation context for CONDA)', *_binary_table(r['test']), '',
            '## Categories on held-out test (weak labels)', *_category_table(r['categories_test'])]

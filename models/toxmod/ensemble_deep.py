@@ -1,0 +1,163 @@
+"""Joins transformers trained by train_deep with different seeds into one exported deep model:
+one ONNX graph that runs every member on the same inputs and outputs the mean of their logits,
+so the function loads and calls it exactly like a single model (same inputs, same `logits`).
+
+All members must share the tokenizer and input layout (train_deep trains the tokenizer
+deterministically from the same data, so they do; checked here). Writes into --out the joined
+onnx/model.onnx, the tokenizer files and config.json of the first member (decision threshold
+re-chosen for the mean, `toxmod.ensemble` lists the members), and eval-report.json for the joined
+model.
+
+Usage: python -m toxmod.ensemble_deep --out ../deep MEMBER_DIR [MEMBER_DIR ...]
+"""
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, compose, helper, numpy_helper
+from tokenizers import Tokenizer
+
+from .data import load_all
+from .deep_input import DeepInputConfig, SpecialIds
+from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, assemble, onnx_predict
+from .train_fast import by_source, category_report, decision_threshold
+from .metrics import binary_report
+
+INPUTS = ('input_ids', 'attention_mask', 'token_type_ids')
+
+
+def vocab_of(tokenizer_json: str) -> dict[str, int]:
+    return json.loads(tokenizer_json)['model']['vocab']
+
+
+def remap_token_embedding(model: onnx.ModelProto, own: dict[str, int], target: dict[str, int]) -> None:
+    """Re-indexes the token embedding from the member's ids to the target tokenizer's ids.
+    WordPiece splits text by the vocabulary's strings alone, so two tokenizers with the same
+    strings under different ids (ties ordered differently in training) give the same tokens."""
+    gathers = [n for n in model.graph.node if n.op_type == 'Gather' and n.input[1] == 'input_ids']
+    if len(gathers) != 1:
+        raise SystemExit('cannot find the token embedding lookup in a member graph')
+    init = next(i for i in model.graph.initializer if i.name == gathers[0].input[0])
+    table = numpy_helper.to_array(init)
+    order = np.empty(len(target), dtype=np.int64)
+    for token, idx in target.items():
+        order[idx] = own[token]
+    init.CopyFrom(numpy_helper.from_array(table[order], init.name))
+
+
+def join_graphs(paths: list[Path], vocabs: list[dict[str, int]] | None = None) -> onnx.ModelProto:
+    """Each member's graph under its own name prefix, fed by the shared inputs; logits = mean.
+    With vocabs, every member's token embedding is re-indexed to the first member's ids."""
+    loaded = [onnx.load(str(p)) for p in paths]
+    if vocabs:
+        for m, v in zip(loaded[1:], vocabs[1:]):
+            if v != vocabs[0]:
+                remap_token_embedding(m, v, vocabs[0])
+    members = [compose.add_prefix(m, f'm{i}/') for i, m in enumerate(loaded)]
+    first = onnx.load(str(paths[0]))
+    nodes, inits = [], []
+    for i, m in enumerate(members):
+        nodes += [helper.make_node('Identity', [name], [f'm{i}/{name}'], name=f'm{i}/feed_{name}') for name in INPUTS]
+        nodes += list(m.graph.node)
+        inits += list(m.graph.initializer)
+    names = [f'm{i}/logits' for i in range(len(members))]
+    nodes.append(helper.make_node('Sum', names, ['logits_sum'], name='ensemble_sum'))
+    inits.append(helper.make_tensor('ensemble_scale', TensorProto.FLOAT, [], [1.0 / len(members)]))
+    nodes.append(helper.make_node('Mul', ['logits_sum', 'ensemble_scale'], ['logits'], name='ensemble_mean'))
+    graph = helper.make_graph(nodes, 'toxmod_deep_ensemble', list(first.graph.input), list(first.graph.output), inits)
+    model = helper.make_model(graph, opset_imports=list(first.opset_import), producer_name='toxmod.ensemble_deep')
+    model.ir_version = first.ir_version
+    onnx.checker.check_model(model)
+    return model
+
+
+def run_logits(session, seqs, pad: int) -> np.ndarray:
+    p = onnx_predict(session, seqs, pad)
+    return np.log(p / (1 - p))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--out', default=str(MODELS_DIR / 'deep'))
+    ap.add_argument('members', nargs='+')
+    args = ap.parse_args()
+    members = [Path(m).resolve() for m in args.members]
+    out = Path(args.out).resolve()
+    if out in members:
+        raise SystemExit('write the joined model to a directory that is not one of its members')
+    tok_files = [json.loads((m / 'tokenizer.json').read_text()) for m in members]
+    vocabs = [t['model']['vocab'] for t in tok_files]
+    rest = lambda t: {**{k: v for k, v in t.items() if k != 'model'}, 'model': {k: v for k, v in t['model'].items() if k != 'vocab'}}
+    if any(set(v) != set(vocabs[0]) or rest(t) != rest(tok_files[0]) for v, t in zip(vocabs, tok_files)):
+        raise SystemExit('members have different tokenizers (vocabulary or pipeline): they cannot be joined')
+    specials = ('[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[SELF]', '[OTHER]')
+    if any(v[t] != vocabs[0][t] for v in vocabs for t in specials):
+        raise SystemExit('members give the special tokens different ids: they cannot be joined')
+    configs = [json.loads((m / 'config.json').read_text()) for m in members]
+    if any(c['toxmod']['input'] != configs[0]['toxmod']['input'] for c in configs):
+        raise SystemExit('members have different input layouts: they cannot be joined')
+    joined = join_graphs([m / 'onnx' / 'model.onnx' for m in members], vocabs)
+    member_reports = [json.loads((m / 'eval-report.json').read_text()) for m in members]
+    (out / 'onnx').mkdir(parents=True, exist_ok=True)
+    for name in ('tokenizer.json', 'tokenizer_config.json'):
+        shutil.copyfile(members[0] / name, out / name)
+    onnx.save(joined, str(out / 'onnx' / 'model.onnx'))
+
+    tok = Tokenizer.from_file(str(out / 'tokenizer.json'))
+    sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
+    c = configs[0]['toxmod']['input']
+    in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
+    enc = Encoded(tok)
+    records = load_all()
+    session = ort.InferenceSession(str(out / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider'])
+    # The joined graph must give the mean of its members' logits.
+    probe_recs = by_source(records, 'val', 'conda')[:200] + by_source(records, 'val', 'offensive')[:200]
+    probe = assemble(probe_recs, enc, sp, in_cfg)
+    singles = []
+    for m in members:  # each member with its own tokenizer, as it was trained
+        mtok = Tokenizer.from_file(str(m / 'tokenizer.json'))
+        msp = SpecialIds(*(mtok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
+        singles.append(run_logits(ort.InferenceSession(str(m / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider']),
+                                  assemble(probe_recs, Encoded(mtok), msp, in_cfg), msp.pad))
+    assert np.allclose(run_logits(session, probe, sp.pad), np.mean(singles, axis=0), atol=1e-3), 'joined graph != mean of members'
+
+    preds = {}
+    for split in ('val', 'test'):
+        for src in EVAL_SOURCES + ('hate',):
+            recs = by_source(records, split, src)
+            preds[(split, src)] = (recs, onnx_predict(session, assemble(recs, enc, sp, in_cfg), sp.pad))
+    val = {src: (np.array([r.toxic for r in preds[('val', src)][0]]), preds[('val', src)][1][:, 0]) for src in ('conda', 'offensive')}
+    decision = decision_threshold(val)
+    params = sum(r['parameters'] for r in member_reports)
+    version = configs[0]['toxmod']['version']
+    report = {'model': version, 'decisionThreshold': round(decision, 3), 'parameters': params,
+              'encoder': member_reports[0]['encoder'], 'input': member_reports[0]['input'],
+              'ensemble': {'members': len(members), 'combination': 'mean of the members\' logits',
+                           'member_test': [r['test'] for r in member_reports]},
+              'validation': {}, 'test': {}, 'categories_test': {}}
+    for (split, src), (recs, probs) in preds.items():
+        if src == 'hate':
+            if split == 'test':
+                report['categories_test']['hate'] = category_report(recs, probs)
+            continue
+        yt = np.array([r.toxic for r in recs])
+        report['validation' if split == 'val' else 'test'][src] = binary_report(yt, probs[:, 0], decision)
+        if split == 'test':
+            report['categories_test'][src] = category_report(recs, probs)
+    (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')
+    cfg = configs[0]
+    # Cuts fitted for an earlier model (eval_cascade writes them) no longer apply: start afresh.
+    for stale in ('stacking', 'standaloneDecisionThreshold', 'transformerStandaloneDecisionThreshold', 'reviewBelowConfidence'):
+        cfg['toxmod'].pop(stale, None)
+    cfg['toxmod']['decisionThreshold'] = round(decision, 3)
+    cfg['toxmod']['ensemble'] = {'members': len(members), 'combination': 'mean of logits, inside onnx/model.onnx'}
+    (out / 'config.json').write_text(json.dumps(cfg, indent=2) + '\n')
+    print(json.dumps(report['test'], indent=1))
+
+
+if __name__ == '__main__':
+    main()
