@@ -8,7 +8,15 @@ onnx/model.onnx, the tokenizer files and config.json of the first member (decisi
 re-chosen for the mean, `toxmod.ensemble` lists the members), and eval-report.json for the joined
 model.
 
-Usage: python -m toxmod.ensemble_deep --out ../deep MEMBER_DIR [MEMBER_DIR ...]
+The joined graph's MatMuls are then quantized to int8 (static QDQ: weights per channel,
+activation ranges calibrated once on validation messages): about 1.6x faster on one CPU core
+and a quarter of the file size. Static rather than dynamic quantization because dynamic
+quantization scales activations per batch, so a message's score would depend on which other
+messages share its batch; with fixed scales, batch and single inference agree exactly. Every
+figure here and in eval_cascade is measured on the quantized graph, the one the function serves.
+--fp32 keeps full precision.
+
+Usage: python -m toxmod.ensemble_deep --out ../deep [--fp32] MEMBER_DIR [MEMBER_DIR ...]
 """
 import argparse
 import json
@@ -19,11 +27,13 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, compose, helper, numpy_helper
+from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+from onnxruntime.quantization.shape_inference import quant_pre_process
 from tokenizers import Tokenizer
 
 from .data import load_all
 from .deep_input import DeepInputConfig, SpecialIds
-from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, assemble, onnx_predict
+from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, assemble, onnx_predict, pad_batch
 from .train_fast import by_source, category_report, decision_threshold
 from .metrics import binary_report
 
@@ -75,6 +85,11 @@ def join_graphs(paths: list[Path], vocabs: list[dict[str, int]] | None = None) -
     return model
 
 
+def feed(seqs, pad: int) -> dict[str, np.ndarray]:
+    ids, mask, types = pad_batch(seqs, pad)
+    return {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(), 'token_type_ids': types.numpy()}
+
+
 def run_logits(session, seqs, pad: int) -> np.ndarray:
     p = onnx_predict(session, seqs, pad)
     return np.log(p / (1 - p))
@@ -83,6 +98,7 @@ def run_logits(session, seqs, pad: int) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'deep'))
+    ap.add_argument('--fp32', action='store_true', help='keep full precision (no int8 quantization)')
     ap.add_argument('members', nargs='+')
     args = ap.parse_args()
     members = [Path(m).resolve() for m in args.members]
@@ -105,7 +121,9 @@ def main() -> None:
     (out / 'onnx').mkdir(parents=True, exist_ok=True)
     for name in ('tokenizer.json', 'tokenizer_config.json'):
         shutil.copyfile(members[0] / name, out / name)
-    onnx.save(joined, str(out / 'onnx' / 'model.onnx'))
+    final = out / 'onnx' / 'model.onnx'
+    full = out / 'onnx' / 'model.fp32.onnx'
+    onnx.save(joined, str(full))
 
     tok = Tokenizer.from_file(str(out / 'tokenizer.json'))
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
@@ -113,7 +131,7 @@ def main() -> None:
     in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
     enc = Encoded(tok)
     records = load_all()
-    session = ort.InferenceSession(str(out / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider'])
+    session = ort.InferenceSession(str(full), providers=['CPUExecutionProvider'])
     # The joined graph must give the mean of its members' logits.
     probe_recs = by_source(records, 'val', 'conda')[:200] + by_source(records, 'val', 'offensive')[:200]
     probe = assemble(probe_recs, enc, sp, in_cfg)
@@ -124,6 +142,21 @@ def main() -> None:
         singles.append(run_logits(ort.InferenceSession(str(m / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider']),
                                   assemble(probe_recs, Encoded(mtok), msp, in_cfg), msp.pad))
     assert np.allclose(run_logits(session, probe, sp.pad), np.mean(singles, axis=0), atol=1e-3), 'joined graph != mean of members'
+    if args.fp32:
+        full.replace(final)
+    else:
+        prepared = out / 'onnx' / 'model.prep.onnx'
+        quant_pre_process(str(full), str(prepared), skip_symbolic_shape=True)
+        calibration = iter([feed(probe[i:i + 1], sp.pad) for i in range(len(probe))])
+        reader = type('Calibration', (CalibrationDataReader,), {'get_next': lambda self: next(calibration, None)})()
+        quantize_static(str(prepared), str(final), reader, quant_format=QuantFormat.QDQ, per_channel=True,
+                        weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8, op_types_to_quantize=['MatMul', 'Gemm'])
+        full.unlink()
+        prepared.unlink()
+        # Quantization moves the logits a little; how much is reported, the figures below are the int8 graph's.
+        q = run_logits(ort.InferenceSession(str(final), providers=['CPUExecutionProvider']), probe, sp.pad)
+        print(f'int8 vs fp32 logits on {len(probe_recs)} validation messages: max |diff| {np.abs(q - np.mean(singles, axis=0)).max():.3f}')
+    session = ort.InferenceSession(str(final), providers=['CPUExecutionProvider'])
 
     preds = {}
     for split in ('val', 'test'):
@@ -136,6 +169,7 @@ def main() -> None:
     version = configs[0]['toxmod']['version']
     report = {'model': version, 'decisionThreshold': round(decision, 3), 'parameters': params,
               'encoder': member_reports[0]['encoder'], 'input': member_reports[0]['input'],
+              'weights': 'fp32' if args.fp32 else 'int8 (static QDQ, calibrated on validation)',
               'ensemble': {'members': len(members), 'combination': 'mean of the members\' logits',
                            'member_test': [r['test'] for r in member_reports]},
               'validation': {}, 'test': {}, 'categories_test': {}}
@@ -155,6 +189,7 @@ def main() -> None:
         cfg['toxmod'].pop(stale, None)
     cfg['toxmod']['decisionThreshold'] = round(decision, 3)
     cfg['toxmod']['ensemble'] = {'members': len(members), 'combination': 'mean of logits, inside onnx/model.onnx'}
+    cfg['toxmod']['weights'] = 'fp32' if args.fp32 else 'int8 (static QDQ, calibrated on validation)'
     (out / 'config.json').write_text(json.dumps(cfg, indent=2) + '\n')
     print(json.dumps(report['test'], indent=1))
 
