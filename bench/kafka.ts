@@ -76,8 +76,10 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
   try {
     await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 120_000);
     const base = { gatewayPort, key: BENCH_KEY, lines, receiver, batch: opts.batch };
-    // Warm-up so the first figures do not include JIT and connection set-up.
-    await runLoad({ ...base, rate: 200, durationS: 3, drainMs: 20_000 });
+    // Warm-up at the latency run's rate, so its figures are steady state: JIT-compiled code, the
+    // connection pools grown to that load, named statements prepared on each connection.
+    const warmUp = { rate: opts.latencyRate, durationS: 5 };
+    await runLoad({ ...base, ...warmUp, drainMs: 20_000 });
     // Latency first, on an idle pipeline; the throughput run last, since it may leave a backlog.
     const latency = await runLoad({ ...base, rate: opts.latencyRate, durationS: opts.durationS, drainMs: 30_000 });
     // Cold start: let deep-analyzer scale to zero, then send it work.
@@ -91,6 +93,7 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
       delivery: opts.mode,
       textSource: source,
       brokerReadyS: Math.round(brokerReadyS * 10) / 10,
+      warmUp,
       throughput,
       latency,
       coldStartsMs,
