@@ -33,9 +33,8 @@ from tokenizers import Tokenizer
 
 from .data import load_all
 from .deep_input import DeepInputConfig, SpecialIds
-from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, assemble, onnx_predict, pad_batch
-from .train_fast import by_source, category_report, decision_threshold
-from .metrics import binary_report
+from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, add_to_report, assemble, onnx_predict, pad_batch
+from .train_fast import by_source, decision_threshold
 
 INPUTS = ('input_ids', 'attention_mask', 'token_type_ids')
 
@@ -174,14 +173,7 @@ def main() -> None:
                            'member_test': [r['test'] for r in member_reports]},
               'validation': {}, 'test': {}, 'categories_test': {}}
     for (split, src), (recs, probs) in preds.items():
-        if src == 'hate':
-            if split == 'test':
-                report['categories_test']['hate'] = category_report(recs, probs)
-            continue
-        yt = np.array([r.toxic for r in recs])
-        report['validation' if split == 'val' else 'test'][src] = binary_report(yt, probs[:, 0], decision)
-        if split == 'test':
-            report['categories_test'][src] = category_report(recs, probs)
+        add_to_report(report, split, src, recs, probs, decision)
     (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')
     cfg = configs[0]
     # Cuts fitted for an earlier model (eval_cascade writes them) no longer apply: start afresh.

@@ -284,18 +284,20 @@ def main() -> None:
             recs = by_source(records, split, src)
             probs = onnx_predict(session, assemble(recs, enc, sp, in_cfg), sp.pad)
             preds[f'{split}:{src}'] = probs.tolist()
-            if src == 'hate':
-                if split == 'test':
-                    report['categories_test']['hate'] = category_report(recs, probs)
-                continue
-            yt = np.array([r.toxic for r in recs])
-            report['validation' if split == 'val' else 'test'][src] = binary_report(yt, probs[:, 0], decision)
-            if split == 'test':
-                report['categories_test'][src] = category_report(recs, probs)
+            add_to_report(report, split, src, recs, probs, decision)
     (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')
     (work / 'deep_preds.json').write_text(json.dumps(preds))
     print(json.dumps(report['test'], indent=1))
     print(f'done in {time.time() - t0:.0f}s')
+
+
+def add_to_report(report: dict, split: str, src: str, recs, probs: np.ndarray, decision: float) -> None:
+    """Adds one source's figures (toxicity at the decision cut; categories on test) to an eval report."""
+    if src != 'hate':
+        yt = np.array([r.toxic for r in recs])
+        report['validation' if split == 'val' else 'test'][src] = binary_report(yt, probs[:, 0], decision)
+    if split == 'test':
+        report['categories_test'][src] = category_report(recs, probs)
 
 
 def onnx_predict(session, seqs, pad: int, batch: int = 256) -> np.ndarray:
