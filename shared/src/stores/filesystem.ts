@@ -5,8 +5,6 @@ import type { ObjectStore } from '../ports';
 
 export class FilesystemObjectStore implements ObjectStore {
   private readonly root: string;
-  /** Directories made by this instance: one mkdir per directory, not one per object. */
-  private readonly made = new Set<string>();
   constructor(root: string) {
     this.root = resolve(root);
   }
@@ -19,11 +17,7 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async put(key: string, body: string | Uint8Array, _contentType?: string): Promise<void> {
     const path = this.pathOf(key);
-    const dir = dirname(path);
-    if (!this.made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.made.add(dir);
-    }
+    await mkdir(dirname(path), { recursive: true });
     // Write then rename, so a reader never sees half an object.
     const temp = `${path}.${process.pid}.tmp`;
     await writeFile(temp, body);

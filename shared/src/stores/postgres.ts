@@ -94,13 +94,7 @@ export class PostgresContextStore implements ContextStore {
        from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) with ordinality as t(channel_key, message_id, player_id, body, sent_at, ord)
        order by ord
        on conflict do nothing`,
-      [
-        items.map((i) => i.channelKey),
-        items.map((i) => i.line.messageId),
-        items.map((i) => i.line.playerId ?? null),
-        items.map((i) => i.line.text),
-        items.map((i) => i.line.sentAt),
-      ],
+      lineColumns(items),
     );
     await this.trimSome(items);
     return items.map(() => undefined);
@@ -148,14 +142,7 @@ export class PostgresContextStore implements ContextStore {
              and c.seq < coalesce((select seq from channel_context where channel_key = i.channel_key and message_id = i.message_id), 9223372036854775807)
            order by c.seq desc limit i.lim) c
          order by i.ord, c.seq`,
-        [
-          round.map(({ item }) => item.channelKey),
-          round.map(({ item }) => item.line.messageId),
-          round.map(({ item }) => item.line.playerId ?? null),
-          round.map(({ item }) => item.line.text),
-          round.map(({ item }) => item.line.sentAt),
-          round.map(({ item }) => item.limit),
-        ],
+        [...lineColumns(round.map(({ item }) => item)), round.map(({ item }) => item.limit)],
       );
       for (const row of rows.rows) results[round[Number(row.ord) - 1]!.index]!.push(toLine(row));
     }
@@ -194,6 +181,17 @@ interface ContextAppend {
   channelKey: string;
   line: StoredContextLine;
   limit: number;
+}
+
+/** The lines as the column arrays the context statements unnest: key, id, player, text, sent at. */
+function lineColumns(items: readonly { channelKey: string; line: StoredContextLine }[]): unknown[][] {
+  return [
+    items.map((i) => i.channelKey),
+    items.map((i) => i.line.messageId),
+    items.map((i) => i.line.playerId ?? null),
+    items.map((i) => i.line.text),
+    items.map((i) => i.line.sentAt),
+  ];
 }
 
 interface ContextRow {

@@ -174,8 +174,9 @@ export class TopicConnector {
     clearInterval(this.commitTimer);
     // Batches in flight end quickly once stopped; what they finished is committed before leaving.
     while (this.batchesInFlight > 0) await new Promise((r) => setTimeout(r, 10));
-    await this.commit();
+    // A commit already in flight may predate the last finished batches: let it end, then commit the rest.
     await this.committing;
+    await this.commit();
     await this.consumer.disconnect();
   }
 }
