@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install what is missing.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-export TOXMOD_DATA_DIR ?= $(abspath ../shared/data)
+# Data sets are read from $SINBIN_DATA_DIR, ../shared/data beside the checkout by default.
 
 NODE_STAMP := node_modules/.install-stamp
 
@@ -15,7 +15,7 @@ help:
 	@echo "make demo    run the pipeline and replay real Dota 2 chat through it"
 	@echo "make bench   benchmarks, JSON on stdout"
 	@echo "make train   retrain the models (Python, models/)"
-	@echo "make data    download the public data sets into TOXMOD_DATA_DIR"
+	@echo "make data    download the public data sets into SINBIN_DATA_DIR"
 
 $(NODE_STAMP): package.json package-lock.json
 	@# npm ci rejects this lock on npm 11 (optional platform packages of rollup are not listed), so install from it instead.

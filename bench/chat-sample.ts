@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function dataDir(): string {
-  return process.env.TOXMOD_DATA_DIR ?? join(process.cwd(), '..', 'shared', 'data');
+  return process.env.SINBIN_DATA_DIR ?? join(process.cwd(), '..', 'shared', 'data');
 }
 
 /** Utterance column of CONDA_train.csv; a light parse is enough to pull texts for load. */

@@ -37,7 +37,7 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
 
   const { lines, source } = loadChatLines();
   const receiver = await startDecisionReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'toxmod-kbench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'sinbin-kbench-'));
   const gatewayPort = 18000 + Math.floor(Math.random() * 500);
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/stack/main.ts'], {
     env: {
@@ -52,7 +52,7 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
       DATABASE_URL: databaseUrl,
       OBJECT_DIR: join(dir, 'objects'),
       SCALE_TO_ZERO_IDLE_MS: '3000',
-      TOXMOD_DELIVERY: opts.mode,
+      SINBIN_DELIVERY: opts.mode,
       LOG_LEVEL: 'info',
     },
     // Structured logs (pino) go to stdout; the cold-start lines are read from there.

@@ -1,8 +1,11 @@
 // `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|moderation|models,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
+import { adoptFormerEnvAtStart } from '../shared/src/legacy-names.mjs';
 import { parseArgs } from 'node:util';
 import { benchPipeline } from './pipeline';
+
+adoptFormerEnvAtStart();
 
 const { values } = parseArgs({
   options: {

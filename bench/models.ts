@@ -1,6 +1,6 @@
 // Model benchmark on held-out data: the fast classifier and the deep analyzer (one core each),
 // next to the `obscenity` word filter, for speed and per-source quality. Held-out = CONDA_train
-// matches that models/toxmod/data.py puts in its test split, and the TweetEval offensive val file.
+// matches that models/sinbin_models/data.py puts in its test split, and the TweetEval offensive val file.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ interface Labelled extends ScoringInput {
 }
 
 function modelsDataDir(): string {
-  return resolve(process.env.TOXMOD_DATA_DIR ?? join(REPO, '..', 'shared', 'data'));
+  return resolve(process.env.SINBIN_DATA_DIR ?? join(REPO, '..', 'shared', 'data'));
 }
 
 /** RFC 4180 rows (quoted fields may hold commas, quotes and newlines). */
@@ -52,7 +52,7 @@ function records(path: string): Record<string, string>[] {
   return rows.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }
 
-/** Same bucket as models/toxmod/data.py: md5 prefix of "match:<id>" in [0.9, 1] is the test split. */
+/** Same bucket as models/sinbin_models/data.py: md5 prefix of "match:<id>" in [0.9, 1] is the test split. */
 function isHeldOutMatch(matchId: string): boolean {
   const bucket = parseInt(createHash('md5').update(`match:${matchId}`).digest('hex').slice(0, 8), 16) / 0xffffffff;
   return bucket >= 0.9;
@@ -118,7 +118,7 @@ function repeatTo<T>(items: T[], total: number): T[] {
 
 export async function benchModels(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const dir = modelsDataDir();
-  if (!existsSync(join(dir, 'conda', 'CONDA_train.csv'))) return { skipped: `data dir ${dir} not found (set TOXMOD_DATA_DIR)` };
+  if (!existsSync(join(dir, 'conda', 'CONDA_train.csv'))) return { skipped: `data dir ${dir} not found (set SINBIN_DATA_DIR)` };
   const sources: Record<string, Labelled[]> = { conda: condaHeldOut(dir), tweeteval_offensive: tweetEvalVal(dir) };
   const result: Record<string, unknown> = { dataDir: dir, heldOut: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, v.length])) };
 

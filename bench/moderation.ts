@@ -5,13 +5,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { ModerationCase } from '@toxmod/shared/events';
-import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
-import { silentLogger } from '@toxmod/shared/log';
-import { SqlCaseStore, SqlModeratorStore } from '@toxmod/shared/stores/cases-sql';
-import { migrate } from '@toxmod/shared/stores/postgres';
-import type { SqlClient } from '@toxmod/shared/stores/sql';
-import { memoryStoreSet, pgliteModerationStores, type StoreSet } from '@toxmod/shared/stores/store-set';
+import type { ModerationCase } from '@sinbin/shared/events';
+import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
+import { silentLogger } from '@sinbin/shared/log';
+import { SqlCaseStore, SqlModeratorStore } from '@sinbin/shared/stores/cases-sql';
+import { migrate } from '@sinbin/shared/stores/postgres';
+import type { SqlClient } from '@sinbin/shared/stores/sql';
+import { memoryStoreSet, pgliteModerationStores, type StoreSet } from '@sinbin/shared/stores/store-set';
 import moderation from '../functions/moderation/src/function';
 import { hashPassword } from '../functions/moderation/src/auth';
 import { summarize } from './stats';
@@ -60,7 +60,7 @@ async function seed(db: SqlClient, n: number, now: Date): Promise<void> {
 }
 
 async function run(kind: 'pglite' | 'postgres', opts: Required<ModerationBenchOptions>): Promise<Record<string, unknown>> {
-  const objects = mkdtempSync(join(tmpdir(), 'toxmod-bench-mod-'));
+  const objects = mkdtempSync(join(tmpdir(), 'sinbin-bench-mod-'));
   let db: SqlClient;
   let stores: StoreSet;
   let cleanup: () => Promise<void>;

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POLICY } from '@toxmod/shared/policy';
+import { DEFAULT_POLICY } from '@sinbin/shared/policy';
 import { loadChatLines } from './chat-sample';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 
@@ -28,7 +28,7 @@ export function benchPolicyFile(dir: string): string {
 export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<string, unknown>> {
   const { lines, source } = loadChatLines();
   const receiver = await startDecisionReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'toxmod-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'sinbin-bench-'));
   const gatewayPort = 18000 + Math.floor(Math.random() * 1000);
   const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'runtime/embedded/main.ts'], {
     env: {
@@ -39,7 +39,7 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
       MODERATOR_TOKENS: 'bench-mod:bench-mod-token',
       GAME_WEBHOOKS: JSON.stringify({ bench: { url: receiver.url } }),
       GAME_POLICIES_FILE: benchPolicyFile(dir),
-      TOXMOD_STATE_DIR: dir,
+      SINBIN_STATE_DIR: dir,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -5,6 +5,7 @@
 //   npm run -s classify -- --input in.jsonl --output out.jsonl [--stage fast|cascade]
 //     [--fast-model DIR] [--deep-model DIR] [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
 
+import { adoptFormerEnvAtStart } from '../shared/src/legacy-names.mjs';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -14,6 +15,8 @@ import { defaultModelDir } from '../shared/src/scoring/load';
 import { loadOnnxFastScorer, type OnnxFastScorer } from '../shared/src/scoring/onnx-fast';
 import { loadTransformerDeepScorer, type TransformerDeepScorer } from '../shared/src/scoring/transformer-deep';
 import { routeByThresholds, type CategoryScores, type RoutingThresholds, type ScoringInput } from '../shared/src/scoring/types';
+
+adoptFormerEnvAtStart();
 
 // Libraries must not write to stdout: route console output to stderr before anything loads.
 console.log = console.error;
@@ -79,8 +82,8 @@ function parseOptions(argv: string[]): Options {
     input: values.input,
     output: values.output,
     stage: values.stage,
-    fastModel: values['fast-model'] ?? process.env.TOXMOD_FAST_MODEL_DIR ?? defaultModelDir('fast'),
-    deepModel: values['deep-model'] ?? process.env.TOXMOD_DEEP_MODEL_DIR ?? defaultModelDir('deep'),
+    fastModel: values['fast-model'] ?? process.env.SINBIN_FAST_MODEL_DIR ?? defaultModelDir('fast'),
+    deepModel: values['deep-model'] ?? process.env.SINBIN_DEEP_MODEL_DIR ?? defaultModelDir('deep'),
     minConfidence: parseNumber('min-confidence', values['min-confidence'], 0, 1),
     thresholds: { ...(okBelow !== undefined && { okBelow }), ...(toxicFrom !== undefined && { toxicFrom }) },
     batch: parseNumber('batch', values.batch, 1, 100_000) ?? 1024,

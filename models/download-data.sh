@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `make data`: fetches the public data sets into $TOXMOD_DATA_DIR (default ../shared/data relative
+# `make data`: fetches the public data sets into $SINBIN_DATA_DIR (default ../shared/data relative
 # to the repository root) with the layout models/ and bench/ read. Pinned to the commits the
 # models were trained on. Needs git and network access to github.com. Nothing is committed.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DATA_DIR="${TOXMOD_DATA_DIR:-$REPO_ROOT/../shared/data}"
+# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
+DATA_DIR="${SINBIN_DATA_DIR:-$REPO_ROOT/../shared/data}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 

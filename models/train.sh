@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make train`: retrains both models from the data in $TOXMOD_DATA_DIR and rewrites the exported
+# `make train`: retrains both models from the data in $SINBIN_DATA_DIR and rewrites the exported
 # artefacts, reports and parity fixtures. CPU only; roughly 45-80 minutes on two cores.
 #   FAST_ONLY=1      train only the fast classifier
 #   MLM_MINUTES=N    deep pretraining time budget (default 8)
@@ -8,27 +8,29 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO_ROOT="$(cd .. && pwd)"
-export TOXMOD_DATA_DIR="${TOXMOD_DATA_DIR:-$REPO_ROOT/../shared/data}"
-if [ ! -f "$TOXMOD_DATA_DIR/conda/CONDA_train.csv" ]; then
-  echo "no data in $TOXMOD_DATA_DIR: run 'make data' or set TOXMOD_DATA_DIR" >&2
+# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
+export SINBIN_DATA_DIR="${SINBIN_DATA_DIR:-$REPO_ROOT/../shared/data}"
+if [ ! -f "$SINBIN_DATA_DIR/conda/CONDA_train.csv" ]; then
+  echo "no data in $SINBIN_DATA_DIR: run 'make data' or set SINBIN_DATA_DIR" >&2
   exit 1
 fi
 [ -x .venv/bin/python ] || ./setup.sh
 PY=".venv/bin/python"
 export PYTHONPATH="$PWD"
 
-"$PY" -m toxmod.parity_fixture
-"$PY" -m toxmod.train_fast
+"$PY" -m sinbin_models.parity_fixture
+"$PY" -m sinbin_models.train_fast
 if [ "${FAST_ONLY:-0}" != "1" ]; then
   # The deep model is the mean of transformers trained with different seeds, joined into one ONNX graph.
   members=()
   for seed in ${DEEP_SEEDS:-7 11}; do
-    "$PY" -m toxmod.train_deep --out "work/deep-member-$seed" --seed "$seed" --mlm-minutes "${MLM_MINUTES:-8}" --epochs "${EPOCHS:-5}"
+    "$PY" -m sinbin_models.train_deep --out "work/deep-member-$seed" --seed "$seed" --mlm-minutes "${MLM_MINUTES:-8}" --epochs "${EPOCHS:-5}"
     members+=("work/deep-member-$seed")
   done
-  "$PY" -m toxmod.ensemble_deep --out deep "${members[@]}"
-  "$PY" -m toxmod.deep_parity_fixture
-  "$PY" -m toxmod.eval_cascade
+  "$PY" -m sinbin_models.ensemble_deep --out deep "${members[@]}"
+  "$PY" -m sinbin_models.deep_parity_fixture
+  "$PY" -m sinbin_models.eval_cascade
 fi
-"$PY" -m toxmod.report_md
+"$PY" -m sinbin_models.report_md
 echo "models written to models/fast and models/deep; reports next to them" >&2

@@ -5,7 +5,7 @@ import fastClassifier from '../functions/fast-classifier/src/function';
 import gateway from '../functions/game-message-proxy/src/function';
 import moderation from '../functions/moderation/src/function';
 import trainingDataSink from '../functions/training-data-sink/src/function';
-import type { PipelineFunction } from '@toxmod/shared/function';
+import type { PipelineFunction } from '@sinbin/shared/function';
 
 export const FUNCTIONS: readonly PipelineFunction[] = [gateway, fastClassifier, decisionManager, deepAnalyzer, moderation, trainingDataSink];
 

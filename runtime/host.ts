@@ -1,9 +1,9 @@
 // Hosts one function's instance for a runtime: starts it at once, or on first use when it
 // scales to zero (as Knative's activator does), and stops it after an idle period. Cold starts
 // are logged and measured.
-import type { FunctionServices, PipelineFunction, RunningFunction } from '@toxmod/shared/function';
-import type { Logger } from '@toxmod/shared/log';
-import { metrics } from '@toxmod/shared/metrics';
+import type { FunctionServices, PipelineFunction, RunningFunction } from '@sinbin/shared/function';
+import type { Logger } from '@sinbin/shared/log';
+import { metrics } from '@sinbin/shared/metrics';
 
 export interface HostOptions {
   /** Idle time after which a scale-to-zero function is stopped. */

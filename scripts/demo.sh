@@ -5,17 +5,19 @@
 # Environment (all optional):
 #   GATEWAY_PORT / MODERATION_PORT   ports to use (default 8080 / 8081, or a free port if taken)
 #   DEMO_RATE / DEMO_DURATION / DEMO_MATCHES   replay settings (default 200 msg/s, 20 s, 40 matches)
-#   TOXMOD_DATA_DIR                  data directory (default ../shared/data beside the repository)
+#   SINBIN_DATA_DIR                  data directory (default ../shared/data beside the repository)
 #   SIMULATE_ARGS                    extra simulator flags, e.g. "--batch 20 --sepa split"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
+eval "$(node "$PWD/shared/src/legacy-names.mjs" shell-env)"
 
 RATE=${DEMO_RATE:-200}
 DURATION=${DEMO_DURATION:-20}
 MATCHES=${DEMO_MATCHES:-40}
 GAME_KEY=demo-key
 MODERATOR_TOKEN=demo-token
-export TOXMOD_DATA_DIR=${TOXMOD_DATA_DIR:-$(cd .. && pwd)/shared/data}
+export SINBIN_DATA_DIR=${SINBIN_DATA_DIR:-$(cd .. && pwd)/shared/data}
 
 say() { printf '[demo] %s\n' "$*" >&2; }
 
@@ -23,8 +25,8 @@ if [[ ! -x node_modules/.bin/tsx ]]; then
   say "dependencies are missing: run \`npm ci\` (or \`make demo\`, which installs them) first"
   exit 1
 fi
-if [[ ! -f "$TOXMOD_DATA_DIR/conda/CONDA_train.csv" ]]; then
-  say "no CONDA data at $TOXMOD_DATA_DIR/conda/CONDA_train.csv: run \`make data\` or set TOXMOD_DATA_DIR"
+if [[ ! -f "$SINBIN_DATA_DIR/conda/CONDA_train.csv" ]]; then
+  say "no CONDA data at $SINBIN_DATA_DIR/conda/CONDA_train.csv: run \`make data\` or set SINBIN_DATA_DIR"
   exit 1
 fi
 
@@ -38,7 +40,7 @@ GATEWAY_PORT=$(pick_port "${GATEWAY_PORT:-}" 8080)
 MODERATION_PORT=$(pick_port "${MODERATION_PORT:-}" 8081)
 if [[ "$MODERATION_PORT" == "$GATEWAY_PORT" ]]; then MODERATION_PORT=$(free_port); fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/toxmod-demo.XXXXXX")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sinbin-demo.XXXXXX")
 RUNTIME_LOG="$WORK/runtime.log"
 RUNTIME_PID=
 
@@ -66,7 +68,7 @@ say "starting the pipeline: gateway on $GATEWAY_PORT, moderation on $MODERATION_
 # node --import tsx (not the tsx wrapper) so that the pid we signal is the runtime itself.
 GATEWAY_PORT=$GATEWAY_PORT MODERATION_PORT=$MODERATION_PORT \
   GAME_API_KEYS="demo:$GAME_KEY" MODERATOR_TOKENS="demo-moderator:$MODERATOR_TOKEN" \
-  TOXMOD_STATE_DIR="$WORK/state" LOG_LEVEL=${LOG_LEVEL:-warn} \
+  SINBIN_STATE_DIR="$WORK/state" LOG_LEVEL=${LOG_LEVEL:-warn} \
   node --import tsx runtime/embedded/main.ts >"$RUNTIME_LOG" 2>&1 &
 RUNTIME_PID=$!
 

@@ -32,7 +32,7 @@ public final class KafkaReady {
 
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "toxmod-kafka-ready");
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "sinbin-kafka-ready");
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
     props.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
@@ -55,7 +55,7 @@ public final class KafkaReady {
             // The group coordinator: finding it creates __consumer_offsets, which a fresh broker has not
             // done yet; without this the first consumer group sees COORDINATOR_NOT_AVAILABLE for a while.
             try {
-              admin.describeConsumerGroups(List.of("toxmod-kafka-ready"), new DescribeConsumerGroupsOptions().timeoutMs(2000))
+              admin.describeConsumerGroups(List.of("sinbin-kafka-ready"), new DescribeConsumerGroupsOptions().timeoutMs(2000))
                   .all().get(3, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
               if (!(e.getCause() instanceof GroupIdNotFoundException)) throw e; // Kafka 4: coordinator answered
@@ -65,7 +65,7 @@ public final class KafkaReady {
             // request. Fencing a never-seen transactional id needs a new producer id, so it waits for that
             // block (and for __transaction_state). A known id would only bump its epoch, hence a fresh one;
             // the coordinator forgets it after transactional.id.expiration.ms (7 days).
-            admin.fenceProducers(List.of("toxmod-kafka-ready-" + UUID.randomUUID()), new FenceProducersOptions().timeoutMs(2000))
+            admin.fenceProducers(List.of("sinbin-kafka-ready-" + UUID.randomUUID()), new FenceProducersOptions().timeoutMs(2000))
                 .all().get(3, TimeUnit.SECONDS);
             System.exit(0);
           }

@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for the local stack, run by Debian's own server binaries (no Docker, no
-# system service): its data, socket and log live under $TOXMOD_STATE_DIR/postgres, it listens on
-# 127.0.0.1:$PGPORT only, and it holds a `toxmod` role (password auth) owning a `toxmod` database.
+# system service): its data, socket and log live under $SINBIN_STATE_DIR/postgres, it listens on
+# 127.0.0.1:$PGPORT only, and it holds a `sinbin` role (password auth) owning a `sinbin` database.
 #
 #   postgres.sh install   apt-get install postgresql if no server binaries are found
 #   postgres.sh start     install if needed, initdb once, start, ensure role + database (blocks until ready)
 #   postgres.sh wait      block until pg_isready answers (timeout $PG_WAIT_TIMEOUT s)
 #   postgres.sh stop      pg_ctl stop -m fast
 #   postgres.sh status    exit 0 if the server is running
-#   postgres.sh url       print postgres://toxmod:<password>@127.0.0.1:<port>/toxmod (for DATABASE_URL)
+#   postgres.sh url       print postgres://sinbin:<password>@127.0.0.1:<port>/sinbin (for DATABASE_URL)
 #
 # Environment (all optional):
 #   PGPORT (55432)                    TCP port, 127.0.0.1 only
-#   TOXMOD_PG_PASSWORD (toxmod-dev)   password of the toxmod role; re-applied on every start
+#   SINBIN_PG_PASSWORD (sinbin-dev)   password of the sinbin role; re-applied on every start
 #   PG_WAIT_TIMEOUT (30)              seconds
-#   TOXMOD_STATE_DIR (<repo>/.run)    cluster under $TOXMOD_STATE_DIR/postgres
+#   SINBIN_STATE_DIR (<repo>/.run)    cluster under $SINBIN_STATE_DIR/postgres
 #
 # Run as root, the server runs as the `postgres` OS user (PostgreSQL refuses to run as root); run as
 # anyone else, it runs as that user.
@@ -22,15 +22,17 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
+# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
 
 PGPORT=${PGPORT:-55432}
-PASSWORD=${TOXMOD_PG_PASSWORD:-toxmod-dev}
+PASSWORD=${SINBIN_PG_PASSWORD:-sinbin-dev}
 PG_WAIT_TIMEOUT=${PG_WAIT_TIMEOUT:-30}
 HOST=127.0.0.1
-ROLE=toxmod
-DATABASE=toxmod
+ROLE=sinbin
+DATABASE=sinbin
 
-STATE_ROOT=${TOXMOD_STATE_DIR:-$REPO_ROOT/.run}
+STATE_ROOT=${SINBIN_STATE_DIR:-$REPO_ROOT/.run}
 STATE=$STATE_ROOT/postgres
 resolve_state() {
   # A symlink made by prepare_state: the postgres user must be given the real path.
@@ -91,7 +93,7 @@ is_running() { [[ -f $PGDATA/PG_VERSION ]] && as_owner "$(bindir)/pg_ctl" status
 # Unix sockets are limited to 107 bytes of path; a deep checkout falls back to a short directory in /tmp.
 socket_dir() {
   local dir=$STATE/run
-  if ((${#dir} + 20 > 100)); then dir=/tmp/toxmod-pg-$OS_USER-$PGPORT; fi
+  if ((${#dir} + 20 > 100)); then dir=/tmp/sinbin-pg-$OS_USER-$PGPORT; fi
   printf '%s\n' "$dir"
 }
 
@@ -102,7 +104,7 @@ prepare_state() {
   # in /var/tmp instead, linked from the usual place so the other commands find it.
   if [[ $EUID -eq 0 && ! -e $STATE ]] && ! as_owner test -x "$STATE_ROOT"; then
     local real
-    real=/var/tmp/toxmod-postgres-$(printf '%s' "$STATE_ROOT" | sha256sum | cut -c1-12)
+    real=/var/tmp/sinbin-postgres-$(printf '%s' "$STATE_ROOT" | sha256sum | cut -c1-12)
     say "note: $STATE_ROOT is not searchable by the '$OS_USER' user; the cluster lives in $real (linked from $STATE)"
     mkdir -p "$real"
     ln -sfn "$real" "$STATE"
@@ -112,7 +114,7 @@ prepare_state() {
   if [[ $EUID -eq 0 ]]; then chown "$OS_USER:" "$STATE"; fi
   chmod 700 "$STATE"
   if ! as_owner test -w "$STATE"; then
-    die "$STATE is not reachable by the '$OS_USER' OS user (a parent directory is not searchable by it, e.g. a checkout under /root); set TOXMOD_STATE_DIR to a directory it can reach, e.g. TOXMOD_STATE_DIR=/var/tmp/toxmod"
+    die "$STATE is not reachable by the '$OS_USER' OS user (a parent directory is not searchable by it, e.g. a checkout under /root); set SINBIN_STATE_DIR to a directory it can reach, e.g. SINBIN_STATE_DIR=/var/tmp/sinbin"
   fi
   local sock
   sock=$(socket_dir)
@@ -131,14 +133,14 @@ init_cluster() {
     die "initdb failed"
   fi
   sync -f "$PGDATA"
-  printf "\n# toxmod: settings written by infra/local/postgres.sh on each start\ninclude_if_exists = 'toxmod.conf'\n" \
+  printf "\n# sinbin: settings written by infra/local/postgres.sh on each start\ninclude_if_exists = 'sinbin.conf'\n" \
     | as_owner tee -a "$PGDATA/postgresql.conf" >/dev/null
 }
 
 write_conf() {
   local sock
   sock=$(socket_dir)
-  as_owner tee "$PGDATA/toxmod.conf" >/dev/null <<EOF
+  as_owner tee "$PGDATA/sinbin.conf" >/dev/null <<EOF
 listen_addresses = '$HOST'
 port = $PGPORT
 unix_socket_directories = '$sock'
@@ -150,13 +152,29 @@ psql_super() {
   as_owner "$(bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$(socket_dir)" -p "$PGPORT" -U "$OS_USER" -d postgres "$@"
 }
 
-# Idempotent; the password is re-applied so TOXMOD_PG_PASSWORD changes take effect on the next start.
+# Clusters made before the rename hold the former role and database: renamed once (a later start
+# finds nothing to do), so an upgraded checkout keeps its decisions, cases and accounts.
+migrate_former_names() {
+  local former_role former_db
+  read -r former_role former_db < <(node "$REPO_ROOT/shared/src/legacy-names.mjs" pg-names)
+  local renamed
+  renamed=$(psql_super -At -v role="$ROLE" -v db="$DATABASE" -v frole="$former_role" -v fdb="$former_db" <<'SQL'
+SELECT 'role' WHERE EXISTS (SELECT FROM pg_roles WHERE rolname = :'frole') AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role');
+SELECT 'database' WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'fdb') AND NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db');
+SELECT format('ALTER ROLE %I RENAME TO %I', :'frole', :'role') WHERE EXISTS (SELECT FROM pg_roles WHERE rolname = :'frole') AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER DATABASE %I RENAME TO %I', :'fdb', :'db') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'fdb') AND NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
+SQL
+  ) || die "could not rename the former role and database"
+  if [[ -n $renamed ]]; then say "migrated from the former name: $(echo $renamed) $former_role -> $ROLE/$DATABASE (once; later starts find nothing to do)"; fi
+}
+
+# Idempotent; the password is re-applied so SINBIN_PG_PASSWORD changes take effect on the next start.
 ensure_role_and_database() {
-  psql_super -v role="$ROLE" -v password="$PASSWORD" >/dev/null <<'SQL' || die "could not create the toxmod role"
+  psql_super -v role="$ROLE" -v password="$PASSWORD" >/dev/null <<'SQL' || die "could not create the sinbin role"
 SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
 ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';
 SQL
-  psql_super -v role="$ROLE" -v db="$DATABASE" >/dev/null <<'SQL' || die "could not create the toxmod database"
+  psql_super -v role="$ROLE" -v db="$DATABASE" >/dev/null <<'SQL' || die "could not create the sinbin database"
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
 SQL
 }
@@ -179,6 +197,7 @@ cmd_start() {
     fi
   fi
   cmd_wait
+  migrate_former_names
   ensure_role_and_database
   say "ready in $(seconds_since "$t0")s ($HOST:$PGPORT, data $PGDATA)"
 }

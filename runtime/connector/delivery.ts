@@ -1,6 +1,6 @@
 // How a Kafka record becomes an HTTP request, exactly as the platforms do it (PLATFORM.md):
 // Knative KafkaSource (binary-mode CloudEvent) or the OpenFaaS kafka-connector.
-import type { KafkaRecordLike } from '@toxmod/shared/transport/record';
+import type { KafkaRecordLike } from '@sinbin/shared/transport/record';
 
 export type DeliveryMode = 'knative' | 'openfaas';
 

@@ -1,7 +1,7 @@
 // The connector's HTTP target: a function process reached as Knative's KafkaSource or the
 // OpenFaaS kafka-connector would reach it. (A function in the same process uses localTarget.)
-import { postBody } from '@toxmod/shared/http/post';
-import type { DeliveryTarget, TargetOutcome } from '@toxmod/shared/transport/kafka-connector';
+import { postBody } from '@sinbin/shared/http/post';
+import type { DeliveryTarget, TargetOutcome } from '@sinbin/shared/transport/kafka-connector';
 import { isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode } from './delivery';
 
 /** Something that can hand out a base URL for a function, starting it first if it is at zero. */
@@ -17,7 +17,7 @@ export function httpTarget(fn: { name: string; consumes: readonly string[] }, mo
     name: fn.name,
     consumes: fn.consumes,
     async deliver(record, timestamp): Promise<TargetOutcome> {
-      const delivery = mode === 'knative' ? knativeDelivery(record, { namespace: 'toxmod', name: fn.name }, timestamp) : openFaasDelivery(record);
+      const delivery = mode === 'knative' ? knativeDelivery(record, { namespace: 'sinbin', name: fn.name }, timestamp) : openFaasDelivery(record);
       const base = await endpoint.acquire();
       try {
         const res = await postBody(`${base}/`, delivery.headers, delivery.body, 30_000);

@@ -1,23 +1,26 @@
 // `make run`: the whole pipeline on one machine, no external service.
+import { adoptFormerEnvAtStart } from '@sinbin/shared/legacy-names.mjs';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { intVar, parseEnv } from '@toxmod/shared/config';
-import { createLogger } from '@toxmod/shared/log';
+import { intVar, parseEnv } from '@sinbin/shared/config';
+import { createLogger } from '@sinbin/shared/log';
 import { startEmbedded } from './runtime';
 import { withDevCredentials } from '../dev-credentials';
+
+adoptFormerEnvAtStart();
 
 const EnvSchema = z.object({
   GATEWAY_PORT: intVar(8080, 0, 65535),
   MODERATION_PORT: intVar(8081, 0, 65535),
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
-  TOXMOD_STATE_DIR: z.string().default('.run'),
+  SINBIN_STATE_DIR: z.string().default('.run'),
 });
 
 const log = createLogger('embedded');
 const config = parseEnv(EnvSchema);
 const { env, shownKey, shownModeratorToken } = withDevCredentials(process.env);
-const objectDir = resolve(config.TOXMOD_STATE_DIR, 'objects');
+const objectDir = resolve(config.SINBIN_STATE_DIR, 'objects');
 mkdirSync(objectDir, { recursive: true });
 
 const runtime = await startEmbedded({
@@ -27,12 +30,12 @@ const runtime = await startEmbedded({
   idleMs: config.SCALE_TO_ZERO_IDLE_MS,
   objectDir,
   // Moderation cases and accounts survive restarts in an embedded PostgreSQL (PGlite).
-  moderationDataDir: resolve(config.TOXMOD_STATE_DIR, 'moderation'),
+  moderationDataDir: resolve(config.SINBIN_STATE_DIR, 'moderation'),
   log,
 });
 
 process.stderr.write(`
-toxmod pipeline running (embedded: in-process topic bus, no external services)
+sinbin pipeline running (embedded: in-process topic bus, no external services)
 
   gateway      ${runtime.gatewayUrl}   (key: ${shownKey})
   moderation   ${runtime.moderationUrl}   (moderator token: ${shownModeratorToken})

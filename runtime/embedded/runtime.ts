@@ -4,11 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { deadLetter, processDelivery } from '@toxmod/shared/consume';
-import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
-import { createLogger, type Logger } from '@toxmod/shared/log';
-import { memoryStoreSet, pgliteModerationStores, type StoreSet } from '@toxmod/shared/stores/store-set';
-import { MemoryBus } from '@toxmod/shared/transport/memory-bus';
+import { deadLetter, processDelivery } from '@sinbin/shared/consume';
+import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
+import { createLogger, type Logger } from '@sinbin/shared/log';
+import { memoryStoreSet, pgliteModerationStores, type StoreSet } from '@sinbin/shared/stores/store-set';
+import { MemoryBus } from '@sinbin/shared/transport/memory-bus';
 import { FUNCTIONS } from '../functions';
 import { FunctionHost } from '../host';
 
@@ -46,7 +46,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
   const partitions = opts.partitions ?? 64;
   const bus = new MemoryBus({ partitions: () => partitions });
   const moderationDb = await pgliteModerationStores(opts.moderationDataDir);
-  const stores: StoreSet = { ...memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'toxmod-objects-'))), cases: moderationDb.cases, moderators: moderationDb.moderators };
+  const stores: StoreSet = { ...memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'sinbin-objects-'))), cases: moderationDb.cases, moderators: moderationDb.moderators };
   const hosts = new Map<string, FunctionHost>();
   const maxAttempts = opts.maxAttempts ?? 10;
 

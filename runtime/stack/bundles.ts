@@ -13,7 +13,7 @@ function bundleDir(repoRoot: string, name: string): string {
 const packagesStayExternal: Plugin = {
   name: 'packages-external',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@toxmod/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sinbin/') ? undefined : { path: args.path, external: true }));
   },
 };
 

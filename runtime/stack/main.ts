@@ -1,22 +1,25 @@
 // `make up`: the pipeline over the local Kafka broker (infra/local/kafka.sh has started it).
+import { adoptFormerEnvAtStart } from '@sinbin/shared/legacy-names.mjs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { boolVar, intVar, parseEnv } from '@toxmod/shared/config';
-import { createLogger } from '@toxmod/shared/log';
+import { boolVar, intVar, parseEnv } from '@sinbin/shared/config';
+import { createLogger } from '@sinbin/shared/log';
 import { startStack } from './stack';
 import { withDevCredentials } from '../dev-credentials';
+
+adoptFormerEnvAtStart();
 
 const EnvSchema = z.object({
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   GATEWAY_PORT: intVar(8080, 1, 65535),
   MODERATION_PORT: intVar(8081, 1, 65535),
   FUNCTION_BASE_PORT: intVar(18100, 1, 65535),
-  TOXMOD_DELIVERY: z.enum(['knative', 'openfaas', 'direct']).default('knative'),
+  SINBIN_DELIVERY: z.enum(['knative', 'openfaas', 'direct']).default('knative'),
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
   // Functions start from esbuild bundles built at stack start; this runs them through tsx instead.
-  TOXMOD_FUNCTIONS_FROM_SOURCE: boolVar(false),
+  SINBIN_FUNCTIONS_FROM_SOURCE: boolVar(false),
   // CPU priority of the functions off the latency path (stack.ts, BACKGROUND_FUNCTIONS); 0 = normal.
-  TOXMOD_BACKGROUND_NICE: intVar(10, 0, 19),
+  SINBIN_BACKGROUND_NICE: intVar(10, 0, 19),
 });
 
 const log = createLogger('stack');
@@ -29,17 +32,17 @@ const stack = await startStack({
   gatewayPort: config.GATEWAY_PORT,
   moderationPort: config.MODERATION_PORT,
   basePort: config.FUNCTION_BASE_PORT,
-  mode: config.TOXMOD_DELIVERY,
+  mode: config.SINBIN_DELIVERY,
   idleMs: config.SCALE_TO_ZERO_IDLE_MS,
-  fromSource: config.TOXMOD_FUNCTIONS_FROM_SOURCE,
-  backgroundNiceness: config.TOXMOD_BACKGROUND_NICE,
+  fromSource: config.SINBIN_FUNCTIONS_FROM_SOURCE,
+  backgroundNiceness: config.SINBIN_BACKGROUND_NICE,
   repoRoot: resolve(import.meta.dirname, '..', '..'),
   log,
 });
 
 process.stderr.write(`
-toxmod pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
-  { knative: 'Knative KafkaSource CloudEvents over HTTP', openfaas: 'OpenFaaS kafka-connector requests over HTTP', direct: 'direct consumers (scale-to-zero functions via KafkaSource-style HTTP)' }[config.TOXMOD_DELIVERY]
+sinbin pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
+  { knative: 'Knative KafkaSource CloudEvents over HTTP', openfaas: 'OpenFaaS kafka-connector requests over HTTP', direct: 'direct consumers (scale-to-zero functions via KafkaSource-style HTTP)' }[config.SINBIN_DELIVERY]
 }
 
   gateway      ${stack.gatewayUrl}   (key: ${shownKey})

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@toxmod/shared/log';
+import type { Logger } from '@sinbin/shared/log';
 import type { FunctionEndpoint } from '../connector/targets';
 
 export interface FunctionProcessOptions {
@@ -78,8 +78,8 @@ export class FunctionProcess implements FunctionEndpoint {
     const started = performance.now();
     if (this.opts.scaleToZero) this.coldStartBegan = started;
     const entry = this.opts.bundle ? ['--enable-source-maps', this.opts.bundle] : ['--import', 'tsx', join(this.opts.repoRoot, 'functions', this.opts.name, 'src', 'server.ts')];
-    // TOXMOD_PROFILE_DIR: each function process writes a V8 CPU profile there when it stops.
-    const profile = this.opts.env.TOXMOD_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.env.TOXMOD_PROFILE_DIR}`] : [];
+    // SINBIN_PROFILE_DIR: each function process writes a V8 CPU profile there when it stops.
+    const profile = this.opts.env.SINBIN_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.env.SINBIN_PROFILE_DIR}`] : [];
     const child = spawn(process.execPath, [...profile, ...entry], {
       cwd: this.opts.repoRoot,
       env: { ...this.opts.env, PORT: String(this.opts.port) },

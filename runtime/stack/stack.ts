@@ -3,15 +3,15 @@
 // publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
 import { createServer, request, type Server } from 'node:http';
 import { FUNCTIONS } from '../functions';
-import { TopicConnector } from '@toxmod/shared/transport/kafka-connector';
+import { TopicConnector } from '@sinbin/shared/transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
 import type { DeliveryMode } from '../connector/delivery';
 import { buildFunctionBundles } from './bundles';
 import { FunctionProcess } from './processes';
 import { createTopics } from './topics';
-import { KafkaPublisher } from '@toxmod/shared/transport/kafka-publisher';
-import { closeServer, listen } from '@toxmod/shared/http/server';
-import type { Logger } from '@toxmod/shared/log';
+import { KafkaPublisher } from '@sinbin/shared/transport/kafka-publisher';
+import { closeServer, listen } from '@sinbin/shared/http/server';
+import type { Logger } from '@sinbin/shared/log';
 
 /**
  * Off the latency path: the deep analyzer decides the ambiguous fifth of messages within seconds,

@@ -1,7 +1,7 @@
 // Creates every topic explicitly (Redpanda and our broker config both disable auto-creation):
 // the registry's partitions and retention, plus one dead-letter topic per topic.
 import { Kafka, logLevel } from 'kafkajs';
-import { DEAD_LETTER_SUFFIX, TOPICS, TOPIC_NAMES } from '@toxmod/shared/topics';
+import { DEAD_LETTER_SUFFIX, TOPICS, TOPIC_NAMES } from '@sinbin/shared/topics';
 
 export interface TopicPlan {
   topic: string;
@@ -18,7 +18,7 @@ export function topicPlan(partitionsCap = Infinity): TopicPlan[] {
 }
 
 export async function createTopics(brokers: string[], replicationFactor = 1, partitionsCap?: number): Promise<{ created: string[]; existing: string[] }> {
-  const admin = new Kafka({ clientId: 'toxmod-topics', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'sinbin-topics', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -45,7 +45,7 @@ export async function createTopics(brokers: string[], replicationFactor = 1, par
 
 /** Deletes the pipeline's topics and consumer groups: a clean broker for tests and benchmarks. */
 export async function deleteTopicsAndGroups(brokers: string[]): Promise<void> {
-  const admin = new Kafka({ clientId: 'toxmod-reset', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'sinbin-reset', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const existing = await admin.listTopics();

@@ -14,18 +14,20 @@
 # deprecation), which the proxy reachable here refuses; the fallback builds the same pinned
 # module inside a throwaway module instead, which needs only the pinned version.
 set -euo pipefail
+# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
+eval "$(node "$(dirname "$0")/../../shared/src/legacy-names.mjs" shell-env)"
 
-CACHE="${TOXMOD_CACHE:-$HOME/.cache/toxmod}"
+CACHE="${SINBIN_CACHE:-$HOME/.cache/sinbin}"
 BIN="$CACHE/bin"
 # faas-cli at commit 08e3e96 (2021-10-12; 0.13 series): generate (openfaas.com/v1 and
 # serving.knative.dev/v1), build --shrinkwrap, configuration.copy.
 FAAS_CLI_MODULE=github.com/openfaas/faas-cli
-FAAS_CLI_VERSION="${TOXMOD_FAAS_CLI_VERSION:-v0.0.0-20211012083206-08e3e965c831}"
+FAAS_CLI_VERSION="${SINBIN_FAAS_CLI_VERSION:-v0.0.0-20211012083206-08e3e965c831}"
 # of-watchdog at commit 67a6309 (2025-11-14), the version openfaas/golang-http-template pins.
 OF_WATCHDOG_MODULE=github.com/openfaas/of-watchdog
-OF_WATCHDOG_VERSION="${TOXMOD_OF_WATCHDOG_VERSION:-v0.0.0-20251114100857-67a6309db21b}"
+OF_WATCHDOG_VERSION="${SINBIN_OF_WATCHDOG_VERSION:-v0.0.0-20251114100857-67a6309db21b}"
 KUSTOMIZE_MODULE=sigs.k8s.io/kustomize/kustomize/v5
-KUSTOMIZE_VERSION="${TOXMOD_KUSTOMIZE_VERSION:-v5.8.1}"
+KUSTOMIZE_VERSION="${SINBIN_KUSTOMIZE_VERSION:-v5.8.1}"
 
 log() { echo "install-tools: $*" >&2; }
 
@@ -55,7 +57,7 @@ install_tool() {
   if ! GOBIN="$work/bin" GOFLAGS=-mod=mod go install -ldflags "$ldflags" "$module@$version" >"$work/install.log" 2>&1; then
     log "go install $module@$version failed ($(tail -1 "$work/install.log")); building in a throwaway module"
     mkdir -p "$work/mod" "$work/bin"
-    printf 'module toxmod.local/tools\n\ngo 1.22\n\nrequire %s %s\n' "$module" "$version" >"$work/mod/go.mod"
+    printf 'module sinbin.local/tools\n\ngo 1.22\n\nrequire %s %s\n' "$module" "$version" >"$work/mod/go.mod"
     if ! (cd "$work/mod" && go build -mod=mod -trimpath -ldflags "$ldflags" -o "$work/bin/$name" "$module") >>"$work/install.log" 2>&1; then
       log "could not build $name; the last lines of the log:"
       tail -5 "$work/install.log" >&2

@@ -13,6 +13,7 @@ import { TOPICS, deadLetterTopicOf } from '../../shared/src/topics';
 import {
   COMMON_ENVIRONMENT,
   IMAGE_REPOSITORY,
+  IMAGE_TAG,
   KAFKA_BOOTSTRAP,
   NAMESPACE,
   PROFILES,
@@ -61,7 +62,7 @@ function openFaasLabels(p: DeploymentProfile): Record<string, string> {
     'com.openfaas.scale.type': 'capacity',
     'com.openfaas.scale.zero': String(p.scaleToZero),
     ...(p.scaleToZero && p.zeroAfter ? { 'com.openfaas.scale.zero-duration': p.zeroAfter } : {}),
-    'app.kubernetes.io/part-of': 'toxmod',
+    'app.kubernetes.io/part-of': 'sinbin',
   };
 }
 
@@ -69,9 +70,9 @@ export function renderStack(): string {
   const functions: Record<string, unknown> = {};
   for (const p of PROFILES) {
     functions[p.name] = {
-      lang: 'toxmod-ts',
+      lang: 'sinbin-ts',
       handler: `./functions/${p.name}`,
-      image: `\${REGISTRY:-${IMAGE_REPOSITORY}}/${imageName(p.name)}:\${TAG:-latest}`,
+      image: `\${REGISTRY:-${IMAGE_REPOSITORY}}/${imageName(p.name)}:\${TAG:-${IMAGE_TAG}}`,
       build_args: { FUNCTION: p.name, MODEL: p.model ?? '' },
       environment: {
         ...COMMON_ENVIRONMENT,
@@ -101,7 +102,7 @@ export function renderStack(): string {
     functions,
   };
   const header =
-    GENERATED('the OpenFaaS stack: one function per pipeline stage, built with template/toxmod-ts.') +
+    GENERATED('the OpenFaaS stack: one function per pipeline stage, built with template/sinbin-ts.') +
     '# Build and deploy: faas-cli up -f stack.yml (REGISTRY, TAG, OPENFAAS_URL from the environment).\n' +
     '# Secrets are created beforehand with `faas-cli secret create <name>`; see infra/README.md.\n';
   return yamlStream(header, [stack]);
@@ -133,16 +134,16 @@ function knativeService(p: DeploymentProfile): unknown {
       name: p.name,
       labels: quotedMap({
         'app.kubernetes.io/name': p.name,
-        'app.kubernetes.io/part-of': 'toxmod',
+        'app.kubernetes.io/part-of': 'sinbin',
         // Only the gateway and the moderator API are reachable from outside the cluster.
         ...(publicApi ? {} : { 'networking.knative.dev/visibility': 'cluster-local' }),
       }),
-      annotations: quotedMap({ 'toxmod.gg/description': p.description }),
+      annotations: quotedMap({ 'sinbin.gg/description': p.description }),
     },
     spec: {
       template: {
         metadata: {
-          labels: quotedMap({ 'app.kubernetes.io/name': p.name, 'app.kubernetes.io/part-of': 'toxmod' }),
+          labels: quotedMap({ 'app.kubernetes.io/name': p.name, 'app.kubernetes.io/part-of': 'sinbin' }),
           // Knative's autoscaler reads these on the revision template, not on the Service.
           annotations: quotedMap(annotations),
         },
@@ -152,7 +153,7 @@ function knativeService(p: DeploymentProfile): unknown {
           containers: [
             {
               name: 'function',
-              image: `${IMAGE_REPOSITORY}/${imageName(p.name)}:latest`,
+              image: `${IMAGE_REPOSITORY}/${imageName(p.name)}:${IMAGE_TAG}`,
               // No watchdog on Knative: the function's own server listens on $PORT.
               command: ['node', '--enable-source-maps', './server.mjs'],
               workingDir: '/home/app',
@@ -200,7 +201,7 @@ export function renderKafkaSources(): string {
       kind: 'KafkaSource',
       metadata: {
         name: kafkaSourceName(p.name, topic),
-        labels: quotedMap({ 'app.kubernetes.io/name': p.name, 'app.kubernetes.io/part-of': 'toxmod', 'toxmod.gg/topic': topic }),
+        labels: quotedMap({ 'app.kubernetes.io/name': p.name, 'app.kubernetes.io/part-of': 'sinbin', 'sinbin.gg/topic': topic }),
       },
       spec: {
         bootstrapServers: [KAFKA_BOOTSTRAP],
@@ -229,7 +230,7 @@ export function renderKafkaSinks(): string {
     kind: 'KafkaSink',
     metadata: {
       name: deadLetterSinkName(topic),
-      labels: quotedMap({ 'app.kubernetes.io/part-of': 'toxmod', 'toxmod.gg/topic': deadLetterTopicOf(topic) }),
+      labels: quotedMap({ 'app.kubernetes.io/part-of': 'sinbin', 'sinbin.gg/topic': deadLetterTopicOf(topic) }),
     },
     spec: { topic: deadLetterTopicOf(topic), bootstrapServers: [KAFKA_BOOTSTRAP], contentMode: 'binary' },
   }));
@@ -247,7 +248,7 @@ export function renderTopics(): string {
     kind: 'Topic',
     metadata: {
       name: t.name,
-      labels: quotedMap({ 'app.kubernetes.io/part-of': 'toxmod', ...(t.deadLetterOf ? { 'toxmod.gg/dead-letter-of': t.deadLetterOf } : {}) }),
+      labels: quotedMap({ 'app.kubernetes.io/part-of': 'sinbin', ...(t.deadLetterOf ? { 'sinbin.gg/dead-letter-of': t.deadLetterOf } : {}) }),
     },
     spec: {
       partitions: t.partitions,
@@ -272,91 +273,91 @@ const PANELS: PanelSpec[] = [
   {
     title: 'Events processed / s',
     unit: 'ops',
-    description: 'toxmod_events_processed_total by function and topic.',
-    targets: [{ expr: 'sum by (fn, topic) (rate(toxmod_events_processed_total[$__rate_interval]))', legend: '{{fn}} ← {{topic}}' }],
+    description: 'sinbin_events_processed_total by function and topic.',
+    targets: [{ expr: 'sum by (fn, topic) (rate(sinbin_events_processed_total[$__rate_interval]))', legend: '{{fn}} ← {{topic}}' }],
   },
   {
     title: 'Dead-lettered / s',
     unit: 'ops',
-    description: 'toxmod_events_dead_lettered_total: poison events sent to <topic>.dlq.',
-    targets: [{ expr: 'sum by (fn, topic, code) (rate(toxmod_events_dead_lettered_total[$__rate_interval]))', legend: '{{fn}} {{topic}} {{code}}' }],
+    description: 'sinbin_events_dead_lettered_total: poison events sent to <topic>.dlq.',
+    targets: [{ expr: 'sum by (fn, topic, code) (rate(sinbin_events_dead_lettered_total[$__rate_interval]))', legend: '{{fn}} {{topic}} {{code}}' }],
   },
   {
     title: 'Retried deliveries / s',
     unit: 'ops',
-    description: 'toxmod_events_retried_total: retriable failures (answered 503, redelivered).',
-    targets: [{ expr: 'sum by (fn, topic, code) (rate(toxmod_events_retried_total[$__rate_interval]))', legend: '{{fn}} {{topic}} {{code}}' }],
+    description: 'sinbin_events_retried_total: retriable failures (answered 503, redelivered).',
+    targets: [{ expr: 'sum by (fn, topic, code) (rate(sinbin_events_retried_total[$__rate_interval]))', legend: '{{fn}} {{topic}} {{code}}' }],
   },
   {
     title: 'Handler time p50 / p99',
     unit: 's',
-    description: 'toxmod_handler_duration_seconds, publishing included.',
+    description: 'sinbin_handler_duration_seconds, publishing included.',
     targets: [
-      { expr: 'histogram_quantile(0.5, sum by (le, fn) (rate(toxmod_handler_duration_seconds_bucket[$__rate_interval])))', legend: 'p50 {{fn}}' },
-      { expr: 'histogram_quantile(0.99, sum by (le, fn) (rate(toxmod_handler_duration_seconds_bucket[$__rate_interval])))', legend: 'p99 {{fn}}' },
+      { expr: 'histogram_quantile(0.5, sum by (le, fn) (rate(sinbin_handler_duration_seconds_bucket[$__rate_interval])))', legend: 'p50 {{fn}}' },
+      { expr: 'histogram_quantile(0.99, sum by (le, fn) (rate(sinbin_handler_duration_seconds_bucket[$__rate_interval])))', legend: 'p99 {{fn}}' },
     ],
   },
   {
     title: 'Gateway: messages accepted / s',
     unit: 'ops',
-    description: 'toxmod_gateway_messages_accepted_total by game.',
-    targets: [{ expr: 'sum by (game) (rate(toxmod_gateway_messages_accepted_total[$__rate_interval]))', legend: '{{game}}' }],
+    description: 'sinbin_gateway_messages_accepted_total by game.',
+    targets: [{ expr: 'sum by (game) (rate(sinbin_gateway_messages_accepted_total[$__rate_interval]))', legend: '{{game}}' }],
   },
   {
     title: 'Gateway: requests rejected / s',
     unit: 'ops',
-    description: 'toxmod_gateway_requests_rejected_total by reason.',
-    targets: [{ expr: 'sum by (reason) (rate(toxmod_gateway_requests_rejected_total[$__rate_interval]))', legend: '{{reason}}' }],
+    description: 'sinbin_gateway_requests_rejected_total by reason.',
+    targets: [{ expr: 'sum by (reason) (rate(sinbin_gateway_requests_rejected_total[$__rate_interval]))', legend: '{{reason}}' }],
   },
   {
     title: 'HTTP requests / s by status',
     unit: 'reqps',
-    description: 'toxmod_http_requests_total by function, route and status.',
-    targets: [{ expr: 'sum by (fn, route, status) (rate(toxmod_http_requests_total[$__rate_interval]))', legend: '{{fn}} {{route}} {{status}}' }],
+    description: 'sinbin_http_requests_total by function, route and status.',
+    targets: [{ expr: 'sum by (fn, route, status) (rate(sinbin_http_requests_total[$__rate_interval]))', legend: '{{fn}} {{route}} {{status}}' }],
   },
   {
     title: 'HTTP request time p99',
     unit: 's',
-    description: 'toxmod_http_request_duration_seconds by function and route.',
-    targets: [{ expr: 'histogram_quantile(0.99, sum by (le, fn, route) (rate(toxmod_http_request_duration_seconds_bucket[$__rate_interval])))', legend: '{{fn}} {{route}}' }],
+    description: 'sinbin_http_request_duration_seconds by function and route.',
+    targets: [{ expr: 'histogram_quantile(0.99, sum by (le, fn, route) (rate(sinbin_http_request_duration_seconds_bucket[$__rate_interval])))', legend: '{{fn}} {{route}}' }],
   },
   {
     title: 'Decision latency (gateway → final decision)',
     unit: 's',
-    description: 'toxmod_decision_latency_seconds by deciding path.',
+    description: 'sinbin_decision_latency_seconds by deciding path.',
     targets: [
-      { expr: 'histogram_quantile(0.5, sum by (le, path) (rate(toxmod_decision_latency_seconds_bucket[$__rate_interval])))', legend: 'p50 {{path}}' },
-      { expr: 'histogram_quantile(0.95, sum by (le, path) (rate(toxmod_decision_latency_seconds_bucket[$__rate_interval])))', legend: 'p95 {{path}}' },
-      { expr: 'histogram_quantile(0.99, sum by (le, path) (rate(toxmod_decision_latency_seconds_bucket[$__rate_interval])))', legend: 'p99 {{path}}' },
+      { expr: 'histogram_quantile(0.5, sum by (le, path) (rate(sinbin_decision_latency_seconds_bucket[$__rate_interval])))', legend: 'p50 {{path}}' },
+      { expr: 'histogram_quantile(0.95, sum by (le, path) (rate(sinbin_decision_latency_seconds_bucket[$__rate_interval])))', legend: 'p95 {{path}}' },
+      { expr: 'histogram_quantile(0.99, sum by (le, path) (rate(sinbin_decision_latency_seconds_bucket[$__rate_interval])))', legend: 'p99 {{path}}' },
     ],
   },
   {
     title: 'Final decisions / s',
     unit: 'ops',
-    description: 'toxmod_final_decisions_total by path, verdict and action.',
-    targets: [{ expr: 'sum by (path, verdict, action) (rate(toxmod_final_decisions_total[$__rate_interval]))', legend: '{{path}} {{verdict}} {{action}}' }],
+    description: 'sinbin_final_decisions_total by path, verdict and action.',
+    targets: [{ expr: 'sum by (path, verdict, action) (rate(sinbin_final_decisions_total[$__rate_interval]))', legend: '{{path}} {{verdict}} {{action}}' }],
   },
   {
     title: 'Cold start p90',
     unit: 's',
-    description: 'toxmod_cold_start_seconds: first event to ready, for scale-from-zero functions.',
-    targets: [{ expr: 'histogram_quantile(0.9, sum by (le, fn) (rate(toxmod_cold_start_seconds_bucket[$__rate_interval])))', legend: '{{fn}}' }],
+    description: 'sinbin_cold_start_seconds: first event to ready, for scale-from-zero functions.',
+    targets: [{ expr: 'histogram_quantile(0.9, sum by (le, fn) (rate(sinbin_cold_start_seconds_bucket[$__rate_interval])))', legend: '{{fn}}' }],
   },
   {
     title: 'Function instances',
     unit: 'short',
-    description: 'toxmod_function_instances (0 while scaled to zero).',
-    targets: [{ expr: 'sum by (fn) (toxmod_function_instances)', legend: '{{fn}}' }],
+    description: 'sinbin_function_instances (0 while scaled to zero).',
+    targets: [{ expr: 'sum by (fn) (sinbin_function_instances)', legend: '{{fn}}' }],
   },
 ];
 
 export function renderDashboard(): string {
   const datasource = { type: 'prometheus', uid: '${datasource}' };
   const dashboard = {
-    uid: 'toxmod-pipeline',
-    title: 'toxmod pipeline',
+    uid: 'sinbin-pipeline',
+    title: 'sinbin pipeline',
     description: 'Generated by scripts/deploy/manifests.ts from the metrics in shared/src/metrics.ts.',
-    tags: ['toxmod'],
+    tags: ['sinbin'],
     timezone: 'utc',
     schemaVersion: 39,
     version: 1,
@@ -389,7 +390,7 @@ export const RENDERED: Record<string, () => string> = {
   'infra/k8s/base/eventing/kafka-sources.yaml': renderKafkaSources,
   'infra/k8s/base/eventing/dead-letter-sinks.yaml': renderKafkaSinks,
   'infra/k8s/base/redpanda/topics.yaml': renderTopics,
-  'infra/k8s/base/monitoring/toxmod-dashboard.json': renderDashboard,
+  'infra/k8s/base/monitoring/sinbin-dashboard.json': renderDashboard,
 };
 
 function main(): void {

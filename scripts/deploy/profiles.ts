@@ -1,13 +1,14 @@
 // How each function is deployed: scale, resources, secrets, models. The single source the
 // generated artefacts (stack.yml, infra/k8s/base/**, the AsyncAPI document) are rendered from,
 // together with the topic registry (shared/src/topics.ts) and the functions' own consumes list.
+import { readFileSync } from 'node:fs';
 import { TOPICS, deadLetterTopicOf, type TopicName } from '../../shared/src/topics';
 import { topicPlan } from '../../runtime/stack/topics';
 
 export type FunctionName = 'game-message-proxy' | 'fast-classifier' | 'decision-manager' | 'deep-analyzer' | 'moderation' | 'training-data-sink';
 
 /** A secret as both platforms see it: an OpenFaaS secret (a file /var/openfaas/secrets/<name>,
- * turned into env by template/toxmod-ts/secrets-env.mjs) and a Kubernetes Secret <name> with
+ * turned into env by template/sinbin-ts/secrets-env.mjs) and a Kubernetes Secret <name> with
  * one key <name>, read through secretKeyRef on Knative. */
 export interface SecretRef {
   name: string;
@@ -52,19 +53,21 @@ export interface DeploymentProfile {
   description: string;
 }
 
-export const NAMESPACE = 'toxmod';
+export const NAMESPACE = 'sinbin';
 export const REDPANDA_NAMESPACE = 'redpanda';
 export const REDPANDA_CLUSTER = 'redpanda';
 /** Redpanda's internal Kafka listener (Helm chart default port 9093). */
 export const KAFKA_BOOTSTRAP = `${REDPANDA_CLUSTER}.${REDPANDA_NAMESPACE}.svc.cluster.local:9093`;
-export const IMAGE_REPOSITORY = 'ghcr.io/toxmod';
-export const imageName = (fn: FunctionName) => `toxmod-${fn}`;
+export const IMAGE_REPOSITORY = 'ghcr.io/sinbin';
+/** Images are tagged with the release they were built from, never `latest`. */
+export const IMAGE_TAG: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const imageName = (fn: FunctionName) => `sinbin-${fn}`;
 export const REPLICATION_FACTOR = 3;
 
 /** Settings every function gets: where Kafka is, where scratch files go, how much to log. */
 export const COMMON_ENVIRONMENT: Record<string, string> = {
   KAFKA_BROKERS: KAFKA_BOOTSTRAP,
-  OBJECT_DIR: '/tmp/toxmod-objects',
+  OBJECT_DIR: '/tmp/sinbin-objects',
   LOG_LEVEL: 'info',
 };
 
@@ -153,7 +156,7 @@ export const PROFILES: readonly DeploymentProfile[] = [
     requests: { cpu: '100m', memory: '128Mi' },
     limits: { cpu: '500m', memory: '256Mi' },
     secrets: [SECRETS.minioAccessKey, SECRETS.minioSecretKey, SECRETS.databaseUrl],
-    environment: { MINIO_ENDPOINT: 'http://minio.toxmod.svc.cluster.local:9000', MINIO_BUCKET: 'training-data' },
+    environment: { MINIO_ENDPOINT: 'http://minio.sinbin.svc.cluster.local:9000', MINIO_BUCKET: 'training-data' },
     execTimeout: '30s',
     description: 'Writes labelled examples to the object store for retraining.',
   },

@@ -73,7 +73,7 @@ export function deadLetterRecord(raw: RawDelivery, consumer: string, error: { co
       ce_specversion: '1.0',
       ce_id: `${consumer}:${raw.id}`,
       ce_type: DEAD_LETTER_CE_TYPE,
-      ce_source: `/toxmod/${consumer}`,
+      ce_source: `/sinbin/${consumer}`,
       ce_time: now.toISOString(),
       'content-type': 'application/json',
     },

@@ -36,7 +36,7 @@ function topic<S extends z.ZodTypeAny>(spec: TopicSpec<S>): TopicSpec<S> {
 export const TOPICS = {
   'raw-messages': topic({
     name: 'raw-messages',
-    ceType: 'gg.toxmod.chat.message.v1',
+    ceType: 'gg.sinbin.chat.message.v1',
     schema: ChatMessageSchema,
     key: byChannel,
     partitions: 12,
@@ -45,7 +45,7 @@ export const TOPICS = {
   }),
   'classified-messages': topic({
     name: 'classified-messages',
-    ceType: 'gg.toxmod.chat.classified.v1',
+    ceType: 'gg.sinbin.chat.classified.v1',
     schema: ClassifiedMessageSchema,
     key: (e) => byChannel(e.message),
     partitions: 12,
@@ -54,7 +54,7 @@ export const TOPICS = {
   }),
   'nlp-analysis-required': topic({
     name: 'nlp-analysis-required',
-    ceType: 'gg.toxmod.analysis.requested.v1',
+    ceType: 'gg.sinbin.analysis.requested.v1',
     schema: AnalysisRequestSchema,
     key: (e) => byChannel(e.message),
     partitions: 6,
@@ -63,7 +63,7 @@ export const TOPICS = {
   }),
   'nlp-analysis-results': topic({
     name: 'nlp-analysis-results',
-    ceType: 'gg.toxmod.analysis.completed.v1',
+    ceType: 'gg.sinbin.analysis.completed.v1',
     schema: AnalysisResultSchema,
     key: (e) => byChannel(e.message),
     partitions: 6,
@@ -72,7 +72,7 @@ export const TOPICS = {
   }),
   'moderation-required': topic({
     name: 'moderation-required',
-    ceType: 'gg.toxmod.moderation.case-opened.v1',
+    ceType: 'gg.sinbin.moderation.case-opened.v1',
     schema: ModerationCaseSchema,
     key: (e) => byChannel(e.message),
     partitions: 3,
@@ -81,7 +81,7 @@ export const TOPICS = {
   }),
   'moderation-results': topic({
     name: 'moderation-results',
-    ceType: 'gg.toxmod.moderation.verdict.v1',
+    ceType: 'gg.sinbin.moderation.verdict.v1',
     schema: ModerationResultSchema,
     key: (e) => byChannel(e.message),
     partitions: 3,
@@ -90,7 +90,7 @@ export const TOPICS = {
   }),
   'final-decisions': topic({
     name: 'final-decisions',
-    ceType: 'gg.toxmod.decision.final.v1',
+    ceType: 'gg.sinbin.decision.final.v1',
     schema: FinalDecisionSchema,
     key: (e) => `${e.gameId}/${e.channelId}`,
     partitions: 12,
@@ -99,7 +99,7 @@ export const TOPICS = {
   }),
   'model-training-data': topic({
     name: 'model-training-data',
-    ceType: 'gg.toxmod.training.example.v1',
+    ceType: 'gg.sinbin.training.example.v1',
     schema: TrainingExampleSchema,
     key: (e) => e.gameId,
     partitions: 3,
@@ -114,7 +114,7 @@ export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];
 
 export const DEAD_LETTER_SUFFIX = '.dlq';
 export const deadLetterTopicOf = (topic: TopicName) => `${topic}${DEAD_LETTER_SUFFIX}`;
-export const DEAD_LETTER_CE_TYPE = 'gg.toxmod.dead-letter.v1';
+export const DEAD_LETTER_CE_TYPE = 'gg.sinbin.dead-letter.v1';
 export const DeadLetterEventSchema = DeadLetterSchema;
 
 export function isTopicName(name: string): name is TopicName {

@@ -19,7 +19,7 @@ const ARGS = [
 ];
 
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'toxmod-chromium-'));
+  const profile = mkdtempSync(join(tmpdir(), 'sinbin-chromium-'));
   // launchPersistentContext passes the profile as --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

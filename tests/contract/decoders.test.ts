@@ -13,15 +13,15 @@
 // X-Kafka-Offset, X-Kafka-Key (+ X-Kafka-Key-Enc: b64), X-Kafka-<Header>, Content-Type text/plain).
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_PAYLOAD_CAP, processDelivery, type DeliveryOutcome } from '@toxmod/shared/consume';
-import { DeadLetterSchema, type DeadLetter } from '@toxmod/shared/events';
-import { PoisonEventError } from '@toxmod/shared/errors';
-import type { PipelineFunction } from '@toxmod/shared/function';
-import { decodeHttpDelivery, deliveryRoute } from '@toxmod/shared/http/delivery';
-import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
-import { silentLogger } from '@toxmod/shared/log';
-import { TOPICS } from '@toxmod/shared/topics';
-import { MemoryBus } from '@toxmod/shared/transport/memory-bus';
+import { DEAD_LETTER_PAYLOAD_CAP, processDelivery, type DeliveryOutcome } from '@sinbin/shared/consume';
+import { DeadLetterSchema, type DeadLetter } from '@sinbin/shared/events';
+import { PoisonEventError } from '@sinbin/shared/errors';
+import type { PipelineFunction } from '@sinbin/shared/function';
+import { decodeHttpDelivery, deliveryRoute } from '@sinbin/shared/http/delivery';
+import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
+import { silentLogger } from '@sinbin/shared/log';
+import { TOPICS } from '@sinbin/shared/topics';
+import { MemoryBus } from '@sinbin/shared/transport/memory-bus';
 import {
   encodeRecord,
   fromKafkaRecord,
@@ -32,7 +32,7 @@ import {
   type AnyOutbound,
   type RawDelivery,
   type WireRecord,
-} from '@toxmod/shared/transport/record';
+} from '@sinbin/shared/transport/record';
 import decisionManager from '../../functions/decision-manager/src/function';
 import fastClassifier from '../../functions/fast-classifier/src/function';
 import { isRetriedStatus, knativeDelivery, openFaasDelivery } from '../../runtime/connector/delivery';

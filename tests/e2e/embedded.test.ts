@@ -9,12 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterSchema, type ChatMessage, type DeadLetter, type FinalDecision, type ModerationCase, type TrainingExample } from '@toxmod/shared/events';
-import { silentLogger } from '@toxmod/shared/log';
-import { DEFAULT_POLICY } from '@toxmod/shared/policy';
-import { MemoryDecisionLedger } from '@toxmod/shared/stores/memory';
-import { TOPICS } from '@toxmod/shared/topics';
-import { partitionFor } from '@toxmod/shared/transport/partitioner';
+import { DeadLetterSchema, type ChatMessage, type DeadLetter, type FinalDecision, type ModerationCase, type TrainingExample } from '@sinbin/shared/events';
+import { silentLogger } from '@sinbin/shared/log';
+import { DEFAULT_POLICY } from '@sinbin/shared/policy';
+import { MemoryDecisionLedger } from '@sinbin/shared/stores/memory';
+import { TOPICS } from '@sinbin/shared/topics';
+import { partitionFor } from '@sinbin/shared/transport/partitioner';
 import { startEmbedded, type EmbeddedRuntime } from '../../runtime/embedded/runtime';
 import { LEXICON_ENV } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
@@ -30,7 +30,7 @@ const seen = { raw: [] as ChatMessage[], decisions: [] as FinalDecision[], lette
 const accepted = { alpha: 0, beta: 0 };
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'toxmod-e2e-'));
+  const dir = mkdtempSync(join(tmpdir(), 'sinbin-e2e-'));
   const policies = join(dir, 'policies.json');
   writeFileSync(policies, JSON.stringify({ default: { rules: DEFAULT_POLICY.rules }, games: { beta: { deepMinConfidence: 0.2 } } }));
   runtime = await startEmbedded({
@@ -136,7 +136,7 @@ async function decided(game: Game, ids: string[], what: string): Promise<Map<str
 
 async function acceptedMetric(game: Game): Promise<number> {
   const text = await (await fetch(`${runtime.gatewayUrl}/metrics`)).text();
-  const match = new RegExp(`^toxmod_gateway_messages_accepted_total\\{game="${game}"\\} (\\d+)$`, 'm').exec(text);
+  const match = new RegExp(`^sinbin_gateway_messages_accepted_total\\{game="${game}"\\} (\\d+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
 }
 
@@ -204,8 +204,8 @@ describe('embedded runtime: operations endpoints', () => {
     const res = await fetch(`${runtime.gatewayUrl}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toContain('# TYPE toxmod_gateway_messages_accepted_total counter');
-    expect(text).toContain('toxmod_function_instances');
+    expect(text).toContain('# TYPE sinbin_gateway_messages_accepted_total counter');
+    expect(text).toContain('sinbin_function_instances');
   });
 });
 

@@ -10,10 +10,10 @@ import type {
   ModerationCase,
   ModerationResult,
   TrainingExample,
-} from '@toxmod/shared/events';
-import { emptyCategories, type CategoryScores } from '@toxmod/shared/scoring/types';
-import type { EventOf, TopicName } from '@toxmod/shared/topics';
-import type { AnyDelivery } from '@toxmod/shared/transport/record';
+} from '@sinbin/shared/events';
+import { emptyCategories, type CategoryScores } from '@sinbin/shared/scoring/types';
+import type { EventOf, TopicName } from '@sinbin/shared/topics';
+import type { AnyDelivery } from '@sinbin/shared/transport/record';
 
 /** A fixed instant, so events built in different tests compare equal. */
 export const T0 = new Date('2026-03-01T12:00:00.000Z');

@@ -1,5 +1,5 @@
 // Plain request values for calling a function's HttpRoute handlers without a socket.
-import { matchRoute, isStreaming, type HttpResponse, type HttpRoute } from '@toxmod/shared/http/router';
+import { matchRoute, isStreaming, type HttpResponse, type HttpRoute } from '@sinbin/shared/http/router';
 
 export interface RouteCall {
   method: string;

@@ -10,7 +10,7 @@ export const TEST_SERVICES_ENV = {
   KAFKA_PORT: process.env.TEST_KAFKA_PORT ?? '19092',
   KAFKA_CONTROLLER_PORT: process.env.TEST_KAFKA_CONTROLLER_PORT ?? '19093',
   PGPORT: process.env.TEST_PGPORT ?? '55433',
-  TOXMOD_STATE_DIR: resolve(REPO, '.run', 'test-services'),
+  SINBIN_STATE_DIR: resolve(REPO, '.run', 'test-services'),
 };
 
 function script(name: string, ...args: string[]): string {

@@ -32,8 +32,8 @@ import {
   type Verdict,
 } from './types';
 
-const SESSION_KEY = 'toxmod.session';
-const API_KEY = 'toxmod.api';
+const SESSION_KEY = 'sinbin.session';
+const API_KEY = 'sinbin.api';
 const PALETTE = 8;
 
 const ACTIONS: { value: string; label: string; action?: ActionChoice }[] = [
@@ -107,7 +107,7 @@ async function resolveApiBase(): Promise<string> {
   } catch {
     // no config.json: fine
   }
-  const built = import.meta.env.VITE_TOXMOD_API as string | undefined;
+  const built = import.meta.env.VITE_SINBIN_API as string | undefined;
   if (built) return trimBase(built);
   return location.protocol.startsWith('http') ? location.origin : 'http://127.0.0.1:8081';
 }
@@ -134,7 +134,7 @@ async function boot(): Promise<void> {
 // --- Login --------------------------------------------------------------------------------------
 
 function showLogin(notice?: string): void {
-  document.title = 'Sign in · toxmod moderation';
+  document.title = 'Sign in · sinbin moderation';
   const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' }, notice ?? '');
   const apiInput = h('input', { id: 'login-api', name: 'api', type: 'url', value: state.apiBase, required: true, autocomplete: 'url', spellcheck: 'false' });
   const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
@@ -175,7 +175,7 @@ function showLogin(notice?: string): void {
         }
       },
     },
-    h('h1', { id: 'login-title' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'toxmod moderation'),
+    h('h1', { id: 'login-title' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'sinbin moderation'),
     h('p', { class: 'muted' }, 'Review the chat messages the models could not decide.'),
     h('label', { for: 'login-user' }, 'Username'),
     user,
@@ -216,7 +216,7 @@ function startApp(session: Session, api: Api): void {
   state.session = session;
   state.api = api;
   state.view = 'review';
-  document.title = 'Queue · toxmod moderation';
+  document.title = 'Queue · sinbin moderation';
   regions.header = h('header', { class: 'topbar' });
   regions.banner = h('div', { class: 'banner', role: 'status', hidden: true });
   regions.queue = h('aside', { class: 'queue-pane', 'aria-labelledby': 'queue-title' });
@@ -317,7 +317,7 @@ function renderHeader(): void {
   const oldest = counts?.oldestOpenedAt ? formatAge(serverNow() - Date.parse(counts.oldestOpenedAt)) : '—';
   fill(
     header,
-    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', null, 'toxmod'), h('span', { class: 'brand-sub' }, 'moderation')),
+    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', null, 'sinbin'), h('span', { class: 'brand-sub' }, 'moderation')),
     h('div', { class: 'filter' }, h('label', { for: 'game-filter' }, 'Game'), select),
     h(
       'dl',
@@ -339,7 +339,7 @@ function renderHeader(): void {
               'aria-pressed': state.view === 'audit' ? 'true' : 'false',
               onclick: () => {
                 state.view = state.view === 'audit' ? 'review' : 'audit';
-                document.title = state.view === 'audit' ? 'Audit log · toxmod moderation' : 'Queue · toxmod moderation';
+                document.title = state.view === 'audit' ? 'Audit log · sinbin moderation' : 'Queue · sinbin moderation';
                 if (state.view === 'audit') void loadAudit(true);
                 rebuildWorkspace();
               },

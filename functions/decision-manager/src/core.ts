@@ -12,9 +12,9 @@ import type {
   ModerationResult,
   TrainingExample,
   Verdict,
-} from '@toxmod/shared/events';
-import type { GamePolicy, Rule } from '@toxmod/shared/policy';
-import { CATEGORIES, type Category, type CategoryScores } from '@toxmod/shared/scoring/types';
+} from '@sinbin/shared/events';
+import type { GamePolicy, Rule } from '@sinbin/shared/policy';
+import { CATEGORIES, type Category, type CategoryScores } from '@sinbin/shared/scoring/types';
 
 /** A verdict waiting for the player's offence count and the rules to become a FinalDecision. */
 export interface DecisionDraft {

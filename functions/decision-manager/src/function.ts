@@ -1,13 +1,13 @@
 // Wires the decision manager's core to the ledger (one decision per message), the offence
 // store (escalation) and the per-game policy book.
 import { z } from 'zod';
-import { parseEnv } from '@toxmod/shared/config';
-import type { ContextLineSchema } from '@toxmod/shared/events';
-import { defineFunction } from '@toxmod/shared/function';
-import { stableId } from '@toxmod/shared/ids';
-import { metrics } from '@toxmod/shared/metrics';
-import { loadPolicyBook } from '@toxmod/shared/policy';
-import { outbound, type AnyOutbound } from '@toxmod/shared/transport/record';
+import { parseEnv } from '@sinbin/shared/config';
+import type { ContextLineSchema } from '@sinbin/shared/events';
+import { defineFunction } from '@sinbin/shared/function';
+import { stableId } from '@sinbin/shared/ids';
+import { metrics } from '@sinbin/shared/metrics';
+import { loadPolicyBook } from '@sinbin/shared/policy';
+import { outbound, type AnyOutbound } from '@sinbin/shared/transport/record';
 import { chooseAction, finalDecision, onAnalysis, onClassified, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
 
 const EnvSchema = z.object({ GAME_POLICIES_FILE: z.string().optional() });

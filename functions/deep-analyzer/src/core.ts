@@ -1,6 +1,6 @@
 // Pure core of the deep analyzer: an ambiguous message read with its conversation.
-import type { AnalysisRequest, AnalysisResult } from '@toxmod/shared/events';
-import { clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@toxmod/shared/scoring/types';
+import type { AnalysisRequest, AnalysisResult } from '@sinbin/shared/events';
+import { clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@sinbin/shared/scoring/types';
 
 export function scoringInput(request: AnalysisRequest): ScoringInput {
   return {

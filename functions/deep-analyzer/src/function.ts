@@ -1,13 +1,13 @@
 // Wires the deep analyzer's core to the context-aware model. Scales from zero: the model loads
 // on the instance's first event, which is the cold start the runtime measures.
 import { z } from 'zod';
-import { boolVar, parseEnv } from '@toxmod/shared/config';
-import { defineFunction } from '@toxmod/shared/function';
-import { outbound } from '@toxmod/shared/transport/record';
-import { batchingScorer } from '@toxmod/shared/scoring/batching';
-import { loadClassifier } from '@toxmod/shared/scoring/classifiers';
+import { boolVar, parseEnv } from '@sinbin/shared/config';
+import { defineFunction } from '@sinbin/shared/function';
+import { outbound } from '@sinbin/shared/transport/record';
+import { batchingScorer } from '@sinbin/shared/scoring/batching';
+import { loadClassifier } from '@sinbin/shared/scoring/classifiers';
 import { analysisResult, scoringInput, type DeepCutoffs } from './core';
-import type { ToxicityScorer } from '@toxmod/shared/scoring/types';
+import type { ToxicityScorer } from '@sinbin/shared/scoring/types';
 
 /** The transformer states the cut-offs it was validated with; the lexicon fallback states none. */
 function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {

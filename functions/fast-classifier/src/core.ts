@@ -1,7 +1,7 @@
 // Pure core of the fast classifier: one message and its score in, one classified event out.
-import type { ChatMessage, ClassifiedMessage, ModelScore } from '@toxmod/shared/events';
-import type { StoredContextLine } from '@toxmod/shared/ports';
-import { clamp01, clampCategories, routeByThresholds, type RoutingThresholds, type ToxicityScore } from '@toxmod/shared/scoring/types';
+import type { ChatMessage, ClassifiedMessage, ModelScore } from '@sinbin/shared/events';
+import type { StoredContextLine } from '@sinbin/shared/ports';
+import { clamp01, clampCategories, routeByThresholds, type RoutingThresholds, type ToxicityScore } from '@sinbin/shared/scoring/types';
 
 /** How many earlier lines of the channel travel with a message that needs deep analysis. */
 export const CONTEXT_LINES = 8;

@@ -1,12 +1,12 @@
 // Wires the fast classifier's core to its ports: the scorer, the channel context store, policy.
 import { z } from 'zod';
-import { boolVar, parseEnv } from '@toxmod/shared/config';
-import { defineFunction } from '@toxmod/shared/function';
-import { loadPolicyBook } from '@toxmod/shared/policy';
-import { outbound } from '@toxmod/shared/transport/record';
-import { batchingScorer } from '@toxmod/shared/scoring/batching';
-import { loadClassifier } from '@toxmod/shared/scoring/classifiers';
-import type { StoredContextLine } from '@toxmod/shared/ports';
+import { boolVar, parseEnv } from '@sinbin/shared/config';
+import { defineFunction } from '@sinbin/shared/function';
+import { loadPolicyBook } from '@sinbin/shared/policy';
+import { outbound } from '@sinbin/shared/transport/record';
+import { batchingScorer } from '@sinbin/shared/scoring/batching';
+import { loadClassifier } from '@sinbin/shared/scoring/classifiers';
+import type { StoredContextLine } from '@sinbin/shared/ports';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
 
 const EnvSchema = z.object({

@@ -1,7 +1,7 @@
 // Pure core of the gateway: turns a game backend's request into validated chat messages, or
 // into one error that names the problem. Nothing of a rejected request is ever published.
 import { z } from 'zod';
-import { MAX_TEXT_LENGTH, type ChatMessage } from '@toxmod/shared/events';
+import { MAX_TEXT_LENGTH, type ChatMessage } from '@sinbin/shared/events';
 
 export const MAX_BATCH = 500;
 

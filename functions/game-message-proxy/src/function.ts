@@ -2,13 +2,13 @@
 // raw-messages), GET /v1/decisions/:messageId. It also consumes final-decisions, keeping them
 // readable by id and pushing them to the game's webhook.
 import { z } from 'zod';
-import { GameApiKeysSchema, intVar, parseEnv } from '@toxmod/shared/config';
-import { defineFunction } from '@toxmod/shared/function';
-import { BoundedMap } from '@toxmod/shared/stores/memory';
-import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute } from '@toxmod/shared/http/router';
-import { newMessageId } from '@toxmod/shared/ids';
-import { metrics } from '@toxmod/shared/metrics';
-import { encodeRecord, outbound } from '@toxmod/shared/transport/record';
+import { GameApiKeysSchema, intVar, parseEnv } from '@sinbin/shared/config';
+import { defineFunction } from '@sinbin/shared/function';
+import { BoundedMap } from '@sinbin/shared/stores/memory';
+import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute } from '@sinbin/shared/http/router';
+import { newMessageId } from '@sinbin/shared/ids';
+import { metrics } from '@sinbin/shared/metrics';
+import { encodeRecord, outbound } from '@sinbin/shared/transport/record';
 import { bearerToken, parseMessagesRequest, toChatMessage } from './core';
 import { WebhookConfigSchema, WebhookDispatcher } from './webhooks';
 

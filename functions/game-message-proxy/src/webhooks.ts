@@ -2,9 +2,10 @@
 // consumer's path: a slow or failing game endpoint never holds up the pipeline.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { FinalDecision } from '@toxmod/shared/events';
-import { postBody } from '@toxmod/shared/http/post';
-import type { Logger } from '@toxmod/shared/log';
+import type { FinalDecision } from '@sinbin/shared/events';
+import { postBody } from '@sinbin/shared/http/post';
+import { FORMER_SIGNATURE_HEADER } from '@sinbin/shared/legacy-names.mjs';
+import type { Logger } from '@sinbin/shared/log';
 
 export const WebhookConfigSchema = z.record(
   z.string(),
@@ -12,7 +13,7 @@ export const WebhookConfigSchema = z.record(
 );
 export type WebhookConfig = z.infer<typeof WebhookConfigSchema>;
 
-export const SIGNATURE_HEADER = 'x-toxmod-signature';
+export const SIGNATURE_HEADER = 'x-sinbin-signature';
 
 export function sign(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -51,7 +52,11 @@ export class WebhookDispatcher {
     const hook = this.config[gameId]!;
     const body = JSON.stringify({ decisions });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (hook.secret) headers[SIGNATURE_HEADER] = sign(hook.secret, body);
+    if (hook.secret) {
+      headers[SIGNATURE_HEADER] = sign(hook.secret, body);
+      // Receivers written before the rename check the former header name (until 0.3.0).
+      headers[FORMER_SIGNATURE_HEADER] = headers[SIGNATURE_HEADER];
+    }
     this.inFlight++;
     try {
       for (let attempt = 1; attempt <= this.opts.maxAttempts && !this.stopped; attempt++) {

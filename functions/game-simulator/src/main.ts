@@ -1,15 +1,18 @@
 // `npm run simulate`: replays CONDA match chat into the gateway at a target rate, reads every
 // decision back, and prints a JSON summary on stdout (progress goes to stderr).
+import { adoptFormerEnvAtStart } from '@sinbin/shared/legacy-names.mjs';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FinalDecisionSchema, type FinalDecision } from '@toxmod/shared/events';
-import { stableId } from '@toxmod/shared/ids';
+import { FinalDecisionSchema, type FinalDecision } from '@sinbin/shared/events';
+import { stableId } from '@sinbin/shared/ids';
 import { loadConda, type Label } from './conda';
 import { parseOptions, UsageError, USAGE, type SimulatorOptions } from './options';
 import { batches, replay, totalMessages, type ScheduledMessage } from './replay';
 import { agreement, percentiles, retryAfterMs, tally } from './summary';
+
+adoptFormerEnvAtStart();
 
 /** Fatal problems (bad key, no gateway): exit 2 after the summary. */
 class Abort extends Error {}
@@ -90,7 +93,7 @@ export async function run(opts: SimulatorOptions): Promise<{ summary: Record<str
     await sleep(250);
   }
 
-  if (!existsSync(opts.dataFile)) throw new Abort(`no data at ${opts.dataFile}: run \`make data\`, or give --data-dir / TOXMOD_DATA_DIR`);
+  if (!existsSync(opts.dataFile)) throw new Abort(`no data at ${opts.dataFile}: run \`make data\`, or give --data-dir / SINBIN_DATA_DIR`);
   const loadStart = performance.now();
   const matches = await loadConda(opts.dataFile, { sepa: opts.sepa, labels: opts.labels });
   const lineCount = matches.reduce((n, m) => n + m.lines.length, 0);

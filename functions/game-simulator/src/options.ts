@@ -41,7 +41,7 @@ Replays CONDA Dota 2 match chat into the gateway at a target rate, then reads ev
   --poll-concurrency N   most decision GETs in flight at once (default 16)
   --grace S              seconds to keep polling for decisions after sending stops (default 30)
   --wait-ready S         wait up to S seconds for the gateway's /healthz first (default 0: check once)
-  --data-dir DIR         data directory (env TOXMOD_DATA_DIR; default ../shared/data beside the repo)
+  --data-dir DIR         data directory (env SINBIN_DATA_DIR; default ../shared/data beside the repo)
   --file PATH            CONDA CSV, relative to the data directory (default conda/CONDA_train.csv)
   --sepa join|split      a multi-part utterance as one message (join, default) or one per part
   --no-labels            ignore intentClass (no agreement figures)
@@ -124,7 +124,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   if (!key) throw new UsageError('a game API key is required: --key <key> or GAME_API_KEY');
   const sepa = str('sepa') ?? 'join';
   if (sepa !== 'join' && sepa !== 'split') throw new UsageError(`--sepa must be join or split, got ${JSON.stringify(sepa)}`);
-  const dataDir = resolve(REPO_ROOT, str('data-dir') ?? env.TOXMOD_DATA_DIR ?? '../shared/data');
+  const dataDir = resolve(REPO_ROOT, str('data-dir') ?? env.SINBIN_DATA_DIR ?? '../shared/data');
   const file = str('file') ?? 'conda/CONDA_train.csv';
   const runId = str('run-id') ?? `sim-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(runId)) throw new UsageError('--run-id must be 1..100 characters of A-Z a-z 0-9 . _ : -');

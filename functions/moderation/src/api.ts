@@ -2,11 +2,11 @@
 // case context, live updates, the audit log and accounts. Every state change is decided by one
 // conditional statement in the case store; this layer checks who may ask and says what happened.
 import type { z } from 'zod';
-import type { Logger } from '@toxmod/shared/log';
-import type { ModerationResult } from '@toxmod/shared/events';
-import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute, type RouteHandler, type StreamingResponse } from '@toxmod/shared/http/router';
-import type { ContextStore, ModeratorRole, QueueCounts, StoredContextLine } from '@toxmod/shared/ports';
-import type { CaseStore, ModeratorStore } from '@toxmod/shared/ports';
+import type { Logger } from '@sinbin/shared/log';
+import type { ModerationResult } from '@sinbin/shared/events';
+import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute, type RouteHandler, type StreamingResponse } from '@sinbin/shared/http/router';
+import type { ContextStore, ModeratorRole, QueueCounts, StoredContextLine } from '@sinbin/shared/ports';
+import type { CaseStore, ModeratorStore } from '@sinbin/shared/ports';
 import { decoyHash, hashPassword, hashToken, newSessionToken, verifyPassword } from './auth';
 import { channelKey, LoginRequestSchema, LoginThrottle, moderatorResult, NewModeratorSchema, severity, undoDeadline, VerdictRequestSchema } from './core';
 import type { LiveFeed, QueueChange } from './live';

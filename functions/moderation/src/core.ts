@@ -2,9 +2,9 @@
 // moderation result that the decision manager turns into the final decision; a case's scores and
 // the player's history give its place in the review queue.
 import { z } from 'zod';
-import { ActionSchema, CategorySchema, VerdictSchema, type ChatMessage, type ModerationCase, type ModerationResult } from '@toxmod/shared/events';
-import type { CaseRank } from '@toxmod/shared/ports';
-import { CATEGORIES, type Category } from '@toxmod/shared/scoring/types';
+import { ActionSchema, CategorySchema, VerdictSchema, type ChatMessage, type ModerationCase, type ModerationResult } from '@sinbin/shared/events';
+import type { CaseRank } from '@sinbin/shared/ports';
+import { CATEGORIES, type Category } from '@sinbin/shared/scoring/types';
 
 export const VerdictRequestSchema = z
   .object({

@@ -4,21 +4,24 @@
 //
 //   npm run moderation:create-lead -- --username alice --password-file ./alice.pw [--role lead|moderator]
 //   (password on stdin instead: --password-file -)
+import { adoptFormerEnvAtStart } from '@sinbin/shared/legacy-names.mjs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqlModeratorStore } from '@toxmod/shared/stores/cases-sql';
-import { createPool, migrate } from '@toxmod/shared/stores/postgres';
-import { pgliteModerationStores } from '@toxmod/shared/stores/store-set';
-import type { ModeratorStore } from '@toxmod/shared/ports';
+import { SqlModeratorStore } from '@sinbin/shared/stores/cases-sql';
+import { createPool, migrate } from '@sinbin/shared/stores/postgres';
+import { pgliteModerationStores } from '@sinbin/shared/stores/store-set';
+import type { ModeratorStore } from '@sinbin/shared/ports';
 import { hashPassword } from './auth';
 import { PasswordSchema, RoleSchema, UsernameSchema } from './core';
+
+adoptFormerEnvAtStart();
 
 const USAGE = `usage: npm run moderation:create-lead -- --username NAME --password-file FILE [--role lead|moderator]
                                          [--database-url URL | --pglite-dir DIR]
   --password-file FILE  the password is the file's first line (- reads stdin); at least 12 characters
   --database-url URL    PostgreSQL of the real stack (default: $DATABASE_URL)
-  --pglite-dir DIR      the embedded runtime's moderation database (default: $TOXMOD_STATE_DIR/moderation, .run/moderation)
+  --pglite-dir DIR      the embedded runtime's moderation database (default: $SINBIN_STATE_DIR/moderation, .run/moderation)
                         stop \`make run\` first: PGlite is opened by one process at a time`;
 
 function fail(message: string): never {
@@ -60,7 +63,7 @@ if (databaseUrl) {
   close = () => pool.end();
   where = 'PostgreSQL (DATABASE_URL)';
 } else {
-  const dir = resolve(values['pglite-dir'] ?? resolve(process.env.TOXMOD_STATE_DIR ?? '.run', 'moderation'));
+  const dir = resolve(values['pglite-dir'] ?? resolve(process.env.SINBIN_STATE_DIR ?? '.run', 'moderation'));
   const stores = await pgliteModerationStores(dir).catch((error: Error) => {
     process.stderr.write(`create-lead: ${error.message}\n`);
     process.exit(1);

@@ -4,11 +4,11 @@
 // a message two decisions or none.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { intVar, parseEnv } from '@toxmod/shared/config';
-import { defineFunction } from '@toxmod/shared/function';
-import type { QueueCounts } from '@toxmod/shared/ports';
-import { encodeRecord, outbound } from '@toxmod/shared/transport/record';
-import type { ModerationResult } from '@toxmod/shared/events';
+import { intVar, parseEnv } from '@sinbin/shared/config';
+import { defineFunction } from '@sinbin/shared/function';
+import type { QueueCounts } from '@sinbin/shared/ports';
+import { encodeRecord, outbound } from '@sinbin/shared/transport/record';
+import type { ModerationResult } from '@sinbin/shared/events';
 import { moderationRoutes } from './api';
 import { caseRank, expiredResult, parseModeratorTokens } from './core';
 import { CountsCache, LiveFeed, type QueueChange } from './live';

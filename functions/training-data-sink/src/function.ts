@@ -1,7 +1,7 @@
 // Writes model-training-data examples to the object store (filesystem here, MinIO on the real
 // stack). A failed write is retriable: the example is acknowledged only once it is stored.
-import { defineFunction } from '@toxmod/shared/function';
-import { DependencyError } from '@toxmod/shared/errors';
+import { defineFunction } from '@sinbin/shared/function';
+import { DependencyError } from '@sinbin/shared/errors';
 import { exampleObjectBody, exampleObjectKey } from './core';
 
 export default defineFunction({

@@ -1,11 +1,13 @@
 // Runs one function as its own HTTP process: behind of-watchdog (mode=http, upstream port) or
 // as a Knative container ($PORT). Topic deliveries arrive on POST /; outputs leave through a
 // Kafka producer (KAFKA_BROKERS) or a CloudEvents sink (K_SINK, set by a Knative SinkBinding).
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { adoptFormerEnvAtStart, FORMER_OBJECT_DIR } from '../legacy-names.mjs';
 import { boolVar, intVar, parseEnv } from '../config';
 import { localTarget, TopicConnector } from '../transport/kafka-connector';
 import type { PipelineFunction, RunningFunction } from '../function';
-import { createLogger } from '../log';
+import { createLogger, type Logger } from '../log';
 import type { Publisher } from '../ports';
 import { memoryStoreSet, postgresStoreSet } from '../stores/store-set';
 import { KafkaPublisher } from '../transport/kafka-publisher';
@@ -13,13 +15,15 @@ import { CloudEventSinkPublisher } from '../transport/sink-publisher';
 import { deliveryRoute } from './delivery';
 import { closeServer, createFunctionServer, listen } from './server';
 
+const DEFAULT_OBJECT_DIR = '/tmp/sinbin-objects';
+
 const StandaloneEnvSchema = z
   .object({
     // Knative sets PORT; of-watchdog forwards to the upstream port (http://127.0.0.1:3000 by default).
     PORT: intVar(3000, 0, 65535),
     KAFKA_BROKERS: z.string().optional(),
     K_SINK: z.string().url().optional(),
-    OBJECT_DIR: z.string().default('/tmp/toxmod-objects'),
+    OBJECT_DIR: z.string().default(DEFAULT_OBJECT_DIR),
     // Shared stores; without it each process keeps its own memory (one instance only, lost on restart).
     DATABASE_URL: z.string().optional(),
     // Consume the function's topics directly (a Kafka consumer in this process) instead of
@@ -28,16 +32,25 @@ const StandaloneEnvSchema = z
   })
   .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' });
 
+/** The default object directory, or the one an earlier version filled when only that one exists. */
+function defaultObjectDir(log: Logger): string {
+  if (existsSync(DEFAULT_OBJECT_DIR) || !existsSync(FORMER_OBJECT_DIR)) return DEFAULT_OBJECT_DIR;
+  log.warn({ objectDir: FORMER_OBJECT_DIR }, 'using the object directory of an earlier version; set OBJECT_DIR to keep it');
+  return FORMER_OBJECT_DIR;
+}
+
 function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string }, clientId: string): Publisher {
   if (env.KAFKA_BROKERS) return new KafkaPublisher({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId });
   return new CloudEventSinkPublisher(env.K_SINK!);
 }
 
 export async function runStandalone(fn: PipelineFunction, env: Record<string, string | undefined> = process.env): Promise<void> {
+  adoptFormerEnvAtStart(env);
   const log = createLogger(fn.name);
   const config = parseEnv(StandaloneEnvSchema, env);
   const publisher = publisherFromEnv(config, fn.name);
-  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, config.OBJECT_DIR) : memoryStoreSet(config.OBJECT_DIR);
+  const objectDir = env.OBJECT_DIR ? config.OBJECT_DIR : defaultObjectDir(log);
+  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir) : memoryStoreSet(objectDir);
   if (!config.DATABASE_URL) log.warn('DATABASE_URL not set: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start({ log, env, publisher, stores, now: () => new Date() });
   const routes = [

@@ -1,5 +1,5 @@
 // Feature extraction of the fast classifier: normalised text -> hashed word and character
-// n-gram bucket ids. models/toxmod/features.py is the training-side twin; the parity fixture
+// n-gram bucket ids. models/sinbin_models/features.py is the training-side twin; the parity fixture
 // (tests/fixtures/normalize-parity.json) pins both to the same ids.
 
 import { normalizeText } from './normalize';

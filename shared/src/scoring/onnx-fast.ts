@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
+import { currentModelConfig } from '../legacy-names.mjs';
 import { normalizeForFeatures, writeFeatureIds, type HashingConfig } from './fast-features';
 import { CATEGORIES, type CategoryScores, type RoutingThresholds, type ScoringInput, type ToxicityScore, type ToxicityScorer } from './types';
 
@@ -16,7 +17,7 @@ const ThresholdsSchema = z.object({ okBelow: z.number().min(0).max(1), toxicFrom
 
 const FastModelMetaSchema = z.object({
   version: z.string().min(1),
-  format: z.literal('toxmod-fast-1'),
+  format: z.literal('sinbin-fast-1'),
   onnx: z.string().min(1),
   input: z.string().min(1),
   output: z.string().min(1),
@@ -68,10 +69,10 @@ export async function readFastModelMeta(modelDir: string): Promise<FastModelMeta
   } catch (err) {
     throw new Error(`fast model: ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = FastModelMetaSchema.safeParse(json);
+  const parsed = FastModelMetaSchema.safeParse(currentModelConfig(json as Record<string, unknown>));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`fast model: ${path} does not describe a toxmod fast model (${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'})`);
+    throw new Error(`fast model: ${path} does not describe a sinbin fast model (${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'})`);
   }
   if (parsed.data.paddingId !== 2 ** parsed.data.hashing.bucketBits) {
     throw new Error(`fast model: ${path} paddingId ${parsed.data.paddingId} does not match bucketBits ${parsed.data.hashing.bucketBits}`);

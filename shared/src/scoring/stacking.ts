@@ -1,7 +1,7 @@
 // The deep stage's final toxicity: a logistic stack of the transformer's toxicity logit and the
 // fast classifier's toxicity logit (which travels with every analysis request), fitted on
-// validation messages of the needs-analysis band by models/toxmod/eval_cascade.py. Python twin:
-// models/toxmod/stacking.py (pinned by tests/fixtures/stacking-parity.json). The decision cut is
+// validation messages of the needs-analysis band by models/sinbin_models/eval_cascade.py. Python twin:
+// models/sinbin_models/stacking.py (pinned by tests/fixtures/stacking-parity.json). The decision cut is
 // folded into the bias, so the stage calls a message toxic exactly when its toxicity is >= 0.5.
 // A fastLogitWeight of 0 is a plain calibration of the transformer's own score.
 import { z } from 'zod';

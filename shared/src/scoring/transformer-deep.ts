@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AutoModelForSequenceClassification, AutoTokenizer, env, LogLevel, Tensor } from '@huggingface/transformers';
 import { z } from 'zod';
+import { currentModelConfig } from '../legacy-names.mjs';
 import { normalizeText } from './normalize';
 import { StackingSchema, stackedToxicity, type StackingParams } from './stacking';
 import { CATEGORIES, type CategoryScores, type ScoringInput, type ToxicityScore, type ToxicityScorer } from './types';
@@ -23,9 +24,9 @@ export type DeepInputConfig = z.infer<typeof InputConfigSchema>;
 const DeepConfigSchema = z.object({
   model_type: z.string(),
   id2label: z.record(z.string(), z.string()),
-  toxmod: z.object({
+  sinbin: z.object({
     version: z.string().min(1),
-    format: z.literal('toxmod-deep-1'),
+    format: z.literal('sinbin-deep-1'),
     input: InputConfigSchema,
     /** Cut for the stage's toxicity (0.5 when `stacking` folds the cut into its bias). */
     decisionThreshold: z.number().min(0).max(1),
@@ -52,7 +53,7 @@ export interface DeepSequence {
 }
 
 /**
- * Same layout as models/toxmod/deep_input.py:
+ * Same layout as models/sinbin_models/deep_input.py:
  *   [CLS] message [SEP] ([SELF]|[OTHER] line)... [SEP], token type 1 for the context part.
  * The newest lines win when the length budget runs out; the kept lines stay oldest first.
  */
@@ -105,10 +106,10 @@ async function readDeepConfig(modelDir: string) {
   } catch (err) {
     throw new Error(`deep model: cannot read ${path}: ${(err as Error).message}`);
   }
-  const parsed = DeepConfigSchema.safeParse(json);
+  const parsed = DeepConfigSchema.safeParse(currentModelConfig(json as Record<string, unknown>));
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`deep model: ${path} is not a toxmod deep model config (${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'})`);
+    throw new Error(`deep model: ${path} is not a sinbin deep model config (${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'})`);
   }
   return parsed.data;
 }
@@ -188,12 +189,12 @@ class DeepScorer implements TransformerDeepScorer {
 
   constructor(private readonly tokenizer: Tokenizer, private readonly model: Model,
     config: Awaited<ReturnType<typeof readDeepConfig>>, private readonly maxBatch: number) {
-    this.version = config.toxmod.version;
-    this.decisionThreshold = config.toxmod.decisionThreshold;
-    this.reviewBelowConfidence = config.toxmod.reviewBelowConfidence;
-    this.stacking = config.toxmod.stacking;
-    this.standaloneDecisionThreshold = config.toxmod.standaloneDecisionThreshold ?? config.toxmod.decisionThreshold;
-    this.inputConfig = config.toxmod.input;
+    this.version = config.sinbin.version;
+    this.decisionThreshold = config.sinbin.decisionThreshold;
+    this.reviewBelowConfidence = config.sinbin.reviewBelowConfidence;
+    this.stacking = config.sinbin.stacking;
+    this.standaloneDecisionThreshold = config.sinbin.standaloneDecisionThreshold ?? config.sinbin.decisionThreshold;
+    this.inputConfig = config.sinbin.input;
     this.special = specialIds(tokenizer);
     this.labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]!);
     if (this.labels[0] !== 'toxicity') throw new Error('deep model: first output must be "toxicity"');

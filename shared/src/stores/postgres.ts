@@ -38,7 +38,7 @@ export function namedStatements(pool: pg.Pool): Sql {
       let name = names.get(text);
       if (name === undefined) {
         // Named by content: two clients on one pool never give one name to different texts.
-        name = `toxmod_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        name = `sinbin_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
         names.set(text, name);
       }
       return pool.query<R & pg.QueryResultRow>({ name, text, values: params });

@@ -2,6 +2,7 @@
 // the same RawDelivery, and parseDelivery turns it into a typed event or a PoisonEventError.
 import { randomUUID } from 'node:crypto';
 import { PoisonEventError } from '../errors';
+import { currentCeType } from '../legacy-names.mjs';
 import { TOPICS, isTopicName, partitionKeyOf, topicByCeType, type EventOf, type TopicName } from '../topics';
 
 /** Records bigger than this are dead-lettered unread; below the brokers' default 1 MiB record limit, so the check is reachable. */
@@ -60,7 +61,7 @@ export function encodeRecord(out: AnyOutbound, source: string, now = new Date())
       ce_specversion: '1.0',
       ce_id: randomUUID(),
       ce_type: spec.ceType,
-      ce_source: `/toxmod/${source}`,
+      ce_source: `/sinbin/${source}`,
       ce_time: now.toISOString(),
       // Partitioning extension: the key survives a KafkaSource pass-through as `ce-partitionkey`.
       ce_partitionkey: key,
@@ -89,7 +90,7 @@ export function fromKnativeRequest(headers: HeaderBag, body: Uint8Array | string
   if (h['ce-specversion'] !== '1.0' || !ceType || !ceId) {
     throw new PoisonEventError('unsupported-delivery', 'not a binary-mode CloudEvent: ce-specversion 1.0, ce-type and ce-id are required');
   }
-  let topic = topicByCeType(ceType) as string | undefined;
+  let topic = topicByCeType(currentCeType(ceType)) as string | undefined;
   if (!topic) {
     const hash = (h['ce-source'] ?? '').lastIndexOf('#');
     topic = hash >= 0 ? h['ce-source']!.slice(hash + 1) : undefined;

@@ -30,7 +30,7 @@ beforeAll(() => {
   kustomize = requireTool('kustomize');
   // faas-cli reads ./template and writes ./build relative to where it runs: a scratch copy of
   // the layout, the repository's folders linked in, so nothing lands in the work tree.
-  work = mkdtempSync(join(tmpdir(), 'toxmod-faas-'));
+  work = mkdtempSync(join(tmpdir(), 'sinbin-faas-'));
   for (const entry of ['template', 'functions', 'shared', 'models', 'package.json', 'package-lock.json']) symlinkSync(join(REPO_ROOT, entry), join(work, entry));
   cpSync(join(REPO_ROOT, 'stack.yml'), join(work, 'stack.yml'));
 }, 15 * 60_000);
@@ -41,12 +41,12 @@ afterAll(() => {
 
 describe('faas-cli generate', () => {
   it('writes an openfaas.com/v1 Function per function, with registry topics and scale labels', () => {
-    const functions = docs(faas(['generate', '-f', 'stack.yml', '--namespace', 'openfaas-fn'], { REGISTRY: 'registry.example/toxmod', TAG: 'abc123' }));
+    const functions = docs(faas(['generate', '-f', 'stack.yml', '--namespace', 'openfaas-fn'], { REGISTRY: 'registry.example/sinbin', TAG: 'abc123' }));
     expect(functions.map((f) => f.metadata.name).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     for (const crd of functions) {
       const fn = FUNCTIONS.find((f) => f.name === crd.metadata.name)!;
       expect(`${crd.apiVersion} ${crd.kind}`).toBe('openfaas.com/v1 Function');
-      expect(crd.spec.image).toBe(`registry.example/toxmod/toxmod-${fn.name}:abc123`);
+      expect(crd.spec.image).toBe(`registry.example/sinbin/sinbin-${fn.name}:abc123`);
       expect(crd.spec.annotations.topic.split(','), fn.name).toEqual([...fn.consumes]);
       for (const topic of crd.spec.annotations.topic.split(',')) expect(TOPIC_NAMES).toContain(topic);
       expect(crd.spec.labels['com.openfaas.scale.zero'], fn.name).toBe(String(SCALE_TO_ZERO.includes(fn.name)));
@@ -68,7 +68,7 @@ describe('faas-cli generate', () => {
       expect(s.metadata.annotations.topic).toBeTruthy();
       const templateAnnotations = Object.keys(s.spec.template.metadata?.annotations ?? {});
       expect(templateAnnotations.filter((k) => k.startsWith('autoscaling.knative.dev/'))).toEqual([]);
-      // Secrets arrive as files under /var/openfaas/secrets, which template/toxmod-ts/secrets-env.mjs reads.
+      // Secrets arrive as files under /var/openfaas/secrets, which template/sinbin-ts/secrets-env.mjs reads.
       for (const m of s.spec.template.spec.containers[0].volumeMounts ?? []) expect(m.mountPath).toMatch(/^\/var\/openfaas\/secrets\//);
     }
     const ours = docs(readFileSync(join(REPO_ROOT, 'infra/k8s/base/functions/services.yaml'), 'utf8'));
@@ -99,9 +99,9 @@ describe('faas-cli build --shrinkwrap', () => {
       const context = join(work, 'build', fn.name, 'function');
       // The build stage runs `npm ci` there; the repository's installed node_modules stand in for it.
       symlinkSync(join(REPO_ROOT, 'node_modules'), join(context, 'node_modules'));
-      cpSync(join(work, 'build', fn.name, 'bundle.mjs'), join(context, '.toxmod-bundle.mjs'));
+      cpSync(join(work, 'build', fn.name, 'bundle.mjs'), join(context, '.sinbin-bundle.mjs'));
       const out = join(work, 'out', fn.name);
-      const report = JSON.parse(execFileSync(process.execPath, ['.toxmod-bundle.mjs', fn.name, out], { cwd: context, encoding: 'utf8' }).trim().split('\n').pop()!);
+      const report = JSON.parse(execFileSync(process.execPath, ['.sinbin-bundle.mjs', fn.name, out], { cwd: context, encoding: 'utf8' }).trim().split('\n').pop()!);
       expect(existsSync(join(out, 'server.mjs')), fn.name).toBe(true);
       // Native and wasm packages travel beside the bundle only where a model is scored.
       const scores = fn.name === 'fast-classifier' || fn.name === 'deep-analyzer';
@@ -123,7 +123,7 @@ describe('kustomize build', () => {
     expect(count('Topic')).toBe(TOPIC_NAMES.length * 2);
     expect(count('Redpanda')).toBe(1);
     expect(count('ConfigMap')).toBe(1);
-    for (const d of all.filter((x) => x.kind !== 'Namespace')) expect(d.metadata.namespace, `${d.kind}/${d.metadata.name}`).toBe(d.kind === 'Topic' || d.kind === 'Redpanda' ? 'redpanda' : 'toxmod');
+    for (const d of all.filter((x) => x.kind !== 'Namespace')) expect(d.metadata.namespace, `${d.kind}/${d.metadata.name}`).toBe(d.kind === 'Topic' || d.kind === 'Redpanda' ? 'redpanda' : 'sinbin');
     for (const t of all.filter((d) => d.kind === 'Topic' && !d.metadata.name.endsWith('.dlq'))) expect(t.spec.partitions).toBe(TOPICS[t.metadata.name as keyof typeof TOPICS].partitions);
     const gateway = all.find((d) => d.kind === 'Service' && d.metadata.name === 'game-message-proxy');
     expect(gateway.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale']).toBe('40');

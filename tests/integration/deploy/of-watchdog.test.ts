@@ -1,4 +1,4 @@
-// A function's own process behind the REAL of-watchdog (mode=http), as the toxmod-ts image
+// A function's own process behind the REAL of-watchdog (mode=http), as the sinbin-ts image
 // runs it, taking the two platforms' deliveries: an OpenFaaS kafka-connector request and a
 // Knative KafkaSource binary CloudEvent. Outputs leave through K_SINK to a local CloudEvents
 // sink this test runs; a poison body is answered 2xx and lands there as a dead letter.
@@ -7,7 +7,7 @@
 // contract is checked even where the pinned of-watchdog cannot be installed: the module proxy
 // reachable from this project's machines refuses of-watchdog's versions. There the watchdog
 // cases report themselves skipped with the installer's reason, unless
-// TOXMOD_REQUIRE_OF_WATCHDOG=1, which turns that into a failure.
+// SINBIN_REQUIRE_OF_WATCHDOG=1, which turns that into a failure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -89,7 +89,7 @@ async function start(sinkUrl: string, objectDir: string, watchdog?: string): Pro
       env: {
         ...process.env,
         ...functionEnv,
-        // of-watchdog's own settings, as template/toxmod-ts/Dockerfile sets them.
+        // of-watchdog's own settings, as template/sinbin-ts/Dockerfile sets them.
         mode: 'http',
         upstream_url: `http://127.0.0.1:${functionPort}`,
         port: String(watchdogPort),
@@ -171,7 +171,7 @@ function deliveryCases(target: () => { base: string; events: SinkEvent[] } | und
         'ce-specversion': '1.0',
         'ce-type': 'dev.knative.kafka.event',
         'ce-id': 'partition:5/offset:17',
-        'ce-source': '/apis/v1/namespaces/toxmod/kafkasources/fast-classifier-from-raw-messages#raw-messages',
+        'ce-source': '/apis/v1/namespaces/sinbin/kafkasources/fast-classifier-from-raw-messages#raw-messages',
         'ce-subject': 'partition:5#17',
         'ce-key': 'game-a/match-42',
         'ce-partitionkey': 'game-a/match-42',
@@ -204,12 +204,12 @@ describe(`${FUNCTION} behind the real of-watchdog (mode=http)`, () => {
   let install: InstallResult | undefined;
   let sink: Awaited<ReturnType<typeof startSink>> | undefined;
   let running: Running | undefined;
-  const objectDir = mkdtempSync(join(tmpdir(), 'toxmod-wd-objects-'));
+  const objectDir = mkdtempSync(join(tmpdir(), 'sinbin-wd-objects-'));
 
   beforeAll(async () => {
     install = installTool('of-watchdog');
     if (!install.path) {
-      if (!install.refusedByRegistry || process.env.TOXMOD_REQUIRE_OF_WATCHDOG === '1') throw new Error(`could not install of-watchdog:\n${install.problem}`);
+      if (!install.refusedByRegistry || process.env.SINBIN_REQUIRE_OF_WATCHDOG === '1') throw new Error(`could not install of-watchdog:\n${install.problem}`);
       return;
     }
     sink = await startSink();
@@ -236,7 +236,7 @@ describe(`${FUNCTION} behind the real of-watchdog (mode=http)`, () => {
 describe(`${FUNCTION} on its own (the process the watchdog fronts)`, () => {
   let sink: Awaited<ReturnType<typeof startSink>> | undefined;
   let running: Running | undefined;
-  const objectDir = mkdtempSync(join(tmpdir(), 'toxmod-fn-objects-'));
+  const objectDir = mkdtempSync(join(tmpdir(), 'sinbin-fn-objects-'));
 
   beforeAll(async () => {
     sink = await startSink();

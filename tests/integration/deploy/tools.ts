@@ -1,5 +1,5 @@
 // Installs the pinned platform tools through scripts/deploy/install-tools.sh (idempotent; a
-// cache under $TOXMOD_CACHE, ~/.cache/toxmod by default) and says where they are.
+// cache under $SINBIN_CACHE, ~/.cache/sinbin by default) and says where they are.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';

@@ -41,7 +41,7 @@ beforeAll(() => {
     kafkaSh('wait');
     brokers = [kafkaSh('brokers')];
   }
-  kafka = new Kafka({ clientId: 'toxmod-infra-test', brokers, logLevel: logLevel.ERROR });
+  kafka = new Kafka({ clientId: 'sinbin-infra-test', brokers, logLevel: logLevel.ERROR });
 });
 
 afterAll(() => {
@@ -67,7 +67,7 @@ describe('local Kafka broker (infra/local/kafka.sh)', () => {
   });
 
   it('creates a topic, produces idempotently with acks=all, and consumes every record back in per-key order', async () => {
-    const topic = `toxmod.infra-test.${randomUUID().slice(0, 8)}`;
+    const topic = `sinbin.infra-test.${randomUUID().slice(0, 8)}`;
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -85,7 +85,7 @@ describe('local Kafka broker (infra/local/kafka.sh)', () => {
       }
 
       const received: { key: string; seq: number }[] = [];
-      const consumer = kafka.consumer({ groupId: `toxmod-infra-test-${randomUUID()}`, sessionTimeout: 10_000 });
+      const consumer = kafka.consumer({ groupId: `sinbin-infra-test-${randomUUID()}`, sessionTimeout: 10_000 });
       await consumer.connect();
       try {
         await consumer.subscribe({ topics: [topic], fromBeginning: true });

@@ -1,5 +1,5 @@
-// The local PostgreSQL from infra/local/postgres.sh: the URL it prints reaches the `toxmod` database as the
-// `toxmod` role over TCP, and the password is actually checked (no trust auth on TCP).
+// The local PostgreSQL from infra/local/postgres.sh: the URL it prints reaches the `sinbin` database as the
+// `sinbin` role over TCP, and the password is actually checked (no trust auth on TCP).
 // With DATABASE_URL set, the suite runs against that database and starts nothing. Otherwise it starts the
 // test cluster (port and state dir of tests/integration/services.ts) and stops it afterwards only if it was
 // not already running. The client is the psql binary: the `pg` package is not a dependency of this suite.
@@ -69,11 +69,11 @@ describe('local PostgreSQL (infra/local/postgres.sh)', () => {
     expect(psql(url, 'select 1')).toBe('1');
   });
 
-  it('connects as the toxmod role to the toxmod database, which it owns', () => {
+  it('connects as the sinbin role to the sinbin database, which it owns', () => {
     if (process.env.DATABASE_URL) return; // role and database names are ours only on our cluster
-    expect(url).toMatch(/^postgres:\/\/toxmod:[^@]+@127\.0\.0\.1:\d+\/toxmod$/);
+    expect(url).toMatch(/^postgres:\/\/sinbin:[^@]+@127\.0\.0\.1:\d+\/sinbin$/);
     expect(psql(url, "select current_user || ' ' || current_database() || ' ' || pg_get_userbyid(datdba) from pg_database where datname = current_database()")).toBe(
-      'toxmod toxmod toxmod',
+      'sinbin sinbin sinbin',
     );
     psql(url, 'create table if not exists infra_probe (id int); drop table infra_probe');
   });

@@ -4,11 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@toxmod/shared/log';
-import { DEAD_LETTER_SUFFIX } from '@toxmod/shared/topics';
-import type { Publisher } from '@toxmod/shared/ports';
-import { TopicConnector, type DeliveryTarget, type TargetOutcome } from '@toxmod/shared/transport/kafka-connector';
-import type { KafkaRecordLike, WireRecord } from '@toxmod/shared/transport/record';
+import { silentLogger } from '@sinbin/shared/log';
+import { DEAD_LETTER_SUFFIX } from '@sinbin/shared/topics';
+import type { Publisher } from '@sinbin/shared/ports';
+import { TopicConnector, type DeliveryTarget, type TargetOutcome } from '@sinbin/shared/transport/kafka-connector';
+import type { KafkaRecordLike, WireRecord } from '@sinbin/shared/transport/record';
 import { startKafka, stopKafka } from '../services';
 
 let brokers: string[] = [];

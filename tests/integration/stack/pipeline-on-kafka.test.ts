@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '@toxmod/shared/policy';
-import { createLogger } from '@toxmod/shared/log';
-import { TOPIC_NAMES } from '@toxmod/shared/topics';
+import { DEFAULT_POLICY } from '@sinbin/shared/policy';
+import { createLogger } from '@sinbin/shared/log';
+import { TOPIC_NAMES } from '@sinbin/shared/topics';
 import { startStack, type Stack } from '../../../runtime/stack/stack';
 import { deleteTopicsAndGroups } from '../../../runtime/stack/topics';
 import { REPO, startKafka, startPostgres, stopKafka } from '../services';
@@ -81,7 +81,7 @@ beforeAll(async () => {
   kafka = new Kafka({ clientId: 'it', brokers, logLevel: logLevel.NOTHING });
   await deleteTopicsAndGroups(brokers);
   await resetDatabase(databaseUrl);
-  const dir = mkdtempSync(join(tmpdir(), 'toxmod-it-'));
+  const dir = mkdtempSync(join(tmpdir(), 'sinbin-it-'));
   const policyFile = join(dir, 'policy.json');
   // Cases nobody reviews expire quickly, so every message reaches a decision inside the test.
   writeFileSync(policyFile, JSON.stringify({ default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3 } }));

@@ -1,4 +1,4 @@
-// Structure of every deployment artefact: stack.yml, the toxmod-ts template, the Knative and
+// Structure of every deployment artefact: stack.yml, the sinbin-ts template, the Knative and
 // Redpanda manifests, the data services, kustomizations, the dashboard and the CI workflow.
 // Checked against the code they deploy: the topic registry and the functions' consumes.
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed manifests are untyped JSON; these assertions are their schema */
@@ -65,15 +65,15 @@ describe('stack.yml (OpenFaaS)', () => {
     expect(s.provider.name).toBe('openfaas');
     expect(Object.keys(s.functions).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     for (const [name, fn] of Object.entries(s.functions)) {
-      expect(fn.lang).toBe('toxmod-ts');
+      expect(fn.lang).toBe('sinbin-ts');
       expect(fn.handler).toBe(`./functions/${name}`);
       expect(existsSync(join(REPO_ROOT, fn.handler, 'src', 'server.ts'))).toBe(true);
-      expect(fn.image).toMatch(new RegExp(`/toxmod-${name}:`));
+      expect(fn.image).toMatch(new RegExp(`/sinbin-${name}:`));
       expect(fn.build_args.FUNCTION).toBe(name);
       expect(fn.readonly_root_filesystem).toBe(true);
       expect(fn.limits.memory && fn.limits.cpu && fn.requests.memory && fn.requests.cpu).toBeTruthy();
     }
-    expect(existsSync(join(REPO_ROOT, 'template', 'toxmod-ts', 'template.yml'))).toBe(true);
+    expect(existsSync(join(REPO_ROOT, 'template', 'sinbin-ts', 'template.yml'))).toBe(true);
   });
 
   it('copies the models only into the images that score', () => {
@@ -129,8 +129,8 @@ describe('stack.yml (OpenFaaS)', () => {
   });
 });
 
-describe('template/toxmod-ts', () => {
-  const dockerfile = read('template/toxmod-ts/Dockerfile');
+describe('template/sinbin-ts', () => {
+  const dockerfile = read('template/sinbin-ts/Dockerfile');
   const stages = dockerfile.split('\n').filter((l) => /^FROM /.test(l));
 
   it('is a multi-stage build: of-watchdog image, a build stage, a slim Node final stage', () => {
@@ -139,7 +139,7 @@ describe('template/toxmod-ts', () => {
     expect(stages[0]).toMatch(/\$\{WATCHDOG_IMAGE\} AS watchdog/);
     expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-[a-z]+-slim/);
     expect(dockerfile).toMatch(/COPY --from=watchdog \/fwatchdog \/usr\/bin\/fwatchdog/);
-    expect(dockerfile).toMatch(/RUN node \.toxmod-bundle\.mjs "\$FUNCTION" \/out/);
+    expect(dockerfile).toMatch(/RUN node \.sinbin-bundle\.mjs "\$FUNCTION" \/out/);
     expect(dockerfile).toMatch(/npm ci /);
   });
 
@@ -159,8 +159,8 @@ describe('template/toxmod-ts', () => {
   });
 
   it('declares the language faas-cli looks up', () => {
-    const template = parseDocument(read('template/toxmod-ts/template.yml')).toJS();
-    expect(template.language).toBe('toxmod-ts');
+    const template = parseDocument(read('template/sinbin-ts/template.yml')).toJS();
+    expect(template.language).toBe('sinbin-ts');
     expect(template.fprocess).toContain('./server.mjs');
   });
 });
@@ -351,7 +351,7 @@ describe('kustomize layout', () => {
 
 describe('Grafana dashboard', () => {
   it('graphs every metric the code exports', async () => {
-    const dashboard = JSON.parse(read('infra/k8s/base/monitoring/toxmod-dashboard.json'));
+    const dashboard = JSON.parse(read('infra/k8s/base/monitoring/sinbin-dashboard.json'));
     const exprs = (dashboard.panels as any[]).flatMap((p) => (p.targets as any[]).map((t) => t.expr as string)).join('\n');
     const metrics = (await registry.getMetricsAsJSON()).map((m) => (String(m.type) === 'histogram' ? `${m.name}_bucket` : m.name));
     expect(metrics.length).toBeGreaterThanOrEqual(11);

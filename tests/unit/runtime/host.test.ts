@@ -1,9 +1,9 @@
 // FunctionHost: start at once or on first use (scale from zero), one instance however many
 // callers race, stopped after an idle period unless busy, periodic work while up.
 import { describe, expect, it } from 'vitest';
-import type { FunctionServices, PipelineFunction, RunningFunction } from '@toxmod/shared/function';
-import { silentLogger } from '@toxmod/shared/log';
-import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
+import type { FunctionServices, PipelineFunction, RunningFunction } from '@sinbin/shared/function';
+import { silentLogger } from '@sinbin/shared/log';
+import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
 import { FunctionHost } from '../../../runtime/host';
 import { CapturingPublisher } from '../../helpers/publisher';
 import { pollUntil } from '../../helpers/poll';

@@ -1,7 +1,7 @@
 // coalesce: calls of one turn, and calls made while a batch is in flight, share batched calls.
 import { describe, expect, it } from 'vitest';
-import { coalesce } from '@toxmod/shared/batching';
-import { roundsByKey } from '@toxmod/shared/stores/postgres';
+import { coalesce } from '@sinbin/shared/batching';
+import { roundsByKey } from '@sinbin/shared/stores/postgres';
 
 function recorder(opts: { maxBatch: number; maxInFlight: number; sizeOf?: (n: number) => number; fail?: (items: number[]) => boolean }) {
   const batches: number[][] = [];

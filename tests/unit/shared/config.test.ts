@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { boolVar, ConfigError, GameApiKeysSchema, intVar, numberVar, parseEnv } from '@toxmod/shared/config';
+import { boolVar, ConfigError, GameApiKeysSchema, intVar, numberVar, parseEnv } from '@sinbin/shared/config';
 
 describe('GameApiKeysSchema', () => {
   it.each([
@@ -64,11 +64,11 @@ describe('parseEnv', () => {
   });
 
   it('reads process.env by default', () => {
-    process.env.TOXMOD_TEST_ONLY_VAR = '7';
+    process.env.SINBIN_TEST_ONLY_VAR = '7';
     try {
-      expect(parseEnv(z.object({ TOXMOD_TEST_ONLY_VAR: intVar(0) })).TOXMOD_TEST_ONLY_VAR).toBe(7);
+      expect(parseEnv(z.object({ SINBIN_TEST_ONLY_VAR: intVar(0) })).SINBIN_TEST_ONLY_VAR).toBe(7);
     } finally {
-      delete process.env.TOXMOD_TEST_ONLY_VAR;
+      delete process.env.SINBIN_TEST_ONLY_VAR;
     }
   });
 });

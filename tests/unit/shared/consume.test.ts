@@ -1,13 +1,13 @@
 // processDelivery's guarantees, for every transport: poison -> dead-letter topic and acknowledge;
 // retriable -> redeliver; success -> publish outputs, then acknowledge.
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_PAYLOAD_CAP, deadLetterRecord, processDelivery, type ProcessOptions } from '@toxmod/shared/consume';
-import { DependencyError, PoisonEventError } from '@toxmod/shared/errors';
-import { DeadLetterSchema, type DeadLetter } from '@toxmod/shared/events';
-import type { RunningFunction } from '@toxmod/shared/function';
-import { silentLogger } from '@toxmod/shared/log';
-import { DEAD_LETTER_CE_TYPE, TOPICS } from '@toxmod/shared/topics';
-import { byteLength, MAX_RECORD_BYTES, outbound, type AnyDelivery, type AnyOutbound, type RawDelivery } from '@toxmod/shared/transport/record';
+import { DEAD_LETTER_PAYLOAD_CAP, deadLetterRecord, processDelivery, type ProcessOptions } from '@sinbin/shared/consume';
+import { DependencyError, PoisonEventError } from '@sinbin/shared/errors';
+import { DeadLetterSchema, type DeadLetter } from '@sinbin/shared/events';
+import type { RunningFunction } from '@sinbin/shared/function';
+import { silentLogger } from '@sinbin/shared/log';
+import { DEAD_LETTER_CE_TYPE, TOPICS } from '@sinbin/shared/topics';
+import { byteLength, MAX_RECORD_BYTES, outbound, type AnyDelivery, type AnyOutbound, type RawDelivery } from '@sinbin/shared/transport/record';
 import { at, chatMessage, classifiedMessage, T0 } from '../../helpers/events';
 import { CapturingPublisher } from '../../helpers/publisher';
 
@@ -42,7 +42,7 @@ describe('processDelivery: success', () => {
     expect(record!.headers).toMatchObject({
       ce_specversion: '1.0',
       ce_type: TOPICS['classified-messages'].ceType,
-      ce_source: '/toxmod/fast-classifier',
+      ce_source: '/sinbin/fast-classifier',
       ce_time: at(1000).toISOString(),
       'content-type': 'application/json',
     });
@@ -92,7 +92,7 @@ describe('processDelivery: poison events are dead-lettered and acknowledged', ()
       failedAt: at(1000).toISOString(),
     } satisfies Record<keyof DeadLetter, unknown>);
     expect(publisher.records[0]!.key).toBe('game-a/match-1');
-    expect(publisher.records[0]!.headers).toMatchObject({ ce_type: DEAD_LETTER_CE_TYPE, ce_source: '/toxmod/fast-classifier', ce_id: 'fast-classifier:partition:3/offset:42' });
+    expect(publisher.records[0]!.headers).toMatchObject({ ce_type: DEAD_LETTER_CE_TYPE, ce_source: '/sinbin/fast-classifier', ce_id: 'fast-classifier:partition:3/offset:42' });
   });
 
   it('dead-letters a topic the function does not consume, on that topic’s .dlq', async () => {

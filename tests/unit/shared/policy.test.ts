@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, GamePolicySchema, loadPolicyBook, PolicyFileSchema, policyBook, type GamePolicy } from '@toxmod/shared/policy';
+import { DEFAULT_POLICY, GamePolicySchema, loadPolicyBook, PolicyFileSchema, policyBook, type GamePolicy } from '@sinbin/shared/policy';
 
 const rules = [{ name: 'first offence', when: {}, action: { type: 'warn' } }];
 const base = { rules };
@@ -74,7 +74,7 @@ describe('policyBook', () => {
 
 describe('loadPolicyBook', () => {
   const write = (content: string) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'toxmod-policy-')), 'policies.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'sinbin-policy-')), 'policies.json');
     writeFileSync(file, content);
     return file;
   };

@@ -1,7 +1,7 @@
 // The topic registry and the error vocabulary, plus a check that the test builders stay valid.
 import { describe, expect, it } from 'vitest';
-import { DependencyError, describeError, errorCodeOf, isRetriable, POISON_CODES, PoisonEventError, RETRIABLE_CODES } from '@toxmod/shared/errors';
-import { DEAD_LETTER_CE_TYPE, deadLetterTopicOf, isTopicName, partitionKeyOf, TOPIC_NAMES, TOPICS, topicByCeType, type TopicName } from '@toxmod/shared/topics';
+import { DependencyError, describeError, errorCodeOf, isRetriable, POISON_CODES, PoisonEventError, RETRIABLE_CODES } from '@sinbin/shared/errors';
+import { DEAD_LETTER_CE_TYPE, deadLetterTopicOf, isTopicName, partitionKeyOf, TOPIC_NAMES, TOPICS, topicByCeType, type TopicName } from '@sinbin/shared/topics';
 import * as build from '../../helpers/events';
 
 const SAMPLES: { [T in TopicName]: () => unknown } = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FinalDecisionSchema, TrainingExampleSchema, type Action } from '@toxmod/shared/events';
-import { DEFAULT_POLICY, GamePolicySchema, type GamePolicy, type Rule } from '@toxmod/shared/policy';
-import type { Category } from '@toxmod/shared/scoring/types';
+import { FinalDecisionSchema, TrainingExampleSchema, type Action } from '@sinbin/shared/events';
+import { DEFAULT_POLICY, GamePolicySchema, type GamePolicy, type Rule } from '@sinbin/shared/policy';
+import type { Category } from '@sinbin/shared/scoring/types';
 import {
   FALLBACK_DEEP_MIN_CONFIDENCE,
   FALLBACK_DEEP_TOXIC_FROM,

@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AnalysisRequest, FinalDecision, ModerationCase, TrainingExample } from '@toxmod/shared/events';
-import { stableId } from '@toxmod/shared/ids';
-import { DEFAULT_POLICY } from '@toxmod/shared/policy';
+import type { AnalysisRequest, FinalDecision, ModerationCase, TrainingExample } from '@sinbin/shared/events';
+import { stableId } from '@sinbin/shared/ids';
+import { DEFAULT_POLICY } from '@sinbin/shared/policy';
 import decisionManager from '../../../../functions/decision-manager/src/function';
 import { analysisResult, at, categories, chatMessage, classifiedMessage, delivery, modelScore, moderationResult } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';
@@ -94,7 +94,7 @@ describe('decision-manager function', () => {
   });
 
   it('applies a per-game policy from GAME_POLICIES_FILE and the default to other games', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'toxmod-policy-'));
+    const dir = mkdtempSync(join(tmpdir(), 'sinbin-policy-'));
     const file = join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify({ default: DEFAULT_POLICY, games: { strict: { rules: [{ name: 'zero tolerance', when: {}, action: { type: 'ban' } }] } } }));
     const { running } = await startFunction(decisionManager, { env: { GAME_POLICIES_FILE: file } });
@@ -107,7 +107,7 @@ describe('decision-manager function', () => {
   });
 
   it('refuses to start with a malformed policy file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'toxmod-policy-'));
+    const dir = mkdtempSync(join(tmpdir(), 'sinbin-policy-'));
     const file = join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify({ default: { ...DEFAULT_POLICY, rules: [] } }));
     await expect(startFunction(decisionManager, { env: { GAME_POLICIES_FILE: file } })).rejects.toThrow(/default\.rules/);

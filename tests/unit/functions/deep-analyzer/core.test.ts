@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisResultSchema } from '@toxmod/shared/events';
-import type { ToxicityScore } from '@toxmod/shared/scoring/types';
+import { AnalysisResultSchema } from '@sinbin/shared/events';
+import type { ToxicityScore } from '@sinbin/shared/scoring/types';
 import { analysisResult, scoringInput } from '../../../../functions/deep-analyzer/src/core';
 import { analysisRequest, categories, chatMessage, T0 } from '../../../helpers/events';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ClassifiedMessage } from '@toxmod/shared/events';
-import { DEFAULT_POLICY } from '@toxmod/shared/policy';
-import { LEXICON_VERSION } from '@toxmod/shared/scoring/lexicon';
+import type { ClassifiedMessage } from '@sinbin/shared/events';
+import { DEFAULT_POLICY } from '@sinbin/shared/policy';
+import { LEXICON_VERSION } from '@sinbin/shared/scoring/lexicon';
 import fastClassifier from '../../../../functions/fast-classifier/src/function';
 import { chatMessage, delivery } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';
@@ -54,7 +54,7 @@ describe('fast-classifier function (lexicon baseline)', () => {
   });
 
   it("uses a game's routing override from the policy file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'toxmod-policy-'));
+    const dir = mkdtempSync(join(tmpdir(), 'sinbin-policy-'));
     const file = join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify({ default: DEFAULT_POLICY, games: { lenient: { routing: { okBelow: 0.7, toxicFrom: 0.9 } } } }));
     const f = await startFunction(fastClassifier, { env: { GAME_POLICIES_FILE: file } });

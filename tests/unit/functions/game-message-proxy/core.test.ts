@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatMessageSchema } from '@toxmod/shared/events';
+import { ChatMessageSchema } from '@sinbin/shared/events';
 import { bearerToken, isJsonContentType, MAX_BATCH, parseMessagesRequest, toChatMessage } from '../../../../functions/game-message-proxy/src/core';
 import { T0 } from '../../../helpers/events';
 
@@ -73,7 +73,7 @@ describe('gateway parseMessagesRequest accepts', () => {
     { name: 'text of exactly 2000 chars', contentType: JSON_TYPE, body: body({ ...valid, text: 'a'.repeat(2000) }), count: 1 },
     { name: 'a charset parameter', contentType: 'application/json; charset=utf-8', body: body(valid), count: 1 },
     { name: 'upper-case media type', contentType: 'Application/JSON', body: body(valid), count: 1 },
-    { name: 'a +json media type', contentType: 'application/vnd.toxmod+json', body: body(valid), count: 1 },
+    { name: 'a +json media type', contentType: 'application/vnd.sinbin+json', body: body(valid), count: 1 },
     { name: 'a string body', contentType: JSON_TYPE, body: body(valid), count: 1, asString: true },
     { name: 'batch messages without ids (the gateway assigns them)', contentType: JSON_TYPE, body: body({ messages: [valid, valid] }), count: 2 },
   ])('$name', ({ contentType, body: raw, count, asString }) => {

@@ -1,7 +1,7 @@
 // The gateway's routes and its final-decisions consumer, on memory stores, without a socket.
 import { describe, expect, it } from 'vitest';
-import { ChatMessageSchema } from '@toxmod/shared/events';
-import { TOPICS } from '@toxmod/shared/topics';
+import { ChatMessageSchema } from '@sinbin/shared/events';
+import { TOPICS } from '@sinbin/shared/topics';
 import gateway from '../../../../functions/game-message-proxy/src/function';
 import { delivery, finalDecision, T0 } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';
@@ -48,7 +48,7 @@ describe('gateway POST /v1/messages', () => {
     const [record] = publisher.on('raw-messages');
     expect(record!.key).toBe('alpha/match-1');
     expect(record!.headers.ce_type).toBe(TOPICS['raw-messages'].ceType);
-    expect(record!.headers.ce_source).toBe('/toxmod/game-message-proxy');
+    expect(record!.headers.ce_source).toBe('/sinbin/game-message-proxy');
     const message = ChatMessageSchema.parse(JSON.parse(record!.value));
     expect(message).toEqual({ messageId, gameId: 'alpha', channelId: 'match-1', playerId: 'p1', text: 'gg wp', sentAt: T0.toISOString(), receivedAt: T0.toISOString() });
   });

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FinalDecision } from '@toxmod/shared/events';
-import { silentLogger } from '@toxmod/shared/log';
-import { closeServer, listen } from '@toxmod/shared/http/server';
+import type { FinalDecision } from '@sinbin/shared/events';
+import { silentLogger } from '@sinbin/shared/log';
+import { closeServer, listen } from '@sinbin/shared/http/server';
 import { sign, SIGNATURE_HEADER, WebhookConfigSchema, WebhookDispatcher } from '../../../../functions/game-message-proxy/src/webhooks';
 import { finalDecision } from '../../../helpers/events';
 import { pollUntil } from '../../../helpers/poll';

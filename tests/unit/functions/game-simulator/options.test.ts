@@ -3,7 +3,7 @@ import { parseOptions, UsageError } from '../../../../functions/game-simulator/s
 
 describe('parseOptions', () => {
   it('takes defaults from the environment', () => {
-    const opts = parseOptions([], { GAME_API_KEY: 'k', GATEWAY_URL: 'http://gw:9000/', TOXMOD_DATA_DIR: '/data', MODERATION_URL: 'http://mod:1', MODERATOR_TOKEN: 't' });
+    const opts = parseOptions([], { GAME_API_KEY: 'k', GATEWAY_URL: 'http://gw:9000/', SINBIN_DATA_DIR: '/data', MODERATION_URL: 'http://mod:1', MODERATOR_TOKEN: 't' });
     expect(opts).toMatchObject({
       gateway: 'http://gw:9000',
       key: 'k',

@@ -3,7 +3,7 @@
 // its own, so tests share one database without seeing each other's cases.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoreSet } from '@toxmod/shared/stores/store-set';
+import type { StoreSet } from '@sinbin/shared/stores/store-set';
 import { client, createAccount, login, makeCase, startHarness, STATIC_TOKEN, type Harness } from './harness';
 
 const PASSWORD = 'correct horse battery staple';

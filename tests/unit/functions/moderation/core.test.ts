@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModerationResultSchema } from '@toxmod/shared/events';
+import { ModerationResultSchema } from '@sinbin/shared/events';
 import { expiredResult, moderatorResult, parseModeratorTokens, VerdictRequestSchema } from '../../../../functions/moderation/src/core';
 import { at, moderationCase } from '../../../helpers/events';
 

@@ -4,19 +4,19 @@ import type { Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModerationCase, ModerationResult } from '@toxmod/shared/events';
-import type { RunningFunction } from '@toxmod/shared/function';
-import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
-import { silentLogger } from '@toxmod/shared/log';
-import type { ModeratorRole } from '@toxmod/shared/ports';
-import type { StoreSet } from '@toxmod/shared/stores/store-set';
-import type { WireRecord } from '@toxmod/shared/transport/record';
+import type { ModerationCase, ModerationResult } from '@sinbin/shared/events';
+import type { RunningFunction } from '@sinbin/shared/function';
+import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
+import { silentLogger } from '@sinbin/shared/log';
+import type { ModeratorRole } from '@sinbin/shared/ports';
+import type { StoreSet } from '@sinbin/shared/stores/store-set';
+import type { WireRecord } from '@sinbin/shared/transport/record';
 import moderation from '../../../../functions/moderation/src/function';
 import { hashPassword } from '../../../../functions/moderation/src/auth';
 
 export const STATIC_TOKEN = 'static-token-0123456789';
 
-export const tmpObjects = () => mkdtempSync(join(tmpdir(), 'toxmod-mod-test-'));
+export const tmpObjects = () => mkdtempSync(join(tmpdir(), 'sinbin-mod-test-'));
 
 export interface Harness {
   url: string;

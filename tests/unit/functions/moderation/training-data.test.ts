@@ -2,9 +2,9 @@
 // emits it when the verdict reaches it on moderation-results; this follows one verdict from the
 // moderation API through the decision manager and checks nothing of the case is lost on the way.
 import { describe, expect, it } from 'vitest';
-import type { FinalDecision, TrainingExample } from '@toxmod/shared/events';
-import { silentLogger } from '@toxmod/shared/log';
-import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
+import type { FinalDecision, TrainingExample } from '@sinbin/shared/events';
+import { silentLogger } from '@sinbin/shared/log';
+import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
 import decisionManager from '../../../../functions/decision-manager/src/function';
 import { client, makeCase, startHarness, STATIC_TOKEN, tmpObjects } from './harness';
 

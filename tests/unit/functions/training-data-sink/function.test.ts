@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { processDelivery } from '@toxmod/shared/consume';
-import { DependencyError } from '@toxmod/shared/errors';
-import { silentLogger } from '@toxmod/shared/log';
-import type { ObjectStore } from '@toxmod/shared/ports';
-import { memoryStoreSet } from '@toxmod/shared/stores/store-set';
-import { encodeRecord, fromBusRecord, outbound } from '@toxmod/shared/transport/record';
+import { processDelivery } from '@sinbin/shared/consume';
+import { DependencyError } from '@sinbin/shared/errors';
+import { silentLogger } from '@sinbin/shared/log';
+import type { ObjectStore } from '@sinbin/shared/ports';
+import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
+import { encodeRecord, fromBusRecord, outbound } from '@sinbin/shared/transport/record';
 import sink from '../../../../functions/training-data-sink/src/function';
 import { exampleObjectKey } from '../../../../functions/training-data-sink/src/core';
 import { delivery, trainingExample } from '../../../helpers/events';

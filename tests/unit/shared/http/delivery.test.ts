@@ -2,12 +2,12 @@
 // each outcome gets (the platforms retry on 5xx; a poison event is answered 200 once dead-lettered).
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DependencyError } from '@toxmod/shared/errors';
-import { decodeHttpDelivery, deliveryKindOf, deliveryRoute } from '@toxmod/shared/http/delivery';
-import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
-import { silentLogger } from '@toxmod/shared/log';
-import { PoisonEventError } from '@toxmod/shared/errors';
-import type { RunningFunction } from '@toxmod/shared/function';
+import { DependencyError } from '@sinbin/shared/errors';
+import { decodeHttpDelivery, deliveryKindOf, deliveryRoute } from '@sinbin/shared/http/delivery';
+import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
+import { silentLogger } from '@sinbin/shared/log';
+import { PoisonEventError } from '@sinbin/shared/errors';
+import type { RunningFunction } from '@sinbin/shared/function';
 import { chatMessage } from '../../../helpers/events';
 import { CapturingPublisher } from '../../../helpers/publisher';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postBody } from '@toxmod/shared/http/post';
+import { postBody } from '@sinbin/shared/http/post';
 
 let server: Server;
 let base = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStreaming, json, matchRoute, problem, type HttpRoute } from '@toxmod/shared/http/router';
+import { isStreaming, json, matchRoute, problem, type HttpRoute } from '@sinbin/shared/http/router';
 
 const handler = () => json(200, {});
 const routes: HttpRoute[] = [

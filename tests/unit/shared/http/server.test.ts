@@ -1,9 +1,9 @@
 // The function HTTP server: routes, /healthz, /metrics, JSON problems for 404 / 405 / 413 / 500.
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServer, createFunctionServer, listen } from '@toxmod/shared/http/server';
-import { json, type HttpRoute } from '@toxmod/shared/http/router';
-import { silentLogger } from '@toxmod/shared/log';
+import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
+import { json, type HttpRoute } from '@sinbin/shared/http/router';
+import { silentLogger } from '@sinbin/shared/log';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -57,8 +57,8 @@ describe('function HTTP server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(text).toContain('toxmod_http_requests_total');
-    expect(text).toMatch(/toxmod_http_requests_total\{fn="test-fn",route="\/echo\/:id",method="POST",status="201"\} \d+/);
+    expect(text).toContain('sinbin_http_requests_total');
+    expect(text).toMatch(/sinbin_http_requests_total\{fn="test-fn",route="\/echo\/:id",method="POST",status="201"\} \d+/);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchingScorer } from '@toxmod/shared/scoring/batching';
-import { emptyCategories, routeByThresholds, type ScoringInput, type ToxicityScorer } from '@toxmod/shared/scoring/types';
+import { batchingScorer } from '@sinbin/shared/scoring/batching';
+import { emptyCategories, routeByThresholds, type ScoringInput, type ToxicityScorer } from '@sinbin/shared/scoring/types';
 
 /** A scorer that records the batches it was given and scores a text by its length. */
 function recordingScorer(fail = false): ToxicityScorer & { batches: string[][]; closed: boolean } {

@@ -1,8 +1,8 @@
 // The lexicon baseline: clean game chat stays low, obfuscated abuse is caught, every score comes
 // with the terms that produced it, and game vocabulary ("nice kill") is not read as a threat.
 import { describe, expect, it } from 'vitest';
-import { createLexiconScorer, DEFAULT_LEXICON, LEXICON_THRESHOLDS, LEXICON_VERSION, type LexiconTerm } from '@toxmod/shared/scoring/lexicon';
-import { CATEGORIES, routeByThresholds } from '@toxmod/shared/scoring/types';
+import { createLexiconScorer, DEFAULT_LEXICON, LEXICON_THRESHOLDS, LEXICON_VERSION, type LexiconTerm } from '@sinbin/shared/scoring/lexicon';
+import { CATEGORIES, routeByThresholds } from '@sinbin/shared/scoring/types';
 
 const scorer = createLexiconScorer();
 const score = async (text: string) => (await scorer.score([{ text }]))[0]!;

@@ -1,7 +1,7 @@
 // What the normaliser undoes (and what it must leave alone). Python parity is pinned separately
 // by normalize-parity.test.ts; this table states the intended behaviour case by case.
 import { describe, expect, it } from 'vitest';
-import { collapseDoubles, normalizeText } from '@toxmod/shared/scoring/normalize';
+import { collapseDoubles, normalizeText } from '@sinbin/shared/scoring/normalize';
 
 describe('normalizeText', () => {
   it.each([

@@ -63,14 +63,14 @@ describe('loadScorer for the fast model', () => {
   });
 
   it('falls back with a clear problem when the folder is missing', async () => {
-    const loaded = await loadScorer({ kind: 'fast', modelDir: '/nonexistent/toxmod-fast', fallback: stubFallback });
+    const loaded = await loadScorer({ kind: 'fast', modelDir: '/nonexistent/sinbin-fast', fallback: stubFallback });
     expect(loaded.fellBack).toBe(true);
     expect(loaded.scorer).toBe(stubFallback);
-    expect(loaded.problem).toMatch(/fast model.*\/nonexistent\/toxmod-fast.*fast-model\.json/s);
+    expect(loaded.problem).toMatch(/fast model.*\/nonexistent\/sinbin-fast.*fast-model\.json/s);
   });
 
   it('falls back when the metadata JSON is corrupt', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'toxmod-fast-'));
+    const dir = mkdtempSync(join(tmpdir(), 'sinbin-fast-'));
     writeFileSync(join(dir, 'fast-model.json'), '{ not json');
     const loaded = await loadScorer({ kind: 'fast', modelDir: dir, fallback: stubFallback });
     expect(loaded.fellBack).toBe(true);
@@ -78,7 +78,7 @@ describe('loadScorer for the fast model', () => {
   });
 
   it('falls back when the ONNX graph is corrupt', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'toxmod-fast-'));
+    const dir = mkdtempSync(join(tmpdir(), 'sinbin-fast-'));
     copyFileSync(join(defaultModelDir('fast'), 'fast-model.json'), join(dir, 'fast-model.json'));
     writeFileSync(join(dir, 'model.onnx'), 'garbage, not a protobuf');
     const loaded = await loadScorer({ kind: 'fast', modelDir: dir, fallback: stubFallback });

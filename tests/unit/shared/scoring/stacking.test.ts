@@ -15,7 +15,7 @@ interface StackingFixture {
 const fixture = JSON.parse(readFileSync(resolve(FIXTURES, 'stacking-parity.json'), 'utf8')) as StackingFixture;
 
 describe('stacked deep toxicity', () => {
-  it('gives the same toxicity as the Python twin for every fitted form (models/toxmod/stacking.py)', () => {
+  it('gives the same toxicity as the Python twin for every fitted form (models/sinbin_models/stacking.py)', () => {
     expect(Object.keys(fixture.forms).sort()).toEqual(['stacked', 'transformer']);
     for (const { stacking, cases } of Object.values(fixture.forms)) {
       for (const c of cases) expect(stackedToxicity(c.deepLogit, c.input.fastToxicity, stacking)).toBeCloseTo(c.toxicity, 9);
@@ -53,6 +53,8 @@ describe('deep scorer with the stacking of models/deep/config.json', () => {
   it('scores the fixture messages, with and without a fast score, as the Python pipeline does', async () => {
     const { cases } = fixture.forms[fixture.chosen]!;
     const scores = await scorer.score(cases.map((c) => c.input));
-    cases.forEach((c, i) => expect(scores[i]!.toxicity).toBeCloseTo(c.toxicity, 4));
+    // int8 MatMul kernels differ by CPU (onnxruntime picks VNNI, AVX2 or AVX-512 paths, whose
+    // u8 x s8 rounding differs): within 0.01 of the fixture, not bit-exact, on other machines.
+    cases.forEach((c, i) => expect(Math.abs(scores[i]!.toxicity - c.toxicity)).toBeLessThan(0.01));
   });
 });

@@ -74,14 +74,14 @@ describe('deep input layout', () => {
 
 describe('loadScorer for the deep model', () => {
   it('falls back with a clear problem when files are missing', async () => {
-    const loaded = await loadScorer({ kind: 'deep', modelDir: '/nonexistent/toxmod-deep', fallback: stubFallback });
+    const loaded = await loadScorer({ kind: 'deep', modelDir: '/nonexistent/sinbin-deep', fallback: stubFallback });
     expect(loaded.fellBack).toBe(true);
     expect(loaded.scorer).toBe(stubFallback);
-    expect(loaded.problem).toMatch(/deep model: cannot read \/nonexistent\/toxmod-deep\/config\.json/);
+    expect(loaded.problem).toMatch(/deep model: cannot read \/nonexistent\/sinbin-deep\/config\.json/);
   });
 
   it('falls back when the ONNX file is corrupt', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'toxmod-deep-')), 'deep');
+    const dir = join(mkdtempSync(join(tmpdir(), 'sinbin-deep-')), 'deep');
     cpSync(defaultModelDir('deep'), dir, { recursive: true });
     writeFileSync(join(dir, 'onnx', 'model.onnx'), 'not an onnx model');
     const loaded = await loadScorer({ kind: 'deep', modelDir: dir, fallback: stubFallback });
@@ -89,12 +89,12 @@ describe('loadScorer for the deep model', () => {
     expect(loaded.problem).toMatch(/cannot load ONNX model/);
   });
 
-  it('falls back when config.json is not a toxmod model', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'toxmod-deep-')), 'deep');
+  it('falls back when config.json is not a sinbin model', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'sinbin-deep-')), 'deep');
     cpSync(defaultModelDir('deep'), dir, { recursive: true });
     copyFileSync(join(dir, 'tokenizer_config.json'), join(dir, 'config.json'));
     const loaded = await loadScorer({ kind: 'deep', modelDir: dir, fallback: stubFallback });
     expect(loaded.fellBack).toBe(true);
-    expect(loaded.problem).toMatch(/not a toxmod deep model config/);
+    expect(loaded.problem).toMatch(/not a sinbin deep model config/);
   });
 });

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FilesystemObjectStore } from '@toxmod/shared/stores/filesystem';
+import { FilesystemObjectStore } from '@sinbin/shared/stores/filesystem';
 
-const store = () => new FilesystemObjectStore(mkdtempSync(join(tmpdir(), 'toxmod-objects-test-')));
+const store = () => new FilesystemObjectStore(mkdtempSync(join(tmpdir(), 'sinbin-objects-test-')));
 
 describe('FilesystemObjectStore', () => {
   it('puts, gets and overwrites objects by key', async () => {
@@ -26,7 +26,7 @@ describe('FilesystemObjectStore', () => {
   });
 
   it('lists nothing from a root that does not exist yet', async () => {
-    expect(await new FilesystemObjectStore(join(tmpdir(), `toxmod-never-created-${process.pid}-${Date.now()}`)).list('')).toEqual([]);
+    expect(await new FilesystemObjectStore(join(tmpdir(), `sinbin-never-created-${process.pid}-${Date.now()}`)).list('')).toEqual([]);
   });
 
   it('refuses keys that escape the store', async () => {

@@ -1,7 +1,7 @@
 // The in-memory store adapters: the embedded runtime's state and every function test's fake.
 import { describe, expect, it } from 'vitest';
-import type { StoredContextLine } from '@toxmod/shared/ports';
-import { BoundedMap, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from '@toxmod/shared/stores/memory';
+import type { StoredContextLine } from '@sinbin/shared/ports';
+import { BoundedMap, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from '@sinbin/shared/stores/memory';
 import { at, chatMessage, finalDecision, iso, moderationCase, moderationResult } from '../../../helpers/events';
 
 const line = (messageId: string, text = messageId): StoredContextLine => ({ messageId, playerId: 'p', text, sentAt: iso(0) });

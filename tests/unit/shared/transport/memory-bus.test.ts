@@ -1,10 +1,10 @@
 // The in-process bus keeps Kafka's semantics: partition by key, order per partition, commit after
 // success, redelivery with an attempt count, consumer groups independent of each other.
 import { describe, expect, it } from 'vitest';
-import { TOPICS } from '@toxmod/shared/topics';
-import { MemoryBus, type Ack } from '@toxmod/shared/transport/memory-bus';
-import { partitionFor } from '@toxmod/shared/transport/partitioner';
-import type { RawDelivery, WireRecord } from '@toxmod/shared/transport/record';
+import { TOPICS } from '@sinbin/shared/topics';
+import { MemoryBus, type Ack } from '@sinbin/shared/transport/memory-bus';
+import { partitionFor } from '@sinbin/shared/transport/partitioner';
+import type { RawDelivery, WireRecord } from '@sinbin/shared/transport/record';
 import { pollUntil } from '../../../helpers/poll';
 
 const rec = (topic: string, key: string | null, value: string, headers: Record<string, string> = {}): WireRecord => ({ topic, key, value, headers });

@@ -3,7 +3,7 @@
 // DefaultPartitioner is a second, independent implementation to compare against.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { murmur2, partitionFor } from '@toxmod/shared/transport/partitioner';
+import { murmur2, partitionFor } from '@sinbin/shared/transport/partitioner';
 
 const require = createRequire(import.meta.url);
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer) => number;

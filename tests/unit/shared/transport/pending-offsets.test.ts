@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PendingOffsets } from '@toxmod/shared/transport/pending-offsets';
+import { PendingOffsets } from '@sinbin/shared/transport/pending-offsets';
 
 type Step = ['done', string, number, string] | ['restore', string, number, string] | ['retain', Record<string, number[]>];
 

@@ -1,8 +1,8 @@
 // Decoder edge cases, one transport at a time. The contract suite (tests/contract/decoders.test.ts)
 // checks that all of them agree on the same event; this file covers what only one of them sees.
 import { describe, expect, it } from 'vitest';
-import { PoisonEventError } from '@toxmod/shared/errors';
-import { TOPICS } from '@toxmod/shared/topics';
+import { PoisonEventError } from '@sinbin/shared/errors';
+import { TOPICS } from '@sinbin/shared/topics';
 import {
   byteLength,
   encodeRecord,
@@ -14,7 +14,7 @@ import {
   outbound,
   parseDelivery,
   type RawDelivery,
-} from '@toxmod/shared/transport/record';
+} from '@sinbin/shared/transport/record';
 import { chatMessage, classifiedMessage, T0 } from '../../../helpers/events';
 
 function poisonCode(fn: () => unknown): string | undefined {
@@ -38,7 +38,7 @@ describe('encodeRecord', () => {
       ce_specversion: '1.0',
       ce_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       ce_type: TOPICS['classified-messages'].ceType,
-      ce_source: '/toxmod/fast-classifier',
+      ce_source: '/sinbin/fast-classifier',
       ce_time: T0.toISOString(),
       ce_partitionkey: 'g/c',
       'content-type': 'application/json',
@@ -81,7 +81,7 @@ describe('fromKnativeRequest', () => {
   });
 
   it('a known CloudEvent type names its topic, whatever the source says', () => {
-    expect(fromKnativeRequest({ ...plain, 'ce-type': TOPICS['final-decisions'].ceType, 'ce-source': '/toxmod/decision-manager' }, '{}').topic).toBe('final-decisions');
+    expect(fromKnativeRequest({ ...plain, 'ce-type': TOPICS['final-decisions'].ceType, 'ce-source': '/sinbin/decision-manager' }, '{}').topic).toBe('final-decisions');
   });
 });
 

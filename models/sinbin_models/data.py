@@ -41,7 +41,7 @@ class Record:
 
 def data_dir() -> Path:
     default = Path(__file__).resolve().parents[2] / '..' / 'shared' / 'data'
-    return Path(os.environ.get('TOXMOD_DATA_DIR', default)).resolve()
+    return Path(os.environ.get('SINBIN_DATA_DIR', default)).resolve()
 
 
 def _bucket(key: str) -> float:

@@ -26,7 +26,7 @@ def main() -> None:
     cases = [{'input': s, 'normalized': (n := normalize_text(s)), 'featureIds': feature_ids(n, cfg)} for s in CASES]
     out = Path(__file__).resolve().parents[2] / 'tests' / 'fixtures' / 'normalize-parity.json'
     out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {'generatedBy': 'models/toxmod/parity_fixture.py', 'hashing': cfg.to_json(), 'cases': cases}
+    payload = {'generatedBy': 'models/sinbin_models/parity_fixture.py', 'hashing': cfg.to_json(), 'cases': cases}
     out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + '\n')
     print(f'wrote {len(cases)} cases to {out}')
 

@@ -3,7 +3,7 @@ the needs-analysis band, with low-confidence deep verdicts going to human review
 
 Chooses on validation data only:
 - the deep stage's form: the transformer's score alone (calibrated) or stacked with the fast
-  model's logit (toxmod/stacking.py), each fitted by logistic regression on the validation band
+  model's logit (sinbin_models/stacking.py), each fitted by logistic regression on the validation band
   (all sources pooled, Davidson down-weighted) and compared by 5-fold out-of-fold cascade metrics;
 - its decision cut (folded into the stack's bias, so the stage's cut is 0.5);
 - the start of the fast model's toxic route (toxicFrom, never below the value train_fast picked
@@ -63,7 +63,7 @@ class Models:
                                      h['seeds']['collapsed'], h['seeds']['bigram'], h['seeds']['char'])
         self.fast = ort.InferenceSession(str(fast_dir / 'model.onnx'), providers=['CPUExecutionProvider'])
         self.deep_config = json.loads((deep_dir / 'config.json').read_text())
-        c = self.deep_config['toxmod']['input']
+        c = self.deep_config['sinbin']['input']
         self.input_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
         self.tok = Tokenizer.from_file(str(deep_dir / 'tokenizer.json'))
         self.special = SpecialIds(*(self.tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
@@ -245,7 +245,7 @@ def write_stacking_fixture(models: 'Models', forms: dict, chosen: str) -> None:
                              'toxicity': float(stacked_toxicity(np.array([z]), np.array([fp]), params)[0])})
         out[name] = {'stacking': params, 'cases': rows}
     path = root / 'tests' / 'fixtures' / 'stacking-parity.json'
-    path.write_text(json.dumps({'generatedBy': 'models/toxmod/eval_cascade.py', 'chosen': chosen, 'forms': out},
+    path.write_text(json.dumps({'generatedBy': 'models/sinbin_models/eval_cascade.py', 'chosen': chosen, 'forms': out},
                                ensure_ascii=False) + '\n')
 
 
@@ -255,10 +255,10 @@ def main() -> None:
     # train_fast's routing from its CONDA targets; defaultThresholds may already hold an earlier run's choice.
     base_thresholds = models.fast_meta.get('routingFromTargets', models.fast_meta['defaultThresholds'])
     fast_decision = models.fast_meta['decisionThreshold']
-    toxmod = models.deep_config['toxmod']
+    sinbin = models.deep_config['sinbin']
     # The transformer's own cut for scoring every message alone (chosen by train_deep on its raw probability).
-    standalone = toxmod.get('transformerStandaloneDecisionThreshold',
-                            toxmod.get('standaloneDecisionThreshold', toxmod['decisionThreshold']))
+    standalone = sinbin.get('transformerStandaloneDecisionThreshold',
+                            sinbin.get('standaloneDecisionThreshold', sinbin['decisionThreshold']))
     scores = {}
     for split in ('val', 'test'):
         for src in SOURCES:
@@ -305,18 +305,18 @@ def main() -> None:
         np.array([r.toxic for r in conda_test]), models.deep_scores(bare, [r.text for r in bare])[:, 0], standalone)}
     deep_dir, fast_dir = MODELS_DIR / 'deep', MODELS_DIR / 'fast'
     cfg = models.deep_config
-    cfg['toxmod']['stacking'] = params
-    cfg['toxmod']['decisionThreshold'] = 0.5
-    cfg['toxmod']['standaloneDecisionThreshold'] = round(standalone_stage, 4)
-    cfg['toxmod']['transformerStandaloneDecisionThreshold'] = standalone
-    cfg['toxmod']['reviewBelowConfidence'] = min_conf
-    cfg['toxmod']['confidence'] = 'distance of the stage toxicity from decisionThreshold, scaled to [0, 1] on its side'
+    cfg['sinbin']['stacking'] = params
+    cfg['sinbin']['decisionThreshold'] = 0.5
+    cfg['sinbin']['standaloneDecisionThreshold'] = round(standalone_stage, 4)
+    cfg['sinbin']['transformerStandaloneDecisionThreshold'] = standalone
+    cfg['sinbin']['reviewBelowConfidence'] = min_conf
+    cfg['sinbin']['confidence'] = 'distance of the stage toxicity from decisionThreshold, scaled to [0, 1] on its side'
     (deep_dir / 'config.json').write_text(json.dumps(cfg, indent=2) + '\n')
     (deep_dir / 'cascade-report.json').write_text(json.dumps(report, indent=2) + '\n')
     meta = models.fast_meta
     meta['routingFromTargets'] = base_thresholds
     meta['defaultThresholds'] = thresholds
-    meta['routingChosenBy'] = ('models/toxmod/eval_cascade.py (toxicFrom: best validation cascade, at most 20% of CONDA to deep, '
+    meta['routingChosenBy'] = ('models/sinbin_models/eval_cascade.py (toxicFrom: best validation cascade, at most 20% of CONDA to deep, '
                                'deep stage clearly beating the fast model on the validation bands)')
     (fast_dir / 'fast-model.json').write_text(json.dumps(meta, indent=2) + '\n')
     fast_report_path = fast_dir / 'eval-report.json'

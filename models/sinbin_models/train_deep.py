@@ -1,7 +1,7 @@
 """Trains the context-aware deep analyzer from scratch: WordPiece tokenizer on chat text,
 short MLM pretraining, multi-label fine-tuning, ONNX export for @huggingface/transformers.
 
-Usage: python -m toxmod.train_deep [--out ../deep] [--mlm-minutes 8] [--epochs 4]
+Usage: python -m sinbin_models.train_deep [--out ../deep] [--mlm-minutes 8] [--epochs 4]
 """
 import argparse
 import json
@@ -187,7 +187,7 @@ def export(model: Encoder, out: Path, tok: Tokenizer, enc_cfg: EncoderConfig, in
         'num_attention_heads': enc_cfg.heads, 'intermediate_size': enc_cfg.ffn,
         'max_position_embeddings': enc_cfg.max_len, 'type_vocab_size': enc_cfg.type_vocab, 'pad_token_id': 0,
         'id2label': {str(i): o for i, o in enumerate(OUTPUTS)}, 'label2id': {o: i for i, o in enumerate(OUTPUTS)},
-        'toxmod': {'version': version, 'format': 'toxmod-deep-1', 'input': in_cfg.to_json(),
+        'sinbin': {'version': version, 'format': 'sinbin-deep-1', 'input': in_cfg.to_json(),
                    'textNormalization': 'normalizeText', 'decisionThreshold': round(decision, 3),
                    'confidence': 'distance of toxicity from decisionThreshold, scaled to [0, 1] on its side'},
     }, indent=2) + '\n')

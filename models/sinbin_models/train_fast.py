@@ -1,7 +1,7 @@
 """Trains the fast classifier, picks routing thresholds on validation data, exports
 models/fast/{model.onnx,fast-model.json} and writes evaluation reports.
 
-Usage: python -m toxmod.train_fast [--out ../fast]
+Usage: python -m sinbin_models.train_fast [--out ../fast]
 """
 import argparse
 import json
@@ -172,7 +172,7 @@ def main() -> None:
     preds['hate_identity'] = hs[:, 3].tolist()
 
     meta = {
-        'version': version, 'format': 'toxmod-fast-1', 'onnx': 'model.onnx', 'input': 'ids', 'output': 'scores',
+        'version': version, 'format': 'sinbin-fast-1', 'onnx': 'model.onnx', 'input': 'ids', 'output': 'scores',
         'outputs': list(OUTPUTS), 'paddingId': cfg.buckets, 'hashing': cfg.to_json(),
         'normalization': 'normalize.ts normalizeText (pinned by tests/fixtures/normalize-parity.json)',
         'defaultThresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
@@ -180,7 +180,7 @@ def main() -> None:
         'routingFromTargets': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
         'decisionThreshold': round(decision, 3),
         'decisionBeforeBiasShift': round(raw_decision, 3),
-        'trainedOn': {k: v for k, v in TOXICITY_WEIGHT.items()}, 'createdBy': 'models/toxmod/train_fast.py',
+        'trainedOn': {k: v for k, v in TOXICITY_WEIGHT.items()}, 'createdBy': 'models/sinbin_models/train_fast.py',
     }
     (out / 'fast-model.json').write_text(json.dumps(meta, indent=2) + '\n')
     (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')

@@ -30,7 +30,7 @@ def main() -> None:
     ap.add_argument('--model', default=str(root / 'models' / 'deep'))
     args = ap.parse_args()
     tok = Tokenizer.from_file(str(Path(args.model) / 'tokenizer.json'))
-    cfg_json = json.loads((Path(args.model) / 'config.json').read_text())['toxmod']['input']
+    cfg_json = json.loads((Path(args.model) / 'config.json').read_text())['sinbin']['input']
     cfg = DeepInputConfig(max_len=cfg_json['maxLen'], message_max=cfg_json['messageMax'], line_max=cfg_json['lineMax'],
                           context_lines=cfg_json['contextLines'])
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
@@ -46,7 +46,7 @@ def main() -> None:
         ids, types = build_ids(enc(case['text']), context, sp, cfg)
         cases.append({'input': case, 'ids': ids, 'types': types})
     out = root / 'tests' / 'fixtures' / 'deep-input-parity.json'
-    out.write_text(json.dumps({'generatedBy': 'models/toxmod/deep_parity_fixture.py', 'cases': cases}, ensure_ascii=False) + '\n')
+    out.write_text(json.dumps({'generatedBy': 'models/sinbin_models/deep_parity_fixture.py', 'cases': cases}, ensure_ascii=False) + '\n')
     print(f'wrote {len(cases)} cases to {out}')
 
 

@@ -36,10 +36,10 @@ def fast_md(r: dict) -> str:
     t = r['thresholds']
     targets = t.get('routingFromTargets')
     routing_note = (f" (toxicFrom moved up from {targets['toxicFrom']}, the CONDA routing targets' value, by "
-                    'models/toxmod/eval_cascade.py on validation data)' if targets and targets != {k: t[k] for k in ('okBelow', 'toxicFrom')} else '')
+                    'models/sinbin_models/eval_cascade.py on validation data)' if targets and targets != {k: t[k] for k in ('okBelow', 'toxicFrom')} else '')
     out = [f"# Fast classifier evaluation ({r['model']})", '',
            f"Decision threshold {t['decision']}; routing okBelow {t['okBelow']}, toxicFrom {t['toxicFrom']}{routing_note}. "
-           'Generated from eval-report.json by models/toxmod/report_md.py.', '', SPLITS_NOTE, '',
+           'Generated from eval-report.json by models/sinbin_models/report_md.py.', '', SPLITS_NOTE, '',
            '## Held-out test, at the decision threshold', *_binary_table({s: v['at_decision'] for s, v in r['test'].items()}), '',
            '## Held-out test, obfuscated copy (leetspeak, spacing, stretching, look-alikes, separators)',
            *_binary_table({s: v['at_decision'] for s, v in r['test_obfuscated'].items()}), '',

@@ -1,4 +1,4 @@
-// Build stage of the toxmod-ts template: bundles one function's process entry
+// Build stage of the sinbin-ts template: bundles one function's process entry
 // (functions/<name>/src/server.ts) into a single ESM file with esbuild, and copies into
 // out/node_modules only the packages the bundle cannot hold (native addons, wasm and files a
 // package loads relative to itself), with their dependency closure. The final image gets the
@@ -39,7 +39,7 @@ const result = await build({
   metafile: true,
   external: EXTERNAL_PACKAGES,
   // CommonJS dependencies (kafkajs, pg, pino) call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __toxmodCreateRequire } from 'node:module'; const require = __toxmodCreateRequire(import.meta.url);" },
+  banner: { js: "import { createRequire as __sinbinCreateRequire } from 'node:module'; const require = __sinbinCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
 
@@ -89,5 +89,5 @@ if (existsSync(ortBin)) {
   }
 }
 
-writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: `@toxmod/${fn}-image`, private: true, type: 'module' }, null, 2)}\n`);
+writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: `@sinbin/${fn}-image`, private: true, type: 'module' }, null, 2)}\n`);
 console.log(JSON.stringify({ function: fn, bundle: join(out, 'server.mjs'), externals: [...imported].sort(), packages: copied.size }));

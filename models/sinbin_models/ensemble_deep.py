@@ -5,7 +5,7 @@ so the function loads and calls it exactly like a single model (same inputs, sam
 All members must share the tokenizer and input layout (train_deep trains the tokenizer
 deterministically from the same data, so they do; checked here). Writes into --out the joined
 onnx/model.onnx, the tokenizer files and config.json of the first member (decision threshold
-re-chosen for the mean, `toxmod.ensemble` lists the members), and eval-report.json for the joined
+re-chosen for the mean, `sinbin_models.ensemble` lists the members), and eval-report.json for the joined
 model.
 
 The joined graph's MatMuls are then quantized to int8 (static QDQ: weights per channel,
@@ -16,7 +16,7 @@ messages share its batch; with fixed scales, batch and single inference agree ex
 figure here and in eval_cascade is measured on the quantized graph, the one the function serves.
 --fp32 keeps full precision.
 
-Usage: python -m toxmod.ensemble_deep --out ../deep [--fp32] MEMBER_DIR [MEMBER_DIR ...]
+Usage: python -m sinbin_models.ensemble_deep --out ../deep [--fp32] MEMBER_DIR [MEMBER_DIR ...]
 """
 import argparse
 import json
@@ -77,8 +77,8 @@ def join_graphs(paths: list[Path], vocabs: list[dict[str, int]] | None = None) -
     nodes.append(helper.make_node('Sum', names, ['logits_sum'], name='ensemble_sum'))
     inits.append(helper.make_tensor('ensemble_scale', TensorProto.FLOAT, [], [1.0 / len(members)]))
     nodes.append(helper.make_node('Mul', ['logits_sum', 'ensemble_scale'], ['logits'], name='ensemble_mean'))
-    graph = helper.make_graph(nodes, 'toxmod_deep_ensemble', list(first.graph.input), list(first.graph.output), inits)
-    model = helper.make_model(graph, opset_imports=list(first.opset_import), producer_name='toxmod.ensemble_deep')
+    graph = helper.make_graph(nodes, 'sinbin_deep_ensemble', list(first.graph.input), list(first.graph.output), inits)
+    model = helper.make_model(graph, opset_imports=list(first.opset_import), producer_name='sinbin_models.ensemble_deep')
     model.ir_version = first.ir_version
     onnx.checker.check_model(model)
     return model
@@ -113,7 +113,7 @@ def main() -> None:
     if any(v[t] != vocabs[0][t] for v in vocabs for t in specials):
         raise SystemExit('members give the special tokens different ids: they cannot be joined')
     configs = [json.loads((m / 'config.json').read_text()) for m in members]
-    if any(c['toxmod']['input'] != configs[0]['toxmod']['input'] for c in configs):
+    if any(c['sinbin']['input'] != configs[0]['sinbin']['input'] for c in configs):
         raise SystemExit('members have different input layouts: they cannot be joined')
     joined = join_graphs([m / 'onnx' / 'model.onnx' for m in members], vocabs)
     member_reports = [json.loads((m / 'eval-report.json').read_text()) for m in members]
@@ -126,7 +126,7 @@ def main() -> None:
 
     tok = Tokenizer.from_file(str(out / 'tokenizer.json'))
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
-    c = configs[0]['toxmod']['input']
+    c = configs[0]['sinbin']['input']
     in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
     enc = Encoded(tok)
     records = load_all()
@@ -165,7 +165,7 @@ def main() -> None:
     val = {src: (np.array([r.toxic for r in preds[('val', src)][0]]), preds[('val', src)][1][:, 0]) for src in ('conda', 'offensive')}
     decision = decision_threshold(val)
     params = sum(r['parameters'] for r in member_reports)
-    version = configs[0]['toxmod']['version']
+    version = configs[0]['sinbin']['version']
     report = {'model': version, 'decisionThreshold': round(decision, 3), 'parameters': params,
               'encoder': member_reports[0]['encoder'], 'input': member_reports[0]['input'],
               'weights': 'fp32' if args.fp32 else 'int8 (static QDQ, calibrated on validation)',
@@ -178,10 +178,10 @@ def main() -> None:
     cfg = configs[0]
     # Cuts fitted for an earlier model (eval_cascade writes them) no longer apply: start afresh.
     for stale in ('stacking', 'standaloneDecisionThreshold', 'transformerStandaloneDecisionThreshold', 'reviewBelowConfidence'):
-        cfg['toxmod'].pop(stale, None)
-    cfg['toxmod']['decisionThreshold'] = round(decision, 3)
-    cfg['toxmod']['ensemble'] = {'members': len(members), 'combination': 'mean of logits, inside onnx/model.onnx'}
-    cfg['toxmod']['weights'] = 'fp32' if args.fp32 else 'int8 (static QDQ, calibrated on validation)'
+        cfg['sinbin'].pop(stale, None)
+    cfg['sinbin']['decisionThreshold'] = round(decision, 3)
+    cfg['sinbin']['ensemble'] = {'members': len(members), 'combination': 'mean of logits, inside onnx/model.onnx'}
+    cfg['sinbin']['weights'] = 'fp32' if args.fp32 else 'int8 (static QDQ, calibrated on validation)'
     (out / 'config.json').write_text(json.dumps(cfg, indent=2) + '\n')
     print(json.dumps(report['test'], indent=1))
 

@@ -33,7 +33,7 @@ def export_onnx(weights: np.ndarray, bias: np.ndarray, path: str) -> None:
             helper.make_node('Add', ['logit_sum', 'bias'], ['logits']),
             helper.make_node('Sigmoid', ['logits'], ['scores']),
         ],
-        name='toxmod_fast',
+        name='sinbin_fast',
         inputs=[helper.make_tensor_value_info('ids', TensorProto.INT32, ['batch', 'features'])],
         outputs=[helper.make_tensor_value_info('scores', TensorProto.FLOAT, ['batch', k])],
         initializer=[
@@ -42,7 +42,7 @@ def export_onnx(weights: np.ndarray, bias: np.ndarray, path: str) -> None:
             numpy_helper.from_array(np.array([1], dtype=np.int64), 'sum_axes'),
         ],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], producer_name='toxmod')
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], producer_name='sinbin')
     model.ir_version = 8
     onnx.checker.check_model(model)
     onnx.save(model, path)
