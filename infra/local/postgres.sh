@@ -9,6 +9,10 @@
 #   postgres.sh stop      pg_ctl stop -m fast
 #   postgres.sh status    exit 0 if the server is running
 #   postgres.sh url       print postgres://sinbin:<password>@127.0.0.1:<port>/sinbin (for DATABASE_URL)
+#   postgres.sh psql ...  psql as the cluster's superuser (maintenance, tests)
+#
+# A cluster made before the rename (role and database under the former name) is migrated on start,
+# once: see migrate_former_names.
 #
 # Environment (all optional):
 #   PGPORT (55432)                    TCP port, 127.0.0.1 only
@@ -248,6 +252,7 @@ case ${1:-} in
   wait) cmd_wait ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  psql) shift; psql_super "$@" ;;
   url) printf 'postgres://%s:%s@%s:%s/%s\n' "$ROLE" "$(urlencode "$PASSWORD")" "$HOST" "$PGPORT" "$DATABASE" ;;
-  *) die "usage: $0 {install|start|stop|status|wait|url}" ;;
+  *) die "usage: $0 {install|start|stop|status|wait|url|psql [args]}" ;;
 esac

@@ -6,7 +6,8 @@
 import process from 'node:process';
 
 const FORMER = 'toxmod';
-const FORMER_ENV_PREFIX = 'TOXMOD_';
+/** Prefix of the former environment variables. */
+export const FORMER_ENV_PREFIX = 'TOXMOD_';
 const ENV_PREFIX = 'SINBIN_';
 export const REMOVED_IN = '0.3.0';
 

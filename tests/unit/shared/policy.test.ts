@@ -99,3 +99,19 @@ describe('loadPolicyBook', () => {
     expect(() => loadPolicyBook('/nonexistent/policies.json')).toThrow();
   });
 });
+
+describe('docs/policy.example.json', () => {
+  const path = join(import.meta.dirname, '../../../docs/policy.example.json');
+
+  it('parses with the current schema, and its default is the built-in default', () => {
+    const book = loadPolicyBook(path);
+    expect(book.forGame('any-game')).toEqual(DEFAULT_POLICY);
+  });
+
+  it('tunes its two games on top of the default', () => {
+    const book = loadPolicyBook(path);
+    expect(book.forGame('arena-shooter')).toMatchObject({ routing: { okBelow: 0.2, toxicFrom: 0.9 }, moderationDeadlineSeconds: 900, offenceWindowSeconds: 3600 });
+    expect(book.forGame('kids-puzzle')).toMatchObject({ deepToxicFrom: 0.35, moderationDeadlineSeconds: DEFAULT_POLICY.moderationDeadlineSeconds });
+    expect(book.forGame('kids-puzzle').rules).toHaveLength(1);
+  });
+});
