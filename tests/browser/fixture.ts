@@ -10,6 +10,9 @@ import { createAccount, startHarness, tmpObjects, type Harness } from '../unit/f
 import { serveStatic } from './static-server';
 
 export const PASSWORD = 'correct horse battery staple';
+/** A MODERATOR_TOKENS entry like the one `make run` prints (dev-moderator:<token>). */
+export const MODERATOR_NAME = 'dev-moderator';
+export const MODERATOR_TOKEN = 'mod-0123456789abcdef01';
 
 interface SeedLine {
   playerId: string;
@@ -155,7 +158,7 @@ export async function startFixture(opts: { undoMs?: number } = {}): Promise<Fixt
     cases.push(c);
   }
 
-  const harness = await startHarness(stores, { MODERATION_UNDO_MS: String(opts.undoMs ?? 5000), MODERATION_HEARTBEAT_MS: '5000' }, { realClock: true, sweepEveryMs: 250 });
+  const harness = await startHarness(stores, { MODERATOR_TOKENS: `${MODERATOR_NAME}:${MODERATOR_TOKEN}`, MODERATION_UNDO_MS: String(opts.undoMs ?? 5000), MODERATION_HEARTBEAT_MS: '5000' }, { realClock: true, sweepEveryMs: 250 });
   const ui = await serveStatic(resolve(import.meta.dirname, '..', '..', 'ui', 'dist'));
   return {
     apiUrl: harness.url,

@@ -72,12 +72,12 @@ describe('moderator UI in chromium', () => {
     expect(await queueItems(bob).first().getAttribute('data-case')).toBe(top.caseId);
 
     await alice.keyboard.press('j');
-    await alice.locator('.line.reported').waitFor();
+    await alice.locator('.line.subject').waitFor();
     expect(await caseTitle(alice).textContent()).toContain('wraith_king_77');
     // the message in its conversation, speakers told apart, evidence marked, history shown
     expect(await alice.locator('.line.before').count()).toBe(3);
     expect(await alice.locator('.line.after').count()).toBe(2);
-    expect(await alice.locator('.line.reported mark').allTextContents()).toEqual(['uninstall', 'waste of oxygen']);
+    expect(await alice.locator('.line.subject mark').allTextContents()).toEqual(['uninstall', 'waste of oxygen']);
     expect(await alice.locator('.line .speaker').evaluateAll((els) => new Set(els.map((e) => e.className)).size)).toBe(3);
     await expect.poll(() => alice.locator('.history-sum').textContent()).toBe('1 earlier case, 1 blocked');
     await shot(alice, '04-case');
@@ -100,7 +100,7 @@ describe('moderator UI in chromium', () => {
     await alice.keyboard.press('u');
     await expect.poll(() => alice.locator('.toast').textContent()).toContain('Undone');
     await expect.poll(() => caseTitle(alice).textContent()).toContain('wraith_king_77');
-    await alice.locator('.line.reported').waitFor();
+    await alice.locator('.line.subject').waitFor();
     await alice.keyboard.press('a');
     await expect.poll(() => alice.locator('.toast').textContent()).toContain('Allowed');
 
@@ -112,7 +112,7 @@ describe('moderator UI in chromium', () => {
   it('works through the queue to the empty state, seen live in the second browser', async () => {
     for (let i = 0; i < 8 && (await alice.locator('#case-empty').count()) === 0; i++) {
       const before = await caseTitle(alice).textContent();
-      await alice.locator('.line.reported').waitFor();
+      await alice.locator('.line.subject').waitFor();
       await alice.keyboard.press('a');
       await expect.poll(async () => (await alice.locator('#case-empty').count()) > 0 || (await caseTitle(alice).textContent()) !== before).toBe(true);
     }

@@ -1,6 +1,6 @@
 // Pure formatting for the moderator UI: ages, countdowns, highlighted evidence, speakers. No DOM
 // here, so it is unit-tested under Node.
-import { CATEGORIES, type Category, type ModelScore } from './types';
+import { CATEGORIES, type Category, type ModelScore, type ModerationCase } from './types';
 
 /** "12s", "4m", "1h 5m", "3d" — how long a case has waited. */
 export function formatAge(ms: number): string {
@@ -61,11 +61,11 @@ export function highlightSegments(text: string, evidence: readonly string[] = []
 }
 
 /**
- * Gives each speaker of a conversation a palette slot, in order of appearance, the reported
- * player always slot 0, so neighbours look different and the reported player is recognisable.
+ * Gives each speaker of a conversation a palette slot, in order of appearance, the player under
+ * review always slot 0, so neighbours look different and that player is recognisable.
  */
-export function assignSpeakers(playerIds: readonly (string | undefined)[], reported: string, paletteSize: number): Map<string, number> {
-  const slots = new Map<string, number>([[reported, 0]]);
+export function assignSpeakers(playerIds: readonly (string | undefined)[], underReview: string, paletteSize: number): Map<string, number> {
+  const slots = new Map<string, number>([[underReview, 0]]);
   for (const id of playerIds) if (id !== undefined && !slots.has(id)) slots.set(id, 1 + ((slots.size - 1) % (paletteSize - 1)));
   return slots;
 }
@@ -75,6 +75,14 @@ export function initials(playerId: string): string {
   const parts = playerId.split(/[^A-Za-z0-9]+/).filter(Boolean);
   if (parts.length >= 2) return `${parts[0]![0]}${parts[1]![0]}`.toUpperCase();
   return playerId.slice(0, 2).toUpperCase();
+}
+
+/**
+ * Why a case waits for a moderator. Nobody reported it: the pipeline routed it here because the
+ * models could not decide it, so the UI never calls it "reported".
+ */
+export function routedBecause(reason: ModerationCase['reason']): string {
+  return reason === 'low-confidence' ? 'the models were unsure' : 'the deep model was unavailable';
 }
 
 /** Severity buckets for the queue's badges. */

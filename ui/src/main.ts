@@ -13,6 +13,7 @@ import {
   highlightSegments,
   initials,
   percent,
+  routedBecause,
   severityLevel,
   topCategory,
 } from './format';
@@ -34,6 +35,7 @@ import {
 
 const SESSION_KEY = 'sinbin.session';
 const API_KEY = 'sinbin.api';
+const METHOD_KEY = 'sinbin.signin-method';
 const PALETTE = 8;
 
 const ACTIONS: { value: string; label: string; action?: ActionChoice }[] = [
@@ -133,14 +135,47 @@ async function boot(): Promise<void> {
 
 // --- Login --------------------------------------------------------------------------------------
 
+type SignInMethod = 'account' | 'token';
+
+/**
+ * One form, two ways in: an account (username and password) or a moderator token (the one
+ * `make run` prints, or any from MODERATOR_TOKENS). Only the chosen way's fields are enabled, so
+ * only they are required, and Enter in any field submits.
+ */
 function showLogin(notice?: string): void {
   document.title = 'Sign in · sinbin moderation';
+  let method: SignInMethod = localStorage.getItem(METHOD_KEY) === 'token' ? 'token' : 'account';
   const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' }, notice ?? '');
   const apiInput = h('input', { id: 'login-api', name: 'api', type: 'url', value: state.apiBase, required: true, autocomplete: 'url', spellcheck: 'false' });
   const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
   const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const token = h('input', { id: 'login-token', name: 'token', type: 'password', autocomplete: 'off', 'aria-describedby': 'login-token-hint' });
+  const token = h('input', { id: 'login-token', name: 'token', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false', 'aria-describedby': 'login-token-hint' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
+  // A disabled fieldset takes its fields out of the form, `required` included.
+  const accountFields = h('fieldset', { class: 'login-fields', id: 'login-account' }, h('legend', { class: 'sr-only' }, 'Account'), h('label', { for: 'login-user' }, 'Username'), user, h('label', { for: 'login-pass' }, 'Password'), pass);
+  const tokenFields = h(
+    'fieldset',
+    { class: 'login-fields', id: 'login-token-fields' },
+    h('legend', { class: 'sr-only' }, 'Token'),
+    h('label', { for: 'login-token' }, 'Moderator token'),
+    token,
+    h('p', { class: 'muted small', id: 'login-token-hint' }, 'The moderator token ', h('code', null, 'make run'), ' prints, or the part after the colon of a ', h('code', null, 'MODERATOR_TOKENS'), ' entry (name:token).'),
+  );
+  const choose = (m: SignInMethod) => {
+    method = m;
+    for (const [fields, shown] of [[accountFields, m === 'account'], [tokenFields, m === 'token']] as const) {
+      fields.disabled = !shown;
+      fields.hidden = !shown;
+    }
+  };
+  const radio = (m: SignInMethod, label: string) => {
+    const input = h('input', { type: 'radio', name: 'method', id: `login-method-${m}`, value: m, checked: method === m });
+    input.addEventListener('change', () => {
+      choose(m);
+      error.textContent = '';
+    });
+    return h('span', { class: 'choice' }, input, h('label', { for: `login-method-${m}` }, label));
+  };
 
   const form = h(
     'form',
@@ -155,7 +190,7 @@ function showLogin(notice?: string): void {
         state.apiBase = trimBase(apiInput.value);
         try {
           let session: Session;
-          if (token.value.trim()) {
+          if (method === 'token') {
             const api = new Api(state.apiBase, token.value.trim());
             const me = await api.me();
             session = { token: token.value.trim(), username: me.username, role: me.role, expiresAt: me.expiresAt };
@@ -163,39 +198,31 @@ function showLogin(notice?: string): void {
             session = sessionFromLogin(await new Api(state.apiBase, undefined).login(user.value.trim(), pass.value));
           }
           localStorage.setItem(API_KEY, state.apiBase);
+          localStorage.setItem(METHOD_KEY, method);
           sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
           startApp(session, new Api(state.apiBase, session.token, () => signedOut('Your session has ended. Sign in again.')));
         } catch (err) {
           const e2 = err instanceof ApiError ? err : new ApiError(0, 'network', String(err));
           error.textContent =
-            e2.status === 401 ? (token.value.trim() ? 'That token is not valid.' : 'Wrong username or password.') : e2.status === 0 ? `Cannot reach the moderation API at ${state.apiBase}.` : e2.message;
+            e2.status === 401 ? (method === 'token' ? 'That token is not valid.' : 'Wrong username or password.') : e2.status === 0 ? `Cannot reach the moderation API at ${state.apiBase}.` : e2.message;
           submit.disabled = false;
           submit.textContent = 'Sign in';
-          (token.value.trim() ? token : pass).focus();
+          (method === 'token' ? token : pass).focus();
         }
       },
     },
     h('h1', { id: 'login-title' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'sinbin moderation'),
     h('p', { class: 'muted' }, 'Review the chat messages the models could not decide.'),
-    h('label', { for: 'login-user' }, 'Username'),
-    user,
-    h('label', { for: 'login-pass' }, 'Password'),
-    pass,
+    h('fieldset', { class: 'login-method' }, h('legend', null, 'Sign in with'), radio('account', 'Account'), radio('token', 'Token')),
+    accountFields,
+    tokenFields,
     error,
     submit,
-    h(
-      'details',
-      { class: 'login-more' },
-      h('summary', null, 'Server and API token'),
-      h('label', { for: 'login-api' }, 'Moderation API address'),
-      apiInput,
-      h('label', { for: 'login-token' }, 'API token'),
-      token,
-      h('p', { class: 'muted small', id: 'login-token-hint' }, 'A token from MODERATOR_TOKENS signs you in instead of a username and password.'),
-    ),
+    h('details', { class: 'login-more' }, h('summary', null, 'Server'), h('label', { for: 'login-api' }, 'Moderation API address'), apiInput),
   );
+  choose(method);
   fill(app, h('main', { class: 'login-screen' }, form));
-  user.focus();
+  (method === 'token' ? token : user).focus();
 }
 
 function signedOut(notice: string): void {
@@ -503,7 +530,7 @@ function renderCase(): void {
       { class: 'case-meta' },
       h('span', null, 'waiting ', h('span', { 'data-since': c.openedAt }, formatAge(serverNow() - Date.parse(c.openedAt)))),
       h('span', null, 'decided by the model in ', h('span', { 'data-until': c.dueAt }, formatCountdown(Date.parse(c.dueAt) - serverNow())), ' unless you decide'),
-      h('span', null, c.reason === 'low-confidence' ? 'the model was unsure' : 'the deep model was unavailable'),
+      h('span', null, `here because ${routedBecause(c.reason)}`),
       h(
         'span',
         { class: `lease${leaseLeft < 30_000 ? ' lease-low' : ''}`, id: 'lease' },
@@ -580,11 +607,11 @@ function conversationView(current: Current): HTMLElement {
   const before: ContextLine[] = ctx ? ctx.before : current.entry.context;
   const after: ContextLine[] = ctx?.after ?? [];
   const speakers = assignSpeakers([...before, m, ...after].map((l) => l.playerId), m.playerId, PALETTE);
-  const line = (l: ContextLine, kind: 'before' | 'reported' | 'after') => {
+  const line = (l: ContextLine, kind: 'before' | 'subject' | 'after') => {
     const who = l.playerId ?? 'unknown';
     const slot = speakers.get(who) ?? PALETTE - 1;
     const samePlayer = l.playerId === m.playerId;
-    const evidence = kind === 'reported' ? (current.entry.deep?.evidence ?? current.entry.fast.evidence ?? []) : [];
+    const evidence = kind === 'subject' ? (current.entry.deep?.evidence ?? current.entry.fast.evidence ?? []) : [];
     return h(
       'li',
       { class: `line ${kind}${samePlayer ? ' same-player' : ''}` },
@@ -596,8 +623,11 @@ function conversationView(current: Current): HTMLElement {
           'span',
           { class: 'who' },
           who,
-          samePlayer ? h('span', { class: 'who-tag' }, 'reported player') : null,
-          kind === 'reported' ? h('span', { class: 'who-tag flag' }, 'reported message') : null,
+          kind === 'subject'
+            ? [h('span', { class: 'who-tag flag' }, 'message under review'), h('span', { class: 'who-why' }, routedBecause(current.entry.reason))]
+            : samePlayer
+              ? h('span', { class: 'who-tag' }, 'player under review')
+              : null,
           l.sentAt ? h('time', { datetime: l.sentAt }, new Date(l.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })) : null,
         ),
         h(
@@ -610,7 +640,7 @@ function conversationView(current: Current): HTMLElement {
   };
   return h(
     'div',
-    { class: 'conversation-scroll', tabindex: '0', 'aria-label': 'Conversation around the reported message' },
+    { class: 'conversation-scroll', tabindex: '0', 'aria-label': 'Conversation around the message under review' },
     !ctx ? h('p', { class: 'muted small' }, 'Loading the conversation…') : null,
     ctx?.source === 'case' ? h('p', { class: 'muted small' }, 'The channel has moved on; showing the lines the model saw.') : null,
     h(
@@ -618,7 +648,7 @@ function conversationView(current: Current): HTMLElement {
       { class: 'lines' },
       before.length === 0 ? h('li', { class: 'muted small divider' }, 'No earlier messages') : null,
       before.map((l) => line(l, 'before')),
-      line(m, 'reported'),
+      line(m, 'subject'),
       ctx ? (after.length === 0 ? h('li', { class: 'muted small divider' }, 'Nothing said after it yet') : [h('li', { class: 'divider small muted' }, 'After'), after.map((l) => line(l, 'after'))]) : null,
     ),
   );
@@ -633,7 +663,7 @@ function scoresView(c: QueueCase): HTMLElement {
       'div',
       { class: 'bar-row' },
       h('span', { class: 'bar-label', id }, label),
-      h('span', { class: 'bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(value * 100)), 'aria-labelledby': id }, h('span', { class: 'bar-fill', style: `width:${Math.round(value * 100)}%` })),
+      h('span', { class: 'bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(value * 100)), 'aria-labelledby': id }, h('span', { class: 'bar-fill', style: { width: `${Math.round(value * 100)}%` } })),
       h('span', { class: 'bar-value' }, percent(value)),
     );
   return h(
