@@ -5,8 +5,8 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
-eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" shell-env)"
 DATA_DIR="${SINBIN_DATA_DIR:-$REPO_ROOT/../shared/data}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO_ROOT="$(cd .. && pwd)"
-# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
-eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" shell-env)"
 export SINBIN_DATA_DIR="${SINBIN_DATA_DIR:-$REPO_ROOT/../shared/data}"
 if [ ! -f "$SINBIN_DATA_DIR/conda/CONDA_train.csv" ]; then
   echo "no data in $SINBIN_DATA_DIR: run 'make data' or set SINBIN_DATA_DIR" >&2

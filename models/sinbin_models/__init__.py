@@ -1,0 +1,1 @@
+"""sinbin toxicity models: training, evaluation and export (see models/README.md)."""

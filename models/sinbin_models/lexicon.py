@@ -23,6 +23,11 @@ IDENTITY_SLURS_STEMS = ('niger', 'niga', 'fagot', 'chink', 'kike', 'spic', 'tran
                         'beaner', 'raghead', 'towelhead', 'gook', 'nigr')
 IDENTITY_SLURS_TERMS = {'fag', 'fags', 'coon', 'coons', 'paki', 'homo', 'homos', 'jap', 'gypsy'}
 
+# Encouraging self-harm: "kys" and spellings, "kill/hang/neck yourself", "go die".
+SELF_HARM_TERMS = {'kys', 'kyss', 'kysl', 'kysnob', 'kms'}
+SELF_HARM_VERBS = ('kil', 'hang', 'neck', 'hurt', 'cut', 'end', 'shoot', 'drown')
+REFLEXIVE = {'yourself', 'urself', 'yourselfe', 'yoself', 'youself', 'uself', 'self', 'ur', 'your'}
+
 THREAT_STEMS = ('kil', 'murder', 'shoot', 'stab', 'hang', 'burn', 'bomb', 'rape', 'destroy', 'beat')
 THREAT_TERMS = {'kys', 'die', 'dead', 'death', 'cancer', 'find', 'hunt', 'hurt', 'gun', 'knife'}
 
@@ -40,6 +45,19 @@ def _hits(tokens: list[str], stems: tuple[str, ...], terms: set[str]) -> int:
     return sum(1 for t in tokens if t in terms or t.startswith(stems))
 
 
+def self_harm_encouragement(tokens: list[str]) -> bool:
+    """kys (any spelling normalisation leaves), or a self-harm verb followed by a reflexive
+    within two tokens ("kill yourself", "go hang urself", "kill ur self")."""
+    if any(t in SELF_HARM_TERMS for t in tokens):
+        return True
+    for i, t in enumerate(tokens):
+        if t.startswith(SELF_HARM_VERBS) and any(u in REFLEXIVE and (u != 'ur' and u != 'your' or
+                                                                    tokens[j + 1:j + 2] == ['self'])
+                                                 for j, u in enumerate(tokens[i + 1:i + 3], start=i + 1)):
+            return True
+    return False
+
+
 def weak_categories(normalized: str, toxic: bool) -> dict[str, int]:
     """Category labels for one message. Non-toxic messages get zeros except plain profanity,
     which is a property of the words, not of the intent."""
@@ -47,7 +65,8 @@ def weak_categories(normalized: str, toxic: bool) -> dict[str, int]:
     profane = _hits(tokens, PROFANITY_STEMS, PROFANITY_TERMS) > 0
     slur = _hits(tokens, IDENTITY_SLURS_STEMS, IDENTITY_SLURS_TERMS) > 0
     if not toxic:
-        return {'insult': 0, 'profanity': int(profane), 'identity_hate': 0, 'threat': 0, 'sexual': 0}
+        return {'insult': 0, 'profanity': int(profane), 'identity_hate': 0, 'threat': 0, 'sexual': 0,
+                'severe_toxicity': 0, 'self_harm': 0}
     directed = any(t in SECOND_PERSON for t in tokens)
     insulting = _hits(tokens, INSULT_STEMS, INSULT_TERMS) > 0
     threat_words = _hits(tokens, THREAT_STEMS, THREAT_TERMS) > 0
@@ -56,8 +75,15 @@ def weak_categories(normalized: str, toxic: bool) -> dict[str, int]:
     sexual_hits = _hits(tokens, SEXUAL_STEMS, set()) > 0
     # "your mother" style lines only count as sexual when a sexual or profane word is also present.
     family_hit = any(t in SEXUAL_TERMS for t in tokens) and profane
+    self_harm = self_harm_encouragement(tokens)
+    insult = int(insulting or (directed and profane))
+    # Severe: the attacks Perspective calls severe, approximated: slurs, threats, self-harm
+    # encouragement, or a directed insult that is also profane.
+    severe = int(slur or threat or self_harm or (insulting and directed and profane))
     return {
-        'insult': int(insulting or (directed and profane)),
+        'severe_toxicity': severe,
+        'self_harm': int(self_harm),
+        'insult': insult,
         'profanity': int(profane),
         'identity_hate': int(slur),
         'threat': int(threat),

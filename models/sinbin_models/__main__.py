@@ -1,0 +1,43 @@
+"""Entry point: `python -m sinbin_models COMMAND [ARGS...]`.
+
+Library modules (normalize, features, lexicon, data, metrics, deep_input, ...) hold the logic and
+import nothing heavy at module level; each command below is a module whose `main()` parses its own
+arguments. `python -m sinbin_models.<module>` runs the same thing.
+"""
+import importlib
+import sys
+
+COMMANDS = {
+    'fixtures': ('parity_fixture', 'write tests/fixtures/normalize-parity.json (normalisation + hashed features)'),
+    'train-fast': ('train_fast', 'train the fast hashed n-gram model, export models/fast'),
+    'train-deep': ('train_deep', 'fine-tune the pretrained encoder (MiniLM) with conversation context'),
+    'quantize-deep': ('ensemble_deep', 'join deep members into one graph and quantize it to int8'),
+    'deep-fixture': ('deep_parity_fixture', 'write tests/fixtures/deep-input-parity.json'),
+    'evaluate': ('eval_cascade', 'cascade selection and evaluation (fast -> deep), writes cascade-report'),
+    'report': ('report_md', 'render eval-report.md files from the JSON reports'),
+}
+
+
+def usage() -> str:
+    width = max(map(len, COMMANDS))
+    lines = ['usage: python -m sinbin_models COMMAND [ARGS...]', '', 'commands:']
+    lines += [f'  {name.ljust(width)}  {help_}' for name, (_, help_) in COMMANDS.items()]
+    return '\n'.join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ('-h', '--help', 'help'):
+        print(usage())
+        return
+    name = argv[0]
+    if name not in COMMANDS:
+        print(f'unknown command {name!r}\n\n{usage()}', file=sys.stderr)
+        raise SystemExit(2)
+    module = importlib.import_module(f'sinbin_models.{COMMANDS[name][0]}')
+    sys.argv = [f'sinbin_models {name}'] + argv[1:]
+    module.main()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Unit tests of the pure parts of sinbin_models (normalisation, hashing features, lexicon, data
+# splits, metrics, deep input layout, parity fixtures). Needs only numpy + pytest: a small venv
+# cached under ~/.cache/sinbin/models-test-venv (created on first use, ~30 s). Runs in well under a
+# minute; tests that need the data sets skip when $SINBIN_DATA_DIR (default ../shared/data) lacks them.
+set -euo pipefail
+cd "$(dirname "$0")"
+CACHE="${SINBIN_CACHE:-$HOME/.cache/sinbin}"
+VENV="$CACHE/models-test-venv"
+PY="${PYTHON:-python3}"
+STAMP="$VENV/.pins-numpy1.26.4-pytest8.3.3"
+if [ ! -f "$STAMP" ]; then
+  mkdir -p "$CACHE"
+  rm -rf "$VENV"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check numpy==1.26.4 pytest==8.3.3
+  touch "$STAMP"
+fi
+exec "$VENV/bin/python" -m pytest -p no:cacheprovider tests "$@"

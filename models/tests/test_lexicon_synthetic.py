@@ -1,0 +1,41 @@
+from sinbin_models.lexicon import self_harm_encouragement, weak_categories
+from sinbin_models.normalize import normalize_text
+from sinbin_models.synthetic import synthetic_lines
+
+
+def cats(text, toxic=True):
+    return weak_categories(normalize_text(text), toxic)
+
+
+def test_self_harm_spellings():
+    for text in ('kys', 'k y s', 'KYS noob', 'kill yourself', 'kill ur self', 'go hang urself'):
+        assert cats(text)['self_harm'] == 1, text
+    for text in ('kill the carry', 'kill your carry', 'i killed myself by accident lol'):
+        assert cats(text)['self_harm'] == 0, text
+    assert not self_harm_encouragement(['kill', 'ur', 'carry'])
+
+
+def test_clean_lines_get_no_attack_labels():
+    c = cats('kill the carry', toxic=False)
+    assert c['threat'] == 0 and c['insult'] == 0 and c['severe_toxicity'] == 0
+    assert cats('fuck this game', toxic=False)['profanity'] == 1  # profanity is a property of the words
+
+
+def test_severe_and_threat():
+    assert cats('i will find you and kill you')['threat'] == 1
+    assert cats('i will find you and kill you')['severe_toxicity'] == 1
+    assert cats('you fucking idiot')['severe_toxicity'] == 1
+    assert cats('noob')['severe_toxicity'] == 0
+
+
+def test_synthetic_lines_are_deterministic_and_split_by_template():
+    a, b = synthetic_lines(), synthetic_lines()
+    assert [x.text for x in a] == [x.text for x in b]
+    kinds = {x.kind for x in a}
+    assert kinds == {'threat', 'self_harm', 'dox', 'harmless', 'mild'}
+    for kind in kinds:
+        train = {x.text for x in a if x.kind == kind and x.split == 'train'}
+        test = {x.text for x in a if x.kind == kind and x.split == 'test'}
+        assert train and test, kind
+    assert all(x.toxic == 0 for x in a if x.kind in ('harmless', 'mild'))
+    assert all(x.toxic == 1 and x.attributes['severe_toxicity'] == 1 for x in a if x.kind in ('threat', 'self_harm', 'dox'))
