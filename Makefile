@@ -35,10 +35,10 @@ run: install ui
 up: install ui
 	bash infra/local/kafka.sh start
 	bash infra/local/postgres.sh start
-	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" npx tsx runtime/stack/main.ts
+	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" npx tsx runtime/src/stack/main.ts
 
 down:
-	-pkill -TERM -f runtime/stack/main.ts
+	-pkill -TERM -f runtime/src/stack/main.ts
 	bash infra/local/kafka.sh stop
 	bash infra/local/postgres.sh stop
 

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { loadChatLines } from './chat-sample';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 import { BENCH_KEY, benchPolicyFile } from './pipeline';
-import { deleteTopicsAndGroups } from '../runtime/stack/topics';
+import { deleteTopicsAndGroups } from '@sinbin/runtime';
 
 function script(name: string, ...args: string[]): string {
   return execFileSync('bash', [join('infra', 'local', name), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
@@ -39,7 +39,7 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
   const receiver = await startDecisionReceiver();
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-kbench-'));
   const gatewayPort = 18000 + Math.floor(Math.random() * 500);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/stack/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/stack/main.ts'], {
     env: {
       ...process.env,
       GATEWAY_PORT: String(gatewayPort),

@@ -1,7 +1,7 @@
 // `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|moderation|models,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
-import { adoptFormerEnvAtStart } from '../shared/src/legacy-names.mjs';
+import { adoptFormerEnvAtStart } from '@sinbin/contract';
 import { parseArgs } from 'node:util';
 import { benchPipeline } from './pipeline';
 

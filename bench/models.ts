@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
-import { defaultModelDir } from '../shared/src/scoring/load';
-import { loadOnnxFastScorer } from '../shared/src/scoring/onnx-fast';
-import { loadTransformerDeepScorer } from '../shared/src/scoring/transformer-deep';
-import type { ContextLine, ScoringInput } from '../shared/src/scoring/types';
+import { defaultModelDir } from '@sinbin/scoring';
+import { loadOnnxFastScorer } from '@sinbin/scoring/fast';
+import { loadTransformerDeepScorer } from '@sinbin/scoring/deep';
+import type { ContextLine, ScoringInput } from '@sinbin/contract';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTEXT_LINES = 8;

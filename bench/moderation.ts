@@ -5,13 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { ModerationCase } from '@sinbin/shared/events';
-import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
-import { silentLogger } from '@sinbin/shared/log';
-import { SqlCaseStore, SqlModeratorStore } from '@sinbin/shared/stores/cases-sql';
-import { migrate } from '@sinbin/shared/stores/postgres';
-import type { SqlClient } from '@sinbin/shared/stores/sql';
-import { memoryStoreSet, pgliteModerationStores, type StoreSet } from '@sinbin/shared/stores/store-set';
+import type { ModerationCase, StoreSet } from '@sinbin/contract';
+import { closeServer, createFunctionServer, listen, silentLogger, startFunction } from '@sinbin/runtime';
+import { memoryStoreSet, migrate, pgliteModerationStores, SqlCaseStore, type SqlClient, SqlModeratorStore } from '@sinbin/stores';
 import moderation from '../functions/moderation/src/function';
 import { hashPassword } from '../functions/moderation/src/auth';
 import { summarize } from './stats';
@@ -91,7 +87,7 @@ async function run(kind: 'pglite' | 'postgres', opts: Required<ModerationBenchOp
   const seedMs = performance.now() - seedStarted;
   await stores.moderators.create({ username: 'bench-mod', role: 'moderator', passwordHash: await hashPassword('bench-password-123') }, now);
 
-  const running = await moderation.start({ log: silentLogger(), env: { MODERATION_UNDO_MS: '30000' }, publisher: { publish: async () => {} }, stores, now: () => new Date() });
+  const running = await startFunction(moderation, { env: { MODERATION_UNDO_MS: '30000' }, publisher: { publish: async () => {} }, stores });
   const server = createFunctionServer({ name: 'moderation', log: silentLogger(), routes: () => running.routes ?? [] });
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   try {

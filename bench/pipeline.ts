@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POLICY } from '@sinbin/shared/policy';
+import { DEFAULT_POLICY } from '@sinbin/contract';
 import { loadChatLines } from './chat-sample';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 
@@ -30,7 +30,7 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
   const receiver = await startDecisionReceiver();
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-bench-'));
   const gatewayPort = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'runtime/embedded/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'runtime/src/embedded/main.ts'], {
     env: {
       ...process.env,
       GATEWAY_PORT: String(gatewayPort),

@@ -5,16 +5,15 @@
 //   npm run -s classify -- --input in.jsonl --output out.jsonl [--stage fast|cascade]
 //     [--fast-model DIR] [--deep-model DIR] [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
 
-import { adoptFormerEnvAtStart } from '../shared/src/legacy-names.mjs';
+import { adoptFormerEnvAtStart, type CategoryScores, routeByThresholds, type RoutingThresholds, type ScoringInput } from '@sinbin/contract';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { defaultModelDir } from '../shared/src/scoring/load';
-import { loadOnnxFastScorer, type OnnxFastScorer } from '../shared/src/scoring/onnx-fast';
-import { loadTransformerDeepScorer, type TransformerDeepScorer } from '../shared/src/scoring/transformer-deep';
-import { routeByThresholds, type CategoryScores, type RoutingThresholds, type ScoringInput } from '../shared/src/scoring/types';
+import { defaultModelDir } from '@sinbin/scoring';
+import { loadOnnxFastScorer, type OnnxFastScorer } from '@sinbin/scoring/fast';
+import type { TransformerDeepScorer } from '@sinbin/scoring/deep';
 
 adoptFormerEnvAtStart();
 
@@ -145,7 +144,8 @@ async function main(): Promise<void> {
   const fast = await loadOnnxFastScorer(options.fastModel);
   const thresholds = { ...fast.defaultThresholds, ...options.thresholds };
   if (thresholds.okBelow > thresholds.toxicFrom) throw new InputError('--ok-below must not exceed --toxic-from');
-  const deep = options.stage === 'cascade' ? await loadTransformerDeepScorer(options.deepModel) : undefined;
+  // The transformer's code loads only for the cascade: `--stage fast` never pays for it.
+  const deep = options.stage === 'cascade' ? await (await import('@sinbin/scoring/deep')).loadTransformerDeepScorer(options.deepModel) : undefined;
   // The deep model's config carries the review cut chosen on validation data.
   const minConfidence = options.minConfidence ?? deep?.reviewBelowConfidence ?? FALLBACK_MIN_CONFIDENCE;
   process.stderr.write(`classify: stage ${options.stage}, ${fast.version}${deep ? ` + ${deep.version}` : ''}, okBelow ${thresholds.okBelow}, toxicFrom ${thresholds.toxicFrom}${deep ? `, minConfidence ${minConfidence}` : ''}\n`);

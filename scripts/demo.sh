@@ -9,8 +9,8 @@
 #   SIMULATE_ARGS                    extra simulator flags, e.g. "--batch 20 --sepa split"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
-eval "$(node "$PWD/shared/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
+eval "$(node "$PWD/shared/contract/src/legacy-names.mjs" shell-env)"
 
 RATE=${DEMO_RATE:-200}
 DURATION=${DEMO_DURATION:-20}
@@ -69,7 +69,7 @@ say "starting the pipeline: gateway on $GATEWAY_PORT, moderation on $MODERATION_
 GATEWAY_PORT=$GATEWAY_PORT MODERATION_PORT=$MODERATION_PORT \
   GAME_API_KEYS="demo:$GAME_KEY" MODERATOR_TOKENS="demo-moderator:$MODERATOR_TOKEN" \
   SINBIN_STATE_DIR="$WORK/state" LOG_LEVEL=${LOG_LEVEL:-warn} \
-  node --import tsx runtime/embedded/main.ts >"$RUNTIME_LOG" 2>&1 &
+  node --import tsx runtime/src/embedded/main.ts >"$RUNTIME_LOG" 2>&1 &
 RUNTIME_PID=$!
 
 GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"

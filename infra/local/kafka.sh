@@ -24,8 +24,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
-# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
-eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" shell-env)"
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 # Log4j2 is Kafka 4's logging backend (KIP-653); kafka_2.13 brings log4j-core but no SLF4J binding, and its

@@ -26,8 +26,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
-# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
-eval "$(node "$REPO_ROOT/shared/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
+eval "$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" shell-env)"
 
 PGPORT=${PGPORT:-55432}
 PASSWORD=${SINBIN_PG_PASSWORD:-sinbin-dev}
@@ -160,7 +160,7 @@ psql_super() {
 # finds nothing to do), so an upgraded checkout keeps its decisions, cases and accounts.
 migrate_former_names() {
   local former_role former_db
-  read -r former_role former_db < <(node "$REPO_ROOT/shared/src/legacy-names.mjs" pg-names)
+  read -r former_role former_db < <(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" pg-names)
   local renamed
   renamed=$(psql_super -At -v role="$ROLE" -v db="$DATABASE" -v frole="$former_role" -v fdb="$former_db" <<'SQL'
 SELECT 'role' WHERE EXISTS (SELECT FROM pg_roles WHERE rolname = :'frole') AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role');

@@ -14,8 +14,8 @@
 # deprecation), which the proxy reachable here refuses; the fallback builds the same pinned
 # module inside a throwaway module instead, which needs only the pinned version.
 set -euo pipefail
-# Variables of the former name are read for one release (shared/src/legacy-names.mjs).
-eval "$(node "$(dirname "$0")/../../shared/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
+eval "$(node "$(dirname "$0")/../../shared/contract/src/legacy-names.mjs" shell-env)"
 
 CACHE="${SINBIN_CACHE:-$HOME/.cache/sinbin}"
 BIN="$CACHE/bin"

@@ -1,56 +1,35 @@
-// How each function is deployed: scale, resources, secrets, models. The single source the
-// generated artefacts (stack.yml, infra/k8s/base/**, the AsyncAPI document) are rendered from,
-// together with the topic registry (shared/src/topics.ts) and the functions' own consumes list.
+// How each function is deployed, derived from its definition (functions/registry.ts): scale,
+// resources, secrets, models. The generated artefacts (stack.yml, infra/k8s/**, the deploy
+// workflow's matrix, the AsyncAPI document) are rendered from these and the topic registry.
 import { readFileSync } from 'node:fs';
-import { TOPICS, deadLetterTopicOf, type TopicName } from '../../shared/src/topics';
-import { topicPlan } from '../../runtime/stack/topics';
-
-export type FunctionName = 'game-message-proxy' | 'fast-classifier' | 'decision-manager' | 'deep-analyzer' | 'moderation' | 'training-data-sink';
+import { deadLetterTopicOf, TOPICS, type AnyFunction, type DeployProfile, type TopicName } from '@sinbin/contract';
+import { topicPlan } from '@sinbin/runtime';
+import { FUNCTIONS } from '../../functions';
 
 /** A secret as both platforms see it: an OpenFaaS secret (a file /var/openfaas/secrets/<name>,
  * turned into env by template/sinbin-ts/secrets-env.mjs) and a Kubernetes Secret <name> with
- * one key <name>, read through secretKeyRef on Knative. */
+ * one key <name>, read through secretKeyRef on Knative. Named after its variable. */
 export interface SecretRef {
   name: string;
   env: string;
 }
 
-export const SECRETS = {
-  databaseUrl: { name: 'database-url', env: 'DATABASE_URL' },
-  gameApiKeys: { name: 'game-api-keys', env: 'GAME_API_KEYS' },
-  gameWebhooks: { name: 'game-webhooks', env: 'GAME_WEBHOOKS' },
-  moderatorTokens: { name: 'moderator-tokens', env: 'MODERATOR_TOKENS' },
-  minioAccessKey: { name: 'minio-access-key', env: 'MINIO_ACCESS_KEY' },
-  minioSecretKey: { name: 'minio-secret-key', env: 'MINIO_SECRET_KEY' },
-} as const satisfies Record<string, SecretRef>;
+export const secretOf = (variable: string): SecretRef => ({ name: variable.toLowerCase().replaceAll('_', '-'), env: variable });
 
-export interface Resources {
-  cpu: string;
-  memory: string;
-}
+/** The shared stores' address, given to every function that keeps state. */
+export const DATABASE_URL_SECRET = secretOf('DATABASE_URL');
 
-export interface DeploymentProfile {
-  name: FunctionName;
-  /** Topics delivered to it; must equal the function's `consumes` (a unit test checks). */
-  consumes: TopicName[];
-  scaleToZero: boolean;
-  /** Instances kept warm (Knative min-scale; OpenFaaS com.openfaas.scale.min, at least 1 there). */
-  minScale: number;
-  maxScale: number;
-  /** In-flight requests per instance the autoscalers aim for. */
-  targetConcurrency: number;
-  /** Idle time before a scale-to-zero function is stopped. */
-  zeroAfter?: string;
-  requests: Resources;
-  limits: Resources;
-  secrets: SecretRef[];
-  /** Non-secret settings beyond the common ones. */
-  environment: Record<string, string>;
-  /** Model folder copied into the image (models/<model>). */
-  model?: 'fast' | 'deep';
-  /** The watchdog's per-request limit: a delivery must be answered within it. */
-  execTimeout: string;
+export interface DeploymentProfile extends DeployProfile {
+  name: string;
   description: string;
+  consumes: readonly TopicName[];
+  scaleToZero: boolean;
+  /** Serves an API to games or people, reachable from outside the cluster. */
+  publicHttp: boolean;
+  /** On the latency path and never at zero: kept warm in every environment. */
+  alwaysWarm: boolean;
+  secrets: SecretRef[];
+  environment: Record<string, string>;
 }
 
 export const NAMESPACE = 'sinbin';
@@ -61,7 +40,7 @@ export const KAFKA_BOOTSTRAP = `${REDPANDA_CLUSTER}.${REDPANDA_NAMESPACE}.svc.cl
 export const IMAGE_REPOSITORY = 'ghcr.io/sinbin';
 /** Images are tagged with the release they were built from, never `latest`. */
 export const IMAGE_TAG: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-export const imageName = (fn: FunctionName) => `sinbin-${fn}`;
+export const imageName = (fn: string) => `sinbin-${fn}`;
 export const REPLICATION_FACTOR = 3;
 
 /** Settings every function gets: where Kafka is, where scratch files go, how much to log. */
@@ -71,108 +50,41 @@ export const COMMON_ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
-export const PROFILES: readonly DeploymentProfile[] = [
-  {
-    name: 'game-message-proxy',
-    consumes: ['final-decisions'],
-    scaleToZero: false,
-    minScale: 2,
-    maxScale: 20,
-    targetConcurrency: 100,
-    requests: { cpu: '250m', memory: '256Mi' },
-    limits: { cpu: '1', memory: '512Mi' },
-    secrets: [SECRETS.gameApiKeys, SECRETS.gameWebhooks, SECRETS.databaseUrl],
-    environment: { WEBHOOK_BATCH_MS: '20' },
-    execTimeout: '30s',
-    description: 'Gateway: POST /v1/messages, GET /v1/decisions/:id; keeps final decisions readable and pushes webhooks.',
-  },
-  {
-    name: 'fast-classifier',
-    consumes: ['raw-messages'],
-    scaleToZero: false,
-    minScale: 2,
-    maxScale: 12,
-    targetConcurrency: 4,
-    requests: { cpu: '500m', memory: '512Mi' },
-    limits: { cpu: '1', memory: '1Gi' },
-    secrets: [SECRETS.databaseUrl],
-    environment: { FAST_MODEL_DIR: '/home/app/models/fast' },
-    model: 'fast',
-    execTimeout: '30s',
-    description: 'Fast path: ONNX classifier on every message, with the channel context.',
-  },
-  {
-    name: 'decision-manager',
-    consumes: ['classified-messages', 'nlp-analysis-results', 'moderation-results'],
-    scaleToZero: false,
-    minScale: 2,
-    maxScale: 12,
-    targetConcurrency: 4,
-    requests: { cpu: '250m', memory: '256Mi' },
-    limits: { cpu: '1', memory: '512Mi' },
-    secrets: [SECRETS.databaseUrl],
-    environment: {},
-    execTimeout: '30s',
-    description: 'Routes each classified message to a decision, the deep analyzer or a moderator.',
-  },
-  {
-    name: 'deep-analyzer',
-    consumes: ['nlp-analysis-required'],
-    scaleToZero: true,
-    minScale: 0,
-    maxScale: 6,
-    targetConcurrency: 1,
-    zeroAfter: '15m',
-    requests: { cpu: '1', memory: '1536Mi' },
-    limits: { cpu: '2', memory: '3Gi' },
-    secrets: [SECRETS.databaseUrl],
-    environment: { DEEP_MODEL_DIR: '/home/app/models/deep' },
-    model: 'deep',
-    execTimeout: '120s',
-    description: 'Context-aware transformer for ambiguous messages; scales from zero.',
-  },
-  {
-    name: 'moderation',
-    consumes: ['moderation-required'],
-    scaleToZero: true,
-    minScale: 0,
-    maxScale: 3,
-    targetConcurrency: 20,
-    zeroAfter: '30m',
-    requests: { cpu: '100m', memory: '256Mi' },
-    limits: { cpu: '500m', memory: '512Mi' },
-    secrets: [SECRETS.moderatorTokens, SECRETS.databaseUrl],
-    environment: { MODERATION_CORS_ORIGINS: '*' },
-    execTimeout: '30s',
-    description: 'Human moderation: opens cases, serves the moderator API; scales from zero.',
-  },
-  {
-    name: 'training-data-sink',
-    consumes: ['model-training-data'],
-    scaleToZero: false,
-    minScale: 1,
-    maxScale: 3,
-    targetConcurrency: 10,
-    requests: { cpu: '100m', memory: '128Mi' },
-    limits: { cpu: '500m', memory: '256Mi' },
-    secrets: [SECRETS.minioAccessKey, SECRETS.minioSecretKey, SECRETS.databaseUrl],
-    environment: { MINIO_ENDPOINT: 'http://minio.sinbin.svc.cluster.local:9000', MINIO_BUCKET: 'training-data' },
-    execTimeout: '30s',
-    description: 'Writes labelled examples to the object store for retraining.',
-  },
-];
-
-export function profileOf(name: FunctionName): DeploymentProfile {
-  const profile = PROFILES.find((p) => p.name === name);
-  if (!profile) throw new Error(`no deployment profile for ${name}`);
-  return profile;
+/**
+ * A function's deployment, from its definition. A function that keeps state (any store but the
+ * object store) gets the shared database; asking for per-process memory stores with more than one
+ * replica is refused, since each replica would keep its own state.
+ */
+export function profileOf(fn: AnyFunction): DeploymentProfile {
+  const stateful = fn.stores.some((s) => s !== 'objects');
+  const environment = { ...fn.deploy.environment };
+  if (environment.SINBIN_STORES === 'memory' && fn.deploy.maxScale > 1) {
+    throw new Error(`${fn.name}: SINBIN_STORES=memory with maxScale ${fn.deploy.maxScale}: each replica would keep its own state; use the shared database or maxScale 1`);
+  }
+  const secrets = [...(fn.secrets as string[]).map(secretOf), ...(stateful && environment.SINBIN_STORES !== 'memory' ? [DATABASE_URL_SECRET] : [])];
+  return {
+    ...fn.deploy,
+    name: fn.name,
+    description: fn.description,
+    consumes: fn.consumes,
+    scaleToZero: fn.scaleToZero,
+    publicHttp: fn.http !== undefined,
+    alwaysWarm: !fn.scaleToZero && fn.priority === 'latency',
+    secrets,
+    environment,
+  };
 }
+
+export const PROFILES: readonly DeploymentProfile[] = FUNCTIONS.map(profileOf);
+
+/** Every secret any function reads. */
+export const SECRETS: readonly SecretRef[] = [...new Map(PROFILES.flatMap((p) => p.secrets).map((s) => [s.name, s])).values()].sort((a, b) => a.name.localeCompare(b.name));
 
 /** Kubernetes object name of a topic's dead-letter KafkaSink (names cannot hold dots). */
 export const deadLetterSinkName = (topic: TopicName) => `${topic}-dlq`;
 
 /** Every topic Redpanda must hold: the registry's topics and one dead-letter topic each, with
- * the same partitions and retention the local stack creates (runtime/stack/topics.ts). */
+ * the same partitions and retention the local stack creates (runtime/src/stack/topics.ts). */
 export interface TopicDeployment {
   name: string;
   partitions: number;

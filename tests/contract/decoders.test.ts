@@ -13,32 +13,17 @@
 // X-Kafka-Offset, X-Kafka-Key (+ X-Kafka-Key-Enc: b64), X-Kafka-<Header>, Content-Type text/plain).
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_PAYLOAD_CAP, processDelivery, type DeliveryOutcome } from '@sinbin/shared/consume';
-import { DeadLetterSchema, type DeadLetter } from '@sinbin/shared/events';
-import { PoisonEventError } from '@sinbin/shared/errors';
-import type { PipelineFunction } from '@sinbin/shared/function';
-import { decodeHttpDelivery, deliveryRoute } from '@sinbin/shared/http/delivery';
-import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
-import { silentLogger } from '@sinbin/shared/log';
-import { TOPICS } from '@sinbin/shared/topics';
-import { MemoryBus } from '@sinbin/shared/transport/memory-bus';
-import {
-  encodeRecord,
-  fromKafkaRecord,
-  fromKnativeRequest,
-  fromOpenFaasRequest,
-  outbound,
-  parseDelivery,
-  type AnyOutbound,
-  type RawDelivery,
-  type WireRecord,
-} from '@sinbin/shared/transport/record';
+import { closeServer, createFunctionServer, type DeliveryOutcome, listen, MemoryBus, processDelivery, silentLogger } from '@sinbin/runtime';
+import { type AnyOutbound, type DeadLetter, DeadLetterSchema, encodeRecord, outbound, type PipelineFunction, PoisonEventError, type RawDelivery, TOPICS, type WireRecord } from '@sinbin/contract';
 import decisionManager from '../../functions/decision-manager/src/function';
 import fastClassifier from '../../functions/fast-classifier/src/function';
-import { isRetriedStatus, knativeDelivery, openFaasDelivery } from '../../runtime/connector/delivery';
 import { categories, chatMessage, classifiedMessage, modelScore, T0 } from '../helpers/events';
 import { startFunction } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
+import { isRetriedStatus, knativeDelivery, openFaasDelivery } from '../../runtime/src/connector/delivery';
+import { fromKafkaRecord, fromKnativeRequest, fromOpenFaasRequest, parseDelivery } from '../../runtime/src/transport/decoders';
+import { DEAD_LETTER_PAYLOAD_CAP } from '../../runtime/src/consume';
+import { decodeHttpDelivery, deliveryRoute } from '../../runtime/src/http/delivery';
 
 /** A record as it sits on the broker. */
 interface KafkaRecord {

@@ -2,7 +2,7 @@
 // the in-memory one of the embedded runtime and the SQL one of the real stack. Calls are made both
 // one at a time and concurrently, since the SQL adapters batch concurrent calls into one statement.
 import { describe, expect, it } from 'vitest';
-import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '@sinbin/shared/ports';
+import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '@sinbin/contract';
 import { at, finalDecision, iso } from '../helpers/events';
 
 export interface StoreUnderTest {

@@ -2,9 +2,15 @@
 // migrations as the real stack's PostgreSQL, which tests/integration/infra/stores.test.ts covers).
 import { afterAll } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from '@sinbin/shared/stores/memory';
-import { PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from '@sinbin/shared/stores/postgres';
-import { openPGlite } from '@sinbin/shared/stores/sql';
+import {
+  MemoryContextStore,
+  MemoryDecisionLedger,
+  MemoryOffenceStore,
+  openPGlite,
+  PostgresContextStore,
+  PostgresDecisionTable,
+  PostgresOffenceStore,
+} from '@sinbin/stores';
 import { storeContract } from './store-suite';
 
 storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore() }));

@@ -9,15 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterSchema, type ChatMessage, type DeadLetter, type FinalDecision, type ModerationCase, type TrainingExample } from '@sinbin/shared/events';
-import { silentLogger } from '@sinbin/shared/log';
-import { DEFAULT_POLICY } from '@sinbin/shared/policy';
-import { MemoryDecisionLedger } from '@sinbin/shared/stores/memory';
-import { TOPICS } from '@sinbin/shared/topics';
-import { partitionFor } from '@sinbin/shared/transport/partitioner';
-import { startEmbedded, type EmbeddedRuntime } from '../../runtime/embedded/runtime';
+import { type ChatMessage, type DeadLetter, DeadLetterSchema, DEFAULT_POLICY, type FinalDecision, type ModerationCase, TOPICS, type TrainingExample } from '@sinbin/contract';
+import { type EmbeddedRuntime, silentLogger, startEmbedded } from '@sinbin/runtime';
+import { MemoryDecisionLedger } from '@sinbin/stores';
+import { FUNCTIONS } from '../../functions';
 import { LEXICON_ENV } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
+import { partitionFor } from '../../runtime/src/transport/partitioner';
 
 const KEYS = { alpha: 'key-alpha-e2e-0000001', beta: 'key-beta-e2e-0000002' } as const;
 const MODERATOR_TOKEN = 'tok-alice-e2e-0000001';
@@ -40,9 +38,10 @@ beforeAll(async () => {
       MODERATOR_TOKENS: `alice:${MODERATOR_TOKEN}`,
       GAME_POLICIES_FILE: policies,
       MODERATION_SWEEP_MS: '100',
+      GATEWAY_PORT: '0',
+      MODERATION_PORT: '0',
     },
-    gatewayPort: 0,
-    moderationPort: 0,
+    functions: FUNCTIONS,
     objectDir: join(dir, 'objects'),
     idleMs: IDLE_MS,
     log: silentLogger(),
@@ -70,7 +69,7 @@ afterAll(async () => {
 type Game = keyof typeof KEYS;
 
 async function postRaw(body: string, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${runtime.gatewayUrl}/v1/messages`, { method: 'POST', headers, body });
+  const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/messages`, { method: 'POST', headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -81,13 +80,13 @@ async function post(game: Game, body: unknown): Promise<string[]> {
 }
 
 async function decisionOf(game: Game, messageId: string): Promise<{ status: number; decision?: FinalDecision }> {
-  const res = await fetch(`${runtime.gatewayUrl}/v1/decisions/${encodeURIComponent(messageId)}`, { headers: { authorization: `Bearer ${KEYS[game]}` } });
+  const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(messageId)}`, { headers: { authorization: `Bearer ${KEYS[game]}` } });
   return res.status === 200 ? { status: 200, decision: (await res.json()) as FinalDecision } : { status: res.status };
 }
 
 async function moderation(path: string, init: { method?: string; body?: unknown; token?: string | null } = {}) {
   const token = init.token === undefined ? MODERATOR_TOKEN : init.token;
-  const res = await fetch(`${runtime.moderationUrl}${path}`, {
+  const res = await fetch(`${runtime.urls['moderation']}${path}`, {
     method: init.method ?? 'GET',
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
@@ -135,7 +134,7 @@ async function decided(game: Game, ids: string[], what: string): Promise<Map<str
 }
 
 async function acceptedMetric(game: Game): Promise<number> {
-  const text = await (await fetch(`${runtime.gatewayUrl}/metrics`)).text();
+  const text = await (await fetch(`${runtime.urls['game-message-proxy']}/metrics`)).text();
   const match = new RegExp(`^sinbin_gateway_messages_accepted_total\\{game="${game}"\\} (\\d+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
 }
@@ -193,7 +192,7 @@ const CASE_IDS = [...CONVERSATION, ...BETA].filter((l) => l.path === 'case').map
 
 describe('embedded runtime: operations endpoints', () => {
   it('answers /healthz on the gateway and on moderation', async () => {
-    for (const url of [runtime.gatewayUrl, runtime.moderationUrl]) {
+    for (const url of [runtime.urls['game-message-proxy'], runtime.urls['moderation']]) {
       const res = await fetch(`${url}/healthz`);
       expect(res.status, url).toBe(200);
       expect(await res.json()).toEqual({ status: 'ok' });
@@ -201,7 +200,7 @@ describe('embedded runtime: operations endpoints', () => {
   });
 
   it('serves Prometheus metrics, including the accepted-messages counter', async () => {
-    const res = await fetch(`${runtime.gatewayUrl}/metrics`);
+    const res = await fetch(`${runtime.urls['game-message-proxy']}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toContain('# TYPE sinbin_gateway_messages_accepted_total counter');
@@ -393,7 +392,7 @@ describe('embedded runtime: a conversation, end to end', () => {
     expect((await decisionOf('beta', 'conv-05')).status).toBe(404);
     expect((await decisionOf('alpha', 'beta-2')).status).toBe(404);
     expect((await decisionOf('beta', 'beta-2')).status).toBe(200);
-    const noKey = await fetch(`${runtime.gatewayUrl}/v1/decisions/conv-05`);
+    const noKey = await fetch(`${runtime.urls['game-message-proxy']}/v1/decisions/conv-05`);
     expect(noKey.status).toBe(401);
   });
 

@@ -1,19 +1,21 @@
 // Builders of valid pipeline events, one per topic, each overridable field by field. Every
 // builder's default output parses with its topic's schema (tests/unit/shared/events.test.ts).
-import type {
-  AnalysisRequest,
-  AnalysisResult,
-  ChatMessage,
-  ClassifiedMessage,
-  FinalDecision,
-  ModelScore,
-  ModerationCase,
-  ModerationResult,
-  TrainingExample,
-} from '@sinbin/shared/events';
-import { emptyCategories, type CategoryScores } from '@sinbin/shared/scoring/types';
-import type { EventOf, TopicName } from '@sinbin/shared/topics';
-import type { AnyDelivery } from '@sinbin/shared/transport/record';
+import {
+  type AnalysisRequest,
+  type AnalysisResult,
+  type AnyDelivery,
+  type CategoryScores,
+  type ChatMessage,
+  type ClassifiedMessage,
+  emptyCategories,
+  type EventOf,
+  type FinalDecision,
+  type ModelScore,
+  type ModerationCase,
+  type ModerationResult,
+  type TopicName,
+  type TrainingExample,
+} from '@sinbin/contract';
 
 /** A fixed instant, so events built in different tests compare equal. */
 export const T0 = new Date('2026-03-01T12:00:00.000Z');

@@ -3,9 +3,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PipelineFunction, RunningFunction } from '@sinbin/shared/function';
-import { silentLogger } from '@sinbin/shared/log';
-import { memoryStoreSet, type StoreSet } from '@sinbin/shared/stores/store-set';
+import type { AnyFunction, RunningFunction, StoreSet } from '@sinbin/contract';
+import { startFunction as startWithEnv } from '@sinbin/runtime';
+import { memoryStoreSet } from '@sinbin/stores';
 import { CapturingPublisher } from './publisher';
 import { T0 } from './events';
 
@@ -13,7 +13,7 @@ import { T0 } from './events';
 export const LEXICON_ENV = { FAST_MODEL_DIR: '/nonexistent/sinbin-fast-model', DEEP_MODEL_DIR: '/nonexistent/sinbin-deep-model' } as const;
 
 export interface StartedFunction {
-  fn: PipelineFunction;
+  fn: AnyFunction;
   running: RunningFunction;
   publisher: CapturingPublisher;
   stores: StoreSet;
@@ -21,12 +21,12 @@ export interface StartedFunction {
 }
 
 export async function startFunction(
-  fn: PipelineFunction,
+  fn: AnyFunction,
   opts: { env?: Record<string, string | undefined>; stores?: StoreSet; publisher?: CapturingPublisher; now?: () => Date } = {},
 ): Promise<StartedFunction> {
   const publisher = opts.publisher ?? new CapturingPublisher();
   const stores = opts.stores ?? memoryStoreSet(mkdtempSync(join(tmpdir(), 'sinbin-test-objects-')));
   const now = opts.now ?? (() => T0);
-  const running = await fn.start({ log: silentLogger(), env: { ...LEXICON_ENV, ...opts.env }, publisher, stores, now });
+  const running = await startWithEnv(fn, { env: { ...LEXICON_ENV, ...opts.env }, publisher, stores, now });
   return { fn, running, publisher, stores, now };
 }

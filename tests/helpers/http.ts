@@ -1,5 +1,6 @@
 // Plain request values for calling a function's HttpRoute handlers without a socket.
-import { matchRoute, isStreaming, type HttpResponse, type HttpRoute } from '@sinbin/shared/http/router';
+import { type HttpResponse, type HttpRoute, isStreaming } from '@sinbin/contract';
+import { matchRoute } from '../../runtime/src/http/router';
 
 export interface RouteCall {
   method: string;

@@ -1,7 +1,6 @@
 // A Publisher that keeps what it is given, and can be told to fail, for asserting what a
 // function or processDelivery published (or that it published nothing).
-import type { Publisher } from '@sinbin/shared/ports';
-import type { WireRecord } from '@sinbin/shared/transport/record';
+import type { Publisher, WireRecord } from '@sinbin/contract';
 
 export class CapturingPublisher implements Publisher {
   readonly records: WireRecord[] = [];

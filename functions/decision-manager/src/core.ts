@@ -1,20 +1,23 @@
 // Pure core of the decision manager: routes each classified or analysed message to its next
 // step and turns verdicts into final decisions with the game's rules.
-import type {
-  Action,
-  AnalysisRequest,
-  AnalysisResult,
-  ClassifiedMessage,
-  ChatMessage,
-  FinalDecision,
-  ModelScore,
-  ModerationCase,
-  ModerationResult,
-  TrainingExample,
-  Verdict,
-} from '@sinbin/shared/events';
-import type { GamePolicy, Rule } from '@sinbin/shared/policy';
-import { CATEGORIES, type Category, type CategoryScores } from '@sinbin/shared/scoring/types';
+import {
+  type Action,
+  type AnalysisRequest,
+  type AnalysisResult,
+  CATEGORIES,
+  type Category,
+  type CategoryScores,
+  type ChatMessage,
+  type ClassifiedMessage,
+  type FinalDecision,
+  type GamePolicy,
+  type ModelScore,
+  type ModerationCase,
+  type ModerationResult,
+  type Rule,
+  type TrainingExample,
+  type Verdict,
+} from '@sinbin/contract';
 
 /** A verdict waiting for the player's offence count and the rules to become a FinalDecision. */
 export interface DecisionDraft {

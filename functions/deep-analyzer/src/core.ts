@@ -1,6 +1,5 @@
 // Pure core of the deep analyzer: an ambiguous message read with its conversation.
-import type { AnalysisRequest, AnalysisResult } from '@sinbin/shared/events';
-import { clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@sinbin/shared/scoring/types';
+import { type AnalysisRequest, type AnalysisResult, clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@sinbin/contract';
 
 export function scoringInput(request: AnalysisRequest): ScoringInput {
   return {

@@ -1,13 +1,10 @@
 // Wires the deep analyzer's core to the context-aware model. Scales from zero: the model loads
 // on the instance's first event, which is the cold start the runtime measures.
 import { z } from 'zod';
-import { boolVar, parseEnv } from '@sinbin/shared/config';
-import { defineFunction } from '@sinbin/shared/function';
-import { outbound } from '@sinbin/shared/transport/record';
-import { batchingScorer } from '@sinbin/shared/scoring/batching';
-import { loadClassifier } from '@sinbin/shared/scoring/classifiers';
+import { boolVar, defineFunction, outbound, type ToxicityScorer } from '@sinbin/contract';
+import { batchingScorer } from '@sinbin/scoring';
+import { loadDeepClassifier } from '@sinbin/scoring/deep';
 import { analysisResult, scoringInput, type DeepCutoffs } from './core';
-import type { ToxicityScorer } from '@sinbin/shared/scoring/types';
 
 /** The transformer states the cut-offs it was validated with; the lexicon fallback states none. */
 function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {
@@ -18,20 +15,33 @@ function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {
   };
 }
 
-const EnvSchema = z.object({
-  DEEP_MODEL_DIR: z.string().optional(),
-  /** Run the model in a worker thread (default), or on the event loop's thread. */
-  MODEL_THREAD: boolVar(true),
-});
-
 export default defineFunction({
   name: 'deep-analyzer',
+  description: 'Context-aware transformer for ambiguous messages; scales from zero.',
   consumes: ['nlp-analysis-required'],
   produces: ['nlp-analysis-results'],
   scaleToZero: true,
-  async start({ env, log, now }) {
-    const config = parseEnv(EnvSchema, env);
-    const model = await loadClassifier('deep', config.DEEP_MODEL_DIR, log, { thread: config.MODEL_THREAD });
+  priority: 'background',
+  env: z.object({
+    DEEP_MODEL_DIR: z.string().optional(),
+    /** Run the model in a worker thread (default), or on the event loop's thread. */
+    MODEL_THREAD: boolVar(true),
+  }),
+  secrets: [],
+  stores: [],
+  deploy: {
+    minScale: 0,
+    maxScale: 6,
+    targetConcurrency: 1,
+    zeroAfter: '15m',
+    requests: { cpu: '1', memory: '1536Mi' },
+    limits: { cpu: '2', memory: '3Gi' },
+    execTimeout: '120s',
+    environment: { DEEP_MODEL_DIR: '/home/app/models/deep' },
+    model: 'deep',
+  },
+  async start({ config, log, now }) {
+    const model = await loadDeepClassifier({ modelDir: config.DEEP_MODEL_DIR, thread: config.MODEL_THREAD, log });
     const scorer = batchingScorer(model.scorer, 16);
     const cutoffs = deepCutoffsOf(model.scorer);
     return {

@@ -1,7 +1,15 @@
 // Pure core of the fast classifier: one message and its score in, one classified event out.
-import type { ChatMessage, ClassifiedMessage, ModelScore } from '@sinbin/shared/events';
-import type { StoredContextLine } from '@sinbin/shared/ports';
-import { clamp01, clampCategories, routeByThresholds, type RoutingThresholds, type ToxicityScore } from '@sinbin/shared/scoring/types';
+import {
+  type ChatMessage,
+  clamp01,
+  clampCategories,
+  type ClassifiedMessage,
+  type ModelScore,
+  routeByThresholds,
+  type RoutingThresholds,
+  type StoredContextLine,
+  type ToxicityScore,
+} from '@sinbin/contract';
 
 /** How many earlier lines of the channel travel with a message that needs deep analysis. */
 export const CONTEXT_LINES = 8;

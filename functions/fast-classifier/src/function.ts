@@ -1,30 +1,38 @@
 // Wires the fast classifier's core to its ports: the scorer, the channel context store, policy.
 import { z } from 'zod';
-import { boolVar, parseEnv } from '@sinbin/shared/config';
-import { defineFunction } from '@sinbin/shared/function';
-import { loadPolicyBook } from '@sinbin/shared/policy';
-import { outbound } from '@sinbin/shared/transport/record';
-import { batchingScorer } from '@sinbin/shared/scoring/batching';
-import { loadClassifier } from '@sinbin/shared/scoring/classifiers';
-import type { StoredContextLine } from '@sinbin/shared/ports';
+import { boolVar, defineFunction, outbound, policyFileVar, type StoredContextLine } from '@sinbin/contract';
+import { batchingScorer } from '@sinbin/scoring';
+import { loadFastClassifier } from '@sinbin/scoring/fast';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
-
-const EnvSchema = z.object({
-  FAST_MODEL_DIR: z.string().optional(),
-  /** Run the model in a worker thread. Off by default: a batched run costs microseconds a message, less than the hop. */
-  MODEL_THREAD: boolVar(false),
-  GAME_POLICIES_FILE: z.string().optional(),
-});
 
 export default defineFunction({
   name: 'fast-classifier',
+  description: 'Fast path: the ONNX classifier on every message, with the channel context.',
   consumes: ['raw-messages'],
   produces: ['classified-messages'],
   scaleToZero: false,
-  async start({ env, stores, log, now }) {
-    const config = parseEnv(EnvSchema, env);
-    const policies = loadPolicyBook(config.GAME_POLICIES_FILE);
-    const model = await loadClassifier('fast', config.FAST_MODEL_DIR, log, { thread: config.MODEL_THREAD });
+  priority: 'latency',
+  env: z.object({
+    FAST_MODEL_DIR: z.string().optional(),
+    /** Run the model in a worker thread. Off by default: a batched run costs microseconds a message, less than the hop. */
+    MODEL_THREAD: boolVar(false),
+    GAME_POLICIES_FILE: policyFileVar(),
+  }),
+  secrets: [],
+  stores: ['context'],
+  deploy: {
+    minScale: 2,
+    maxScale: 12,
+    targetConcurrency: 4,
+    requests: { cpu: '500m', memory: '512Mi' },
+    limits: { cpu: '1', memory: '1Gi' },
+    execTimeout: '30s',
+    environment: { FAST_MODEL_DIR: '/home/app/models/fast' },
+    model: 'fast',
+  },
+  async start({ config, stores, log, now }) {
+    const policies = config.GAME_POLICIES_FILE;
+    const model = await loadFastClassifier({ modelDir: config.FAST_MODEL_DIR, thread: config.MODEL_THREAD, log });
     const scorer = batchingScorer(model.scorer);
     return {
       async handle(delivery) {

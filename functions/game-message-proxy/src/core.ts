@@ -1,7 +1,7 @@
 // Pure core of the gateway: turns a game backend's request into validated chat messages, or
 // into one error that names the problem. Nothing of a rejected request is ever published.
 import { z } from 'zod';
-import { MAX_TEXT_LENGTH, type ChatMessage } from '@sinbin/shared/events';
+import { type ApiErrorCode, type ChatMessage, MAX_TEXT_LENGTH } from '@sinbin/contract';
 
 export const MAX_BATCH = 500;
 
@@ -31,7 +31,7 @@ const BatchSchema = z.object({
 
 export type ParseResult =
   | { ok: true; messages: MessageInput[] }
-  | { ok: false; status: 400 | 413 | 415; error: string; message: string; issues?: { path: string; message: string }[] };
+  | { ok: false; error: ApiErrorCode; message: string; issues?: { path: string; message: string }[] };
 
 export function isJsonContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
@@ -45,16 +45,16 @@ function issuesOf(error: z.ZodError, prefix: string): { path: string; message: s
 
 export function parseMessagesRequest(contentType: string | undefined, body: Buffer | string): ParseResult {
   if (!isJsonContentType(contentType)) {
-    return { ok: false, status: 415, error: 'unsupported-media-type', message: 'send the body as Content-Type: application/json' };
+    return { ok: false, error: 'unsupported-media-type', message: 'send the body as Content-Type: application/json' };
   }
   let json: unknown;
   try {
     json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
   } catch {
-    return { ok: false, status: 400, error: 'invalid-json', message: 'the body is not valid JSON' };
+    return { ok: false, error: 'invalid-json', message: 'the body is not valid JSON' };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, status: 400, error: 'invalid-body', message: 'the body must be one message object or {"messages": [...]}' };
+    return { ok: false, error: 'invalid-body', message: 'the body must be one message object or {"messages": [...]}' };
   }
   let items: unknown[];
   let prefix: string;
@@ -64,7 +64,6 @@ export function parseMessagesRequest(contentType: string | undefined, body: Buff
       const tooMany = batch.error.issues.some((i) => i.code === 'too_big');
       return {
         ok: false,
-        status: 400,
         error: tooMany ? 'batch-too-large' : 'invalid-batch',
         message: batch.error.issues[0]!.message,
         issues: issuesOf(batch.error, ''),
@@ -85,11 +84,11 @@ export function parseMessagesRequest(contentType: string | undefined, body: Buff
   });
   if (issues.length > 0) {
     const tooLong = issues.some((i) => i.message.startsWith('text must be at most'));
-    return { ok: false, status: 400, error: tooLong ? 'text-too-long' : 'invalid-message', message: issues[0]!.message, issues: issues.slice(0, 20) };
+    return { ok: false, error: tooLong ? 'text-too-long' : 'invalid-message', message: issues[0]!.message, issues: issues.slice(0, 20) };
   }
   const ids = messages.map((m) => m.messageId).filter((x): x is string => x !== undefined);
   if (new Set(ids).size !== ids.length) {
-    return { ok: false, status: 400, error: 'duplicate-message-id', message: 'a batch must not repeat a messageId' };
+    return { ok: false, error: 'duplicate-message-id', message: 'a batch must not repeat a messageId' };
   }
   return { ok: true, messages };
 }

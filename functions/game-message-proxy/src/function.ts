@@ -2,13 +2,20 @@
 // raw-messages), GET /v1/decisions/:messageId. It also consumes final-decisions, keeping them
 // readable by id and pushing them to the game's webhook.
 import { z } from 'zod';
-import { GameApiKeysSchema, intVar, parseEnv } from '@sinbin/shared/config';
-import { defineFunction } from '@sinbin/shared/function';
-import { BoundedMap } from '@sinbin/shared/stores/memory';
-import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute } from '@sinbin/shared/http/router';
-import { newMessageId } from '@sinbin/shared/ids';
-import { metrics } from '@sinbin/shared/metrics';
-import { encodeRecord, outbound } from '@sinbin/shared/transport/record';
+import {
+  apiError,
+  BoundedMap,
+  defineFunction,
+  encodeRecord,
+  GameApiKeysSchema,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpRoute,
+  intVar,
+  json,
+  newMessageId,
+  outbound,
+} from '@sinbin/contract';
 import { bearerToken, parseMessagesRequest, toChatMessage } from './core';
 import { WebhookConfigSchema, WebhookDispatcher } from './webhooks';
 
@@ -31,12 +38,28 @@ export const GatewayEnvSchema = z.object({
 
 export default defineFunction({
   name: 'game-message-proxy',
+  description: 'Gateway: POST /v1/messages, GET /v1/decisions/:id; keeps final decisions readable and pushes webhooks.',
   consumes: ['final-decisions'],
   produces: ['raw-messages'],
   scaleToZero: false,
-  async start({ env, stores, publisher, log, now }) {
-    const config = parseEnv(GatewayEnvSchema, env);
+  priority: 'latency',
+  http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080 },
+  env: GatewayEnvSchema,
+  secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS'],
+  stores: ['decisions'],
+  deploy: {
+    minScale: 2,
+    maxScale: 20,
+    targetConcurrency: 100,
+    requests: { cpu: '250m', memory: '256Mi' },
+    limits: { cpu: '1', memory: '512Mi' },
+    execTimeout: '30s',
+    environment: { WEBHOOK_BATCH_MS: '20' },
+  },
+  async start({ config, stores, publisher, log, metrics, now }) {
     const webhooks = new WebhookDispatcher(config.GAME_WEBHOOKS, log, { batchMs: config.WEBHOOK_BATCH_MS, maxBatch: 200, maxAttempts: 6 });
+    const acceptedTotal = metrics.counter({ name: 'sinbin_gateway_messages_accepted_total', help: 'Chat messages accepted (202) by the gateway, by game.', labelNames: ['game'] });
+    const rejectedTotal = metrics.counter({ name: 'sinbin_gateway_requests_rejected_total', help: 'Gateway requests rejected, by reason.', labelNames: ['reason'] });
     // Client-supplied messageIds already accepted: a retried POST is answered, not republished.
     const accepted = new BoundedMap<string, true>(1_000_000);
 
@@ -47,10 +70,9 @@ export default defineFunction({
 
     function unauthorized(req: HttpRequest): HttpResponse {
       const missing = bearerToken(req.headers['authorization']) === undefined;
-      metrics.gatewayRejected.inc({ reason: missing ? 'missing-key' : 'unknown-key' });
-      return problem(401, missing ? 'missing-api-key' : 'unknown-api-key', missing ? 'send Authorization: Bearer <game API key>' : 'the API key is not valid', {
-        'www-authenticate': 'Bearer',
-      });
+      rejectedTotal.inc({ reason: missing ? 'missing-key' : 'unknown-key' });
+      const headers = { 'www-authenticate': 'Bearer' };
+      return missing ? apiError('missing-api-key', 'send Authorization: Bearer <game API key>', { headers }) : apiError('unknown-api-key', 'the API key is not valid', { headers });
     }
 
     async function postMessages(req: HttpRequest): Promise<HttpResponse> {
@@ -59,8 +81,8 @@ export default defineFunction({
       const contentType = req.headers['content-type'];
       const parsed = parseMessagesRequest(Array.isArray(contentType) ? contentType[0] : contentType, req.body);
       if (!parsed.ok) {
-        metrics.gatewayRejected.inc({ reason: parsed.error });
-        return json(parsed.status, { error: parsed.error, message: parsed.message, ...(parsed.issues ? { issues: parsed.issues } : {}) });
+        rejectedTotal.inc({ reason: parsed.error });
+        return apiError(parsed.error, parsed.message, { details: parsed.issues ? { issues: parsed.issues } : {} });
       }
       const at = now();
       const ids = parsed.messages.map((m) => m.messageId ?? newMessageId());
@@ -70,12 +92,12 @@ export default defineFunction({
       try {
         await publisher.publish(fresh.map(({ message }) => encodeRecord(outbound('raw-messages', message), 'game-message-proxy', at)));
       } catch (error) {
-        metrics.gatewayRejected.inc({ reason: 'unavailable' });
+        rejectedTotal.inc({ reason: 'unavailable' });
         log.warn({ err: String(error), gameId }, 'raw-messages unavailable; asking client to retry');
-        return problem(503, 'unavailable', 'messages could not be stored; retry later with the same messageIds', { 'retry-after': '1' });
+        return apiError('unavailable', 'messages could not be stored; retry later with the same messageIds', { headers: { 'retry-after': '1' } });
       }
       for (const { message, supplied } of fresh) if (supplied) accepted.set(`${gameId}\u0000${message.messageId}`, true);
-      metrics.gatewayAccepted.inc({ game: gameId }, fresh.length);
+      acceptedTotal.inc({ game: gameId }, fresh.length);
       return json(202, { accepted: ids.map((messageId) => ({ messageId })) });
     }
 
@@ -84,7 +106,7 @@ export default defineFunction({
       if (!gameId) return unauthorized(req);
       // Keyed by game: another game's messageId is indistinguishable from an unknown one.
       const decision = await stores.decisions.get(gameId, req.params.messageId!);
-      return decision ? json(200, decision) : problem(404, 'not-found', 'no decision yet for this messageId (pending or unknown)');
+      return decision ? json(200, decision) : apiError('not-found', 'no decision yet for this messageId (pending or unknown)');
     }
 
     const routes: HttpRoute[] = [

@@ -2,10 +2,8 @@
 // consumer's path: a slow or failing game endpoint never holds up the pipeline.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { FinalDecision } from '@sinbin/shared/events';
-import { postBody } from '@sinbin/shared/http/post';
-import { FORMER_SIGNATURE_HEADER } from '@sinbin/shared/legacy-names.mjs';
-import type { Logger } from '@sinbin/shared/log';
+import { FORMER_SIGNATURE_HEADER, type FinalDecision, type Logger } from '@sinbin/contract';
+import { postBody } from '@sinbin/runtime';
 
 export const WebhookConfigSchema = z.record(
   z.string(),

@@ -1,12 +1,10 @@
 // `npm run simulate`: replays CONDA match chat into the gateway at a target rate, reads every
 // decision back, and prints a JSON summary on stdout (progress goes to stderr).
-import { adoptFormerEnvAtStart } from '@sinbin/shared/legacy-names.mjs';
+import { adoptFormerEnvAtStart, type FinalDecision, FinalDecisionSchema, stableId } from '@sinbin/contract';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FinalDecisionSchema, type FinalDecision } from '@sinbin/shared/events';
-import { stableId } from '@sinbin/shared/ids';
 import { loadConda, type Label } from './conda';
 import { parseOptions, UsageError, USAGE, type SimulatorOptions } from './options';
 import { batches, replay, totalMessages, type ScheduledMessage } from './replay';

@@ -2,11 +2,24 @@
 // case context, live updates, the audit log and accounts. Every state change is decided by one
 // conditional statement in the case store; this layer checks who may ask and says what happened.
 import type { z } from 'zod';
-import type { Logger } from '@sinbin/shared/log';
-import type { ModerationResult } from '@sinbin/shared/events';
-import { json, problem, type HttpRequest, type HttpResponse, type HttpRoute, type RouteHandler, type StreamingResponse } from '@sinbin/shared/http/router';
-import type { ContextStore, ModeratorRole, QueueCounts, StoredContextLine } from '@sinbin/shared/ports';
-import type { CaseStore, ModeratorStore } from '@sinbin/shared/ports';
+import {
+  apiError,
+  type ApiErrorCode,
+  type CaseStore,
+  type ContextStore,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpRoute,
+  json,
+  type Logger,
+  type ModerationResult,
+  type ModeratorRole,
+  type ModeratorStore,
+  type QueueCounts,
+  type RouteHandler,
+  type StoredContextLine,
+  type StreamingResponse,
+} from '@sinbin/contract';
 import { decoyHash, hashPassword, hashToken, newSessionToken, verifyPassword } from './auth';
 import { channelKey, LoginRequestSchema, LoginThrottle, moderatorResult, NewModeratorSchema, severity, undoDeadline, VerdictRequestSchema } from './core';
 import type { LiveFeed, QueueChange } from './live';
@@ -90,7 +103,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
         response = await handler(req);
       } catch (error) {
         log.error({ err: error, path: req.path }, 'moderation request failed');
-        response = problem(500, 'internal', 'the server failed to handle the request; it is safe to retry');
+        response = apiError('internal', 'the server failed to handle the request; it is safe to retry');
       }
       if ('stream' in response) return response;
       return { ...response, headers: { ...cors, ...response.headers } };
@@ -99,20 +112,20 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   const authed = (handler: Handler, role: ModeratorRole = 'moderator'): RouteHandler =>
     open(async (req) => {
       const who = await principalOf(req);
-      if (!who) return problem(401, 'unauthorized', 'sign in first: Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
-      if (role === 'lead' && who.role !== 'lead') return problem(403, 'forbidden', 'only a lead may do this');
+      if (!who) return apiError('unauthorized', 'sign in first: Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } });
+      if (role === 'lead' && who.role !== 'lead') return apiError('forbidden', 'only a lead may do this');
       return handler(req, who);
     });
 
-  function body<S extends z.ZodTypeAny>(req: HttpRequest, schema: S, invalid = 'invalid-body'): { ok: true; data: z.infer<S> } | { ok: false; response: HttpResponse } {
+  function body<S extends z.ZodTypeAny>(req: HttpRequest, schema: S, invalid: ApiErrorCode = 'invalid-body'): { ok: true; data: z.infer<S> } | { ok: false; response: HttpResponse } {
     let raw: unknown;
     try {
       raw = req.body.length === 0 ? {} : JSON.parse(req.body.toString('utf8'));
     } catch {
-      return { ok: false, response: problem(400, 'invalid-json', 'the body is not valid JSON') };
+      return { ok: false, response: apiError('invalid-json', 'the body is not valid JSON') };
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ok: false, response: problem(400, invalid, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')) };
+    if (!parsed.success) return { ok: false, response: apiError(invalid, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')) };
     return { ok: true, data: parsed.data };
   }
 
@@ -132,7 +145,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const lockedMs = throttle.lockedFor(username, at);
     if (lockedMs > 0) {
       const seconds = String(Math.ceil(lockedMs / 1000));
-      return problem(429, 'too-many-attempts', `too many failed logins for this account; try again in ${seconds} s`, { 'retry-after': seconds });
+      return apiError('too-many-attempts', `too many failed logins for this account; try again in ${seconds} s`, { headers: { 'retry-after': seconds } });
     }
     const account = await moderators.find(username);
     // Verify against a decoy when the name is unknown, so timing doesn't tell names apart.
@@ -140,7 +153,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     if (!account || !matches || account.disabledAt) {
       throttle.failed(username, at);
       if (account) await moderators.audit({ at, actor: account.username, action: 'login-failed' });
-      return problem(401, 'invalid-credentials', 'wrong username or password');
+      return apiError('invalid-credentials', 'wrong username or password');
     }
     throttle.succeeded(username);
     const { token, tokenHash } = newSessionToken();
@@ -185,12 +198,12 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
 
   async function getCase(req: HttpRequest): Promise<HttpResponse> {
     const stored = await cases.get(req.params.caseId!, now());
-    return stored ? json(200, { ...stored, severity: severity(stored.case) }) : problem(404, 'not-found', 'no such case');
+    return stored ? json(200, { ...stored, severity: severity(stored.case) }) : apiError('not-found', 'no such case');
   }
 
   async function caseContext(req: HttpRequest): Promise<HttpResponse> {
     const stored = await cases.get(req.params.caseId!, now());
-    if (!stored) return problem(404, 'not-found', 'no such case');
+    if (!stored) return apiError('not-found', 'no such case');
     const m = stored.case.message;
     const key = channelKey(m);
     // The channel as the context store has it (earlier and later lines); when the flagged
@@ -219,17 +232,17 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
         if (!outcome.renewed) deps.changed({ type: 'claimed', caseId, by: who.moderatorId });
         return json(200, { caseId, claim: outcome.claim, renewed: outcome.renewed });
       case 'taken':
-        return json(409, { error: 'claimed', message: `${outcome.claim.moderatorId} is reviewing this case until ${outcome.claim.until}`, claim: outcome.claim });
+        return apiError('claimed', `${outcome.claim.moderatorId} is reviewing this case until ${outcome.claim.until}`, { details: { claim: outcome.claim } });
       case 'closed':
-        return problem(409, 'already-decided', 'this case already has a verdict');
+        return apiError('already-decided', 'this case already has a verdict');
       case 'not-found':
-        return problem(404, 'not-found', 'no such case');
+        return apiError('not-found', 'no such case');
     }
   }
 
   async function release(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const caseId = req.params.caseId!;
-    if (!(await cases.release(caseId, who.moderatorId, now()))) return problem(409, 'not-holder', 'you do not hold this case');
+    if (!(await cases.release(caseId, who.moderatorId, now()))) return apiError('not-holder', 'you do not hold this case');
     deps.changed({ type: 'released', caseId, by: who.moderatorId });
     return json(200, { caseId, released: true });
   }
@@ -240,22 +253,19 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const caseId = req.params.caseId!;
     const at = now();
     const stored = await cases.get(caseId, at);
-    if (!stored) return problem(404, 'not-found', 'no such case');
+    if (!stored) return apiError('not-found', 'no such case');
     // A person reviews under a claim and may undo for a while; an API token may also decide an
     // unclaimed case outright (the original API), and that verdict is published at once.
     const direct = who.kind === 'token' && stored.claim?.moderatorId !== who.moderatorId;
     const undoUntil = direct ? undefined : undoDeadline(at, config.undoMs, stored.case.dueAt);
     const result = moderatorResult(stored.case, parsed.data, who.moderatorId, at);
     const outcome = await cases.decide(caseId, result, { moderatorId: who.moderatorId, now: at, requireClaim: !direct, ...(undoUntil ? { undoUntil } : {}) });
-    if (outcome === 'not-found') return problem(404, 'not-found', 'no such case');
+    if (outcome === 'not-found') return apiError('not-found', 'no such case');
     if (outcome === 'not-holder') {
       const current = await cases.get(caseId, now());
       const holder = current?.claim;
-      return json(409, {
-        error: 'not-claimed',
-        message: holder ? `${holder.moderatorId} is reviewing this case until ${holder.until}` : 'claim the case before deciding it (POST /v1/cases/:caseId/claim)',
-        ...(holder ? { claim: holder } : {}),
-      });
+      const message = holder ? `${holder.moderatorId} is reviewing this case until ${holder.until}` : 'claim the case before deciding it (POST /v1/cases/:caseId/claim)';
+      return apiError('not-claimed', message, { details: holder ? { claim: holder } : {} });
     }
     if (outcome === 'already-closed') {
       // The same verdict sent again (a retry) is answered as the first one was; it has no effect.
@@ -264,7 +274,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
       if (r && r.resolution === 'moderator' && r.moderatorId === who.moderatorId && r.verdict === result.verdict && r.category === result.category) {
         return json(200, { caseId, status: current.status, duplicate: true, published: current.published ?? false, ...(current.undoUntil ? { undoUntil: current.undoUntil } : {}) });
       }
-      return problem(409, 'already-decided', 'this case already has a verdict');
+      return apiError('already-decided', 'this case already has a verdict');
     }
     deps.changed({ type: 'decided', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
     log.info({ caseId, moderatorId: who.moderatorId, verdict: result.verdict, undoUntil: undoUntil?.toISOString() }, 'verdict recorded');
@@ -287,11 +297,11 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
         deps.changed({ type: 'reopened', caseId, by: who.moderatorId });
         return json(200, { caseId, status: 'pending', claim: outcome.claim });
       case 'too-late':
-        return problem(409, 'too-late', 'the undo window has passed (or the case has no verdict of yours to undo)');
+        return apiError('too-late', 'the undo window has passed (or the case has no verdict of yours to undo)');
       case 'not-yours':
-        return problem(403, 'not-yours', 'only the moderator who gave a verdict can undo it');
+        return apiError('not-yours', 'only the moderator who gave a verdict can undo it');
       case 'not-found':
-        return problem(404, 'not-found', 'no such case');
+        return apiError('not-found', 'no such case');
     }
   }
 
@@ -318,16 +328,16 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     if (!parsed.ok) return parsed.response;
     const at = now();
     const created = await moderators.create({ username: parsed.data.username, role: parsed.data.role, passwordHash: await hashPassword(parsed.data.password), createdBy: who.moderatorId }, at);
-    if (created === 'exists') return problem(409, 'exists', 'an account with this username exists');
+    if (created === 'exists') return apiError('exists', 'an account with this username exists');
     await moderators.audit({ at, actor: who.moderatorId, action: 'moderator-created', detail: { username: parsed.data.username, role: parsed.data.role } });
     return json(201, { username: parsed.data.username, role: parsed.data.role });
   }
 
   async function disableModerator(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const username = req.params.username!;
-    if (username === who.moderatorId) return problem(409, 'self', 'a lead cannot disable their own account');
+    if (username === who.moderatorId) return apiError('self', 'a lead cannot disable their own account');
     const at = now();
-    if (!(await moderators.disable(username, at))) return problem(404, 'not-found', 'no such enabled account');
+    if (!(await moderators.disable(username, at))) return apiError('not-found', 'no such enabled account');
     feed.endSessions({ username });
     await moderators.audit({ at, actor: who.moderatorId, action: 'moderator-disabled', detail: { username } });
     return json(200, { username, disabled: true });

@@ -2,9 +2,17 @@
 // moderation result that the decision manager turns into the final decision; a case's scores and
 // the player's history give its place in the review queue.
 import { z } from 'zod';
-import { ActionSchema, CategorySchema, VerdictSchema, type ChatMessage, type ModerationCase, type ModerationResult } from '@sinbin/shared/events';
-import type { CaseRank } from '@sinbin/shared/ports';
-import { CATEGORIES, type Category } from '@sinbin/shared/scoring/types';
+import {
+  ActionSchema,
+  type CaseRank,
+  CATEGORIES,
+  type Category,
+  CategorySchema,
+  type ChatMessage,
+  type ModerationCase,
+  type ModerationResult,
+  VerdictSchema,
+} from '@sinbin/contract';
 
 export const VerdictRequestSchema = z
   .object({
@@ -48,16 +56,6 @@ export function expiredResult(c: ModerationCase, now: Date): ModerationResult {
     ...(c.deep ? { deep: c.deep } : {}),
     decidedAt: now.toISOString(),
   };
-}
-
-/** Parses `alice:token1,bob:token2`; returns token -> moderator id. */
-export function parseModeratorTokens(raw: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const at = pair.indexOf(':');
-    if (at > 0 && at < pair.length - 1) out.set(pair.slice(at + 1), pair.slice(0, at));
-  }
-  return out;
 }
 
 /** The key under which the fast classifier appends a channel's lines to the ContextStore. */

@@ -4,14 +4,11 @@
 //
 //   npm run moderation:create-lead -- --username alice --password-file ./alice.pw [--role lead|moderator]
 //   (password on stdin instead: --password-file -)
-import { adoptFormerEnvAtStart } from '@sinbin/shared/legacy-names.mjs';
+import { adoptFormerEnvAtStart, type ModeratorStore } from '@sinbin/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqlModeratorStore } from '@sinbin/shared/stores/cases-sql';
-import { createPool, migrate } from '@sinbin/shared/stores/postgres';
-import { pgliteModerationStores } from '@sinbin/shared/stores/store-set';
-import type { ModeratorStore } from '@sinbin/shared/ports';
+import { createPool, migrate, pgliteModerationStores, SqlModeratorStore } from '@sinbin/stores';
 import { hashPassword } from './auth';
 import { PasswordSchema, RoleSchema, UsernameSchema } from './core';
 

@@ -4,13 +4,9 @@
 // a message two decisions or none.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { intVar, parseEnv } from '@sinbin/shared/config';
-import { defineFunction } from '@sinbin/shared/function';
-import type { QueueCounts } from '@sinbin/shared/ports';
-import { encodeRecord, outbound } from '@sinbin/shared/transport/record';
-import type { ModerationResult } from '@sinbin/shared/events';
+import { defineFunction, encodeRecord, intVar, type ModerationResult, ModeratorTokensSchema, outbound, type QueueCounts } from '@sinbin/contract';
 import { moderationRoutes } from './api';
-import { caseRank, expiredResult, parseModeratorTokens } from './core';
+import { caseRank, expiredResult } from './core';
 import { CountsCache, LiveFeed, type QueueChange } from './live';
 import { uiRoutes } from './ui-static';
 
@@ -18,7 +14,7 @@ const DEFAULT_UI_DIR = resolve(import.meta.dirname, '..', '..', '..', 'ui', 'dis
 
 const EnvSchema = z.object({
   // Static API tokens (`alice:token,bob:token`), for scripts and API clients; people log in.
-  MODERATOR_TOKENS: z.string().default(''),
+  MODERATOR_TOKENS: ModeratorTokensSchema,
   MODERATION_SWEEP_MS: intVar(1000, 10),
   /** How long a claim holds a case for its moderator. */
   MODERATION_LEASE_MS: intVar(120_000, 1000),
@@ -36,12 +32,27 @@ const EnvSchema = z.object({
 
 export default defineFunction({
   name: 'moderation',
+  description: 'Human moderation: opens cases, serves the moderator API and UI; scales from zero.',
   consumes: ['moderation-required'],
   produces: ['moderation-results'],
   scaleToZero: true,
-  async start({ env, stores, publisher, log, now }) {
-    const config = parseEnv(EnvSchema, env);
-    const staticTokens = parseModeratorTokens(config.MODERATOR_TOKENS);
+  priority: 'latency',
+  http: { portVariable: 'MODERATION_PORT', defaultPort: 8081 },
+  env: EnvSchema,
+  secrets: ['MODERATOR_TOKENS'],
+  stores: ['cases', 'moderators', 'context'],
+  deploy: {
+    minScale: 0,
+    maxScale: 3,
+    targetConcurrency: 20,
+    zeroAfter: '30m',
+    requests: { cpu: '100m', memory: '256Mi' },
+    limits: { cpu: '500m', memory: '512Mi' },
+    execTimeout: '30s',
+    environment: { MODERATION_CORS_ORIGINS: '*' },
+  },
+  async start({ config, stores, publisher, log, now }) {
+    const staticTokens = config.MODERATOR_TOKENS;
     if (staticTokens.size === 0 && (await stores.moderators.list()).length === 0) {
       log.warn('no moderator can sign in: set MODERATOR_TOKENS or create a lead with `npm run moderation:create-lead`');
     }

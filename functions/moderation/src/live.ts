@@ -2,9 +2,8 @@
 // events"). Changes are coalesced for a moment and sent with fresh queue counts, so a burst of new
 // cases costs one count query, not one per case. Clients refetch what they show.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@sinbin/shared/log';
-import type { QueueCounts } from '@sinbin/shared/ports';
-import type { StreamingResponse } from '@sinbin/shared/http/router';
+
+import type { Logger, QueueCounts, StreamingResponse } from '@sinbin/contract';
 
 export type QueueChangeType = 'opened' | 'claimed' | 'released' | 'lapsed' | 'decided' | 'reopened' | 'expired' | 'published';
 

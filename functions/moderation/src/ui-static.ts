@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { HttpResponse, HttpRoute } from '@sinbin/shared/http/router';
+import type { HttpResponse, HttpRoute } from '@sinbin/contract';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,5 +1,5 @@
 // Pure core of the training-data sink: where an example lives in the object store.
-import type { TrainingExample } from '@sinbin/shared/events';
+import type { TrainingExample } from '@sinbin/contract';
 
 /**
  * One object per example, keyed by its deterministic id: a redelivered example overwrites

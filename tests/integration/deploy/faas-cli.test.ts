@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { FUNCTIONS } from '../../../runtime/functions';
-import { TOPICS, TOPIC_NAMES } from '../../../shared/src/topics';
+import { FUNCTIONS } from '../../../functions';
+import { TOPIC_NAMES, TOPICS } from '@sinbin/contract';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';
 import { requireTool } from './tools';
 
@@ -87,7 +87,7 @@ describe('faas-cli build --shrinkwrap', () => {
       for (const file of ['Dockerfile', 'template.yml', 'bundle.mjs', 'secrets-env.mjs', '.dockerignore']) expect(existsSync(join(context, file)), `${fn.name}: ${file}`).toBe(true);
       // The handler (functions/<fn>) lands in function/, the configuration.copy paths beside it.
       expect(existsSync(join(context, 'function', 'src', 'server.ts')), fn.name).toBe(true);
-      for (const path of ['package.json', 'package-lock.json', 'shared/src/topics.ts', `functions/${fn.name}/src/server.ts`, 'models/fast/model.onnx', 'models/deep/config.json']) {
+      for (const path of ['package.json', 'package-lock.json', 'shared/contract/src/topics.ts', `functions/${fn.name}/src/server.ts`, 'models/fast/model.onnx', 'models/deep/config.json']) {
         expect(existsSync(join(context, 'function', path)), `${fn.name}: function/${path}`).toBe(true);
       }
       expect(JSON.parse(readFileSync(join(context, 'function', 'package.json'), 'utf8')).workspaces).toEqual(['shared', 'functions/*']);

@@ -15,7 +15,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_CE_TYPE, TOPICS } from '../../../shared/src/topics';
+import { DEAD_LETTER_CE_TYPE, TOPICS } from '@sinbin/contract';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';
 import { installTool, type InstallResult } from './tools';
 

@@ -7,9 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, namedStatements, PostgresCaseStore, PostgresContextStore, PostgresDecisionTable, PostgresModeratorStore, PostgresOffenceStore } from '@sinbin/shared/stores/postgres';
-import { MIGRATIONS } from '@sinbin/shared/stores/schema';
-import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
+import {
+  memoryStoreSet,
+  migrate,
+  MIGRATIONS,
+  namedStatements,
+  PostgresCaseStore,
+  PostgresContextStore,
+  PostgresDecisionTable,
+  PostgresModeratorStore,
+  PostgresOffenceStore,
+} from '@sinbin/stores';
 import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
 import { moderationApiSuite } from '../../unit/functions/moderation/api-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';

@@ -4,12 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@sinbin/shared/log';
-import { DEAD_LETTER_SUFFIX } from '@sinbin/shared/topics';
-import type { Publisher } from '@sinbin/shared/ports';
-import { TopicConnector, type DeliveryTarget, type TargetOutcome } from '@sinbin/shared/transport/kafka-connector';
-import type { KafkaRecordLike, WireRecord } from '@sinbin/shared/transport/record';
+import { silentLogger, TopicConnector } from '@sinbin/runtime';
+import { DEAD_LETTER_SUFFIX, type Publisher, type WireRecord } from '@sinbin/contract';
 import { startKafka, stopKafka } from '../services';
+import { type KafkaRecordLike } from '../../../runtime/src/transport/decoders';
+import { type DeliveryTarget, type TargetOutcome } from '../../../runtime/src/transport/kafka-connector';
 
 let brokers: string[] = [];
 let startedKafka = false;

@@ -3,16 +3,14 @@
 // exactly one decision per accepted message, poison records dead-lettered without holding up
 // their partition, a killed function loses nothing, a stopped broker gives 503 (never 202).
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { FUNCTIONS } from '../../../functions';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '@sinbin/shared/policy';
-import { createLogger } from '@sinbin/shared/log';
-import { TOPIC_NAMES } from '@sinbin/shared/topics';
-import { startStack, type Stack } from '../../../runtime/stack/stack';
-import { deleteTopicsAndGroups } from '../../../runtime/stack/topics';
+import { DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
+import { createLogger, deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime';
 import { REPO, startKafka, startPostgres, stopKafka } from '../services';
 
 const KEY = 'it-key-0123456789';
@@ -30,7 +28,7 @@ async function resetDatabase(url: string): Promise<void> {
 }
 
 async function post(body: unknown): Promise<Response> {
-  return fetch(`${stack.gatewayUrl}/v1/messages`, {
+  return fetch(`${stack.urls['game-message-proxy']}/v1/messages`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -39,7 +37,7 @@ async function post(body: unknown): Promise<Response> {
 }
 
 async function decisionOf(id: string): Promise<Record<string, unknown> | undefined> {
-  const res = await fetch(`${stack.gatewayUrl}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY}` } });
+  const res = await fetch(`${stack.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY}` } });
   return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
 }
 
@@ -96,8 +94,11 @@ beforeAll(async () => {
       OBJECT_DIR: join(dir, 'objects'),
       LOG_LEVEL: 'warn',
     },
-    gatewayPort: 18790,
-    moderationPort: 18791,
+    functions: FUNCTIONS,
+    httpPorts: new Map([
+      ['game-message-proxy', 18790],
+      ['moderation', 18791],
+    ]),
     basePort: 18800,
     mode: 'knative',
     idleMs: 3000,

@@ -1,15 +1,15 @@
 // Upgrading from the release before the rename loses nothing: a studio's PostgreSQL cluster made
 // with the former role and database, and an embedded state directory named by the former
 // variable, are found and used by this version. The former names come from the compatibility
-// shim (shared/src/legacy-names.mjs), the only place that still knows them.
+// shim (shared/contract/src/legacy-names.mjs), the only place that still knows them.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FORMER_ENV_PREFIX, FORMER_POSTGRES } from '@sinbin/shared/legacy-names.mjs';
-import { postgresStoreSet, pgliteModerationStores } from '@sinbin/shared/stores/store-set';
+import { FORMER_ENV_PREFIX, FORMER_POSTGRES } from '@sinbin/contract';
+import { pgliteModerationStores, postgresStoreSet } from '@sinbin/stores';
 import { chatMessage, finalDecision, moderationCase } from '../../helpers/events';
 import { pollUntil } from '../../helpers/poll';
 import { REPO } from '../services';
@@ -99,7 +99,7 @@ describe('an embedded state directory named by the former variable', () => {
 
     const token = 'tok-upgrade-0000000001';
     let stderr = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'runtime/embedded/main.ts'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/embedded/main.ts'], {
       cwd: REPO,
       env: {
         ...process.env,

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES } from '../../../shared/src/scoring/types';
-import { FIXTURES, REPO } from '../shared/scoring/helpers';
+import { CATEGORIES } from '@sinbin/contract';
+import { FIXTURES, REPO } from '../scoring/helpers';
 
 const TSX = resolve(REPO, 'node_modules', '.bin', 'tsx');
 

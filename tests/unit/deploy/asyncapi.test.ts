@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TOPICS, TOPIC_NAMES, deadLetterTopicOf } from '../../../shared/src/topics';
+import { deadLetterTopicOf, TOPIC_NAMES, TOPICS } from '@sinbin/contract';
 import { ASYNCAPI_PATH, renderAsyncApi } from '../../../scripts/deploy/asyncapi';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';
 

@@ -2,15 +2,18 @@
 // Redpanda manifests, the data services, kustomizations, the dashboard and the CI workflow.
 // Checked against the code they deploy: the topic registry and the functions' consumes.
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed manifests are untyped JSON; these assertions are their schema */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFunction } from '@sinbin/runtime';
+import { memoryStoreSet } from '@sinbin/stores';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parseDocument, isMap, isScalar, Scalar, type YAMLMap } from 'yaml';
-import { FUNCTIONS } from '../../../runtime/functions';
-import { registry } from '../../../shared/src/metrics';
-import { TOPICS, TOPIC_NAMES, deadLetterTopicOf, type TopicName } from '../../../shared/src/topics';
+import { FUNCTIONS } from '../../../functions';
+import { deadLetterTopicOf, TOPIC_NAMES, type TopicName, TOPICS } from '@sinbin/contract';
 import { RENDERED, REPO_ROOT } from '../../../scripts/deploy/manifests';
 import { PROFILES, SECRETS } from '../../../scripts/deploy/profiles';
+import { registry } from '../../../runtime/src/metrics';
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }; spec?: any; [k: string]: any };
 
@@ -125,7 +128,9 @@ describe('stack.yml (OpenFaaS)', () => {
       for (const secret of fn.secrets) expect(secretNames, `${name} secret ${secret}`).toContain(secret);
     }
     expect(s.functions['game-message-proxy'].secrets).toEqual(expect.arrayContaining(['game-api-keys', 'database-url']));
-    expect(s.functions['training-data-sink'].secrets).toEqual(expect.arrayContaining(['minio-access-key', 'minio-secret-key']));
+    // Functions that keep state share the database; one that only writes objects does not get it.
+    expect(s.functions['decision-manager'].secrets).toEqual(['database-url']);
+    expect(s.functions['training-data-sink'].secrets).toEqual([]);
   });
 });
 
@@ -350,7 +355,18 @@ describe('kustomize layout', () => {
 });
 
 describe('Grafana dashboard', () => {
-  it('graphs every metric the code exports', async () => {
+  it('graphs every metric the code exports, the functions\' own included', async () => {
+    // A function declares its metrics when it starts: start each once, as a runtime would.
+    const started = await Promise.all(
+      FUNCTIONS.map((fn) =>
+        startFunction(fn, {
+          env: { GAME_API_KEYS: 'g:k', FAST_MODEL_DIR: '/nonexistent', DEEP_MODEL_DIR: '/nonexistent', MODEL_THREAD: 'false' },
+          stores: memoryStoreSet(mkdtempSync(join(tmpdir(), 'sinbin-dash-'))),
+          publisher: { publish: async () => undefined },
+        }),
+      ),
+    );
+    await Promise.all(started.map((r) => r.stop()));
     const dashboard = JSON.parse(read('infra/k8s/base/monitoring/sinbin-dashboard.json'));
     const exprs = (dashboard.panels as any[]).flatMap((p) => (p.targets as any[]).map((t) => t.expr as string)).join('\n');
     const metrics = (await registry.getMetricsAsJSON()).map((m) => (String(m.type) === 'histogram' ? `${m.name}_bucket` : m.name));

@@ -1,12 +1,13 @@
 // FunctionHost: start at once or on first use (scale from zero), one instance however many
 // callers race, stopped after an idle period unless busy, periodic work while up.
 import { describe, expect, it } from 'vitest';
-import type { FunctionServices, PipelineFunction, RunningFunction } from '@sinbin/shared/function';
-import { silentLogger } from '@sinbin/shared/log';
-import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
-import { FunctionHost } from '../../../runtime/host';
+import { z } from 'zod';
+import { defineFunction, type AnyFunction, type FunctionServices, type RunningFunction } from '@sinbin/contract';
+import { noMetrics, silentLogger } from '@sinbin/runtime';
+import { memoryStoreSet } from '@sinbin/stores';
 import { CapturingPublisher } from '../../helpers/publisher';
 import { pollUntil } from '../../helpers/poll';
+import { FunctionHost } from '../../../runtime/src/host';
 
 interface Probe {
   starts: number;
@@ -15,13 +16,19 @@ interface Probe {
   busy: boolean;
 }
 
-function fakeFunction(opts: { scaleToZero: boolean; failStart?: boolean; tickMs?: number; startGate?: Promise<void> }): { fn: PipelineFunction; probe: Probe } {
+function fakeFunction(opts: { scaleToZero: boolean; failStart?: boolean; tickMs?: number; startGate?: Promise<void> }): { fn: AnyFunction; probe: Probe } {
   const probe: Probe = { starts: 0, stops: 0, ticks: 0, busy: false };
-  const fn: PipelineFunction = {
+  const fn = defineFunction({
     name: 'fake',
+    description: 'a function that counts its starts and stops',
     consumes: [],
     produces: [],
     scaleToZero: opts.scaleToZero,
+    priority: 'latency',
+    env: z.object({}),
+    secrets: [],
+    stores: [],
+    deploy: { minScale: 0, maxScale: 1, targetConcurrency: 1, requests: { cpu: '1', memory: '1Mi' }, limits: { cpu: '1', memory: '1Mi' }, execTimeout: '1s' },
     async start(): Promise<RunningFunction> {
       probe.starts++;
       await opts.startGate;
@@ -33,12 +40,12 @@ function fakeFunction(opts: { scaleToZero: boolean; failStart?: boolean; tickMs?
         stop: async () => void probe.stops++,
       };
     },
-  };
+  });
   return { fn, probe };
 }
 
-const services = (): FunctionServices => ({ log: silentLogger(), env: {}, publisher: new CapturingPublisher(), stores: memoryStoreSet('/nonexistent'), now: () => new Date() });
-const host = (fn: PipelineFunction, idleMs = 60) => new FunctionHost(fn, services(), silentLogger(), { idleMs });
+const services = (): FunctionServices => ({ config: {}, log: silentLogger(), metrics: noMetrics, publisher: new CapturingPublisher(), stores: memoryStoreSet('/nonexistent'), now: () => new Date() });
+const host = (fn: AnyFunction, idleMs = 60) => new FunctionHost(fn, services(), silentLogger(), { idleMs });
 
 describe('FunctionHost', () => {
   it('a scale-to-zero function has no instance until first use', async () => {

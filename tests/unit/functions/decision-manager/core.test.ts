@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FinalDecisionSchema, TrainingExampleSchema, type Action } from '@sinbin/shared/events';
-import { DEFAULT_POLICY, GamePolicySchema, type GamePolicy, type Rule } from '@sinbin/shared/policy';
-import type { Category } from '@sinbin/shared/scoring/types';
+import {
+  type Action,
+  type Category,
+  DEFAULT_POLICY,
+  FinalDecisionSchema,
+  type GamePolicy,
+  GamePolicySchema,
+  type Rule,
+  TrainingExampleSchema,
+} from '@sinbin/contract';
 import {
   FALLBACK_DEEP_MIN_CONFIDENCE,
   FALLBACK_DEEP_TOXIC_FROM,

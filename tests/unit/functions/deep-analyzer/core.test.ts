@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisResultSchema } from '@sinbin/shared/events';
-import type { ToxicityScore } from '@sinbin/shared/scoring/types';
+import { AnalysisResultSchema, type ToxicityScore } from '@sinbin/contract';
 import { analysisResult, scoringInput } from '../../../../functions/deep-analyzer/src/core';
 import { analysisRequest, categories, chatMessage, T0 } from '../../../helpers/events';
 

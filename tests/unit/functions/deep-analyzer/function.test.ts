@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysisResult } from '@sinbin/shared/events';
-import { LEXICON_VERSION } from '@sinbin/shared/scoring/lexicon';
+import type { AnalysisResult } from '@sinbin/contract';
+import { LEXICON_VERSION } from '../../../../shared/scoring/src/lexicon';
 import deepAnalyzer from '../../../../functions/deep-analyzer/src/function';
 import { analysisRequest, chatMessage, delivery } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClassifiedMessageSchema } from '@sinbin/shared/events';
-import type { StoredContextLine } from '@sinbin/shared/ports';
-import type { ToxicityScore } from '@sinbin/shared/scoring/types';
+import { ClassifiedMessageSchema, type StoredContextLine, type ToxicityScore } from '@sinbin/contract';
 import { channelKey, classify, CONTEXT_LINES, needsContext, toModelScore } from '../../../../functions/fast-classifier/src/core';
 import { categories, chatMessage, T0 } from '../../../helpers/events';
 

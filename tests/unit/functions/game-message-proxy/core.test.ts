@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChatMessageSchema } from '@sinbin/shared/events';
+import { API_ERRORS, ChatMessageSchema } from '@sinbin/contract';
 import { bearerToken, isJsonContentType, MAX_BATCH, parseMessagesRequest, toChatMessage } from '../../../../functions/game-message-proxy/src/core';
 import { T0 } from '../../../helpers/events';
 
@@ -57,7 +57,7 @@ describe('gateway parseMessagesRequest rejects bad input with a status and an er
     const out = parseMessagesRequest('contentType' in c ? c.contentType : JSON_TYPE, Buffer.from(c.body));
     expect(out.ok).toBe(false);
     if (out.ok) return;
-    expect(out.status).toBe(c.status);
+    expect(API_ERRORS[out.error].status).toBe(c.status);
     expect(out.error).toBe(c.error);
     const said = [out.message, ...(out.issues ?? []).map((i) => `${i.path}: ${i.message}`)].join(' | ');
     expect(said).toContain(c.names);

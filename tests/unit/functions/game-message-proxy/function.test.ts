@@ -1,7 +1,6 @@
 // The gateway's routes and its final-decisions consumer, on memory stores, without a socket.
 import { describe, expect, it } from 'vitest';
-import { ChatMessageSchema } from '@sinbin/shared/events';
-import { TOPICS } from '@sinbin/shared/topics';
+import { ChatMessageSchema, TOPICS } from '@sinbin/contract';
 import gateway from '../../../../functions/game-message-proxy/src/function';
 import { delivery, finalDecision, T0 } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';

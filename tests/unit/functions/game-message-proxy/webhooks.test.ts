@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FinalDecision } from '@sinbin/shared/events';
-import { silentLogger } from '@sinbin/shared/log';
-import { closeServer, listen } from '@sinbin/shared/http/server';
+import type { FinalDecision } from '@sinbin/contract';
+import { closeServer, listen, silentLogger } from '@sinbin/runtime';
 import { sign, SIGNATURE_HEADER, WebhookConfigSchema, WebhookDispatcher } from '../../../../functions/game-message-proxy/src/webhooks';
 import { finalDecision } from '../../../helpers/events';
 import { pollUntil } from '../../../helpers/poll';

@@ -3,8 +3,8 @@
 // its own, so tests share one database without seeing each other's cases.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoreSet } from '@sinbin/shared/stores/store-set';
 import { client, createAccount, login, makeCase, startHarness, STATIC_TOKEN, type Harness } from './harness';
+import type { StoreSet } from '@sinbin/contract';
 
 const PASSWORD = 'correct horse battery staple';
 let games = 0;

@@ -1,6 +1,6 @@
 // The moderation API in-process: on the in-memory stores and on PGlite (the embedded runtime's
 // case store: same SQL and migrations as PostgreSQL).
-import { memoryStoreSet, pgliteModerationStores } from '@sinbin/shared/stores/store-set';
+import { memoryStoreSet, pgliteModerationStores } from '@sinbin/stores';
 import { moderationApiSuite } from './api-suite';
 import { tmpObjects } from './harness';
 

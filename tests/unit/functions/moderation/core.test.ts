@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModerationResultSchema } from '@sinbin/shared/events';
-import { expiredResult, moderatorResult, parseModeratorTokens, VerdictRequestSchema } from '../../../../functions/moderation/src/core';
+import { ModerationResultSchema } from '@sinbin/contract';
+import { expiredResult, moderatorResult, VerdictRequestSchema } from '../../../../functions/moderation/src/core';
 import { at, moderationCase } from '../../../helpers/events';
 
 describe('moderation VerdictRequestSchema', () => {
@@ -78,19 +78,5 @@ describe('moderation expiredResult', () => {
 
   it('an expired case without a deep score has none in its result', () => {
     expect(expiredResult(moderationCase({ deep: undefined }), at(0))).not.toHaveProperty('deep');
-  });
-});
-
-describe('moderation parseModeratorTokens', () => {
-  it.each([
-    { raw: 'alice:tok-a', want: [['tok-a', 'alice']] },
-    { raw: 'alice:tok-a,bob:tok-b', want: [['tok-a', 'alice'], ['tok-b', 'bob']] },
-    { raw: ' alice:tok-a , bob:tok-b ,', want: [['tok-a', 'alice'], ['tok-b', 'bob']] },
-    { raw: 'alice:tok:with:colons', want: [['tok:with:colons', 'alice']] },
-    { raw: 'alice:a,alice:b', want: [['a', 'alice'], ['b', 'alice']], why: 'one moderator may hold several tokens' },
-    { raw: ':tok, alice:, nocolon', want: [], why: 'entries without both parts are ignored' },
-    { raw: '', want: [] },
-  ])('$raw', ({ raw, want }) => {
-    expect([...parseModeratorTokens(raw)]).toEqual(want);
   });
 });

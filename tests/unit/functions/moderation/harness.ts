@@ -4,13 +4,8 @@ import type { Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModerationCase, ModerationResult } from '@sinbin/shared/events';
-import type { RunningFunction } from '@sinbin/shared/function';
-import { closeServer, createFunctionServer, listen } from '@sinbin/shared/http/server';
-import { silentLogger } from '@sinbin/shared/log';
-import type { ModeratorRole } from '@sinbin/shared/ports';
-import type { StoreSet } from '@sinbin/shared/stores/store-set';
-import type { WireRecord } from '@sinbin/shared/transport/record';
+import type { ModerationCase, ModerationResult, ModeratorRole, RunningFunction, StoreSet, WireRecord } from '@sinbin/contract';
+import { closeServer, createFunctionServer, listen, silentLogger, startFunction } from '@sinbin/runtime';
 import moderation from '../../../../functions/moderation/src/function';
 import { hashPassword } from '../../../../functions/moderation/src/auth';
 
@@ -54,8 +49,7 @@ export async function startHarness(stores: StoreSet, env: Record<string, string>
       for (const r of records) if (r.topic === 'moderation-results') published.push(JSON.parse(r.value) as ModerationResult);
     },
   };
-  const running = await moderation.start({
-    log: silentLogger(),
+  const running = await startFunction(moderation, {
     env: { MODERATOR_TOKENS: `api-bot:${STATIC_TOKEN}`, MODERATION_UNDO_MS: '30000', MODERATION_LEASE_MS: '120000', MODERATION_HEARTBEAT_MS: '1000', ...env },
     publisher,
     stores,

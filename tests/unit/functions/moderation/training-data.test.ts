@@ -2,9 +2,9 @@
 // emits it when the verdict reaches it on moderation-results; this follows one verdict from the
 // moderation API through the decision manager and checks nothing of the case is lost on the way.
 import { describe, expect, it } from 'vitest';
-import type { FinalDecision, TrainingExample } from '@sinbin/shared/events';
-import { silentLogger } from '@sinbin/shared/log';
-import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
+import type { FinalDecision, TrainingExample } from '@sinbin/contract';
+import { startFunction } from '@sinbin/runtime';
+import { memoryStoreSet } from '@sinbin/stores';
 import decisionManager from '../../../../functions/decision-manager/src/function';
 import { client, makeCase, startHarness, STATIC_TOKEN, tmpObjects } from './harness';
 
@@ -14,7 +14,7 @@ describe('moderator verdicts as training data', () => {
     ['allow', { verdict: 'allow' }, 'ok', undefined],
   ] as const)('a %s verdict gives one labelled example with the case context', async (_name, verdict, label, category) => {
     const h = await startHarness(memoryStoreSet(tmpObjects()));
-    const dm = await decisionManager.start({ log: silentLogger(), env: {}, publisher: { publish: async () => {} }, stores: memoryStoreSet(tmpObjects()), now: () => new Date() });
+    const dm = await startFunction(decisionManager, { env: {}, publisher: { publish: async () => {} }, stores: memoryStoreSet(tmpObjects()) });
     try {
       const c = makeCase({ gameId: 'dota', text: 'i will find you after the match' });
       await h.deliver(c);

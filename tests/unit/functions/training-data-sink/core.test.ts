@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrainingExampleSchema } from '@sinbin/shared/events';
+import { TrainingExampleSchema } from '@sinbin/contract';
 import { exampleObjectBody, exampleObjectKey } from '../../../../functions/training-data-sink/src/core';
 import { trainingExample } from '../../../helpers/events';
 

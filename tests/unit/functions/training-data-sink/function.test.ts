@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { processDelivery } from '@sinbin/shared/consume';
-import { DependencyError } from '@sinbin/shared/errors';
-import { silentLogger } from '@sinbin/shared/log';
-import type { ObjectStore } from '@sinbin/shared/ports';
-import { memoryStoreSet } from '@sinbin/shared/stores/store-set';
-import { encodeRecord, fromBusRecord, outbound } from '@sinbin/shared/transport/record';
+import { processDelivery, silentLogger } from '@sinbin/runtime';
+import { DependencyError, encodeRecord, type ObjectStore, outbound } from '@sinbin/contract';
+import { memoryStoreSet } from '@sinbin/stores';
 import sink from '../../../../functions/training-data-sink/src/function';
 import { exampleObjectKey } from '../../../../functions/training-data-sink/src/core';
 import { delivery, trainingExample } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';
+import { fromBusRecord } from '../../../../runtime/src/transport/decoders';
 
 describe('training-data-sink function', () => {
   it('writes each example to its object, and a redelivery overwrites the same object', async () => {

@@ -1,0 +1,62 @@
+// `make run`: the whole pipeline on one machine, no external service.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { adoptFormerEnvAtStart, intVar, parseEnv } from '@sinbin/contract';
+import { FUNCTIONS } from '../../../functions';
+import { boot } from '../boot';
+import { withDevCredentials } from '../dev-credentials';
+import { createLogger } from '../log';
+import { startEmbedded } from './runtime';
+
+adoptFormerEnvAtStart();
+
+const EnvSchema = z.object({
+  SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
+  SINBIN_STATE_DIR: z.string().default('.run'),
+});
+
+const log = createLogger('embedded');
+const { env, shownKey, shownModeratorToken } = withDevCredentials(process.env);
+const runtime = await boot('sinbin (make run)', async () => {
+  const config = parseEnv(EnvSchema);
+  const objectDir = resolve(config.SINBIN_STATE_DIR, 'objects');
+  mkdirSync(objectDir, { recursive: true });
+  return startEmbedded({
+    functions: FUNCTIONS,
+    env,
+    idleMs: config.SCALE_TO_ZERO_IDLE_MS,
+    objectDir,
+    // Moderation cases and accounts survive restarts in an embedded PostgreSQL (PGlite).
+    moderationDataDir: resolve(config.SINBIN_STATE_DIR, 'moderation'),
+    log,
+  });
+});
+
+const gateway = runtime.urls['game-message-proxy'];
+const moderation = runtime.urls['moderation'];
+process.stderr.write(`
+sinbin pipeline running (embedded: in-process topic bus, no external services)
+
+  gateway      ${gateway}   (key: ${shownKey})
+  moderation   ${moderation}   (moderator token: ${shownModeratorToken})
+  moderator UI ${moderation}/   (sign in with the token, or an account from npm run moderation:create-lead)
+  metrics      ${gateway}/metrics
+
+send a message:
+  curl -s -X POST ${gateway}/v1/messages -H 'authorization: Bearer ${shownKey}' \\
+       -H 'content-type: application/json' -d '{"channelId":"match-1","playerId":"p1","text":"gg wp"}'
+read its decision:
+  curl -s ${gateway}/v1/decisions/<messageId> -H 'authorization: Bearer ${shownKey}'
+
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    void runtime.stop().then(() => process.exit(0));
+  });
+}

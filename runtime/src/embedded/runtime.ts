@@ -1,0 +1,106 @@
+// The embedded default: every function and an in-process topic bus in one process, with the
+// acknowledge / retry / dead-letter semantics the Kafka path has. Functions that serve HTTP get a
+// server each, on the port their definition names.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { AnyFunction, StoreSet } from '@sinbin/contract';
+import { memoryStoreSet, pgliteModerationStores } from '@sinbin/stores';
+import { collectConfigProblems, httpPorts, parseFunctionConfigs, type Env } from '../boot';
+import { deadLetter, processDelivery } from '../consume';
+import { FunctionHost } from '../host';
+import { closeServer, createFunctionServer, listen } from '../http/server';
+import { createLogger, type Logger } from '../log';
+import { servicesFor } from '../services';
+import { MemoryBus } from '../transport/memory-bus';
+
+export interface EmbeddedOptions {
+  /** The functions to host (functions/registry.ts). */
+  functions: readonly AnyFunction[];
+  /** The environment every function's config is parsed from, and the HTTP ports (`<fn.http.portVariable>`, 0 = any). */
+  env: Env;
+  host?: string;
+  /** Where the training-data sink writes (the object store's root). */
+  objectDir?: string;
+  idleMs?: number;
+  /** Where moderation's PGlite database lives (cases, moderator accounts); in memory without one. */
+  moderationDataDir?: string;
+  /** Partitions per topic of the in-process bus. */
+  partitions?: number;
+  /** Deliveries of one event before it is dead-lettered as retries-exhausted. */
+  maxAttempts?: number;
+  log?: Logger;
+}
+
+export interface EmbeddedRuntime {
+  /** The HTTP address of each function that serves HTTP, by function name. */
+  urls: Record<string, string>;
+  bus: MemoryBus;
+  stores: StoreSet;
+  hosts: Map<string, FunctionHost>;
+  stop(): Promise<void>;
+}
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRuntime> {
+  const rootLog = opts.log ?? createLogger('embedded');
+  // Every function's config and every port is checked before anything starts.
+  let configs = new Map<string, unknown>();
+  let ports = new Map<string, number>();
+  collectConfigProblems(
+    () => (configs = parseFunctionConfigs(opts.functions, opts.env)),
+    () => (ports = httpPorts(opts.functions, opts.env, 0)),
+  );
+  // Many small partitions: each group handles one record per partition at a time, so more
+  // partitions let more events share an event-loop turn (and a model batch). Ordering per
+  // channel is unaffected: a channel always maps to one partition.
+  const partitions = opts.partitions ?? 64;
+  const bus = new MemoryBus({ partitions: () => partitions });
+  const moderationDb = await pgliteModerationStores(opts.moderationDataDir);
+  const stores: StoreSet = { ...memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'sinbin-objects-'))), cases: moderationDb.cases, moderators: moderationDb.moderators };
+  const hosts = new Map<string, FunctionHost>();
+  const maxAttempts = opts.maxAttempts ?? 10;
+
+  for (const fn of opts.functions) {
+    const log = rootLog.child({ fn: fn.name });
+    const host = new FunctionHost(fn, servicesFor(fn, { config: configs.get(fn.name), log, publisher: bus, stores }), log, { idleMs: opts.idleMs ?? 30_000 });
+    hosts.set(fn.name, host);
+    if (!fn.scaleToZero) await host.acquire().then(() => host.release());
+    if (fn.consumes.length === 0) continue;
+    // One consumer group per function, as on Kafka.
+    bus.subscribe(fn.name, fn.consumes, async (raw, attempt) => {
+      const outcome = await host.use((running) => processDelivery(raw, { fn, running, publisher: bus, log, attempt }));
+      if (outcome.status !== 'retry') return 'commit';
+      if (attempt < maxAttempts) return 'redeliver';
+      const dead = await host.use((running) =>
+        deadLetter(raw, { fn, running, publisher: bus, log, attempt }, { code: 'retries-exhausted', reason: `gave up after ${attempt} attempts: ${outcome.reason}` }),
+      );
+      return dead.status === 'retry' ? 'redeliver' : 'commit';
+    });
+  }
+
+  const address = opts.host ?? '127.0.0.1';
+  const servers: Server[] = [];
+  const urls: Record<string, string> = {};
+  for (const [name, port] of ports) {
+    const host = hosts.get(name)!;
+    // A request to a function at zero starts it, as Knative's activator does.
+    const server = createFunctionServer({ name, log: rootLog, routes: async () => await host.use(async (r) => r.routes ?? []) });
+    servers.push(server);
+    urls[name] = `http://${address}:${await listen(server, port, address)}`;
+  }
+
+  return {
+    urls,
+    bus,
+    stores,
+    hosts,
+    async stop() {
+      await Promise.all(servers.map(closeServer));
+      await bus.drained(2000);
+      bus.stop();
+      for (const h of hosts.values()) await h.close();
+      await moderationDb.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Node HTTP server for a function: its routes, GET /healthz, GET /metrics, and the POST / that
+// Knative's KafkaSource and OpenFaaS's kafka-connector (through of-watchdog) deliver events to.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../log';
+import { metrics, registry } from '../metrics';
+import { apiError, isStreaming, type HttpResponse, type HttpRoute } from '@sinbin/contract';
+import { matchRoute } from './router';
+
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+
+export class BodyTooLargeError extends Error {}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError(`body over ${limit} bytes`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendResponse(res: ServerResponse, response: HttpResponse): void {
+  const headers: Record<string, string> = { ...response.headers };
+  let payload: string | Buffer | undefined;
+  if (response.body === undefined) payload = undefined;
+  else if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) payload = response.body as string | Buffer;
+  else {
+    payload = JSON.stringify(response.body);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  }
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+export interface FunctionHttpOptions {
+  name: string;
+  log: Logger;
+  /** Routes resolved per request, so a scaled-to-zero function can add its own once started. */
+  routes: () => readonly HttpRoute[] | Promise<readonly HttpRoute[]>;
+  bodyLimit?: number;
+  healthy?: () => boolean;
+}
+
+/** Request listener usable by any server: routes, health and metrics, errors as JSON problems. */
+export function createRequestListener(opts: FunctionHttpOptions) {
+  const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+
+  async function respond(req: IncomingMessage, res: ServerResponse, url: URL, method: string, route: { label: string }): Promise<HttpResponse | 'streamed'> {
+    if (method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/_/health')) {
+      route.label = '/healthz';
+      const ok = opts.healthy?.() ?? true;
+      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'unavailable' } };
+    }
+    if (method === 'GET' && url.pathname === '/metrics') {
+      route.label = '/metrics';
+      return { status: 200, headers: { 'content-type': registry.contentType }, body: await registry.metrics() };
+    }
+    const match = matchRoute(await opts.routes(), method, url.pathname);
+    if (match === undefined) return apiError('not-found', `no route for ${url.pathname}`);
+    if (match === 'method-not-allowed') return apiError('method-not-allowed', `${method} is not allowed on ${url.pathname}`);
+    route.label = match.route.path;
+    let body: Buffer;
+    try {
+      body = await readBody(req, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return apiError('body-too-large', `request body is over ${limit} bytes`);
+      throw error;
+    }
+    const result = await match.route.handler({ method, path: url.pathname, params: match.params, query: url.searchParams, headers: req.headers, body });
+    if (!isStreaming(result)) return result;
+    result.stream(req, res);
+    return 'streamed';
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const route = { label: 'unmatched' };
+    let response: HttpResponse | 'streamed';
+    try {
+      response = await respond(req, res, url, method, route);
+    } catch (error) {
+      opts.log.error({ err: error, route: route.label }, 'request failed');
+      response = apiError('internal', 'the server failed to handle the request; it is safe to retry');
+    }
+    const status = response === 'streamed' ? '200' : String(response.status);
+    metrics.httpRequests.inc({ fn: opts.name, route: route.label, method, status });
+    if (response === 'streamed') return;
+    metrics.httpSeconds.observe({ fn: opts.name, route: route.label, method }, (performance.now() - started) / 1000);
+    sendResponse(res, response);
+  };
+}
+
+export function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export function createFunctionServer(opts: FunctionHttpOptions): Server {
+  const listener = createRequestListener(opts);
+  const server = createServer((req, res) => void listener(req, res));
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

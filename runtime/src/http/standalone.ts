@@ -1,0 +1,114 @@
+// Runs one function as its own HTTP process: behind of-watchdog (mode=http, upstream port) or
+// as a Knative container ($PORT). Topic deliveries arrive on POST /; outputs leave through a
+// Kafka producer (KAFKA_BROKERS) or a CloudEvents sink (K_SINK, set by a Knative SinkBinding).
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import {
+  adoptFormerEnvAtStart,
+  type AnyFunction,
+  boolVar,
+  ConfigError,
+  FORMER_OBJECT_DIR,
+  intVar,
+  parseEnv,
+  type Publisher,
+  type RunningFunction,
+} from '@sinbin/contract';
+import { memoryStoreSet, postgresStoreSet } from '@sinbin/stores';
+import { boot, collectConfigProblems, parseFunctionConfigs, type Env } from '../boot';
+import { createLogger, type Logger } from '../log';
+import { servicesFor } from '../services';
+import { localTarget, TopicConnector } from '../transport/kafka-connector';
+import { KafkaPublisher } from '../transport/kafka-publisher';
+import { CloudEventSinkPublisher } from '../transport/sink-publisher';
+import { deliveryRoute } from './delivery';
+import { closeServer, createFunctionServer, listen } from './server';
+
+const DEFAULT_OBJECT_DIR = '/tmp/sinbin-objects';
+
+const StandaloneEnvSchema = z
+  .object({
+    // Knative sets PORT; of-watchdog forwards to the upstream port (http://127.0.0.1:3000 by default).
+    PORT: intVar(3000, 0, 65535),
+    KAFKA_BROKERS: z.string().optional(),
+    K_SINK: z.string().url().optional(),
+    OBJECT_DIR: z.string().default(DEFAULT_OBJECT_DIR),
+    // The shared stores (PostgreSQL). Without it a function that keeps state refuses to start,
+    // unless SINBIN_STORES=memory asks for per-process memory (one instance only, lost on stop).
+    DATABASE_URL: z.string().optional(),
+    SINBIN_STORES: z.enum(['postgres', 'memory']).optional(),
+    // Consume the function's topics directly (a Kafka consumer in this process) instead of
+    // waiting for HTTP deliveries from a KafkaSource or kafka-connector.
+    KAFKA_CONSUME: boolVar(false),
+  })
+  .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' })
+  .refine((e) => e.SINBIN_STORES !== 'postgres' || e.DATABASE_URL, { message: 'SINBIN_STORES=postgres needs DATABASE_URL', path: ['DATABASE_URL'] });
+
+/** Stores other than the object store live in PostgreSQL, or in memory when asked for. */
+function storeProblem(fn: AnyFunction, config: { DATABASE_URL?: string; SINBIN_STORES?: 'postgres' | 'memory' }): string | undefined {
+  const stateful = fn.stores.some((s) => s !== 'objects');
+  if (!stateful || config.DATABASE_URL || config.SINBIN_STORES === 'memory') return undefined;
+  return `DATABASE_URL: is required: ${fn.name} keeps state (${fn.stores.join(', ')}) that every instance must share; set it to a PostgreSQL URL, or SINBIN_STORES=memory for one instance whose state is lost when it stops`;
+}
+
+/** The default object directory, or the one an earlier version filled when only that one exists. */
+function defaultObjectDir(log: Logger): string {
+  if (existsSync(DEFAULT_OBJECT_DIR) || !existsSync(FORMER_OBJECT_DIR)) return DEFAULT_OBJECT_DIR;
+  log.warn({ objectDir: FORMER_OBJECT_DIR }, 'using the object directory of an earlier version; set OBJECT_DIR to keep it');
+  return FORMER_OBJECT_DIR;
+}
+
+function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string }, clientId: string): Publisher {
+  if (env.KAFKA_BROKERS) return new KafkaPublisher({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId });
+  return new CloudEventSinkPublisher(env.K_SINK!);
+}
+
+export async function runStandalone(fn: AnyFunction, env: Env = process.env): Promise<void> {
+  adoptFormerEnvAtStart(env);
+  const log = createLogger(fn.name);
+  const { config, fnConfig } = await boot(fn.name, () => {
+    let config!: z.infer<typeof StandaloneEnvSchema>;
+    let fnConfig: unknown;
+    collectConfigProblems(
+      () => (config = parseEnv(StandaloneEnvSchema, env)),
+      () => (fnConfig = parseFunctionConfigs([fn], env).get(fn.name)),
+    );
+    const problem = storeProblem(fn, config);
+    if (problem) throw new ConfigError([problem]);
+    return { config, fnConfig };
+  });
+  const publisher = publisherFromEnv(config, fn.name);
+  const objectDir = env.OBJECT_DIR ? config.OBJECT_DIR : defaultObjectDir(log);
+  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir) : memoryStoreSet(objectDir);
+  if (!config.DATABASE_URL && fn.stores.some((s) => s !== 'objects')) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
+  const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores }));
+  const routes = [
+    deliveryRoute({ fn, running: async () => running, publisher, log }),
+    // Lets a scale-to-zero manager ask whether work is still pending here (cases, open UIs).
+    { method: 'GET' as const, path: '/_/busy', handler: () => ({ status: 200, body: { busy: running.busy?.() ?? false } }) },
+    ...(running.routes ?? []),
+  ];
+  const server = createFunctionServer({ name: fn.name, log, routes: () => routes });
+  const port = await listen(server, config.PORT);
+  const tick = running.tick ? setInterval(() => void running.tick!.run().catch((e) => log.warn({ err: String(e) }, 'periodic work failed')), running.tick.everyMs) : undefined;
+  let consumer: TopicConnector | undefined;
+  if (config.KAFKA_CONSUME && config.KAFKA_BROKERS && fn.consumes.length > 0) {
+    consumer = new TopicConnector({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      deadLetters: publisher,
+      log,
+      target: localTarget(fn, running, publisher, log),
+    });
+    await consumer.start();
+  }
+  log.info({ port, consumes: fn.consumes, consuming: consumer !== undefined }, 'listening');
+  const shutdown = async () => {
+    clearInterval(tick);
+    await consumer?.stop();
+    await closeServer(server);
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+}

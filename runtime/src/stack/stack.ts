@@ -1,0 +1,149 @@
+// The real stack on one machine: every function as its own process, reached through the topic
+// connector over HTTP exactly as Knative's KafkaSource (or OpenFaaS's kafka-connector) would,
+// publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
+import { createServer, request, type Server } from 'node:http';
+import type { AnyFunction } from '@sinbin/contract';
+import { TopicConnector } from '../transport/kafka-connector';
+import { httpTarget } from '../connector/targets';
+import type { DeliveryMode } from '../connector/delivery';
+import { buildFunctionBundles } from './bundles';
+import { FunctionProcess } from './processes';
+import { createTopics } from './topics';
+import { KafkaPublisher } from '../transport/kafka-publisher';
+import { closeServer, listen } from '../http/server';
+import type { Logger } from '../log';
+
+export interface StackOptions {
+  /** The functions to run (functions/registry.ts), each as its own process. */
+  functions: readonly AnyFunction[];
+  brokers: string[];
+  env: Record<string, string | undefined>;
+  /** The public port of each function that serves HTTP, by function name. */
+  httpPorts: Map<string, number>;
+  /** First port for the internal function processes. */
+  basePort: number;
+  /**
+   * How records reach functions: `knative` / `openfaas` through the connector over HTTP;
+   * `direct` lets always-on functions consume their topics themselves (no HTTP hop), while
+   * scale-to-zero functions are still activated through the connector.
+   */
+  mode: DeliveryMode | 'direct';
+  idleMs: number;
+  repoRoot: string;
+  /** Run functions from source through tsx instead of from fresh bundles (slower to start). */
+  fromSource?: boolean;
+  /**
+   * Niceness of the functions off the latency path (`priority: 'background'`; default 10, 0 runs
+   * them like the others). On one machine every function shares the same cores, so the gateway ->
+   * fast classifier -> decision manager path gets the CPU first and background work waits in its
+   * topics; on Kubernetes each function has pods and CPU requests of its own.
+   */
+  backgroundNiceness?: number;
+  log: Logger;
+}
+
+export interface Stack {
+  /** The HTTP address of each function that serves HTTP, by function name. */
+  urls: Record<string, string>;
+  processes: Map<string, FunctionProcess>;
+  connectors: TopicConnector[];
+  stop(): Promise<void>;
+}
+
+/** Forwards requests to a scale-to-zero function's process, starting it first if it is at zero. */
+function activator(name: string, target: FunctionProcess, log: Logger): Server {
+  return createServer((req, res) => {
+    target.acquire().then(
+      (base) => {
+        const url = new URL(req.url ?? '/', base);
+        const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          up.on('end', () => target.release());
+        });
+        upstream.on('error', (error) => {
+          target.release();
+          log.warn({ err: error.message }, 'activator upstream failed');
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+          res.end(JSON.stringify({ error: 'unavailable', message: `${name} is starting; retry`, retry: true }));
+        });
+        req.pipe(upstream);
+      },
+      () => {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify({ error: 'unavailable', message: `${name} could not start; retry`, retry: true }));
+      },
+    );
+  });
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const { log } = opts;
+  const topics = await createTopics(opts.brokers);
+  log.info({ created: topics.created.length, existing: topics.existing.length }, 'topics ready');
+
+  const env = { ...opts.env, KAFKA_BROKERS: opts.brokers.join(',') };
+  const functions = opts.functions;
+  const consumesDirectly = (fn: AnyFunction) => opts.mode === 'direct' && !fn.scaleToZero;
+  const bundles = opts.fromSource ? new Map<string, string>() : await buildFunctionBundles(opts.repoRoot, functions.map((fn) => fn.name));
+  const processes = new Map<string, FunctionProcess>();
+  let port = opts.basePort;
+  for (const fn of functions) {
+    // An always-on function that serves HTTP listens on its public port itself; one that scales
+    // to zero listens inside, behind an activator on its public port (below).
+    const publicPort = fn.http && !fn.scaleToZero ? opts.httpPorts.get(fn.name) : undefined;
+    processes.set(
+      fn.name,
+      new FunctionProcess({
+        name: fn.name,
+        port: publicPort ?? port++,
+        env: { ...env, KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false' },
+        scaleToZero: fn.scaleToZero,
+        idleMs: opts.idleMs,
+        log,
+        repoRoot: opts.repoRoot,
+        bundle: bundles.get(fn.name),
+        niceness: fn.priority === 'background' ? (opts.backgroundNiceness ?? 10) : 0,
+      }),
+    );
+  }
+  // Always-on functions (min-scale 1) start now; the others wait for their first event.
+  await Promise.all(
+    functions.filter((fn) => !fn.scaleToZero).map(async (fn) => {
+      const p = processes.get(fn.name)!;
+      await p.acquire();
+      p.release();
+    }),
+  );
+
+  const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters' });
+  const httpMode: DeliveryMode = opts.mode === 'openfaas' ? 'openfaas' : 'knative';
+  const connectors = functions.filter((fn) => fn.consumes.length > 0 && !consumesDirectly(fn)).map(
+    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }) }),
+  );
+  await Promise.all(connectors.map((c) => c.start()));
+
+  const urls: Record<string, string> = {};
+  const fronts: Server[] = [];
+  for (const fn of functions.filter((f) => f.http)) {
+    const wanted = opts.httpPorts.get(fn.name) ?? 0;
+    if (!fn.scaleToZero) {
+      urls[fn.name] = `http://127.0.0.1:${wanted}`;
+      continue;
+    }
+    const front = activator(fn.name, processes.get(fn.name)!, log);
+    fronts.push(front);
+    urls[fn.name] = `http://127.0.0.1:${await listen(front, wanted, '127.0.0.1')}`;
+  }
+  return {
+    urls,
+    processes,
+    connectors,
+    async stop() {
+      await Promise.all(fronts.map(closeServer));
+      await Promise.all(connectors.map((c) => c.stop()));
+      await Promise.all([...processes.values()].map((p) => p.close()));
+      await deadLetters.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// The closed vocabulary of errors the HTTP APIs answer with (the gateway, the moderation API),
+// as the deliveries have theirs (errors.ts): each code has one status and says whether the same
+// request may succeed later. The UI and API clients match on `error`, never on the sentence.
+import type { HttpResponse } from './http';
+
+interface ApiErrorSpec {
+  status: number;
+  /** True when repeating the same request later may succeed (after Retry-After if given). */
+  retry: boolean;
+  /** What it means, for the API reference. */
+  meaning: string;
+}
+
+export const API_ERRORS = {
+  'invalid-json': { status: 400, retry: false, meaning: 'the body is not valid JSON' },
+  'invalid-body': { status: 400, retry: false, meaning: 'the body does not have the documented shape' },
+  'invalid-message': { status: 400, retry: false, meaning: 'a chat message is missing a field or has a wrong one' },
+  'invalid-batch': { status: 400, retry: false, meaning: '`messages` is not a non-empty array' },
+  'batch-too-large': { status: 400, retry: false, meaning: 'more messages in one request than a batch may hold' },
+  'text-too-long': { status: 400, retry: false, meaning: 'a message text is over the length limit' },
+  'duplicate-message-id': { status: 400, retry: false, meaning: 'a batch repeats a messageId' },
+  'invalid-verdict': { status: 400, retry: false, meaning: 'a moderator verdict is missing a field or has a wrong one' },
+  'missing-api-key': { status: 401, retry: false, meaning: 'no Authorization: Bearer <game API key>' },
+  'unknown-api-key': { status: 401, retry: false, meaning: 'the game API key is not valid' },
+  unauthorized: { status: 401, retry: false, meaning: 'no valid moderator session or token' },
+  'invalid-credentials': { status: 401, retry: false, meaning: 'wrong username or password' },
+  forbidden: { status: 403, retry: false, meaning: 'the caller may not do this (a lead-only action)' },
+  'not-yours': { status: 403, retry: false, meaning: 'only the moderator who gave a verdict can undo it' },
+  'not-found': { status: 404, retry: false, meaning: 'no such resource (or not visible to this caller)' },
+  'method-not-allowed': { status: 405, retry: false, meaning: 'the path exists, not with this method' },
+  claimed: { status: 409, retry: true, meaning: 'another moderator is reviewing the case; it frees when their claim lapses' },
+  'already-decided': { status: 409, retry: false, meaning: 'the case already has a verdict' },
+  'not-holder': { status: 409, retry: false, meaning: 'the caller does not hold the case' },
+  'not-claimed': { status: 409, retry: false, meaning: 'claim the case before giving a verdict' },
+  'too-late': { status: 409, retry: false, meaning: 'the undo window has passed' },
+  exists: { status: 409, retry: false, meaning: 'an account with this username exists' },
+  self: { status: 409, retry: false, meaning: 'a lead cannot disable their own account' },
+  'body-too-large': { status: 413, retry: false, meaning: 'the request body is over the size limit' },
+  'unsupported-media-type': { status: 415, retry: false, meaning: 'send Content-Type: application/json' },
+  'too-many-attempts': { status: 429, retry: true, meaning: 'too many failed attempts; wait for Retry-After' },
+  internal: { status: 500, retry: true, meaning: 'the server failed; it is safe to retry' },
+  unavailable: { status: 503, retry: true, meaning: 'a dependency is down; retry after Retry-After' },
+} as const satisfies Record<string, ApiErrorSpec>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
+
+/** The body of every API error: the code to match on, a sentence for people, and extra fields some codes carry. */
+export interface ApiErrorBody {
+  error: ApiErrorCode;
+  message: string;
+  retry: boolean;
+  [extra: string]: unknown;
+}
+
+export function isApiErrorCode(code: unknown): code is ApiErrorCode {
+  return typeof code === 'string' && Object.hasOwn(API_ERRORS, code);
+}
+
+/** An error response with the status of its code. */
+export function apiError(code: ApiErrorCode, message: string, opts: { headers?: Record<string, string>; details?: Record<string, unknown> } = {}): HttpResponse {
+  const spec = API_ERRORS[code];
+  const body: ApiErrorBody = { ...opts.details, error: code, message, retry: spec.retry };
+  return { status: spec.status, body, ...(opts.headers ? { headers: opts.headers } : {}) };
+}

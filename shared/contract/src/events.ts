@@ -1,0 +1,173 @@
+// One zod schema per event on the pipeline's topics. The wire format is the JSON of these
+// objects; every boundary (HTTP, Kafka record, in-process bus) parses with them.
+import { z } from 'zod';
+import { CATEGORIES } from './scorer';
+
+export const MAX_TEXT_LENGTH = 2000;
+const id = z.string().min(1).max(128);
+const timestamp = z.string().datetime({ offset: true });
+const probability = z.number().min(0).max(1);
+
+export const CategoryScoresSchema = z.object(
+  Object.fromEntries(CATEGORIES.map((c) => [c, probability])) as Record<(typeof CATEGORIES)[number], typeof probability>,
+);
+
+export const ModelScoreSchema = z.object({
+  toxicity: probability,
+  categories: CategoryScoresSchema,
+  confidence: probability.optional(),
+  evidence: z.array(z.string()).max(32).optional(),
+  modelVersion: z.string().min(1),
+});
+export type ModelScore = z.infer<typeof ModelScoreSchema>;
+
+export const ContextLineSchema = z.object({
+  messageId: id.optional(),
+  playerId: id.optional(),
+  text: z.string().max(MAX_TEXT_LENGTH),
+});
+/** One earlier line of the channel, as events carry it. */
+export type ContextEntry = z.infer<typeof ContextLineSchema>;
+
+/** raw-messages: a chat message the gateway accepted for a game. */
+export const ChatMessageSchema = z.object({
+  messageId: id,
+  gameId: id,
+  channelId: id,
+  playerId: id,
+  text: z.string().min(1).max(MAX_TEXT_LENGTH),
+  sentAt: timestamp,
+  receivedAt: timestamp,
+  locale: z.string().min(2).max(35).optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+export const FastRouteSchema = z.enum(['ok', 'toxic', 'needs-analysis']);
+
+/** classified-messages: the fast classifier's score and route for every message. */
+export const ClassifiedMessageSchema = z.object({
+  message: ChatMessageSchema,
+  route: FastRouteSchema,
+  fast: ModelScoreSchema,
+  /** Earlier messages of the channel, attached only when the message needs deep analysis. */
+  context: z.array(ContextLineSchema).max(50).default([]),
+  classifiedAt: timestamp,
+});
+export type ClassifiedMessage = z.infer<typeof ClassifiedMessageSchema>;
+
+/** nlp-analysis-required: an ambiguous message and its conversation, for the deep analyzer. */
+export const AnalysisRequestSchema = z.object({
+  message: ChatMessageSchema,
+  fast: ModelScoreSchema,
+  context: z.array(ContextLineSchema).max(50),
+  requestedAt: timestamp,
+});
+export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;
+
+/** nlp-analysis-results: the deep analyzer's reading of the message in context. */
+export const AnalysisResultSchema = z.object({
+  message: ChatMessageSchema,
+  fast: ModelScoreSchema,
+  deep: ModelScoreSchema.extend({
+    confidence: probability,
+    /** The model's own validated cut-offs; a game's policy may override them. */
+    toxicFrom: probability.optional(),
+    minConfidence: probability.optional(),
+  }),
+  context: z.array(ContextLineSchema).max(50),
+  analyzedAt: timestamp,
+});
+export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
+
+export const VerdictSchema = z.enum(['allow', 'block']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+export const CategorySchema = z.enum(CATEGORIES);
+
+export const ActionSchema = z.object({
+  type: z.enum(['none', 'warn', 'mute', 'kick', 'ban']),
+  durationSeconds: z.number().int().positive().optional(),
+});
+export type Action = z.infer<typeof ActionSchema>;
+
+/** moderation-required: a case the models could not decide, for a human moderator. */
+export const ModerationCaseSchema = z.object({
+  caseId: id,
+  message: ChatMessageSchema,
+  context: z.array(ContextLineSchema).max(50),
+  fast: ModelScoreSchema,
+  deep: ModelScoreSchema.optional(),
+  reason: z.enum(['low-confidence', 'model-unavailable']),
+  /** Verdict applied if no moderator decides before `dueAt`, so every message gets a decision. */
+  provisionalVerdict: VerdictSchema,
+  dueAt: timestamp,
+  openedAt: timestamp,
+});
+export type ModerationCase = z.infer<typeof ModerationCaseSchema>;
+
+/** moderation-results: a moderator's verdict on a case (or the provisional one when it expired). */
+export const ModerationResultSchema = z.object({
+  caseId: id,
+  message: ChatMessageSchema,
+  context: z.array(ContextLineSchema).max(50),
+  verdict: VerdictSchema,
+  category: CategorySchema.optional(),
+  action: ActionSchema.optional(),
+  note: z.string().max(2000).optional(),
+  moderatorId: id.optional(),
+  resolution: z.enum(['moderator', 'expired']),
+  fast: ModelScoreSchema,
+  deep: ModelScoreSchema.optional(),
+  decidedAt: timestamp,
+});
+export type ModerationResult = z.infer<typeof ModerationResultSchema>;
+
+/** final-decisions: exactly one per accepted message; the shape games read by API and webhook. */
+export const FinalDecisionSchema = z.object({
+  messageId: id,
+  gameId: id,
+  channelId: id,
+  playerId: id,
+  verdict: VerdictSchema,
+  toxicity: probability,
+  categories: CategoryScoresSchema,
+  decidedBy: z.enum(['fast', 'deep', 'moderator']),
+  action: ActionSchema,
+  modelVersion: z.string().min(1),
+  decidedAt: timestamp,
+  latencyMs: z.number().nonnegative(),
+});
+export type FinalDecision = z.infer<typeof FinalDecisionSchema>;
+
+/** model-training-data: a labelled example for the next model. */
+export const TrainingExampleSchema = z.object({
+  exampleId: id,
+  messageId: id,
+  gameId: id,
+  text: z.string().min(1).max(MAX_TEXT_LENGTH),
+  context: z.array(ContextLineSchema).max(50),
+  label: z.enum(['ok', 'toxic']),
+  category: CategorySchema.optional(),
+  source: z.enum(['moderator', 'deep']),
+  createdAt: timestamp,
+});
+export type TrainingExample = z.infer<typeof TrainingExampleSchema>;
+
+/** <topic>.dlq: an event a consumer could not process, kept whole with the reason. */
+export const DeadLetterSchema = z.object({
+  topic: z.string(),
+  consumer: z.string(),
+  key: z.string().nullable(),
+  partition: z.number().int().nonnegative().nullable(),
+  offset: z.string().nullable(),
+  errorCode: z.string(),
+  reason: z.string(),
+  /** The original record value, as UTF-8 text when it decodes cleanly, else base64; capped in size. */
+  payload: z.string(),
+  payloadEncoding: z.enum(['utf8', 'base64']),
+  /** Size of the original value; when it exceeded the cap, `payload` holds only its start. */
+  payloadBytes: z.number().int().nonnegative(),
+  payloadTruncated: z.boolean(),
+  attempts: z.number().int().positive(),
+  failedAt: timestamp,
+});
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;

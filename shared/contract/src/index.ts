@@ -1,0 +1,17 @@
+// @sinbin/contract: what every function, adapter and runtime agrees on. Depends on zod alone and
+// imports no adapter; the UI imports its types.
+export * from './events';
+export * from './topics';
+export * from './records';
+export * from './errors';
+export * from './api-errors';
+export * from './config';
+export * from './ports';
+export * from './policy';
+export * from './scorer';
+export * from './function';
+export * from './http';
+export * from './ids';
+export * from './coalesce';
+export * from './bounded-map';
+export * from './legacy-names.mjs';

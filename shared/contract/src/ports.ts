@@ -1,0 +1,289 @@
+// Ports the functions depend on. Each store has an in-memory adapter for the embedded runtime and
+// tests and a shared adapter on the real stack (@sinbin/stores); logging and metrics are provided
+// by the runtime (pino, prom-client), so functions stay free of both.
+import type { WireRecord } from './records';
+import type { ContextLine } from './scorer';
+import type { Action, ChatMessage, FinalDecision, ModerationCase, ModerationResult, Verdict } from './events';
+
+/** Puts records on topics; resolves only once every record is durably stored. */
+export interface Publisher {
+  publish(records: readonly WireRecord[]): Promise<void>;
+}
+
+export interface StoredContextLine extends ContextLine {
+  messageId: string;
+  sentAt: string;
+}
+
+/** The recent conversation of each channel, shared by every instance of a function. */
+export interface ContextStore {
+  /** Idempotent by messageId: a redelivered message is not appended twice. */
+  append(channelKey: string, line: StoredContextLine): Promise<void>;
+  /** Appends the line (idempotently) and returns up to `limit` lines before it, oldest first. */
+  appendAndRecall(channelKey: string, line: StoredContextLine, limit: number): Promise<StoredContextLine[]>;
+  /** Up to `limit` lines before `beforeMessageId` (or the newest ones), oldest first. */
+  recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]>;
+  /** Lines after a message, for moderators reading what happened next. */
+  after(channelKey: string, messageId: string, limit: number): Promise<StoredContextLine[]>;
+}
+
+/** Which messages already have a final decision, so redelivery never decides twice. */
+export interface DecisionLedger {
+  get(gameId: string, messageId: string): Promise<FinalDecision | undefined>;
+  /** Stores the decision unless one exists; returns the decision that holds. */
+  putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }>;
+}
+
+/** Offences per player, so rules can escalate warn -> mute -> kick -> ban. */
+export interface OffenceStore {
+  /** Records an offence once per messageId; returns the count inside the window, this one included. */
+  record(gameId: string, playerId: string, messageId: string, at: Date, windowMs: number): Promise<number>;
+}
+
+export type CaseStatus = 'pending' | 'decided' | 'expired';
+
+/** A moderator's hold on a pending case while they review it; it lapses at `until`. */
+export interface CaseClaim {
+  moderatorId: string;
+  until: string;
+}
+
+export interface StoredCase {
+  case: ModerationCase;
+  status: CaseStatus;
+  result?: ModerationResult;
+  /** False between closing a case and its result reaching moderation-results (an outbox). */
+  published?: boolean;
+  /** The live claim of a pending case (absent when nobody holds it or the lease lapsed). */
+  claim?: CaseClaim;
+  /** A decided case's verdict can be undone until then; it is published only afterwards. */
+  undoUntil?: string;
+}
+
+export interface CaseVerdict {
+  verdict: Verdict;
+  category?: ModerationResult['category'];
+  action?: Action;
+  note?: string;
+  moderatorId: string;
+}
+
+/** Where a case stands in the review queue, fixed when it opens. */
+export interface CaseRank {
+  /** openedAt moved earlier by the case's priority boost: the queue is ordered by it. */
+  rankAt: string;
+  /** The player's earlier cases in this game, and how many of them ended blocked. */
+  priorCases: number;
+  priorBlocks: number;
+}
+
+export interface QueuedCase extends CaseRank {
+  case: ModerationCase;
+  claim?: CaseClaim;
+}
+
+export interface GameQueueCounts {
+  gameId: string;
+  pending: number;
+  /** Pending cases a moderator holds a live claim on. */
+  claimed: number;
+  oldestOpenedAt: string;
+}
+
+export interface QueueCounts {
+  pending: number;
+  claimed: number;
+  oldestOpenedAt?: string;
+  /** Decided cases whose result is not published yet (undo window or outbox). */
+  awaitingPublish: number;
+  byGame: GameQueueCounts[];
+}
+
+/** One earlier case of a player, for the moderator's view of their history. */
+export interface PlayerCaseLine {
+  caseId: string;
+  messageId: string;
+  text: string;
+  openedAt: string;
+  status: CaseStatus;
+  verdict?: Verdict;
+  category?: ModerationResult['category'];
+  resolution?: ModerationResult['resolution'];
+  moderatorId?: string;
+}
+
+export interface PlayerHistory {
+  cases: number;
+  blocked: number;
+  recent: PlayerCaseLine[];
+}
+
+export type ClaimOutcome =
+  | { status: 'claimed'; claim: CaseClaim; renewed: boolean }
+  | { status: 'taken'; claim: CaseClaim }
+  | { status: 'closed' }
+  | { status: 'not-found' };
+
+export type DecideOutcome = 'decided' | 'not-holder' | 'already-closed' | 'not-found';
+
+export type UndoOutcome = { status: 'reopened'; claim: CaseClaim } | { status: 'too-late' } | { status: 'not-yours' } | { status: 'not-found' };
+
+export interface DecideOptions {
+  moderatorId: string;
+  now: Date;
+  /** The verdict is held back (undoable) until then; without it, it is due for publishing at once. */
+  undoUntil?: Date;
+  /**
+   * True: only the holder of a live claim may decide. False: the verdict also takes an
+   * unclaimed (or lapsed) case in the same statement; a live claim of someone else still wins.
+   */
+  requireClaim: boolean;
+}
+
+/**
+ * Moderation cases; a verdict takes effect once. Claims, verdicts and undos are single
+ * conditional statements, so concurrent moderators are arbitrated by the store, and each of
+ * them appends its audit entry in the same statement.
+ */
+export interface CaseStore {
+  /** Idempotent by caseId. Without a rank the case queues by its age alone. */
+  open(c: ModerationCase, rank?: CaseRank): Promise<{ created: boolean }>;
+  get(caseId: string, now?: Date): Promise<StoredCase | undefined>;
+  listPending(filter: { gameId?: string; limit: number }): Promise<ModerationCase[]>;
+  countPending(gameId?: string): Promise<number>;
+  /** Pending cases by rank, without those someone other than `viewer` holds a live claim on. */
+  queue(filter: { gameId?: string; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]>;
+  counts(now: Date): Promise<QueueCounts>;
+  /** The player's cases in a game other than `exceptCaseId`, newest first, and their totals. */
+  playerHistory(gameId: string, playerId: string, opts: { exceptCaseId?: string; limit: number }): Promise<PlayerHistory>;
+  /** Takes (or renews) the lease on a pending case; exactly one of concurrent claimers wins. */
+  claim(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
+  /** Gives a held case back to the queue; false when the caller did not hold it. */
+  release(caseId: string, moderatorId: string, now: Date): Promise<boolean>;
+  /** Clears lapsed leases (the cases are back in the queue); returns those cases' ids. */
+  releaseLapsed(now: Date, limit: number): Promise<string[]>;
+  /** A moderator's verdict: pending -> decided, once. */
+  decide(caseId: string, result: ModerationResult, opts: DecideOptions): Promise<DecideOutcome>;
+  /** Reopens the caller's own verdict while its undo window is open; they keep the claim. */
+  undo(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<UndoOutcome>;
+  /** Atomically moves a pending case to decided; `already-closed` if someone else got there first. */
+  close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'>;
+  /** Pending cases whose dueAt has passed. */
+  listDue(now: Date, limit: number): Promise<ModerationCase[]>;
+  /** Closed cases whose result is not yet published (and whose undo window, if any, has passed). */
+  listUnpublished(limit: number, now?: Date): Promise<ModerationResult[]>;
+  markPublished(caseId: string): Promise<void>;
+}
+
+export type ModeratorRole = 'moderator' | 'lead';
+
+export interface ModeratorAccount {
+  username: string;
+  role: ModeratorRole;
+  createdAt: string;
+  createdBy?: string;
+  disabledAt?: string;
+}
+
+export interface ModeratorSession {
+  username: string;
+  role: ModeratorRole;
+  expiresAt: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  caseId?: string;
+  detail: Record<string, unknown>;
+}
+
+/** Moderator accounts, their sessions and the audit log of what they did. */
+export interface ModeratorStore {
+  create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string }, now: Date): Promise<'created' | 'exists'>;
+  /** The account and its password hash, for login; disabled accounts included. */
+  find(username: string): Promise<(ModeratorAccount & { passwordHash: string }) | undefined>;
+  list(): Promise<ModeratorAccount[]>;
+  /** Disables an account and ends its sessions. */
+  disable(username: string, now: Date): Promise<boolean>;
+  startSession(tokenHash: string, username: string, now: Date, expiresAt: Date): Promise<void>;
+  /** The live session of a token hash: unexpired, of an enabled account. */
+  session(tokenHash: string, now: Date): Promise<ModeratorSession | undefined>;
+  endSession(tokenHash: string): Promise<void>;
+  purgeSessions(now: Date): Promise<number>;
+  audit(entry: { at: Date; actor: string; action: string; caseId?: string; detail?: Record<string, unknown> }): Promise<void>;
+  /** Newest first; `before` pages by seq. */
+  auditLog(filter: { limit: number; before?: number; caseId?: string; actor?: string }): Promise<AuditEntry[]>;
+}
+
+/** Blobs by key: the filesystem here, MinIO / S3 on the real stack. */
+export interface ObjectStore {
+  put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  list(prefix: string): Promise<string[]>;
+}
+
+/** Where final decisions are kept for games to read back by id. */
+export interface DecisionStore {
+  put(decision: FinalDecision): Promise<boolean>;
+  get(gameId: string, messageId: string): Promise<FinalDecision | undefined>;
+}
+
+export type { ChatMessage };
+
+/** Every store a runtime can hand a function; a function names the ones it uses. */
+export interface StoreSet {
+  context: ContextStore;
+  ledger: DecisionLedger;
+  offences: OffenceStore;
+  cases: CaseStore;
+  /** Moderator accounts, sessions and the audit log (next to the cases they act on). */
+  moderators: ModeratorStore;
+  decisions: DecisionStore;
+  objects: ObjectStore;
+}
+
+type LogFn = {
+  (obj: object, msg?: string): void;
+  (msg: string): void;
+};
+
+/** Structured JSON logging (pino on every runtime). Message text never goes into info-level fields. */
+export interface Logger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface MetricSpec<L extends string> {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+}
+
+export interface Counter<L extends string> {
+  inc(labels: Record<L, string>, value?: number): void;
+}
+
+export interface Histogram<L extends string> {
+  observe(labels: Record<L, string>, value: number): void;
+}
+
+export interface Gauge<L extends string> {
+  set(labels: Record<L, string>, value: number): void;
+}
+
+/**
+ * Prometheus metrics a function declares for itself; every process exposes them at GET /metrics.
+ * Declaring the same name again returns the same metric, so an instance that scales to zero and
+ * back keeps counting.
+ */
+export interface Metrics {
+  counter<L extends string>(spec: MetricSpec<L>): Counter<L>;
+  histogram<L extends string>(spec: MetricSpec<L> & { buckets: readonly number[] }): Histogram<L>;
+  gauge<L extends string>(spec: MetricSpec<L>): Gauge<L>;
+}

@@ -1,0 +1,7 @@
+// @sinbin/scoring: the parts every scorer shares. Model loaders live in their own entries,
+// @sinbin/scoring/fast and @sinbin/scoring/deep, so a fast-only import pulls no transformer code.
+export { createLexiconScorer, LEXICON_THRESHOLDS } from './lexicon';
+export { normalizeText } from './normalize';
+export { batchingScorer } from './batching';
+export { defaultModelDir, type ModelKind } from './load';
+export type { ClassifierOptions, LoadedClassifier } from './classifiers';

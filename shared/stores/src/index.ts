@@ -1,0 +1,9 @@
+// @sinbin/stores: the adapters of the store ports (@sinbin/contract's ports.ts): in memory, on
+// PGlite or PostgreSQL (one SQL schema, shared/stores/src/schema.ts), objects on the filesystem.
+export * from './memory';
+export * from './sql';
+export * from './postgres';
+export * from './cases-sql';
+export * from './filesystem';
+export * from './store-set';
+export { MIGRATIONS } from './schema';

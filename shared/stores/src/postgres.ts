@@ -1,0 +1,306 @@
+// PostgreSQL adapters of the store ports, for the real stack: state survives restarts and is
+// shared by every instance of a function. Each write is a single idempotent statement.
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import {
+  coalesce,
+  type ContextStore,
+  type DecisionLedger,
+  type DecisionStore,
+  type FinalDecision,
+  type OffenceStore,
+  type StoredContextLine,
+} from '@sinbin/contract';
+import { MIGRATIONS } from './schema';
+import type { SqlClient } from './sql';
+
+/** What the adapters query through: a pg.Pool here, PGlite on the embedded runtime. */
+export type Sql = SqlClient;
+
+// The moderation stores are plain SQL shared with PGlite (cases-sql.ts).
+export { SqlCaseStore as PostgresCaseStore, SqlModeratorStore as PostgresModeratorStore } from './cases-sql';
+
+/**
+ * synchronous_commit=off: a commit returns before its WAL reaches disk (flushed within ~0.6 s).
+ * A crash of the application loses nothing; a crash of PostgreSQL itself can lose the last
+ * fraction of a second of writes, which redelivery from Kafka then rewrites. It triples write
+ * throughput on one disk, which the per-message stores need.
+ */
+export function createPool(url: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000, options: '-c synchronous_commit=off' });
+}
+
+/**
+ * The pool as a client whose statements are named: each connection parses and plans a statement
+ * once, then reuses it. The batched store statements are a handful of texts run hundreds of
+ * times a second, and planning the context recall cost more than running it. Only for statements
+ * with a fixed text (values go in parameters), or the cache of names would grow without end.
+ * Behind PgBouncer this needs session pooling, or a version that tracks prepared statements (1.21+).
+ */
+export function namedStatements(pool: pg.Pool): Sql {
+  const names = new Map<string, string>();
+  return {
+    query<R>(text: string, params?: unknown[]) {
+      let name = names.get(text);
+      if (name === undefined) {
+        // Named by content: two clients on one pool never give one name to different texts.
+        name = `sinbin_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        names.set(text, name);
+      }
+      return pool.query<R & pg.QueryResultRow>({ name, text, values: params });
+    },
+  };
+}
+
+/** Applies pending migrations under an advisory lock, so concurrent starters don't race. */
+export async function migrate(pool: pg.Pool): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(4242001)');
+    await client.query('create table if not exists schema_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())');
+    const done = new Set((await client.query<{ version: number }>('select version from schema_migrations')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('begin');
+      try {
+        await client.query(m.sql);
+        await client.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+        await client.query('commit');
+        applied.push(m.version);
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      }
+    }
+    return applied;
+  } finally {
+    await client.query('select pg_advisory_unlock(4242001)').catch(() => undefined);
+    client.release();
+  }
+}
+
+const CONTEXT_KEPT = 50;
+
+export class PostgresContextStore implements ContextStore {
+  constructor(private readonly db: Sql) {}
+
+  // Concurrent appends (many channels at once) share one insert.
+  private readonly appendOne = coalesce((items: { channelKey: string; line: StoredContextLine }[]) => this.appendMany(items), { maxBatch: 500, maxInFlight: 4 });
+
+  append(channelKey: string, line: StoredContextLine): Promise<void> {
+    return this.appendOne({ channelKey, line });
+  }
+
+  /** Appends the lines in order, skipping any already stored (a redelivery). */
+  async appendMany(items: { channelKey: string; line: StoredContextLine }[]): Promise<void[]> {
+    await this.db.query(
+      `insert into channel_context (channel_key, message_id, player_id, body, sent_at)
+       select channel_key, message_id, player_id, body, sent_at
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) with ordinality as t(channel_key, message_id, player_id, body, sent_at, ord)
+       order by ord
+       on conflict do nothing`,
+      lineColumns(items),
+    );
+    await this.trimSome(items);
+    return items.map(() => undefined);
+  }
+
+  /** Drops all but the newest CONTEXT_KEPT lines of each channel. */
+  private async trim(channelKeys: string[]): Promise<void> {
+    await this.db.query(
+      `delete from channel_context c using unnest($1::text[]) as k(channel_key)
+       where c.channel_key = k.channel_key and c.seq < (
+         select seq from channel_context where channel_key = k.channel_key order by seq desc offset $2 limit 1)`,
+      [channelKeys, CONTEXT_KEPT - 1],
+    );
+  }
+
+  // Concurrent calls (many channels at once) share one statement; see appendAndRecallMany.
+  private readonly appendAndRecallOne = coalesce((items: ContextAppend[]) => this.appendAndRecallMany(items), { maxBatch: 500, maxInFlight: 4 });
+
+  appendAndRecall(channelKey: string, line: StoredContextLine, limit: number): Promise<StoredContextLine[]> {
+    return this.appendAndRecallOne({ channelKey, line, limit });
+  }
+
+  /**
+   * Appends each line and returns the lines before it in its channel, as if the calls ran one
+   * after another in order. One statement per round: the insert is not visible to the select's
+   * snapshot, so a first delivery gets the lines before it and a redelivery (row already there)
+   * the lines before its seq. A channel that appears twice goes in a later round, so its second
+   * line sees its first.
+   */
+  async appendAndRecallMany(items: ContextAppend[]): Promise<StoredContextLine[][]> {
+    const results: StoredContextLine[][] = items.map(() => []);
+    for (const round of roundsByKey(items, (i) => i.channelKey)) {
+      const rows = await this.db.query<{ ord: string } & ContextRow>(
+        `with input as (
+           select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[])
+             with ordinality as t(channel_key, message_id, player_id, body, sent_at, lim, ord)),
+         ins as (
+           insert into channel_context (channel_key, message_id, player_id, body, sent_at)
+           select channel_key, message_id, player_id, body, sent_at from input order by ord
+           on conflict do nothing)
+         select i.ord, c.message_id, c.player_id, c.body, c.sent_at from input i
+         cross join lateral (
+           select message_id, player_id, body, sent_at, seq from channel_context c
+           where c.channel_key = i.channel_key and c.message_id <> i.message_id
+             and c.seq < coalesce((select seq from channel_context where channel_key = i.channel_key and message_id = i.message_id), 9223372036854775807)
+           order by c.seq desc limit i.lim) c
+         order by i.ord, c.seq`,
+        [...lineColumns(round.map(({ item }) => item)), round.map(({ item }) => item.limit)],
+      );
+      for (const row of rows.rows) results[round[Number(row.ord) - 1]!.index]!.push(toLine(row));
+    }
+    await this.trimSome(items);
+    return results;
+  }
+
+  /** Trims a few of the channels written to, now and then rather than on every insert. */
+  private async trimSome(items: readonly { channelKey: string }[]): Promise<void> {
+    const trim = new Set(items.filter(() => Math.random() < 0.02).map((i) => i.channelKey));
+    if (trim.size > 0) await this.trim([...trim]);
+  }
+
+  async recent(channelKey: string, limit: number, beforeMessageId?: string): Promise<StoredContextLine[]> {
+    const rows = await this.db.query(
+      `select message_id, player_id, body, sent_at from channel_context
+       where channel_key = $1 and ($2::text is null or seq < coalesce((select seq from channel_context where channel_key = $1 and message_id = $2), 9223372036854775807))
+       order by seq desc limit $3`,
+      [channelKey, beforeMessageId ?? null, limit],
+    );
+    return rows.rows.reverse().map(toLine);
+  }
+
+  async after(channelKey: string, messageId: string, limit: number): Promise<StoredContextLine[]> {
+    const rows = await this.db.query(
+      `select message_id, player_id, body, sent_at from channel_context
+       where channel_key = $1 and seq > (select seq from channel_context where channel_key = $1 and message_id = $2)
+       order by seq asc limit $3`,
+      [channelKey, messageId, limit],
+    );
+    return rows.rows.map(toLine);
+  }
+}
+
+interface ContextAppend {
+  channelKey: string;
+  line: StoredContextLine;
+  limit: number;
+}
+
+/** The lines as the column arrays the context statements unnest: key, id, player, text, sent at. */
+function lineColumns(items: readonly { channelKey: string; line: StoredContextLine }[]): unknown[][] {
+  return [
+    items.map((i) => i.channelKey),
+    items.map((i) => i.line.messageId),
+    items.map((i) => i.line.playerId ?? null),
+    items.map((i) => i.line.text),
+    items.map((i) => i.line.sentAt),
+  ];
+}
+
+interface ContextRow {
+  message_id: string;
+  player_id: string | null;
+  body: string;
+  sent_at: Date;
+}
+
+/**
+ * Splits items into rounds in which every key appears at most once, keeping each key's items in
+ * order (its n-th item goes to round n). Each entry keeps its index in the original list.
+ */
+export function roundsByKey<T>(items: readonly T[], keyOf: (item: T) => string): { item: T; index: number }[][] {
+  const rounds: { item: T; index: number }[][] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    (rounds[n] ??= []).push({ item, index });
+  });
+  return rounds;
+}
+
+function toLine(r: ContextRow): StoredContextLine {
+  return { messageId: r.message_id, ...(r.player_id ? { playerId: r.player_id } : {}), text: r.body, sentAt: new Date(r.sent_at).toISOString() };
+}
+
+/** One table per role: the ledger (decision manager) and the read model (gateway). */
+export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
+  constructor(
+    private readonly db: Sql,
+    private readonly table: 'decision_ledger' | 'final_decisions',
+  ) {}
+
+  async get(gameId: string, messageId: string): Promise<FinalDecision | undefined> {
+    const r = await this.db.query(`select decision from ${this.table} where game_id = $1 and message_id = $2`, [gameId, messageId]);
+    return r.rows[0]?.decision;
+  }
+
+  // Concurrent calls share one statement; see putManyIfAbsent.
+  private readonly putOne = coalesce((decisions: FinalDecision[]) => this.putManyIfAbsent(decisions), { maxBatch: 500, maxInFlight: 4 });
+
+  putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }> {
+    return this.putOne(decision);
+  }
+
+  /** Inserts the decisions not stored yet; for the others returns the one stored first. */
+  async putManyIfAbsent(decisions: FinalDecision[]): Promise<{ decision: FinalDecision; created: boolean }[]> {
+    const keyOf = (d: { gameId: string; messageId: string }) => `${d.gameId}\u0000${d.messageId}`;
+    // The first of several calls for one message in the batch is the one that may create it.
+    const firstIndex = new Map<string, number>();
+    decisions.forEach((d, i) => {
+      if (!firstIndex.has(keyOf(d))) firstIndex.set(keyOf(d), i);
+    });
+    const unique = [...firstIndex.values()].map((i) => decisions[i]!);
+    const inserted = await this.db.query<{ game_id: string; message_id: string }>(
+      `insert into ${this.table} (game_id, message_id, decision)
+       select * from unnest($1::text[], $2::text[], $3::jsonb[])
+       on conflict do nothing returning game_id, message_id`,
+      [unique.map((d) => d.gameId), unique.map((d) => d.messageId), unique.map((d) => JSON.stringify(d))],
+    );
+    const created = new Set(inserted.rows.map((r) => keyOf({ gameId: r.game_id, messageId: r.message_id })));
+    const existing = new Map<string, FinalDecision>();
+    const missing = unique.filter((d) => !created.has(keyOf(d)));
+    if (missing.length > 0) {
+      const found = await this.db.query<{ game_id: string; message_id: string; decision: FinalDecision }>(
+        `select game_id, message_id, t.decision from ${this.table} t join unnest($1::text[], $2::text[]) as k(game_id, message_id) using (game_id, message_id)`,
+        [missing.map((d) => d.gameId), missing.map((d) => d.messageId)],
+      );
+      for (const r of found.rows) existing.set(keyOf({ gameId: r.game_id, messageId: r.message_id }), r.decision);
+    }
+    return decisions.map((d, i) => {
+      const key = keyOf(d);
+      if (created.has(key)) return firstIndex.get(key) === i ? { decision: d, created: true } : { decision: decisions[firstIndex.get(key)!]!, created: false };
+      return { decision: existing.get(key) ?? d, created: false };
+    });
+  }
+
+  async put(decision: FinalDecision): Promise<boolean> {
+    return (await this.putIfAbsent(decision)).created;
+  }
+}
+
+/**
+ * Offences are counted up to this many: escalation ladders end far below it, and a flooding
+ * player would otherwise make every count scan their whole window.
+ */
+export const OFFENCES_COUNTED = 1000;
+
+export class PostgresOffenceStore implements OffenceStore {
+  constructor(private readonly db: Sql) {}
+
+  async record(gameId: string, playerId: string, messageId: string, at: Date, windowMs: number): Promise<number> {
+    // One round trip: earlier offences in the window, plus this one (new or already recorded).
+    const r = await this.db.query<{ n: string }>(
+      `with ins as (
+         insert into offences (game_id, player_id, message_id, at) values ($1, $2, $3, $4) on conflict do nothing returning 1)
+       select count(*) + 1 as n from (
+         select 1 from offences where game_id = $1 and player_id = $2 and at >= $5 and message_id <> $3 limit ${OFFENCES_COUNTED - 1}) earlier`,
+      [gameId, playerId, messageId, at, new Date(at.getTime() - windowMs)],
+    );
+    return Number(r.rows[0]!.n);
+  }
+}

@@ -1,0 +1,64 @@
+// The stores a runtime hands its functions. The embedded runtime shares one in-memory set between
+// all functions (they live in one process) with moderation on PGlite; the real stack builds
+// PostgreSQL / MinIO adapters.
+import type { PGlite } from '@electric-sql/pglite';
+import type { CaseStore, ModeratorStore, StoreSet } from '@sinbin/contract';
+import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
+import { FilesystemObjectStore } from './filesystem';
+import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore } from './memory';
+import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
+import { lockDataDir, openPGlite } from './sql';
+
+
+export function memoryStoreSet(objectRoot: string): StoreSet {
+  const trail = new MemoryAuditTrail();
+  return {
+    context: new MemoryContextStore(),
+    ledger: new MemoryDecisionLedger(),
+    offences: new MemoryOffenceStore(),
+    cases: new MemoryCaseStore(trail),
+    moderators: new MemoryModeratorStore(trail),
+    decisions: new MemoryDecisionLedger(),
+    objects: new FilesystemObjectStore(objectRoot),
+  };
+}
+
+/** Shared stores on PostgreSQL (migrated on first use); objects still on the filesystem. */
+export async function postgresStoreSet(databaseUrl: string, objectRoot: string): Promise<StoreSet & { close(): Promise<void> }> {
+  const pool = createPool(databaseUrl);
+  await migrate(pool);
+  // The per-message stores run the same few statements all the time; see namedStatements.
+  const hot = namedStatements(pool);
+  return {
+    context: new PostgresContextStore(hot),
+    ledger: new PostgresDecisionTable(hot, 'decision_ledger'),
+    offences: new PostgresOffenceStore(hot),
+    cases: new SqlCaseStore(pool),
+    moderators: new SqlModeratorStore(pool),
+    decisions: new PostgresDecisionTable(hot, 'final_decisions'),
+    objects: new FilesystemObjectStore(objectRoot),
+    close: () => pool.end(),
+  };
+}
+
+export interface ModerationStores {
+  cases: CaseStore;
+  moderators: ModeratorStore;
+  db: PGlite;
+  close(): Promise<void>;
+}
+
+/**
+ * The moderation stores on PGlite (embedded Postgres, same SQL and migrations as the server),
+ * persisted in `dataDir` or in memory without one. One process may open a directory at a time.
+ */
+export async function pgliteModerationStores(dataDir?: string): Promise<ModerationStores> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  try {
+    const db = await openPGlite(dataDir);
+    return { cases: new SqlCaseStore(db), moderators: new SqlModeratorStore(db), db, close: () => db.close().finally(unlock) };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { featureIds, normalizeForFeatures, type HashingConfig } from '../../../shared/scoring/src/fast-features';
+import { normalizeText } from '../../../shared/scoring/src/normalize';
+import { FIXTURES } from './helpers';
+
+interface ParityFixture {
+  hashing: HashingConfig;
+  cases: { input: string; normalized: string; featureIds: number[] }[];
+}
+
+const fixture = JSON.parse(readFileSync(resolve(FIXTURES, 'normalize-parity.json'), 'utf8')) as ParityFixture;
+
+describe('normalisation and hashing parity with the Python trainer', () => {
+  it('has a varied fixture', () => {
+    expect(fixture.cases.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it.each(fixture.cases.map((c) => [c.input, c] as const))('normalizes %j like Python', (_, c) => {
+    expect(normalizeText(c.input)).toBe(c.normalized);
+    expect(normalizeForFeatures(c.input)).toBe(c.normalized);
+  });
+
+  it.each(fixture.cases.map((c) => [c.input, c] as const))('hashes %j like Python', (_, c) => {
+    expect(featureIds(c.normalized, fixture.hashing)).toEqual(c.featureIds);
+  });
+
+  it('fast ASCII path agrees with normalizeText on random chat-like strings', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789     !?.,;:\'"()@$|*_-#<>\t';
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 3000; n++) {
+      let s = '';
+      const len = Math.floor(next() * 30);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+      expect(normalizeForFeatures(s)).toBe(normalizeText(s));
+    }
+  });
+});

@@ -1,0 +1,173 @@
+// The in-memory store adapters: the embedded runtime's state and every function test's fake.
+import { describe, expect, it } from 'vitest';
+import type { StoredContextLine } from '@sinbin/contract';
+import { MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from '@sinbin/stores';
+import { at, chatMessage, finalDecision, iso, moderationCase, moderationResult } from '../../helpers/events';
+import { BoundedMap } from '../../../shared/contract/src/bounded-map';
+
+const line = (messageId: string, text = messageId): StoredContextLine => ({ messageId, playerId: 'p', text, sentAt: iso(0) });
+const ids = (lines: StoredContextLine[]) => lines.map((l) => l.messageId);
+
+describe('BoundedMap', () => {
+  it('forgets the oldest entries past its capacity, and updating keeps the size', () => {
+    const m = new BoundedMap<string, number>(2);
+    m.set('a', 1);
+    m.set('b', 2);
+    m.set('a', 10);
+    expect(m.size).toBe(2);
+    m.set('c', 3);
+    expect([m.has('a'), m.has('b'), m.has('c')]).toEqual([false, true, true]);
+    expect(m.get('c')).toBe(3);
+  });
+});
+
+describe('MemoryContextStore', () => {
+  it('appends idempotently by messageId', async () => {
+    const s = new MemoryContextStore();
+    await s.append('g/c', line('m1'));
+    await s.append('g/c', line('m1', 'changed'));
+    await s.append('g/c', line('m2'));
+    expect(await s.recent('g/c', 10)).toEqual([line('m1'), line('m2')]);
+  });
+
+  it('recent: the newest lines, oldest first, or those before a message', async () => {
+    const s = new MemoryContextStore();
+    for (const id of ['m1', 'm2', 'm3', 'm4', 'm5']) await s.append('g/c', line(id));
+    expect(ids(await s.recent('g/c', 2))).toEqual(['m4', 'm5']);
+    expect(ids(await s.recent('g/c', 2, 'm4'))).toEqual(['m2', 'm3']);
+    expect(ids(await s.recent('g/c', 10, 'm2'))).toEqual(['m1']);
+    expect(ids(await s.recent('g/c', 10, 'm1'))).toEqual([]);
+    expect(ids(await s.recent('g/c', 2, 'not-stored'))).toEqual(['m4', 'm5']);
+    expect(await s.recent('other/channel', 5)).toEqual([]);
+  });
+
+  it('appendAndRecall: appends the line and returns the lines before it; a redelivery recalls the same', async () => {
+    const s = new MemoryContextStore();
+    expect(await s.appendAndRecall('g/c', line('m1'), 8)).toEqual([]);
+    expect(ids(await s.appendAndRecall('g/c', line('m2'), 8))).toEqual(['m1']);
+    expect(ids(await s.appendAndRecall('g/c', line('m3'), 1))).toEqual(['m2']);
+    await s.append('g/c', line('m4'));
+    expect(ids(await s.appendAndRecall('g/c', line('m2'), 8))).toEqual(['m1']);
+    expect(ids(await s.recent('g/c', 10))).toEqual(['m1', 'm2', 'm3', 'm4']);
+  });
+
+  it('after: the lines that followed a message', async () => {
+    const s = new MemoryContextStore();
+    for (const id of ['m1', 'm2', 'm3', 'm4']) await s.append('g/c', line(id));
+    expect(ids(await s.after('g/c', 'm2', 10))).toEqual(['m3', 'm4']);
+    expect(ids(await s.after('g/c', 'm1', 1))).toEqual(['m2']);
+    expect(await s.after('g/c', 'm4', 10)).toEqual([]);
+    expect(await s.after('g/c', 'unknown', 10)).toEqual([]);
+  });
+
+  it('keeps channels apart and bounds each to its window', async () => {
+    const s = new MemoryContextStore(3);
+    for (const id of ['m1', 'm2', 'm3', 'm4']) await s.append('g/a', line(id));
+    await s.append('g/b', line('b1'));
+    expect(ids(await s.recent('g/a', 10))).toEqual(['m2', 'm3', 'm4']);
+    expect(ids(await s.recent('g/b', 10))).toEqual(['b1']);
+  });
+});
+
+describe('MemoryDecisionLedger', () => {
+  it('putIfAbsent stores the first decision and returns the one that holds afterwards', async () => {
+    const ledger = new MemoryDecisionLedger();
+    const first = finalDecision({ gameId: 'g', messageId: 'm', verdict: 'block' });
+    const second = finalDecision({ gameId: 'g', messageId: 'm', verdict: 'allow' });
+    expect(await ledger.putIfAbsent(first)).toEqual({ decision: first, created: true });
+    expect(await ledger.putIfAbsent(second)).toEqual({ decision: first, created: false });
+    expect(await ledger.get('g', 'm')).toEqual(first);
+    expect(ledger.size).toBe(1);
+  });
+
+  it('keys by game and message: the same messageId in two games is two decisions', async () => {
+    const ledger = new MemoryDecisionLedger();
+    expect(await ledger.put(finalDecision({ gameId: 'a', messageId: 'm' }))).toBe(true);
+    expect(await ledger.put(finalDecision({ gameId: 'b', messageId: 'm' }))).toBe(true);
+    expect(await ledger.put(finalDecision({ gameId: 'a', messageId: 'm' }))).toBe(false);
+    expect(await ledger.get('c', 'm')).toBeUndefined();
+    expect(ledger.size).toBe(2);
+  });
+});
+
+describe('MemoryOffenceStore', () => {
+  it('counts offences in the window, each message once', async () => {
+    const s = new MemoryOffenceStore();
+    const window = 60_000;
+    expect(await s.record('g', 'p', 'm1', at(0), window)).toBe(1);
+    expect(await s.record('g', 'p', 'm1', at(10), window)).toBe(1);
+    expect(await s.record('g', 'p', 'm2', at(20), window)).toBe(2);
+    expect(await s.record('g', 'other', 'm3', at(20), window)).toBe(1);
+    expect(await s.record('h', 'p', 'm4', at(20), window)).toBe(1);
+    // m1 and m2 fall out of the window.
+    expect(await s.record('g', 'p', 'm5', at(60_021), window)).toBe(1);
+  });
+});
+
+describe('MemoryCaseStore', () => {
+  const resultFor = (c: ReturnType<typeof moderationCase>, overrides: Parameters<typeof moderationResult>[0] = {}) =>
+    moderationResult({ caseId: c.caseId, message: c.message, ...overrides });
+
+  it('opens a case once', async () => {
+    const s = new MemoryCaseStore();
+    const c = moderationCase();
+    expect(await s.open(c)).toEqual({ created: true });
+    expect(await s.open(c)).toEqual({ created: false });
+    expect(await s.countPending()).toBe(1);
+    expect(await s.get(c.caseId)).toMatchObject({ case: c, status: 'pending' });
+    expect(await s.get('nope')).toBeUndefined();
+  });
+
+  it('closes a case exactly once; the second close is already-closed', async () => {
+    const s = new MemoryCaseStore();
+    const c = moderationCase();
+    await s.open(c);
+    const result = resultFor(c);
+    expect(await s.close(c.caseId, result, 'decided')).toBe('closed');
+    expect(await s.close(c.caseId, resultFor(c, { verdict: 'allow' }), 'expired')).toBe('already-closed');
+    expect(await s.close('nope', result, 'decided')).toBe('not-found');
+    expect(await s.get(c.caseId)).toMatchObject({ status: 'decided', result, published: false });
+    expect(await s.countPending()).toBe(0);
+  });
+
+  it('lists pending cases by game, oldest first, up to the limit', async () => {
+    const s = new MemoryCaseStore();
+    const a2 = moderationCase({ message: chatMessage({ gameId: 'a' }), openedAt: iso(2000) });
+    const a1 = moderationCase({ message: chatMessage({ gameId: 'a' }), openedAt: iso(1000) });
+    const b1 = moderationCase({ message: chatMessage({ gameId: 'b' }), openedAt: iso(500) });
+    for (const c of [a2, a1, b1]) await s.open(c);
+    expect(await s.listPending({ gameId: 'a', limit: 10 })).toEqual([a1, a2]);
+    expect(await s.listPending({ limit: 2 })).toEqual([b1, a1]);
+    expect(await s.countPending('b')).toBe(1);
+  });
+
+  it('listDue: pending cases at or past their deadline, soonest first', async () => {
+    const s = new MemoryCaseStore();
+    const late = moderationCase({ dueAt: iso(2000) });
+    const early = moderationCase({ dueAt: iso(1000) });
+    const future = moderationCase({ dueAt: iso(9000) });
+    const closed = moderationCase({ dueAt: iso(500) });
+    for (const c of [late, early, future, closed]) await s.open(c);
+    await s.close(closed.caseId, resultFor(closed), 'decided');
+    expect(await s.listDue(at(2000), 10)).toEqual([early, late]);
+    expect(await s.listDue(at(1999), 10)).toEqual([early]);
+    expect(await s.listDue(at(2000), 1)).toEqual([early]);
+  });
+
+  it('unpublished outbox: closed results until marked published', async () => {
+    const s = new MemoryCaseStore();
+    const [c1, c2, c3] = [moderationCase(), moderationCase(), moderationCase()];
+    for (const c of [c1!, c2!, c3!]) await s.open(c);
+    const r1 = resultFor(c1!);
+    const r2 = resultFor(c2!, { resolution: 'expired', moderatorId: undefined });
+    await s.close(c1!.caseId, r1, 'decided');
+    await s.close(c2!.caseId, r2, 'expired');
+    expect(await s.listUnpublished(10)).toEqual([r1, r2]);
+    expect(await s.listUnpublished(1)).toEqual([r1]);
+    await s.markPublished(c1!.caseId);
+    await s.markPublished(c3!.caseId); // pending: nothing to mark
+    expect(await s.listUnpublished(10)).toEqual([r2]);
+    expect((await s.get(c1!.caseId))?.published).toBe(true);
+    expect((await s.get(c3!.caseId))?.published).toBeUndefined();
+  });
+});
