@@ -1,0 +1,34 @@
+// The model's reading of a case: toxicity, a bar per category, the evidence words, the models.
+import { h } from './dom';
+import { categoryLabel, percent } from './format';
+import { CATEGORIES, type QueueCase } from './types';
+
+export function scoresView(c: QueueCase): HTMLElement {
+  const score = c.deep ?? c.fast;
+  const evidence = score.evidence ?? c.fast.evidence ?? [];
+  const cats = [...CATEGORIES].sort((a, b) => score.categories[b] - score.categories[a]);
+  const bar = (label: string, value: number, id?: string) =>
+    h(
+      'div',
+      { class: 'bar-row' },
+      h('span', { class: 'bar-label', id }, label),
+      h('span', { class: 'bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(value * 100)), 'aria-labelledby': id }, h('span', { class: 'bar-fill', style: { width: `${Math.round(value * 100)}%` } })),
+      h('span', { class: 'bar-value' }, percent(value)),
+    );
+  return h(
+    'section',
+    { class: 'scores', 'aria-labelledby': 'scores-title' },
+    h('h3', { id: 'scores-title' }, 'Model reading'),
+    h(
+      'p',
+      { class: 'score-main' },
+      h('span', { class: 'big-number' }, percent(score.toxicity)),
+      ' toxic',
+      h('span', { class: 'muted' }, c.deep ? ` · deep model, ${percent(c.deep.confidence ?? 0)} sure · fast model ${percent(c.fast.toxicity)}` : ' · fast model'),
+    ),
+    h('div', { class: 'bars' }, cats.map((cat) => bar(categoryLabel(cat), score.categories[cat], `bar-${cat}`))),
+    h('h4', null, 'Words that drove the score'),
+    evidence.length ? h('ul', { class: 'chips', id: 'evidence' }, evidence.map((e) => h('li', { class: 'chip' }, e))) : h('p', { class: 'muted small' }, 'The model named no words.'),
+    h('p', { class: 'muted small' }, `Models: ${[c.fast.modelVersion, c.deep?.modelVersion].filter(Boolean).join(', ')} · would ${c.provisionalVerdict} at the deadline`),
+  );
+}
