@@ -2,9 +2,9 @@
 // channels and a player history; the built UI on a separate static server (another origin).
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
-import type { ModerationCase } from '@sinbin/shared/events';
-import { closeServer } from '@sinbin/shared/http/server';
-import { memoryStoreSet, pgliteModerationStores } from '@sinbin/shared/stores/store-set';
+import type { ModerationCase } from '@sinbin/contract';
+import { closeServer } from '@sinbin/runtime';
+import { memoryStoreSet, pgliteModerationStores } from '@sinbin/stores';
 import { caseRank } from '../../functions/moderation/src/core';
 import { createAccount, startHarness, tmpObjects, type Harness } from '../unit/functions/moderation/harness';
 import { serveStatic } from './static-server';

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { listen } from '@sinbin/shared/http/server';
+import { listen } from '@sinbin/runtime';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

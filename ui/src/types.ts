@@ -1,7 +1,7 @@
 // The moderation API's JSON, as the UI reads it (functions/moderation/src/api.ts).
 // The category list comes from the pipeline's own model interface, so the 1-5 keys never drift.
-export { CATEGORIES, type Category } from '../../shared/src/scoring/types';
-import type { Category } from '../../shared/src/scoring/types';
+export { CATEGORIES, type Category } from '../../shared/contract/src/scorer';
+import type { Category } from '../../shared/contract/src/scorer';
 export type Verdict = 'allow' | 'block';
 export type Role = 'moderator' | 'lead';
 
