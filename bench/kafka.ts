@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { loadChatLines } from './chat-sample';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 import { BENCH_KEY, benchPolicyFile } from './pipeline';
-import { deleteTopicsAndGroups } from '@sinbin/runtime';
+import { deleteTopicsAndGroups } from '@sinbin/runtime/stack';
 
 function script(name: string, ...args: string[]): string {
   return execFileSync('bash', [join('infra', 'local', name), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();

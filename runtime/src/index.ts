@@ -1,10 +1,8 @@
 // @sinbin/runtime: hosting. The standalone HTTP process a function runs in (behind of-watchdog or
-// as a Knative container), the topic connectors and publishers, the in-process bus, and the
-// embedded and local-stack runners. Functions import only runStandalone (their server.ts).
+// as a Knative container), the topic connectors and publishers, the in-process bus. The runners
+// have entries of their own, so a function's bundle never carries them: @sinbin/runtime/embedded
+// (make run) and @sinbin/runtime/stack (make up, esbuild bundles, topic creation).
 export { runStandalone } from './http/standalone';
-export { startEmbedded, type EmbeddedOptions, type EmbeddedRuntime } from './embedded/runtime';
-export { startStack, type Stack, type StackOptions } from './stack/stack';
-export { createTopics, deleteTopicsAndGroups, topicPlan } from './stack/topics';
 export { boot, httpPorts, parseFunctionConfigs } from './boot';
 export { servicesFor, startFunction } from './services';
 export { createLogger, silentLogger } from './log';

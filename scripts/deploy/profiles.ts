@@ -3,7 +3,7 @@
 // workflow's matrix, the AsyncAPI document) are rendered from these and the topic registry.
 import { readFileSync } from 'node:fs';
 import { deadLetterTopicOf, TOPICS, type AnyFunction, type DeployProfile, type TopicName } from '@sinbin/contract';
-import { topicPlan } from '@sinbin/runtime';
+import { topicPlan } from '@sinbin/runtime/stack';
 import { FUNCTIONS } from '../../functions';
 
 /** A secret as both platforms see it: an OpenFaaS secret (a file /var/openfaas/secrets/<name>,

@@ -145,3 +145,18 @@ export function delivery<T extends TopicName>(topic: T, event: EventOf<T>, posit
   const offset = position.offset ?? '0';
   return { topic, key: null, partition, offset, id: `partition:${partition}/offset:${offset}`, event } as AnyDelivery;
 }
+
+/** A valid event of any topic, from the builders above. */
+export function eventOf<T extends TopicName>(topic: T): EventOf<T> {
+  const builders: { [K in TopicName]: () => EventOf<K> } = {
+    'raw-messages': () => chatMessage(),
+    'classified-messages': () => classifiedMessage(),
+    'nlp-analysis-required': () => analysisRequest(),
+    'nlp-analysis-results': () => analysisResult(),
+    'moderation-required': () => moderationCase(),
+    'moderation-results': () => moderationResult(),
+    'final-decisions': () => finalDecision(),
+    'model-training-data': () => trainingExample(),
+  };
+  return builders[topic]() as EventOf<T>;
+}

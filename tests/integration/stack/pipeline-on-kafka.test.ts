@@ -10,7 +10,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
-import { createLogger, deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime';
+import { createLogger } from '@sinbin/runtime';
+import { deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime/stack';
 import { REPO, startKafka, startPostgres, stopKafka } from '../services';
 
 const KEY = 'it-key-0123456789';

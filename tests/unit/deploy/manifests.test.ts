@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFunction } from '@sinbin/runtime';
+import { metricsRegistry as registry, startFunction } from '@sinbin/runtime';
 import { memoryStoreSet } from '@sinbin/stores';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parseDocument, isMap, isScalar, Scalar, type YAMLMap } from 'yaml';
@@ -13,7 +13,7 @@ import { FUNCTIONS } from '../../../functions';
 import { deadLetterTopicOf, TOPIC_NAMES, type TopicName, TOPICS } from '@sinbin/contract';
 import { RENDERED, REPO_ROOT } from '../../../scripts/deploy/manifests';
 import { PROFILES, SECRETS } from '../../../scripts/deploy/profiles';
-import { registry } from '../../../runtime/src/metrics';
+
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }; spec?: any; [k: string]: any };
 
