@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install ui run up down test test-unit test-e2e test-integration test-browser deploy-check lint typecheck demo bench train data clean
+.PHONY: help install ui run up down test test-unit test-e2e test-integration test-browser test-models deploy-check lint typecheck demo bench train data clean
 
 help:
 	@echo "make run     start the pipeline on the embedded runtime (no external services)"
@@ -44,6 +44,7 @@ down:
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p ui/tsconfig.json --noEmit
 
 lint: install
 	npx eslint .
@@ -65,8 +66,13 @@ test-browser: install ui
 deploy-check: install
 	npx tsx scripts/deploy/manifests.ts --check
 	npx tsx scripts/deploy/asyncapi.ts --check
+	bash scripts/check-scaffold.sh
 
-test: install typecheck lint deploy-check ui
+# The training package's pure parts (pytest in a small cached venv; no torch).
+test-models:
+	bash models/test.sh
+
+test: install typecheck lint deploy-check test-models ui
 	npx vitest run --project unit --project e2e --project integration
 	bash scripts/install-chromium.sh
 	npx vitest run --config vitest.browser.config.ts

@@ -1,11 +1,26 @@
 // The moderation API from the browser: JSON requests with the session's bearer token, and the
 // live event stream read through fetch (EventSource cannot send an Authorization header).
-import type { AuditEntry, CaseContext, Claim, QueueResponse, Role, Session } from './types';
+import {
+  isApiErrorCode,
+  type ApiErrorCode,
+  type AuditResponse,
+  type ClaimResponse,
+  type LoginResponse,
+  type MeResponse,
+  type ReleaseResponse,
+  type UndoResponse,
+  type VerdictRequest,
+  type VerdictResponse,
+} from '@sinbin/contract/browser';
+import type { CaseContext, QueueResponse, Session } from './types';
+
+/** The API's error codes (the contract's vocabulary), or what went wrong before an answer came. */
+export type ErrorCode = ApiErrorCode | 'network' | 'unknown';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly body: Record<string, unknown> = {},
   ) {
@@ -41,16 +56,16 @@ export class Api {
     }
     if (!res.ok) {
       if (res.status === 401 && this.token) this.onUnauthorized();
-      throw new ApiError(res.status, String(json.error ?? 'error'), String(json.message ?? `HTTP ${res.status}`), json);
+      throw new ApiError(res.status, isApiErrorCode(json.error) ? json.error : 'unknown', String(json.message ?? `HTTP ${res.status}`), json);
     }
     return json as T;
   }
 
   login(username: string, password: string) {
-    return this.request<{ token: string; expiresAt: string; moderator: { username: string; role: Role } }>('POST', '/v1/auth/login', { username, password });
+    return this.request<LoginResponse>('POST', '/v1/auth/login', { username, password });
   }
   me() {
-    return this.request<{ username: string; role: Role; kind: string; expiresAt: string | null }>('GET', '/v1/me');
+    return this.request<MeResponse>('GET', '/v1/me');
   }
   logout() {
     return this.request<void>('POST', '/v1/auth/logout', {});
@@ -62,23 +77,19 @@ export class Api {
     return this.request<CaseContext>('GET', `/v1/cases/${encodeURIComponent(caseId)}/context`);
   }
   claim(caseId: string) {
-    return this.request<{ caseId: string; claim: Claim; renewed: boolean }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/claim`, {});
+    return this.request<ClaimResponse>('POST', `/v1/cases/${encodeURIComponent(caseId)}/claim`, {});
   }
   release(caseId: string) {
-    return this.request<{ released: boolean }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/release`, {});
+    return this.request<ReleaseResponse>('POST', `/v1/cases/${encodeURIComponent(caseId)}/release`, {});
   }
-  verdict(caseId: string, body: Record<string, unknown>) {
-    return this.request<{ caseId: string; status: string; published: boolean; undoUntil?: string; duplicate?: boolean }>(
-      'POST',
-      `/v1/cases/${encodeURIComponent(caseId)}/verdict`,
-      body,
-    );
+  verdict(caseId: string, body: VerdictRequest) {
+    return this.request<VerdictResponse>('POST', `/v1/cases/${encodeURIComponent(caseId)}/verdict`, body);
   }
   undo(caseId: string) {
-    return this.request<{ caseId: string; status: string; claim: Claim }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/undo`, {});
+    return this.request<UndoResponse>('POST', `/v1/cases/${encodeURIComponent(caseId)}/undo`, {});
   }
   audit(before?: number) {
-    return this.request<{ entries: AuditEntry[]; next?: number }>('GET', `/v1/audit?limit=100${before ? `&before=${before}` : ''}`);
+    return this.request<AuditResponse>('GET', `/v1/audit?limit=100${before ? `&before=${before}` : ''}`);
   }
 
   /** Follows /v1/events until stopped, reconnecting with backoff; the handler gets each event. */

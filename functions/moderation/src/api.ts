@@ -4,6 +4,20 @@
 import type { z } from 'zod';
 import {
   apiError,
+  type AuditResponse,
+  type CaseContextResponse,
+  type CaseResponse,
+  type ClaimResponse,
+  type LoginResponse,
+  type MeResponse,
+  type ModeratorsResponse,
+  type QueueResponse,
+  type ReleaseResponse,
+  type UndoResponse,
+  type VerdictResponse,
+  LoginRequestSchema,
+  NewModeratorSchema,
+  VerdictRequestSchema,
   type ApiErrorCode,
   type CaseStore,
   type ContextStore,
@@ -21,7 +35,7 @@ import {
   type StreamingResponse,
 } from '@sinbin/contract';
 import { decoyHash, hashPassword, hashToken, newSessionToken, verifyPassword } from './auth';
-import { channelKey, LoginRequestSchema, LoginThrottle, moderatorResult, NewModeratorSchema, severity, undoDeadline, VerdictRequestSchema } from './core';
+import { channelKey, LoginThrottle, moderatorResult, severity, undoDeadline } from './core';
 import type { LiveFeed, QueueChange } from './live';
 
 export interface ApiConfig {
@@ -160,7 +174,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const expiresAt = new Date(at.getTime() + config.sessionTtlMs);
     await moderators.startSession(tokenHash, account.username, at, expiresAt);
     await moderators.audit({ at, actor: account.username, action: 'login', detail: { expiresAt: expiresAt.toISOString() } });
-    return json(200, { token, expiresAt: expiresAt.toISOString(), moderator: { username: account.username, role: account.role } });
+    return json(200, { token, expiresAt: expiresAt.toISOString(), moderator: { username: account.username, role: account.role } } satisfies LoginResponse);
   }
 
   async function logout(_req: HttpRequest, who: Principal): Promise<HttpResponse> {
@@ -193,12 +207,12 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
         ...e.case,
         queue: { rankAt: e.rankAt, severity: severity(e.case), priorCases: e.priorCases, priorBlocks: e.priorBlocks, claim: e.claim ?? null },
       })),
-    });
+    } satisfies QueueResponse);
   }
 
   async function getCase(req: HttpRequest): Promise<HttpResponse> {
     const stored = await cases.get(req.params.caseId!, now());
-    return stored ? json(200, { ...stored, severity: severity(stored.case) }) : apiError('not-found', 'no such case');
+    return stored ? json(200, { ...stored, severity: severity(stored.case) } satisfies CaseResponse) : apiError('not-found', 'no such case');
   }
 
   async function caseContext(req: HttpRequest): Promise<HttpResponse> {
@@ -221,7 +235,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     }
     const after = await deps.context.after(key, m.messageId, CONTEXT_LINES);
     const history = await cases.playerHistory(m.gameId, m.playerId, { exceptCaseId: stored.case.caseId, limit: HISTORY_LINES });
-    return json(200, { caseId: stored.case.caseId, source, before, message: m, after, history });
+    return json(200, { caseId: stored.case.caseId, source, before, message: m, after, history } satisfies CaseContextResponse);
   }
 
   async function claim(req: HttpRequest, who: Principal): Promise<HttpResponse> {
@@ -230,7 +244,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     switch (outcome.status) {
       case 'claimed':
         if (!outcome.renewed) deps.changed({ type: 'claimed', caseId, by: who.moderatorId });
-        return json(200, { caseId, claim: outcome.claim, renewed: outcome.renewed });
+        return json(200, { caseId, claim: outcome.claim, renewed: outcome.renewed } satisfies ClaimResponse);
       case 'taken':
         return apiError('claimed', `${outcome.claim.moderatorId} is reviewing this case until ${outcome.claim.until}`, { details: { claim: outcome.claim } });
       case 'closed':
@@ -244,7 +258,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const caseId = req.params.caseId!;
     if (!(await cases.release(caseId, who.moderatorId, now()))) return apiError('not-holder', 'you do not hold this case');
     deps.changed({ type: 'released', caseId, by: who.moderatorId });
-    return json(200, { caseId, released: true });
+    return json(200, { caseId, released: true } satisfies ReleaseResponse);
   }
 
   async function verdict(req: HttpRequest, who: Principal): Promise<HttpResponse> {
@@ -272,21 +286,21 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
       const current = await cases.get(caseId, now());
       const r = current?.result;
       if (r && r.resolution === 'moderator' && r.moderatorId === who.moderatorId && r.verdict === result.verdict && r.category === result.category) {
-        return json(200, { caseId, status: current.status, duplicate: true, published: current.published ?? false, ...(current.undoUntil ? { undoUntil: current.undoUntil } : {}) });
+        return json(200, { caseId, status: current.status, duplicate: true, published: current.published ?? false, ...(current.undoUntil ? { undoUntil: current.undoUntil } : {}) } satisfies VerdictResponse);
       }
       return apiError('already-decided', 'this case already has a verdict');
     }
     deps.changed({ type: 'decided', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
     log.info({ caseId, moderatorId: who.moderatorId, verdict: result.verdict, undoUntil: undoUntil?.toISOString() }, 'verdict recorded');
-    if (undoUntil) return json(200, { caseId, status: 'decided', published: false, undoUntil: undoUntil.toISOString() });
+    if (undoUntil) return json(200, { caseId, status: 'decided', published: false, undoUntil: undoUntil.toISOString() } satisfies VerdictResponse);
     try {
       await deps.publish(result);
     } catch (error) {
       // Recorded but not yet published: the outbox sweep republishes it.
       log.warn({ caseId, err: String(error) }, 'verdict publish deferred');
-      return json(202, { caseId, status: 'recorded', published: false });
+      return json(202, { caseId, status: 'recorded', published: false } satisfies VerdictResponse);
     }
-    return json(200, { caseId, status: 'decided', published: true });
+    return json(200, { caseId, status: 'decided', published: true } satisfies VerdictResponse);
   }
 
   async function undo(req: HttpRequest, who: Principal): Promise<HttpResponse> {
@@ -295,7 +309,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     switch (outcome.status) {
       case 'reopened':
         deps.changed({ type: 'reopened', caseId, by: who.moderatorId });
-        return json(200, { caseId, status: 'pending', claim: outcome.claim });
+        return json(200, { caseId, status: 'pending', claim: outcome.claim } satisfies UndoResponse);
       case 'too-late':
         return apiError('too-late', 'the undo window has passed (or the case has no verdict of yours to undo)');
       case 'not-yours':
@@ -320,7 +334,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
       ...(req.query.get('caseId') ? { caseId: req.query.get('caseId')! } : {}),
       ...(req.query.get('actor') ? { actor: req.query.get('actor')! } : {}),
     });
-    return json(200, { entries, ...(entries.length === limit ? { next: entries.at(-1)!.seq } : {}) });
+    return json(200, { entries, ...(entries.length === limit ? { next: entries.at(-1)!.seq } : {}) } satisfies AuditResponse);
   }
 
   async function createModerator(req: HttpRequest, who: Principal): Promise<HttpResponse> {
@@ -346,7 +360,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   const routes: HttpRoute[] = [
     { method: 'POST', path: '/v1/auth/login', handler: open(login) },
     { method: 'POST', path: '/v1/auth/logout', handler: authed(logout) },
-    { method: 'GET', path: '/v1/me', handler: authed(async (_req, who) => json(200, { username: who.moderatorId, role: who.role, kind: who.kind, expiresAt: who.expiresAt ?? null })) },
+    { method: 'GET', path: '/v1/me', handler: authed(async (_req, who) => json(200, { username: who.moderatorId, role: who.role, kind: who.kind, expiresAt: who.expiresAt ?? null } satisfies MeResponse)) },
     { method: 'GET', path: '/v1/cases', handler: authed(listQueue) },
     { method: 'GET', path: '/v1/cases/:caseId', handler: authed(getCase) },
     { method: 'GET', path: '/v1/cases/:caseId/context', handler: authed(caseContext) },
@@ -356,7 +370,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     { method: 'POST', path: '/v1/cases/:caseId/undo', handler: authed(undo) },
     { method: 'GET', path: '/v1/events', handler: authed(events) },
     { method: 'GET', path: '/v1/audit', handler: authed(auditLog, 'lead') },
-    { method: 'GET', path: '/v1/moderators', handler: authed(async () => json(200, { moderators: await moderators.list() }), 'lead') },
+    { method: 'GET', path: '/v1/moderators', handler: authed(async () => json(200, { moderators: await moderators.list() } satisfies ModeratorsResponse), 'lead') },
     { method: 'POST', path: '/v1/moderators', handler: authed(createModerator, 'lead') },
     { method: 'POST', path: '/v1/moderators/:username/disable', handler: authed(disableModerator, 'lead') },
   ];

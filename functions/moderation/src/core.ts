@@ -1,31 +1,16 @@
 // Pure core of moderation: a case plus a moderator's verdict (or its deadline) gives the
 // moderation result that the decision manager turns into the final decision; a case's scores and
 // the player's history give its place in the review queue.
-import { z } from 'zod';
 import {
-  ActionSchema,
   type CaseRank,
   CATEGORIES,
   type Category,
-  CategorySchema,
   type ChatMessage,
   type ModerationCase,
   type ModerationResult,
-  VerdictSchema,
+  type VerdictRequest,
 } from '@sinbin/contract';
 
-export const VerdictRequestSchema = z
-  .object({
-    verdict: VerdictSchema,
-    category: CategorySchema.optional(),
-    action: ActionSchema.optional(),
-    note: z.string().max(2000).optional(),
-  })
-  .strict()
-  .refine((v) => v.verdict === 'block' || (v.category === undefined && (v.action === undefined || v.action.type === 'none')), {
-    message: 'an allow verdict takes no category and no action',
-  });
-export type VerdictRequest = z.infer<typeof VerdictRequestSchema>;
 
 export function moderatorResult(c: ModerationCase, v: VerdictRequest, moderatorId: string, now: Date): ModerationResult {
   return {
@@ -113,16 +98,6 @@ export function undoDeadline(now: Date, undoMs: number, dueAt: string): Date | u
 
 // --- Accounts ---------------------------------------------------------------------------------
 
-export const UsernameSchema = z
-  .string()
-  .min(2)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash and underscore, starting with a letter or digit');
-export const PasswordSchema = z.string().min(12, 'at least 12 characters').max(1024);
-export const RoleSchema = z.enum(['moderator', 'lead']);
-
-export const LoginRequestSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
-export const NewModeratorSchema = z.object({ username: UsernameSchema, password: PasswordSchema, role: RoleSchema.default('moderator') }).strict();
 
 /** Slows password guessing: after `maxFailures` failed logins for a name, it is locked for `lockMs`. */
 export class LoginThrottle {

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPool, migrate, pgliteModerationStores, SqlModeratorStore } from '@sinbin/stores';
 import { hashPassword } from './auth';
-import { PasswordSchema, RoleSchema, UsernameSchema } from './core';
+import { PasswordSchema, RoleSchema, UsernameSchema } from '@sinbin/contract';
 
 adoptFormerEnvAtStart();
 

@@ -72,9 +72,11 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
     collectConfigProblems(
       () => (config = parseEnv(StandaloneEnvSchema, env)),
       () => (fnConfig = parseFunctionConfigs([fn], env).get(fn.name)),
+      () => {
+        const problem = config && storeProblem(fn, config);
+        if (problem) throw new ConfigError([problem]);
+      },
     );
-    const problem = storeProblem(fn, config);
-    if (problem) throw new ConfigError([problem]);
     return { config, fnConfig };
   });
   const publisher = publisherFromEnv(config, fn.name);

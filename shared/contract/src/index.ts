@@ -11,6 +11,7 @@ export * from './policy';
 export * from './scorer';
 export * from './function';
 export * from './http';
+export * from './moderation-api';
 export * from './ids';
 export * from './coalesce';
 export * from './bounded-map';

@@ -3,6 +3,7 @@
 // by the runtime (pino, prom-client), so functions stay free of both.
 import type { WireRecord } from './records';
 import type { ContextLine } from './scorer';
+import type { AuditEntry, PlayerCaseLine } from './moderation-api';
 import type { Action, ChatMessage, FinalDecision, ModerationCase, ModerationResult, Verdict } from './events';
 
 /** Puts records on topics; resolves only once every record is durably stored. */
@@ -99,18 +100,6 @@ export interface QueueCounts {
   byGame: GameQueueCounts[];
 }
 
-/** One earlier case of a player, for the moderator's view of their history. */
-export interface PlayerCaseLine {
-  caseId: string;
-  messageId: string;
-  text: string;
-  openedAt: string;
-  status: CaseStatus;
-  verdict?: Verdict;
-  category?: ModerationResult['category'];
-  resolution?: ModerationResult['resolution'];
-  moderatorId?: string;
-}
 
 export interface PlayerHistory {
   cases: number;
@@ -191,14 +180,6 @@ export interface ModeratorSession {
   expiresAt: string;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  caseId?: string;
-  detail: Record<string, unknown>;
-}
 
 /** Moderator accounts, their sessions and the audit log of what they did. */
 export interface ModeratorStore {
@@ -287,3 +268,5 @@ export interface Metrics {
   histogram<L extends string>(spec: MetricSpec<L> & { buckets: readonly number[] }): Histogram<L>;
   gauge<L extends string>(spec: MetricSpec<L>): Gauge<L>;
 }
+
+export type { AuditEntry, PlayerCaseLine };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModerationResultSchema } from '@sinbin/contract';
-import { expiredResult, moderatorResult, VerdictRequestSchema } from '../../../../functions/moderation/src/core';
+import { expiredResult, moderatorResult } from '../../../../functions/moderation/src/core';
+import { VerdictRequestSchema } from '@sinbin/contract';
 import { at, moderationCase } from '../../../helpers/events';
 
 describe('moderation VerdictRequestSchema', () => {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { channelKey as fastClassifierChannelKey } from '../../../../functions/fast-classifier/src/core';
 import { hashPassword, hashToken, newSessionToken, verifyPassword } from '../../../../functions/moderation/src/auth';
-import { caseRank, channelKey, LoginThrottle, NewModeratorSchema, severity, undoDeadline } from '../../../../functions/moderation/src/core';
+import { caseRank, channelKey, LoginThrottle, severity, undoDeadline } from '../../../../functions/moderation/src/core';
+import { NewModeratorSchema } from '@sinbin/contract';
 import { CountsCache } from '../../../../functions/moderation/src/live';
 import { makeCase } from './harness';
 
