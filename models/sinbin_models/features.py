@@ -1,5 +1,5 @@
 """Hashed word and character n-gram features of normalised text (mirrored in
-shared/src/scoring/fast-features.ts). Strings are hashed as UTF-16 code units so that JavaScript's
+shared/scoring/src/fast-features.ts). Strings are hashed as UTF-16 code units so that JavaScript's
 charCodeAt and Python agree on every character, astral ones included."""
 from dataclasses import dataclass, asdict
 

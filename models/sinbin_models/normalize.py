@@ -1,4 +1,4 @@
-"""Python port of shared/src/scoring/normalize.ts, used when training the fast model.
+"""Python port of shared/scoring/src/normalize.ts, used when training the fast model.
 
 Must produce exactly what the TypeScript produces: tests/fixtures/normalize-parity.json is written
 from this module and checked by a TS test, so change both sides together.

@@ -1,6 +1,6 @@
 """The deep stage's final toxicity: a logistic stack of the transformer's toxicity logit and the
 fast classifier's toxicity logit, fitted on validation messages of the needs-analysis band.
-TS twin: shared/src/scoring/stacking.ts (pinned by tests/fixtures/stacking-parity.json).
+TS twin: shared/scoring/src/stacking.ts (pinned by tests/fixtures/stacking-parity.json).
 
 toxicity = sigmoid(deepLogitWeight * deep_logit + fastLogitWeight * logit(fast_p) + bias); the
 decision cut is folded into the bias so the stage calls a message toxic exactly at >= 0.5. A

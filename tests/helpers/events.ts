@@ -1,5 +1,5 @@
 // Builders of valid pipeline events, one per topic, each overridable field by field. Every
-// builder's default output parses with its topic's schema (tests/unit/shared/events.test.ts).
+// builder's default output parses with its topic's schema (tests/unit/contract/events.test.ts).
 import {
   type AnalysisRequest,
   type AnalysisResult,

@@ -1,7 +1,7 @@
 // The stores on the real PostgreSQL (infra/local/postgres.sh): the moderation API's contract suite
-// as on memory and PGlite, where concurrent claims really race on separate connections; the
-// pipeline stores' contract (batched statements over a pool); and the upgrade of a database that
-// is still on migration 1. Each run works in a schema of its own.
+// and the case store's, as on memory and PGlite, where concurrent claims really race on separate
+// connections; the pipeline stores' contract (batched statements over a pool); and the upgrade of
+// a database that is still on migration 1. Each run works in a schema of its own.
 // With DATABASE_URL set, the suite uses that server and starts nothing.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -22,6 +22,7 @@ import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
 import { moderationApiSuite } from '../../unit/functions/moderation/api-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
 import { storeContract } from '../../contract/store-suite';
+import { caseStoreContract } from '../../contract/case-store-suite';
 
 function postgresSh(command: 'status' | 'stop'): void {
   execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), command], { env: TEST_SERVICES_ENV, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -78,6 +79,12 @@ storeContract('PostgreSQL', async () => {
   const pool = await schemaPool();
   await migrate(pool);
   return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool) };
+});
+
+caseStoreContract('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return new PostgresCaseStore(pool);
 });
 
 // As the stack runs them: named (prepared) statements.
