@@ -1,8 +1,8 @@
 // The in-memory store adapters: the embedded runtime's state and every function test's fake.
 import { describe, expect, it } from 'vitest';
 import type { StoredContextLine } from '@sinbin/contract';
-import { MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from '@sinbin/stores';
-import { at, chatMessage, finalDecision, iso, moderationCase, moderationResult } from '../../helpers/events';
+import { MemoryContextStore, MemoryDecisionLedger, MemoryOffenceStore } from '@sinbin/stores';
+import { at, finalDecision, iso } from '../../helpers/events';
 import { BoundedMap } from '../../../shared/contract/src/bounded-map';
 
 const line = (messageId: string, text = messageId): StoredContextLine => ({ messageId, playerId: 'p', text, sentAt: iso(0) });
