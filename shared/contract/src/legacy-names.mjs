@@ -18,9 +18,15 @@ export const REMOVED_IN = '0.3.0';
  */
 export function adoptFormerEnv(env) {
   const adopted = [];
+  // Vite exposes only VITE_* variables to the UI build, so its former twin has the prefix inside.
+  const prefixes = [
+    [FORMER_ENV_PREFIX, ENV_PREFIX],
+    [`VITE_${FORMER_ENV_PREFIX}`, `VITE_${ENV_PREFIX}`],
+  ];
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith(FORMER_ENV_PREFIX) || value === undefined) continue;
-    const twin = ENV_PREFIX + name.slice(FORMER_ENV_PREFIX.length);
+    const prefix = prefixes.find(([former]) => name.startsWith(former));
+    if (!prefix || value === undefined) continue;
+    const twin = prefix[1] + name.slice(prefix[0].length);
     if (env[twin] !== undefined) continue;
     env[twin] = value;
     adopted.push({ from: name, to: twin });

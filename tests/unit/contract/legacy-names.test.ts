@@ -29,6 +29,7 @@ describe('former environment variables', () => {
       after: { SINBIN_STATE_DIR: '/s', SINBIN_CACHE: '/c', PATH: '/bin' },
     },
     { name: 'a look-alike prefix is left alone', env: { TOXMODX: '1', MY_TOXMOD_X: '1' }, adopted: [], after: {} },
+    { name: 'the UI build variable (Vite exposes VITE_* only)', env: { VITE_TOXMOD_API: 'http://mod' }, adopted: ['VITE_TOXMOD_API'], after: { VITE_SINBIN_API: 'http://mod' } },
   ];
   it.each(cases)('$name', ({ env, adopted, after }) => {
     const copy: Record<string, string | undefined> = { ...env };
