@@ -1,5 +1,5 @@
 """How a message and its conversation context become one token sequence. Mirrored by
-shared/src/scoring/transformer-deep.ts (buildDeepInput); keep both in step.
+shared/scoring/src/transformer-deep.ts (buildDeepInput); keep both in step.
 
   [CLS] message [SEP] ([SELF]|[OTHER] earlier line)... [SEP]
   token types: 0 for the message part, 1 for the context part.
@@ -37,7 +37,8 @@ def build_ids(message: list[int], context: list[tuple[bool, list[int]]], sp: Spe
     head = [sp.cls] + message[:cfg.message_max] + [sp.sep]
     budget = cfg.max_len - len(head) - 1
     pieces: list[list[int]] = []
-    for same, ids in reversed(context[-cfg.context_lines:]):
+    recent = context[-cfg.context_lines:] if cfg.context_lines > 0 else []  # [-0:] would keep all
+    for same, ids in reversed(recent):
         if budget < 2:
             break
         piece = ([sp.self_ if same else sp.other] + ids[:cfg.line_max])[:budget]

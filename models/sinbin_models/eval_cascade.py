@@ -20,6 +20,7 @@ stage's own verdict (a pessimistic reading: a human would usually fix them).
 import json
 from pathlib import Path
 
+
 import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
@@ -55,8 +56,8 @@ def confidence(p: np.ndarray, decision: float) -> np.ndarray:
 
 
 class Models:
-    def __init__(self) -> None:
-        fast_dir, deep_dir = MODELS_DIR / 'fast', MODELS_DIR / 'deep'
+    def __init__(self, deep_dir: Path | None = None) -> None:
+        fast_dir, deep_dir = MODELS_DIR / 'fast', deep_dir or MODELS_DIR / 'deep'
         self.fast_meta = json.loads((fast_dir / 'fast-model.json').read_text())
         h = self.fast_meta['hashing']
         self.hashing = HashingConfig(h['bucketBits'], h['charMin'], h['charMax'], h['maxFeatures'], h['seeds']['word'],
@@ -84,7 +85,7 @@ class Models:
             ids, mask, types = pad_batch(seqs[s:s + 256], self.special.pad)
             out.append(self.deep.run(['logits'], {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(),
                                                   'token_type_ids': types.numpy()})[0])
-        return np.vstack(out) if out else np.zeros((0, 6), dtype=np.float32)
+        return np.vstack(out) if out else np.zeros((0, len(self.deep_config['id2label'])), dtype=np.float32)
 
     def deep_scores(self, records, texts: list[str]) -> np.ndarray:
         return 1 / (1 + np.exp(-self.deep_logits(records, texts).astype(np.float64)))
@@ -249,6 +250,44 @@ def write_stacking_fixture(models: 'Models', forms: dict, chosen: str) -> None:
                                ensure_ascii=False) + '\n')
 
 
+class _Line:
+    """An evaluation-set line as the cascade sees it: text, no context."""
+    context: list = []
+
+
+def eval_sets_report(models: 'Models', params: dict, thresholds: dict, min_conf: float, fast_decision: float) -> dict:
+    """The cascade (fast route, deep stage on the band, review) on the hand-written sets of
+    models/eval, plus the deep model's attribute heads on attributes.jsonl."""
+    from . import eval_sets
+    labels = [models.deep_config['id2label'][str(i)] for i in range(len(models.deep_config['id2label']))]
+    out = {}
+    for name, rows in eval_sets.available().items():
+        texts = [r['text'] for r in rows]
+        fast_p = models.fast_scores(texts)[:, 0]
+        logits = models.deep_logits([_Line() for _ in rows], texts)
+        stage = stacked_toxicity(logits[:, 0], fast_p, params)
+        y = np.array([r['y'] for r in rows])
+        keep = np.array([r['kind'] != 'mild-taunt' for r in rows])
+        rep = cascade(y[keep], fast_p[keep], stage[keep], thresholds, 0.5, fast_decision, min_conf) if len(set(y[keep].tolist())) == 2 else {}
+        band = (fast_p >= thresholds['okBelow']) & (fast_p < thresholds['toxicFrom'])
+        final = np.where(band, stage >= 0.5, fast_p >= thresholds['toxicFrom'])
+        review = band & (confidence(stage, 0.5) < min_conf)
+        entry = {'cascade_without_mild_taunts': rep,
+                 'harmful_allowed': int(np.sum((y == 1) & ~final & ~review)), 'harmful_n': int((y == 1).sum()),
+                 'harmless_blocked': int(np.sum((y == 0) & final & ~review)), 'harmless_n': int((y == 0).sum()),
+                 'share_review': round(float(review.mean()), 4),
+                 'fast_routing': eval_sets.fast_routing_report(rows, fast_p, thresholds['okBelow'], thresholds['toxicFrom'])}
+        mild = ~keep
+        if mild.any():
+            entry['mild_taunts'] = {'n': int(mild.sum()), 'blocked': round(float(np.mean(final[mild] & ~review[mild])), 3),
+                                    'review': round(float(np.mean(review[mild])), 3),
+                                    'fast_toxic_route': round(float(np.mean(fast_p[mild] >= thresholds['toxicFrom'])), 3)}
+        if name == 'attributes':
+            entry['deep_attributes'] = eval_sets.attribute_set_report(rows, 1 / (1 + np.exp(-logits.astype(np.float64))), labels)
+        out[name] = entry
+    return out
+
+
 def main() -> None:
     models = Models()
     records = load_all()
@@ -303,6 +342,7 @@ def main() -> None:
     bare = [type(r)(**{**r.__dict__, 'context': []}) for r in conda_test]
     report['deep_alone_test_without_context'] = {'conda': binary_report(
         np.array([r.toxic for r in conda_test]), models.deep_scores(bare, [r.text for r in bare])[:, 0], standalone)}
+    report['eval_sets'] = eval_sets_report(models, params, thresholds, min_conf, fast_decision)
     deep_dir, fast_dir = MODELS_DIR / 'deep', MODELS_DIR / 'fast'
     cfg = models.deep_config
     cfg['sinbin']['stacking'] = params

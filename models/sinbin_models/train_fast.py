@@ -19,11 +19,19 @@ from .features import HashingConfig
 from .metrics import binary_report, routing_report
 from .normalize import normalize_text
 from .obfuscate import obfuscate
+from . import eval_sets
+from .synthetic import ALARM_KINDS, as_records
 
 # Per-source weight of the toxicity label. CONDA is the target domain; Davidson labels much
 # everyday slang "offensive", so it informs the model without dominating it.
-TOXICITY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.1}
-CATEGORY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.5, 'hate': 1.0}
+TOXICITY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.1, 'synthetic': 3.0}
+CATEGORY_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.5, 'hate': 1.0, 'synthetic': 3.0}
+# The alarm head: hand-written threat / self-harm / doxxing lines and lexicon self-harm lines
+# against everything else (harmless game talk included), positives weighted up.
+ALARM_WEIGHT = {'conda': 1.0, 'offensive': 1.0, 'davidson': 0.3, 'hate': 0.3, 'synthetic': 3.0}
+ALARM_POSITIVE_WEIGHT = 5.0
+# Alarm cut: the alarm fires on at most this share of clean CONDA validation lines.
+ALARM_MAX_FALSE_ALARM = 0.02
 EVAL_SOURCES = ('conda', 'offensive', 'davidson')
 # Routing targets, met on validation data of the target domain (game chat = CONDA); what they
 # give on tweets is reported, not tuned for.
@@ -33,14 +41,24 @@ ROUTING_SOURCES = ('conda',)
 MODELS_DIR = Path(__file__).resolve().parents[1]
 
 
+def alarm_label(r) -> int:
+    if r.source == 'synthetic':
+        return int(r.group in ALARM_KINDS)
+    return int(bool(r.toxic) and r.categories.get('self_harm') == 1)
+
+
 def label_rows(records, output: str):
     idx, y, w = [], [], []
     for i, r in enumerate(records):
-        label = r.toxic if output == 'toxicity' else r.categories[output]
-        table = TOXICITY_WEIGHT if output == 'toxicity' else CATEGORY_WEIGHT
+        if output == 'alarm':
+            label, table = alarm_label(r), ALARM_WEIGHT
+        else:
+            label = r.toxic if output == 'toxicity' else r.categories.get(output)
+            table = TOXICITY_WEIGHT if output == 'toxicity' else CATEGORY_WEIGHT
         if label is None or r.source not in table:
             continue
-        idx.append(i); y.append(label); w.append(table[r.source])
+        weight = table[r.source] * getattr(r, 'weight', 1.0) * (ALARM_POSITIVE_WEIGHT if output == 'alarm' and label else 1.0)
+        idx.append(i); y.append(label); w.append(weight)
     return np.array(idx), np.array(y), np.array(w, dtype=np.float64)
 
 
@@ -55,7 +73,7 @@ def train_heads(X, records, c_tox: float):
     weights, biases = [], []
     for output in OUTPUTS:
         idx, y, w = label_rows(records, output)
-        if output != 'toxicity':
+        if output not in ('toxicity', 'alarm'):
             w = balance(y, w)
         clf = LogisticRegression(C=c_tox if output == 'toxicity' else 1.0, max_iter=2000, solver='lbfgs')
         clf.fit(X[idx], y, sample_weight=w)
@@ -119,13 +137,16 @@ def main() -> None:
 
     t0 = time.time()
     records = load_all()
+    records += as_records([r for r in records if r.source == 'conda' and r.split == 'train'])
     train = [r for r in records if r.split == 'train']
     print(f'loaded {len(records)} records in {time.time() - t0:.1f}s; featurising', flush=True)
     X = featurize([r.normalized for r in train], cfg)
     weights, bias = train_heads(X, train, args.c)
 
+    alarm = None
+
     def export_and_score_val():
-        export_onnx(weights, bias, str(out / 'model.onnx'))
+        export_onnx(weights, bias, str(out / 'model.onnx'), alarm)
         sess = ort.InferenceSession(str(out / 'model.onnx'), providers=['CPUExecutionProvider'])
         scored = {}
         for src in ('conda', 'offensive', 'davidson'):
@@ -146,6 +167,13 @@ def main() -> None:
     toxic_from = max(max(pick_toxic_from(*val[s], TOXIC_ROUTE_PRECISION) for s in ROUTING_SOURCES), decision)
     ok_below = min(pick_ok_below(*val[s], MAX_TOXIC_MISSED_BY_OK) for s in ROUTING_SOURCES)
     ok_below = min(ok_below, toxic_from - 0.01)
+    # Alarm: cut from the clean CONDA validation lines (false-alarm budget), floor inside the band.
+    conda_val = by_source(records, 'val', 'conda')
+    val_alarm = onnx_scores(session, [r.normalized for r in conda_val], cfg)[:, OUTPUTS.index('alarm')]
+    clean = np.array([r.toxic == 0 for r in conda_val])
+    alarm = {'cut': round(float(max(0.05, np.quantile(val_alarm[clean], 1 - ALARM_MAX_FALSE_ALARM))), 4),
+             'floor': round(float(min(ok_below + 0.05, (ok_below + toxic_from) / 2)), 4)}
+    session, val = export_and_score_val()
     version = f'fast-{date.today().isoformat()}'
 
     report = {'model': version, 'thresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3),
@@ -171,8 +199,15 @@ def main() -> None:
     report['categories_test']['hate'] = category_report(hate, hs)
     preds['hate_identity'] = hs[:, 3].tolist()
 
+    report['alarm'] = {**alarm, 'meaning': 'toxicity raised to at least floor where alarm >= cut',
+                       'false_alarm_conda_val_clean': round(float(np.mean(val_alarm[clean] >= alarm['cut'])), 4)}
+    report['eval_sets'] = eval_set_report(session, cfg, ok_below, toxic_from, decision)
+    report['synthetic_test'] = eval_sets.fast_routing_report(
+        [{'kind': r.group, 'y': r.toxic, 'label': 'toxic' if r.toxic else 'ok'} for r in by_source(records, 'test', 'synthetic')],
+        onnx_scores(session, [r.normalized for r in by_source(records, 'test', 'synthetic')], cfg)[:, 0], ok_below, toxic_from)
+    report['probes'] = {t: round(float(p), 4) for t, p in zip(PROBES, onnx_scores(session, [normalize_text(t) for t in PROBES], cfg)[:, 0])}
     meta = {
-        'version': version, 'format': 'sinbin-fast-1', 'onnx': 'model.onnx', 'input': 'ids', 'output': 'scores',
+        'version': version, 'format': 'sinbin-fast-1', 'alarm': alarm, 'onnx': 'model.onnx', 'input': 'ids', 'output': 'scores',
         'outputs': list(OUTPUTS), 'paddingId': cfg.buckets, 'hashing': cfg.to_json(),
         'normalization': 'normalize.ts normalizeText (pinned by tests/fixtures/normalize-parity.json)',
         'defaultThresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
@@ -190,10 +225,28 @@ def main() -> None:
     print(f'done in {time.time() - t0:.0f}s')
 
 
+PROBES = ('kys', 'k y s', 'kill yourself', 'i will find you and kill you irl', 'i know where you live', 'whats your real name',
+          'gg ez', 'camping noob lol', 'i died like a noob, my bad', 'kill the carry', 'shoot him', 'destroy their base',
+          'you are trash', 'fuck you idiot')
+
+
+def eval_set_report(session, cfg, ok_below: float, toxic_from: float, decision: float) -> dict:
+    out = {}
+    for name, rows in eval_sets.available().items():
+        p = onnx_scores(session, [normalize_text(r['text']) for r in rows], cfg)
+        out[name] = {'routing': eval_sets.fast_routing_report(rows, p[:, 0], ok_below, toxic_from),
+                     'at_decision': eval_sets.binary_set_report(rows, p[:, 0], decision)}
+        if name == 'attributes':
+            out[name]['attributes'] = eval_sets.attribute_set_report(rows, p, list(OUTPUTS))
+    return out
+
+
 def category_report(recs, scores) -> dict:
     out = {}
-    for k, cat in enumerate(CATEGORIES, start=1):
-        labelled = [(r.categories[cat], scores[i, k]) for i, r in enumerate(recs) if r.categories[cat] is not None]
+    for k, cat in enumerate(OUTPUTS):
+        if k == 0 or cat == 'alarm':
+            continue
+        labelled = [(r.categories.get(cat), scores[i, k]) for i, r in enumerate(recs) if r.categories.get(cat) is not None]
         if not labelled or sum(y for y, _ in labelled) == 0:
             continue
         y = np.array([a for a, _ in labelled]); p = np.array([b for _, b in labelled])

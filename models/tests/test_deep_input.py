@@ -25,3 +25,8 @@ def test_context_lines_limit_keeps_newest():
     ctx = [(False, [40 + i]) for i in range(10)]
     ids, _ = build_ids([10], ctx, SP, DeepInputConfig(max_len=64, message_max=4, line_max=3, context_lines=2))
     assert ids == [2, 10, 3, 6, 48, 6, 49, 3]
+
+
+def test_zero_context_lines_means_no_context():
+    cfg = DeepInputConfig(max_len=64, message_max=4, line_max=3, context_lines=0)
+    assert build_ids([10], [(True, [40]), (False, [41])], SP, cfg) == ([2, 10, 3], [0, 0, 0])

@@ -32,7 +32,7 @@ def test_synthetic_lines_are_deterministic_and_split_by_template():
     a, b = synthetic_lines(), synthetic_lines()
     assert [x.text for x in a] == [x.text for x in b]
     kinds = {x.kind for x in a}
-    assert kinds == {'threat', 'self_harm', 'dox', 'harmless', 'mild'}
+    assert kinds == {'threat', 'self_harm', 'dox', 'harmless', 'mild', 'insult_fr'}
     for kind in kinds:
         train = {x.text for x in a if x.kind == kind and x.split == 'train'}
         test = {x.text for x in a if x.kind == kind and x.split == 'test'}

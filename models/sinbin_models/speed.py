@@ -1,0 +1,83 @@
+"""Single-core speed of exported deep models, with Python onnxruntime as the proxy for the TS
+serving path (intra_op_num_threads=1, sequential): real CONDA test messages with their context,
+laid out exactly as served. Reports one-message latency (p50/p99) and batched throughput.
+
+Usage: python -m sinbin_models speed MODEL_DIR [MODEL_DIR ...] [--messages 600] [--no-context]
+"""
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from .data import load_conda, data_dir
+from .deep_input import DeepInputConfig
+from .progress import Progress
+from .train_deep import Encoded, assemble, pad_batch, special_ids
+
+
+def session(path: Path) -> ort.InferenceSession:
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    return ort.InferenceSession(str(path), so, providers=['CPUExecutionProvider'])
+
+
+def feed(seqs, pad):
+    ids, mask, types = pad_batch(seqs, pad)
+    return {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(), 'token_type_ids': types.numpy()}
+
+
+def measure(model_dir: Path, records, context: bool, batch: int = 32) -> dict:
+    cfg = json.loads((model_dir / 'config.json').read_text())['sinbin']['input']
+    in_cfg = DeepInputConfig(cfg['maxLen'], cfg['messageMax'], cfg['lineMax'], cfg['contextLines'] if context else 0)
+    tok = Tokenizer.from_file(str(model_dir / 'tokenizer.json'))
+    sp = special_ids(tok)
+    seqs = assemble(records, Encoded(tok), sp, in_cfg)
+    s = session(model_dir / 'onnx' / 'model.onnx')
+    for q in seqs[:20]:
+        s.run(['logits'], feed([q], sp.pad))
+    lat = []
+    prog = Progress(f'speed {model_dir.name} single', len(seqs))
+    for i, q in enumerate(seqs, start=1):
+        t0 = time.perf_counter()
+        s.run(['logits'], feed([q], sp.pad))
+        lat.append(time.perf_counter() - t0)
+        prog.tick(i)
+    # Batched: messages in arrival order (no sorting by length), as a service batches them.
+    t0 = time.perf_counter()
+    for k in range(0, len(seqs), batch):
+        s.run(['logits'], feed(seqs[k:k + batch], sp.pad))
+    batched = len(seqs) / (time.perf_counter() - t0)
+    lat_ms = np.array(lat) * 1e3
+    return {'model': str(model_dir), 'context': context, 'messages': len(seqs),
+            'mean_tokens': round(float(np.mean([len(q[0]) for q in seqs])), 1),
+            'single_p50_ms': round(float(np.percentile(lat_ms, 50)), 2), 'single_p99_ms': round(float(np.percentile(lat_ms, 99)), 2),
+            'single_msgs_per_s': round(float(1e3 / lat_ms.mean()), 1), f'batch{batch}_msgs_per_s': round(float(batched), 1),
+            'size_mb': round((model_dir / 'onnx' / 'model.onnx').stat().st_size / 1e6, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('models', nargs='+')
+    ap.add_argument('--messages', type=int, default=600)
+    ap.add_argument('--no-context', action='store_true')
+    ap.add_argument('--out', default='')
+    args = ap.parse_args()
+    recs = [r for r in load_conda(data_dir()) if r.split == 'test'][:args.messages]
+    results = []
+    for m in args.models:
+        for ctx in ((False,) if args.no_context else (True, False)):
+            r = measure(Path(m), recs, ctx)
+            print(json.dumps(r), flush=True)
+            results.append(r)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2) + '\n')
+
+
+if __name__ == '__main__':
+    main()
