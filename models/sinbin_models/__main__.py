@@ -14,6 +14,10 @@ COMMANDS = {
     'quantize-deep': ('ensemble_deep', 'join deep members into one graph and quantize it to int8'),
     'deep-fixture': ('deep_parity_fixture', 'write tests/fixtures/deep-input-parity.json'),
     'evaluate': ('eval_cascade', 'cascade selection and evaluation (fast -> deep), writes cascade-report'),
+    'train-multilingual': ('train_multilingual', 'multilingual-e5-small (frozen, mean pooled) + logistic heads, export'),
+    'evaluate-multilingual': ('eval_multilingual', 'French + English evaluation of models/multilingual, review cut'),
+    'speed': ('speed', 'single-thread onnxruntime speed of exported deep models (TS serving proxy)'),
+    'peers': ('peers', 'score alt-profanity-check on the same splits (run via models/peers.sh, own venv)'),
     'report': ('report_md', 'render eval-report.md files from the JSON reports'),
 }
 

@@ -20,6 +20,8 @@ CASES = [
     {'text': 'ok', 'playerId': 'a', 'context': [{'playerId': 'a', 'text': 'line %d with several words to fill the budget quickly' % i} for i in range(10)]},
     {'text': ' '.join(['word'] * 80), 'playerId': 'x', 'context': [{'playerId': 'y', 'text': 'short'}]},
     {'text': '', 'playerId': 'x', 'context': [{'playerId': 'y', 'text': '???'}]},
+    {'text': "t'es vraiment nul, va te faire voir", 'playerId': 'f', 'context': [{'playerId': 'g', 'text': 'on a perdu le mid'}]},
+    {'text': 'Ça va? Très bien 😂 ÉNORME', 'playerId': 'f'},
     {'text': 'uninstall pls', 'playerId': 'q', 'context': [{'text': 'no player id here'}, {'playerId': 'q', 'text': 'my own line'}]},
 ]
 
@@ -28,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     root = Path(__file__).resolve().parents[2]
     ap.add_argument('--model', default=str(root / 'models' / 'deep'))
+    ap.add_argument('--out', default=str(root / 'tests' / 'fixtures' / 'deep-input-parity.json'))
     args = ap.parse_args()
     tok = Tokenizer.from_file(str(Path(args.model) / 'tokenizer.json'))
     cfg_json = json.loads((Path(args.model) / 'config.json').read_text())['sinbin']['input']
@@ -45,8 +48,9 @@ def main() -> None:
         context = [(me is not None and line.get('playerId') == me, enc(line['text'])) for line in case.get('context', [])]
         ids, types = build_ids(enc(case['text']), context, sp, cfg)
         cases.append({'input': case, 'ids': ids, 'types': types})
-    out = root / 'tests' / 'fixtures' / 'deep-input-parity.json'
-    out.write_text(json.dumps({'generatedBy': 'models/sinbin_models/deep_parity_fixture.py', 'cases': cases}, ensure_ascii=False) + '\n')
+    out = Path(args.out)
+    out.write_text(json.dumps({'generatedBy': 'models/sinbin_models/deep_parity_fixture.py', 'model': Path(args.model).name,
+                               'cases': cases}, ensure_ascii=False) + '\n')
     print(f'wrote {len(cases)} cases to {out}')
 
 

@@ -50,6 +50,26 @@ def fast_md(r: dict) -> str:
         out.append(_row([SOURCE_NAMES.get(src, src), g['share_toxic_route'], g['share_ok_route'], g['share_needs_analysis'],
                          g['precision_toxic_route'], g['toxic_missed_by_ok_route']]))
     out += ['', '## Categories on held-out test (weak labels, see MODEL_CARD.md)', *_category_table(r['categories_test'])]
+    if 'alarm' in r:
+        a = r['alarm']
+        out += ['', f"## Alarm (threats, self-harm encouragement, doxxing): cut {a['cut']}, floor {a['floor']}",
+                f"Where the alarm output is >= {a['cut']} the exported toxicity is at least {a['floor']} (inside the needs-analysis band), "
+                f"so such lines never take the ok route. It fires on {a['false_alarm_conda_val_clean']:.2%} of clean CONDA validation lines."]
+    if r.get('eval_sets'):
+        out += ['', '## Hand-written evaluation sets (models/eval, never trained on): fast routing',
+                _row(['set', 'lines', 'harmful in ok route', 'harmless in toxic route', 'toxic-F1 at decision (mild taunts excluded)']),
+                _row(['---'] * 5)]
+        for name, v in r['eval_sets'].items():
+            g = v['routing']
+            out.append(_row([name, g['n'], f"{g['harmful_in_ok_route']} of {g['harmful_n']}", f"{g['harmless_in_toxic_route']} of {g['harmless_n']}",
+                             v['at_decision'].get('f1_toxic', '-')]))
+        out += ['', '### Routes by kind', _row(['set', 'kind', 'label', 'n', 'ok', 'needs analysis', 'toxic']), _row(['---'] * 7)]
+        for name, v in r['eval_sets'].items():
+            for kind, k in v['routing']['by_kind'].items():
+                out.append(_row([name, kind, k['label'], k['n'], k['share_ok'], k['share_needs-analysis'], k['share_toxic']]))
+    if r.get('probes'):
+        out += ['', '## Probe lines (toxicity as exported)', _row(['line', 'toxicity']), _row(['---'] * 2)]
+        out += [_row([t, p]) for t, p in r['probes'].items()]
     return '\n'.join(out) + '\n'
 
 
@@ -117,6 +137,44 @@ def cascade_md(r: dict) -> str:
            *_binary_table(r['deep_alone_test']), '',
            '## Transformer alone on CONDA test with the conversation context removed (ablation)',
            *_binary_table(r['deep_alone_test_without_context'])]
+    if r.get('eval_sets'):
+        out += ['', '## Cascade on the hand-written evaluation sets (models/eval, never trained on)',
+                _row(['set', 'toxic-F1 (mild excluded)', 'harmful allowed', 'harmless blocked', 'review share', 'mild taunts blocked']),
+                _row(['---'] * 6)]
+        for name, v in r['eval_sets'].items():
+            c = v.get('cascade_without_mild_taunts') or {}
+            out.append(_row([name, c.get('f1_toxic', '-'), f"{v['harmful_allowed']} of {v['harmful_n']}",
+                             f"{v['harmless_blocked']} of {v['harmless_n']}", v['share_review'],
+                             (v.get('mild_taunts') or {}).get('blocked', '-')]))
+        att = (r['eval_sets'].get('attributes') or {}).get('deep_attributes')
+        if att:
+            out += ['', '## Attribute heads on attributes.jsonl (cut 0.5)', _row(['attribute', 'positives', 'precision', 'recall', 'F1', 'ROC AUC']),
+                    _row(['---'] * 6)]
+            for a, m in att.items():
+                out.append(_row([a, '-', '-', '-', m, '-']) if isinstance(m, str) else
+                           _row([a, m['positives'], m['precision'], m['recall'], m['f1_toxic'], m['roc_auc']]))
+    return '\n'.join(out) + '\n'
+
+
+def multilingual_md(r: dict) -> str:
+    out = [f"# Multilingual model evaluation ({r['model']})", '',
+           f"Decision threshold {r['decisionThreshold']}; review below confidence {r['reviewBelowConfidence']} "
+           '(chosen on English validation). Generated from multilingual-report.json.', '', SPLITS_NOTE, '',
+           '## English held-out test (model alone)', *_binary_table(r['test']), '',
+           '## Hand-written sets (models/eval), model alone, no context',
+           _row(['set', 'n', 'toxic-F1', 'macro-F1', 'precision', 'recall', 'review share', 'F1 decided lines only',
+                 'F1 if review is resolved correctly']), _row(['---'] * 9)]
+    for name, v in r['eval_sets'].items():
+        m = v['standalone']
+        d = v.get('decided_only') or {}
+        out.append(_row([name, m.get('n'), m.get('f1_toxic', '-'), m.get('macro_f1', '-'), m.get('precision', '-'), m.get('recall', '-'),
+                         v['share_review'], d.get('f1_toxic', '-'), v['review_counted_correct_f1']]))
+    att = (r['eval_sets'].get('attributes') or {}).get('attributes')
+    if att:
+        out += ['', '## Attribute heads on attributes.jsonl (cut 0.5)', _row(['attribute', 'positives', 'precision', 'recall', 'F1']),
+                _row(['---'] * 5)]
+        for a, m in att.items():
+            out.append(_row([a, '-', '-', '-', m]) if isinstance(m, str) else _row([a, m['positives'], m['precision'], m['recall'], m['f1_toxic']]))
     return '\n'.join(out) + '\n'
 
 
@@ -127,6 +185,9 @@ def main() -> None:
     deep = MODELS_DIR / 'deep' / 'eval-report.json'
     if deep.exists():
         (MODELS_DIR / 'deep' / 'eval-report.md').write_text(deep_md(json.loads(deep.read_text())))
+    multi = MODELS_DIR / 'multilingual' / 'multilingual-report.json'
+    if multi.exists():
+        (MODELS_DIR / 'multilingual' / 'eval-report.md').write_text(multilingual_md(json.loads(multi.read_text())))
     cascade = MODELS_DIR / 'deep' / 'cascade-report.json'
     if cascade.exists():
         (MODELS_DIR / 'deep' / 'cascade-report.md').write_text(cascade_md(json.loads(cascade.read_text())))
