@@ -19,14 +19,15 @@ export const REMOVED_IN = '0.3.0';
 export function adoptFormerEnv(env) {
   const adopted = [];
   // Vite exposes only VITE_* variables to the UI build, so its former twin has the prefix inside.
+  /** @type {{ former: string, current: string }[]} */
   const prefixes = [
-    [FORMER_ENV_PREFIX, ENV_PREFIX],
-    [`VITE_${FORMER_ENV_PREFIX}`, `VITE_${ENV_PREFIX}`],
+    { former: FORMER_ENV_PREFIX, current: ENV_PREFIX },
+    { former: `VITE_${FORMER_ENV_PREFIX}`, current: `VITE_${ENV_PREFIX}` },
   ];
   for (const [name, value] of Object.entries(env)) {
-    const prefix = prefixes.find(([former]) => name.startsWith(former));
+    const prefix = prefixes.find((p) => name.startsWith(p.former));
     if (!prefix || value === undefined) continue;
-    const twin = prefix[1] + name.slice(prefix[0].length);
+    const twin = prefix.current + name.slice(prefix.former.length);
     if (env[twin] !== undefined) continue;
     env[twin] = value;
     adopted.push({ from: name, to: twin });
