@@ -7,6 +7,8 @@
 #   NO_MULTILINGUAL=1 skip the multilingual model
 #   DEEP_LAYERS=N     MiniLM layers kept (default 3; speed/quality table in deep/MODEL_CARD.md)
 #   DEEP_ARGS="..."   extra train_deep arguments for the English deep model
+#   DEEP_FULL=1       fine-tune the deep encoder on all sources (slower) instead of CONDA + head refit
+#   ABLATION=1        also train the with-context arm of the context ablation
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO_ROOT="$(cd .. && pwd)"
@@ -30,11 +32,30 @@ step "parity fixture (normalisation + hashing)"
 step "fast model"
 "$PY" -m sinbin_models train-fast
 if [ "${FAST_ONLY:-0}" != "1" ]; then
-  step "deep model: fine-tune all-MiniLM-L6-v2 (first ${DEEP_LAYERS:-3} layers), no context (see the ablation in deep/MODEL_CARD.md)"
-  # shellcheck disable=SC2086
-  "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --context-lines 0 --message-max 48 --max-len 64 \
-    --epochs 0.5 --lr 1e-4 --davidson-max 1000 --hate-max 1500 --cap conda=12000,offensive=8000 --synthetic-repeat 2 \
-    --out work/deep-member ${DEEP_ARGS:-}
+  if [ "${DEEP_FULL:-0}" = "1" ]; then
+    # Fine-tune on the whole capped multi-source mix (what the issue asks for; ~60-90 min on two
+    # free cores, more than this machine had when v2 was made).
+    step "deep model: fine-tune all-MiniLM-L6-v2 (first ${DEEP_LAYERS:-3} layers) on all sources, no context"
+    # shellcheck disable=SC2086
+    "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --context-lines 0 --message-max 48 --max-len 64 \
+      --epochs 0.5 --lr 1e-4 --davidson-max 1000 --hate-max 1500 --cap conda=12000,offensive=8000 --synthetic-repeat 2 \
+      --out work/deep-member ${DEEP_ARGS:-}
+  else
+    # The recipe of the committed model: the encoder fine-tuned on 8,000 CONDA lines without
+    # context (the ablation's winning arm, ~10 min), then its output heads refit by logistic
+    # regression on the pooled vector over every source (forward passes only, ~5 min).
+    step "deep model: fine-tune all-MiniLM-L6-v2 (first ${DEEP_LAYERS:-3} layers) on 8,000 CONDA lines, no context"
+    # shellcheck disable=SC2086
+    "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --sources conda --limit 8000 --context-lines 0 \
+      --eval-only-conda --epochs 1 --out work/deep-encoder ${DEEP_ARGS:-}
+    if [ "${ABLATION:-0}" = "1" ]; then
+      step "context ablation: the same run with the 6 previous chat lines"
+      "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --sources conda --limit 8000 --context-lines 6 \
+        --eval-only-conda --epochs 1 --out work/deep-encoder-context
+    fi
+    step "deep model: output heads refit on all sources"
+    "$PY" -m sinbin_models refit-heads --member work/deep-encoder --out work/deep-member
+  fi
   step "deep model: int8 (static QDQ) export to models/deep"
   "$PY" -m sinbin_models quantize-deep --out deep work/deep-member
   "$PY" -m sinbin_models deep-fixture

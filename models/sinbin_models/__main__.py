@@ -11,6 +11,7 @@ COMMANDS = {
     'fixtures': ('parity_fixture', 'write tests/fixtures/normalize-parity.json (normalisation + hashed features)'),
     'train-fast': ('train_fast', 'train the fast hashed n-gram model, export models/fast'),
     'train-deep': ('train_deep', 'fine-tune the pretrained encoder (MiniLM) with conversation context'),
+    'refit-heads': ('refit_heads', 'refit the output heads of a deep member on all sources (encoder kept)'),
     'quantize-deep': ('ensemble_deep', 'join deep members into one graph and quantize it to int8'),
     'deep-fixture': ('deep_parity_fixture', 'write tests/fixtures/deep-input-parity.json'),
     'evaluate': ('eval_cascade', 'cascade selection and evaluation (fast -> deep), writes cascade-report'),
