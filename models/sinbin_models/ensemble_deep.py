@@ -98,6 +98,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'deep'))
     ap.add_argument('--fp32', action='store_true', help='keep full precision (no int8 quantization)')
+    ap.add_argument('--no-eval', action='store_true',
+                    help="skip the validation/test pass: keep the member's decision threshold and eval report (CPU budget; evaluate separately)")
     ap.add_argument('members', nargs='+')
     args = ap.parse_args()
     members = [Path(m).resolve() for m in args.members]
@@ -155,6 +157,14 @@ def main() -> None:
         # Quantization moves the logits a little; how much is reported, the figures below are the int8 graph's.
         q = run_logits(ort.InferenceSession(str(final), providers=['CPUExecutionProvider']), probe, sp.pad)
         print(f'int8 vs fp32 logits on {len(probe_recs)} validation messages: max |diff| {np.abs(q - np.mean(singles, axis=0)).max():.3f}')
+    if args.no_eval:
+        cfg = configs[0]
+        cfg['sinbin']['weights'] = 'fp32' if args.fp32 else 'int8 (static QDQ, calibrated on validation)'
+        (out / 'config.json').write_text(json.dumps(cfg, indent=2) + '\n')
+        report = {**member_reports[0], 'weights': cfg['sinbin']['weights'],
+                  'note': 'figures of the fp32 member; the int8 graph is evaluated by the evaluate commands'}
+        (out / 'eval-report.json').write_text(json.dumps(report, indent=2) + '\n')
+        return
     session = ort.InferenceSession(str(final), providers=['CPUExecutionProvider'])
 
     preds = {}

@@ -61,12 +61,37 @@ def measure(model_dir: Path, records, context: bool, batch: int = 32) -> dict:
             'size_mb': round((model_dir / 'onnx' / 'model.onnx').stat().st_size / 1e6, 2)}
 
 
+def measure_fast(fast_dir: Path, records, batch: int = 512) -> dict:
+    """The fast model the way the TS scorer runs it: feature ids computed per message (here in
+    Python, which is slower than the TS code), ONNX in batches of `batch`. Reports the ONNX part
+    alone and the whole, per message."""
+    from .fast_model import padded_ids
+    from .features import HashingConfig
+    from .normalize import normalize_text
+    meta = json.loads((fast_dir / 'fast-model.json').read_text())
+    h = meta['hashing']
+    cfg = HashingConfig(h['bucketBits'], h['charMin'], h['charMax'], h['maxFeatures'], h['seeds']['word'], h['seeds']['collapsed'],
+                        h['seeds']['bigram'], h['seeds']['char'])
+    s = session(fast_dir / meta['onnx'])
+    texts = [r.text for r in records]
+    t0 = time.perf_counter()
+    feeds = [padded_ids([normalize_text(t) for t in texts[k:k + batch]], cfg) for k in range(0, len(texts), batch)]
+    t1 = time.perf_counter()
+    for _ in range(5):
+        for f in feeds:
+            s.run(['scores'], {'ids': f})
+    t2 = time.perf_counter()
+    return {'model': str(fast_dir), 'messages': len(texts), 'onnx_msgs_per_s': round(5 * len(texts) / (t2 - t1)),
+            'python_features_msgs_per_s': round(len(texts) / (t1 - t0))}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('models', nargs='+')
     ap.add_argument('--messages', type=int, default=600)
     ap.add_argument('--no-context', action='store_true')
     ap.add_argument('--out', default='')
+    ap.add_argument('--fast', default='', help='also time this fast model folder')
     args = ap.parse_args()
     recs = [r for r in load_conda(data_dir()) if r.split == 'test'][:args.messages]
     results = []
@@ -75,6 +100,10 @@ def main() -> None:
             r = measure(Path(m), recs, ctx)
             print(json.dumps(r), flush=True)
             results.append(r)
+    if args.fast:
+        r = measure_fast(Path(args.fast), [x for x in load_conda(data_dir()) if x.split != 'train'])
+        print(json.dumps(r), flush=True)
+        results.append(r)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=2) + '\n')
 
