@@ -137,13 +137,23 @@ init_cluster() {
     die "initdb failed"
   fi
   sync -f "$PGDATA"
-  printf "\n# sinbin: settings written by infra/local/postgres.sh on each start\ninclude_if_exists = 'sinbin.conf'\n" \
-    | as_owner tee -a "$PGDATA/postgresql.conf" >/dev/null
 }
 
+# Settings written on each start into sinbin.conf, which postgresql.conf includes last (so it
+# wins). A cluster made before the rename includes the former file instead: its include gets
+# ours after it, once, and the former file goes (its port and socket would be stale).
 write_conf() {
-  local sock
+  local sock former
   sock=$(socket_dir)
+  if ! grep -qx "include_if_exists = 'sinbin.conf'" "$PGDATA/postgresql.conf"; then
+    printf "\n# sinbin: settings written by infra/local/postgres.sh on each start\ninclude_if_exists = 'sinbin.conf'\n" \
+      | as_owner tee -a "$PGDATA/postgresql.conf" >/dev/null
+  fi
+  former=$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" pg-names | cut -d' ' -f3)
+  if [[ -f $PGDATA/$former ]]; then
+    as_owner rm -f "$PGDATA/$former"
+    say "removed the former settings file $former (its values now come from sinbin.conf)"
+  fi
   as_owner tee "$PGDATA/sinbin.conf" >/dev/null <<EOF
 listen_addresses = '$HOST'
 port = $PGPORT
@@ -160,7 +170,7 @@ psql_super() {
 # finds nothing to do), so an upgraded checkout keeps its decisions, cases and accounts.
 migrate_former_names() {
   local former_role former_db
-  read -r former_role former_db < <(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" pg-names)
+  read -r former_role former_db _ < <(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" pg-names)
   local renamed
   renamed=$(psql_super -At -v role="$ROLE" -v db="$DATABASE" -v frole="$former_role" -v fdb="$former_db" <<'SQL'
 SELECT 'role' WHERE EXISTS (SELECT FROM pg_roles WHERE rolname = :'frole') AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role');

@@ -99,7 +99,7 @@ export function renderStack(): string {
     configuration: {
       // Beside the handler, each build context gets what the workspace build needs; the
       // template's Dockerfile copies the models into an image only when MODEL says so.
-      copy: ['./package.json', './package-lock.json', './shared', './functions', './models/fast', './models/deep'],
+      copy: ['./package.json', './package-lock.json', './shared', './runtime', './functions', './models/fast', './models/deep'],
     },
     functions,
   };

@@ -2,6 +2,7 @@
 // connector over HTTP exactly as Knative's KafkaSource (or OpenFaaS's kafka-connector) would,
 // publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
 import { createServer, request, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import type { AnyFunction } from '@sinbin/contract';
 import { TopicConnector } from '../transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
@@ -21,6 +22,7 @@ export interface StackOptions {
   /** The public port of each function that serves HTTP, by function name. */
   httpPorts: Map<string, number>;
   /** First port for the internal function processes. */
+  /** First port for the internal function processes; 0 picks a free port for each. */
   basePort: number;
   /**
    * How records reach functions: `knative` / `openfaas` through the connector over HTTP;
@@ -88,6 +90,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const bundles = opts.fromSource ? new Map<string, string>() : await buildFunctionBundles(opts.repoRoot, functions.map((fn) => fn.name));
   const processes = new Map<string, FunctionProcess>();
   let port = opts.basePort;
+  const nextPort = async () => (opts.basePort === 0 ? await freePort() : port++);
   for (const fn of functions) {
     // An always-on function that serves HTTP listens on its public port itself; one that scales
     // to zero listens inside, behind an activator on its public port (below).
@@ -96,7 +99,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       fn.name,
       new FunctionProcess({
         name: fn.name,
-        port: publicPort ?? port++,
+        port: publicPort ?? (await nextPort()),
         env: { ...env, KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false' },
         scaleToZero: fn.scaleToZero,
         idleMs: opts.idleMs,
@@ -146,4 +149,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await deadLetters.close();
     },
   };
+}
+
+/** A port free right now (the kernel's pick), for processes that need one before they start. */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return port;
 }

@@ -66,8 +66,8 @@ export function currentCeType(/** @type {string} */ type) {
 /** Webhook signature header games verified before the rename; sent beside the new one. */
 export const FORMER_SIGNATURE_HEADER = `x-${FORMER}-signature`;
 
-/** The local PostgreSQL role and database of earlier versions (infra/local/postgres.sh migrates them). */
-export const FORMER_POSTGRES = { role: FORMER, database: FORMER };
+/** The local PostgreSQL role, database and settings file of earlier versions (infra/local/postgres.sh migrates them). */
+export const FORMER_POSTGRES = { role: FORMER, database: FORMER, settingsFile: `${FORMER}.conf` };
 
 /**
  * A model's `config.json` section; exported models of earlier versions keep it under the former
@@ -95,7 +95,8 @@ const shellQuote = (/** @type {string} */ v) => `'${v.replaceAll("'", `'\\''`)}'
 
 // Shell scripts: `eval "$(node shared/contract/src/legacy-names.mjs shell-env)"` adopts the former variables;
 // `node shared/contract/src/legacy-names.mjs pg-names` prints the former role and database.
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Only when this very file is the program (a bundle that inlines it has another URL).
+if (import.meta.url.endsWith('/legacy-names.mjs') && import.meta.url === `file://${process.argv[1]}`) {
   const verb = process.argv[2];
   if (verb === 'shell-env') {
     const adopted = adoptFormerEnv(process.env);
@@ -103,7 +104,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (message) process.stderr.write(`warning: ${message}\n`);
     for (const { to } of adopted) process.stdout.write(`export ${to}=${shellQuote(process.env[to] ?? '')}\n`);
   } else if (verb === 'pg-names') {
-    process.stdout.write(`${FORMER_POSTGRES.role} ${FORMER_POSTGRES.database}\n`);
+    process.stdout.write(`${FORMER_POSTGRES.role} ${FORMER_POSTGRES.database} ${FORMER_POSTGRES.settingsFile}\n`);
   } else {
     process.stderr.write('usage: legacy-names.mjs shell-env | pg-names\n');
     process.exit(2);

@@ -12,6 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../../../functions';
 import { TOPIC_NAMES, TOPICS } from '@sinbin/contract';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';
+import { IMAGE_TAG, PROFILES } from '../../../scripts/deploy/profiles';
 import { requireTool } from './tools';
 
 const SCALE_TO_ZERO = FUNCTIONS.filter((f) => f.scaleToZero).map((f) => f.name);
@@ -31,7 +32,7 @@ beforeAll(() => {
   // faas-cli reads ./template and writes ./build relative to where it runs: a scratch copy of
   // the layout, the repository's folders linked in, so nothing lands in the work tree.
   work = mkdtempSync(join(tmpdir(), 'sinbin-faas-'));
-  for (const entry of ['template', 'functions', 'shared', 'models', 'package.json', 'package-lock.json']) symlinkSync(join(REPO_ROOT, entry), join(work, entry));
+  for (const entry of ['template', 'functions', 'shared', 'runtime', 'models', 'package.json', 'package-lock.json']) symlinkSync(join(REPO_ROOT, entry), join(work, entry));
   cpSync(join(REPO_ROOT, 'stack.yml'), join(work, 'stack.yml'));
 }, 15 * 60_000);
 
@@ -53,7 +54,8 @@ describe('faas-cli generate', () => {
       if (SCALE_TO_ZERO.includes(fn.name)) expect(crd.spec.labels['com.openfaas.scale.zero-duration']).toBeTruthy();
       expect(Number(crd.spec.labels['com.openfaas.scale.min'])).toBeGreaterThanOrEqual(1);
       expect(crd.spec.limits.memory).toBeTruthy();
-      expect(crd.spec.secrets.length).toBeGreaterThan(0);
+      // Each function gets exactly the secrets its definition names (and the database if it keeps state).
+      expect(crd.spec.secrets ?? [], fn.name).toEqual(PROFILES.find((p) => p.name === fn.name)!.secrets.map((s) => s.name));
       for (const key of Object.keys(crd.spec.environment)) expect(key).not.toMatch(/KEY|TOKEN|PASSWORD|SECRET|DATABASE_URL/);
     }
     expect(SCALE_TO_ZERO.sort()).toEqual(['deep-analyzer', 'moderation']);
@@ -87,10 +89,10 @@ describe('faas-cli build --shrinkwrap', () => {
       for (const file of ['Dockerfile', 'template.yml', 'bundle.mjs', 'secrets-env.mjs', '.dockerignore']) expect(existsSync(join(context, file)), `${fn.name}: ${file}`).toBe(true);
       // The handler (functions/<fn>) lands in function/, the configuration.copy paths beside it.
       expect(existsSync(join(context, 'function', 'src', 'server.ts')), fn.name).toBe(true);
-      for (const path of ['package.json', 'package-lock.json', 'shared/contract/src/topics.ts', `functions/${fn.name}/src/server.ts`, 'models/fast/model.onnx', 'models/deep/config.json']) {
+      for (const path of ['package.json', 'package-lock.json', 'shared/contract/src/topics.ts', 'runtime/src/index.ts', `functions/${fn.name}/src/server.ts`, 'models/fast/model.onnx', 'models/deep/config.json']) {
         expect(existsSync(join(context, 'function', path)), `${fn.name}: function/${path}`).toBe(true);
       }
-      expect(JSON.parse(readFileSync(join(context, 'function', 'package.json'), 'utf8')).workspaces).toEqual(['shared', 'functions/*']);
+      expect(JSON.parse(readFileSync(join(context, 'function', 'package.json'), 'utf8')).workspaces).toEqual(['shared/contract', 'shared/stores', 'shared/scoring', 'runtime', 'functions/*']);
     }
   });
 
@@ -104,8 +106,11 @@ describe('faas-cli build --shrinkwrap', () => {
       const report = JSON.parse(execFileSync(process.execPath, ['.sinbin-bundle.mjs', fn.name, out], { cwd: context, encoding: 'utf8' }).trim().split('\n').pop()!);
       expect(existsSync(join(out, 'server.mjs')), fn.name).toBe(true);
       // Native and wasm packages travel beside the bundle only where a model is scored.
-      const scores = fn.name === 'fast-classifier' || fn.name === 'deep-analyzer';
-      expect(report.externals.includes('onnxruntime-node'), fn.name).toBe(scores);
+      // (The deep analyzer reaches onnxruntime through the transformers library; the fast classifier
+      // directly, and never carries the transformers library.)
+      const scores = fn.deploy.model !== undefined;
+      expect(report.externals.includes('onnxruntime-node') || report.externals.includes('@huggingface/transformers'), fn.name).toBe(scores);
+      expect(report.externals.includes('@huggingface/transformers'), fn.name).toBe(fn.deploy.model === 'deep');
       expect(existsSync(join(out, 'node_modules', 'onnxruntime-node')), fn.name).toBe(scores);
     }
   }, 180_000);
@@ -135,7 +140,7 @@ describe('kustomize build', () => {
     for (const s of all.filter((d) => d.kind === 'Service' && d.apiVersion === 'serving.knative.dev/v1')) {
       const min = s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'];
       expect(min, s.metadata.name).toBe(SCALE_TO_ZERO.includes(s.metadata.name) ? '0' : '1');
-      expect(s.spec.template.spec.containers[0].image).toMatch(/:dev$/);
+      expect(s.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${IMAGE_TAG.replaceAll('.', '\\.')}$`));
       expect(s.spec.template.spec.containers[0].env.find((e: any) => e.name === 'LOG_LEVEL').value).toBe('debug');
     }
     for (const t of all.filter((d) => d.kind === 'Topic')) expect(t.spec.replicationFactor).toBe(1);

@@ -78,7 +78,8 @@ async function waitHealthy(base: string, child: ChildProcess, logs: string[], ti
 /** The function behind the watchdog (watchdog path given) or on its own. */
 async function start(sinkUrl: string, objectDir: string, watchdog?: string): Promise<Running> {
   const functionPort = await freePort();
-  const functionEnv = { PORT: String(functionPort), K_SINK: sinkUrl, OBJECT_DIR: objectDir, LOG_LEVEL: 'warn' };
+  // One instance without a database: per-process memory stores, asked for explicitly.
+  const functionEnv = { PORT: String(functionPort), K_SINK: sinkUrl, OBJECT_DIR: objectDir, LOG_LEVEL: 'warn', SINBIN_STORES: 'memory' };
   const logs: string[] = [];
   let child: ChildProcess;
   let base: string;

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
 import { createLogger } from '@sinbin/runtime';
-import { deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime/stack';
+import { deleteTopicsAndGroups, freePort, startStack, type Stack } from '@sinbin/runtime/stack';
 import { REPO, startKafka, startPostgres, stopKafka } from '../services';
 
 const KEY = 'it-key-0123456789';
@@ -96,11 +96,12 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
     },
     functions: FUNCTIONS,
+    // Free ports, so two checkouts can run this at once.
     httpPorts: new Map([
-      ['game-message-proxy', 18790],
-      ['moderation', 18791],
+      ['game-message-proxy', await freePort()],
+      ['moderation', await freePort()],
     ]),
-    basePort: 18800,
+    basePort: 0,
     mode: 'knative',
     idleMs: 3000,
     repoRoot: REPO,

@@ -3,7 +3,7 @@
 // variable, are found and used by this version. The former names come from the compatibility
 // shim (shared/contract/src/legacy-names.mjs), the only place that still knows them.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,8 +60,19 @@ describe('a PostgreSQL cluster of the former release', () => {
     await former.cases.open(opened);
     await former.close();
     postgresSh('stop');
+    // ...and its settings: postgresql.conf includes the former settings file, which holds the port
+    // the cluster used then.
+    const data = realpathSync(join(state, 'postgres', 'data'));
+    const conf = join(data, 'postgresql.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace("include_if_exists = 'sinbin.conf'", `include_if_exists = '${FORMER_POSTGRES.settingsFile}'`));
+    renameSync(join(data, 'sinbin.conf'), join(data, FORMER_POSTGRES.settingsFile));
+    // The upgraded start asks for another port: the former file must not keep the old one.
+    const newPort = await freePort();
+    env = { ...env, PGPORT: String(newPort) };
 
     const upgrade = start();
+    expect(upgrade).toMatch(/removed the former settings file/);
+    expect(upgrade).toContain(`127.0.0.1:${newPort}`);
     expect(upgrade).toMatch(/migrated from the former name: role database/);
     const current = await postgresStoreSet(postgresSh('url').trim(), join(state, 'objects'));
     try {

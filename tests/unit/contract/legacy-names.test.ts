@@ -87,7 +87,7 @@ describe('former names in stored data', () => {
 
   it('names the former webhook header and PostgreSQL role and database', () => {
     expect(FORMER_SIGNATURE_HEADER).toBe('x-toxmod-signature');
-    expect(FORMER_POSTGRES).toEqual({ role: 'toxmod', database: 'toxmod' });
-    expect(execFileSync(process.execPath, [SHIM, 'pg-names'], { encoding: 'utf8' })).toBe('toxmod toxmod\n');
+    expect(FORMER_POSTGRES).toEqual({ role: 'toxmod', database: 'toxmod', settingsFile: 'toxmod.conf' });
+    expect(execFileSync(process.execPath, [SHIM, 'pg-names'], { encoding: 'utf8' })).toBe('toxmod toxmod toxmod.conf\n');
   });
 });
