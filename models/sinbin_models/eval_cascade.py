@@ -289,6 +289,11 @@ def eval_sets_report(models: 'Models', params: dict, thresholds: dict, min_conf:
 
 
 def main() -> None:
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--quick', action='store_true',
+                    help='skip the obfuscated-copy cascade and the context ablation (CPU budget)')
+    args = ap.parse_args()
     models = Models()
     records = load_all()
     # train_fast's routing from its CONDA targets; defaultThresholds may already hold an earlier run's choice.
@@ -329,7 +334,7 @@ def main() -> None:
         if split == 'test':
             report['deep_alone_test'][src] = binary_report(s['y'], 1 / (1 + np.exp(-s['deep_logit'].astype(np.float64))), standalone)
     report['routing']['test_obfuscated'] = {}
-    for src in SOURCES:
+    for src in (() if args.quick else SOURCES):
         recs = by_source(records, 'test', src)
         y = np.array([r.toxic for r in recs])
         texts = [obfuscate(r.text, i) for i, r in enumerate(recs)]
@@ -338,10 +343,11 @@ def main() -> None:
         report['test_obfuscated'][src] = cascade(y, fp, stacked_toxicity(dl, fp, params), thresholds, 0.5, fast_decision, min_conf)
         report['routing']['test_obfuscated'][src] = routing_report(y, fp, thresholds['okBelow'], thresholds['toxicFrom'])
     # Ablation: how much the conversation context is worth to the transformer.
-    conda_test = by_source(records, 'test', 'conda')
-    bare = [type(r)(**{**r.__dict__, 'context': []}) for r in conda_test]
-    report['deep_alone_test_without_context'] = {'conda': binary_report(
-        np.array([r.toxic for r in conda_test]), models.deep_scores(bare, [r.text for r in bare])[:, 0], standalone)}
+    if not args.quick and models.input_cfg.context_lines > 0:
+        conda_test = by_source(records, 'test', 'conda')
+        bare = [type(r)(**{**r.__dict__, 'context': []}) for r in conda_test]
+        report['deep_alone_test_without_context'] = {'conda': binary_report(
+            np.array([r.toxic for r in conda_test]), models.deep_scores(bare, [r.text for r in bare])[:, 0], standalone)}
     report['eval_sets'] = eval_sets_report(models, params, thresholds, min_conf, fast_decision)
     deep_dir, fast_dir = MODELS_DIR / 'deep', MODELS_DIR / 'fast'
     cfg = models.deep_config

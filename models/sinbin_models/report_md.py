@@ -122,7 +122,8 @@ def cascade_md(r: dict) -> str:
            f"{r['reviewBelowConfidence']} (chosen on validation for at most {r['reviewBudget']:.0%} review per source). "
            'Review lines are scored with the deep verdict. "band" = messages the fast model sends to analysis. '
            'Everything was chosen on validation data; the test tables were not used for any choice.', '', SPLITS_NOTE, '',
-           '## Held-out test', *table(r['test']), '', '## Held-out test, obfuscated copy', *table(r['test_obfuscated']), '',
+           '## Held-out test', *table(r['test']), '',
+           *(['## Held-out test, obfuscated copy', *table(r['test_obfuscated']), ''] if r.get('test_obfuscated') else []),
            '## Validation (in-sample: the deep stage, its cut and the review cut were fitted here)', *table(r['validation']), '',
            '## On the band: fast model vs the transformer alone vs the stacked stage',
            'Each at its own cut (0.5 on its own scale: the fast model\'s decision cut and both fitted stages fold theirs in). '
@@ -135,8 +136,8 @@ def cascade_md(r: dict) -> str:
               if 'minBandGain' in r else '') + ')', *sel, '',
            f"## Transformer alone on held-out test, every message (its standalone cut {r['deepStandaloneDecision']} on its raw probability)",
            *_binary_table(r['deep_alone_test']), '',
-           '## Transformer alone on CONDA test with the conversation context removed (ablation)',
-           *_binary_table(r['deep_alone_test_without_context'])]
+           *(['## Transformer alone on CONDA test with the conversation context removed (ablation)',
+              *_binary_table(r['deep_alone_test_without_context'])] if r.get('deep_alone_test_without_context') else [])]
     if r.get('eval_sets'):
         out += ['', '## Cascade on the hand-written evaluation sets (models/eval, never trained on)',
                 _row(['set', 'toxic-F1 (mild excluded)', 'harmful allowed', 'harmless blocked', 'review share', 'mild taunts blocked']),
