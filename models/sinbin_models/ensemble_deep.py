@@ -109,10 +109,12 @@ def main() -> None:
     tok_files = [json.loads((m / 'tokenizer.json').read_text()) for m in members]
     vocabs = [t['model']['vocab'] for t in tok_files]
     rest = lambda t: {**{k: v for k, v in t.items() if k != 'model'}, 'model': {k: v for k, v in t['model'].items() if k != 'vocab'}}
-    if any(set(v) != set(vocabs[0]) or rest(t) != rest(tok_files[0]) for v, t in zip(vocabs, tok_files)):
+    if len(members) == 1:
+        vocabs = None  # one member: nothing to join or re-index (and Unigram vocabularies are lists)
+    elif any(set(v) != set(vocabs[0]) or rest(t) != rest(tok_files[0]) for v, t in zip(vocabs, tok_files)):
         raise SystemExit('members have different tokenizers (vocabulary or pipeline): they cannot be joined')
     specials = ('[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[SELF]', '[OTHER]')
-    if any(v[t] != vocabs[0][t] for v in vocabs for t in specials):
+    if vocabs and any(v[t] != vocabs[0][t] for v in vocabs for t in specials):
         raise SystemExit('members give the special tokens different ids: they cannot be joined')
     configs = [json.loads((m / 'config.json').read_text()) for m in members]
     if any(c['sinbin']['input'] != configs[0]['sinbin']['input'] for c in configs):
