@@ -154,9 +154,6 @@ export function gatewayOpenApi(): ReturnType<typeof createDocument> {
   });
 }
 
-/** `/v1/decisions/{messageId}` for the router's `/v1/decisions/:messageId`. */
-export const openApiPath = (routerPath: string) => routerPath.replace(/:([A-Za-z]+)/g, '{$1}');
-
 export function openApiRoute(): HttpRoute {
   let document: unknown;
   return { method: 'GET', path: '/openapi.json', handler: () => json(200, (document ??= gatewayOpenApi())) };

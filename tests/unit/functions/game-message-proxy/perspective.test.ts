@@ -104,7 +104,7 @@ describe('POST /v1alpha1/comments:analyze examples', () => {
     { name: 'key in X-Goog-Api-Key', path: '/v1alpha1/comments:analyze', headers: { 'x-goog-api-key': KEY }, status: 200 },
     { name: 'key as bearer', path: '/v1alpha1/comments:analyze', headers: { authorization: `Bearer ${KEY}` }, status: 200 },
   ])('$name -> $status', async ({ path, headers, status, reason }) => {
-    const { res } = await analyze({ comment: { text: 'hi' }, requestedAttributes: { TOXICITY: {} } }, path, headers);
+    const { res } = await analyze({ comment: { text: 'hi' }, requestedAttributes: { TOXICITY: {} } }, path, headers as Record<string, string>);
     expect(res.status).toBe(status);
     if (reason) expect(res.body).toMatchObject({ error: { code: 403, status: 'PERMISSION_DENIED', details: [{ reason }] } });
   });
