@@ -162,3 +162,15 @@ describe('boundary limits', () => {
     expect((await fetch(`${gateway}/healthz`)).status).toBe(200);
   }, 20_000);
 });
+
+describe('typed client (clients/typescript)', () => {
+  it('sends, waits and reads the decision with the generated types', async () => {
+    const { createSinbinClient, SinbinError } = await import('@sinbin/client');
+    const sinbin = createSinbinClient({ baseUrl: gateway, apiKey: KEY });
+    const [answer] = await sinbin.sendAndWait({ messageId: 'e2e-client-1', channelId: 'c', playerId: 'p', text: 'nice ult' }, 5);
+    expect(answer).toMatchObject({ messageId: 'e2e-client-1', status: 'decided', decision: { verdict: 'allow' } });
+    const { data } = await sinbin.GET('/v1/decisions/{messageId}', { params: { path: { messageId: 'e2e-client-1' } } });
+    expect(data?.verdict).toBe('allow');
+    await expect(sinbin.sendAndWait({ messageId: 'e2e-client-1', channelId: 'c', playerId: 'p', text: 'other text' }, 1)).rejects.toThrow(SinbinError);
+  });
+});

@@ -20,6 +20,7 @@ import {
   NewApiKeySchema,
   ApiKeyInfoSchema,
   WebhookDeliveriesResponseSchema,
+  WebhookPayloadSchema,
 } from '@sinbin/contract';
 
 const VERSION = '0.2.0';
@@ -151,6 +152,19 @@ export function gatewayOpenApi(): ReturnType<typeof createDocument> {
       },
     },
     paths: operations as ZodOpenApiPathsObject,
+    webhooks: {
+      decisions: {
+        post: {
+          operationId: 'receiveDecisions',
+          summary: "Final decisions POSTed to the game's webhook (GAME_WEBHOOKS)",
+          description:
+            'Standard Webhooks: webhook-id (the same on every retry of a batch), webhook-timestamp and webhook-signature (`v1,<base64 HMAC-SHA256>`, one per secret during a rotation). Refuse deliveries older than 5 minutes and ids already seen. Answer 2xx once stored; 5xx, 408, 429 and network errors are retried with backoff, then dead-lettered (GET /v1/webhook-deliveries).',
+          requestParams: { header: z.object({ 'webhook-id': z.string(), 'webhook-timestamp': z.string(), 'webhook-signature': z.string().optional() }) },
+          requestBody: body(WebhookPayloadSchema),
+          responses: { '204': { description: 'Stored.' } },
+        },
+      },
+    },
   });
 }
 
