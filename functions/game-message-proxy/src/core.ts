@@ -1,7 +1,7 @@
 // Pure core of the gateway: turns a game backend's request into validated chat messages, or
 // into one error that names the problem. Nothing of a rejected request is ever published.
 import type { z } from 'zod';
-import { type ApiErrorCode, type ChatMessage, MAX_WAIT_SECONDS, MessageBatchSchema, type MessageInput, MessageInputSchema } from '@sinbin/contract';
+import { type ApiErrorCode, type ChatMessage, type FinalDecision, MAX_WAIT_SECONDS, MessageBatchSchema, type MessageInput, MessageInputSchema } from '@sinbin/contract';
 
 export { MAX_BATCH, MessageInputSchema, type MessageInput } from '@sinbin/contract';
 
@@ -115,7 +115,7 @@ export function canonicalContent(input: MessageInput): string {
 }
 
 /** The answer for each accepted message: its decision when there is one. */
-export function acceptedAnswers(ids: readonly string[], decisions: ReadonlyMap<string, import('@sinbin/contract').FinalDecision>) {
+export function acceptedAnswers(ids: readonly string[], decisions: ReadonlyMap<string, FinalDecision>) {
   return ids.map((messageId) => {
     const decision = decisions.get(messageId);
     return decision ? { messageId, status: 'decided' as const, decision } : { messageId, status: 'pending' as const };
