@@ -20,9 +20,13 @@ import {
  */
 export const ATTRIBUTE_SOURCES: Record<PerspectiveAttribute, { from: string; score: (s: ToxicityScore) => number }> = {
   TOXICITY: { from: 'toxicity', score: (s) => s.toxicity },
-  // Severe: toxic *and* aimed at someone (insult, identity, threat, sexual), so swearing alone
-  // ("that was fucking awesome") scores low, as Perspective's attribute is meant to.
-  SEVERE_TOXICITY: { from: 'min(toxicity, max(insult, identity_hate, threat, sexual))', score: (s) => Math.min(s.toxicity, Math.max(s.categories.insult, s.categories.identity_hate, s.categories.threat, s.categories.sexual)) },
+  // Severe: toxic *and* hateful, threatening, sexual or a profane insult. A plain insult ("you are
+  // an idiot") or swearing alone ("that was fucking awesome") stays low, as Perspective's attribute
+  // is meant to be less sensitive to them than TOXICITY.
+  SEVERE_TOXICITY: {
+    from: 'min(toxicity, max(identity_hate, threat, sexual, insult × profanity))',
+    score: (s) => Math.min(s.toxicity, Math.max(s.categories.identity_hate, s.categories.threat, s.categories.sexual, s.categories.insult * s.categories.profanity)),
+  },
   IDENTITY_ATTACK: { from: 'categories.identity_hate', score: (s) => s.categories.identity_hate },
   INSULT: { from: 'categories.insult', score: (s) => s.categories.insult },
   PROFANITY: { from: 'categories.profanity', score: (s) => s.categories.profanity },

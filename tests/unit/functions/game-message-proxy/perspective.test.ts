@@ -22,8 +22,10 @@ describe('attribute table', () => {
   it.each([
     ['TOXICITY', score(0.9, { profanity: 0.9 }), 0.9],
     ['SEVERE_TOXICITY', score(0.9, { profanity: 0.95 }), 0],
-    ['SEVERE_TOXICITY', score(0.9, { insult: 0.7, profanity: 0.95 }), 0.7],
+    ['SEVERE_TOXICITY', score(0.95, { insult: 0.99, profanity: 0.01 }), 0.0099],
+    ['SEVERE_TOXICITY', score(0.9, { insult: 0.8, profanity: 0.9 }), 0.72],
     ['SEVERE_TOXICITY', score(0.4, { threat: 0.8 }), 0.4],
+    ['SEVERE_TOXICITY', score(0.9, { identity_hate: 0.6 }), 0.6],
     ['IDENTITY_ATTACK', score(0.8, { identity_hate: 0.6 }), 0.6],
     ['INSULT', score(0.8, { insult: 0.75 }), 0.75],
     ['PROFANITY', score(0.8, { profanity: 0.5 }), 0.5],
