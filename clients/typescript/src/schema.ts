@@ -468,6 +468,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveries"];
                 };
             };
+            /** @description invalid-query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description admin-unauthorized */
             401: {
                 headers: {
@@ -507,6 +516,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeys"];
+                };
+            };
+            /** @description invalid-query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
             /** @description admin-unauthorized */
@@ -825,6 +843,7 @@ export interface operations {
     getWebhookDeliveries: {
         parameters: {
             query?: {
+                /** @description 1-500, default 100 */
                 limit?: string;
             };
             header?: never;
@@ -840,6 +859,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveries"];
+                };
+            };
+            /** @description invalid-query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
             /** @description missing-api-key, unknown-api-key */

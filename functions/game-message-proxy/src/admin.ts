@@ -6,6 +6,7 @@ import {
   type ApiKeyRecord,
   type ApiKeysResponse,
   type ApiKeyStore,
+  ApiKeysQuerySchema,
   apiError,
   type CreatedApiKey,
   type HttpRequest,
@@ -24,7 +25,7 @@ export interface AdminDeps {
   keys: KeyRing;
   store: ApiKeyStore;
   maxLive: number;
-  deliveriesOf: (gameId: string, req: HttpRequest) => Promise<WebhookDeliveriesResponse>;
+  deliveriesOf: (gameId: string, req: HttpRequest) => Promise<WebhookDeliveriesResponse | HttpResponse>;
   log: Logger;
   now: () => Date;
 }
@@ -50,8 +51,10 @@ export function adminRoutes(deps: AdminDeps): HttpRoute[] {
     };
 
   async function listKeys(req: HttpRequest): Promise<HttpResponse> {
-    const gameId = req.query.get('gameId') || undefined;
-    const includeRevoked = req.query.get('includeRevoked') === 'true';
+    const query = ApiKeysQuerySchema.safeParse(Object.fromEntries(req.query));
+    if (!query.success) return apiError('invalid-query', query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+    const gameId = query.data.gameId;
+    const includeRevoked = query.data.includeRevoked === 'true';
     const configured: ApiKeyInfo[] = keys.configuredKeys.filter((k) => gameId === undefined || k.gameId === gameId).map((k) => ({ keyId: k.keyId, gameId: k.gameId, source: 'config', createdAt: null }));
     const made = (await store.list({ includeRevoked, ...(gameId ? { gameId } : {}) })).map(info);
     return json(200, { keys: [...configured, ...made] } satisfies ApiKeysResponse);
@@ -88,6 +91,13 @@ export function adminRoutes(deps: AdminDeps): HttpRoute[] {
     { method: 'GET', path: '/admin/v1/keys', handler: admin(listKeys) },
     { method: 'POST', path: '/admin/v1/keys', handler: admin(createKey) },
     { method: 'DELETE', path: '/admin/v1/keys/:keyId', handler: admin(revokeKey) },
-    { method: 'GET', path: '/admin/v1/games/:gameId/webhook-deliveries', handler: admin(async (req) => json(200, await deps.deliveriesOf(req.params.gameId!, req))) },
+    {
+      method: 'GET',
+      path: '/admin/v1/games/:gameId/webhook-deliveries',
+      handler: admin(async (req) => {
+        const answer = await deps.deliveriesOf(req.params.gameId!, req);
+        return 'status' in answer ? answer : json(200, answer);
+      }),
+    },
   ];
 }

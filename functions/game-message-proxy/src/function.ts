@@ -9,6 +9,7 @@ import {
   apiError,
   boolVar,
   defineFunction,
+  DeliveriesQuerySchema,
   encodeRecord,
   type FinalDecision,
   GameApiKeysSchema,
@@ -201,11 +202,14 @@ export default defineFunction({
     async function webhookDeliveries(req: HttpRequest): Promise<HttpResponse> {
       const caller = await authenticate(req);
       if ('status' in caller) return caller;
-      return json(200, await deliveriesOf(caller.gameId, req));
+      const answer = await deliveriesOf(caller.gameId, req);
+      return 'status' in answer ? answer : json(200, answer);
     }
 
-    async function deliveriesOf(gameId: string, req: HttpRequest): Promise<WebhookDeliveriesResponse> {
-      const limit = Math.min(500, Math.max(1, Number(req.query.get('limit') ?? 100) || 100));
+    async function deliveriesOf(gameId: string, req: HttpRequest): Promise<WebhookDeliveriesResponse | HttpResponse> {
+      const query = DeliveriesQuerySchema.safeParse(Object.fromEntries(req.query));
+      if (!query.success) return apiError('invalid-query', query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+      const { limit } = query.data;
       const strip = <T extends { gameId: string }>({ gameId: _g, ...rest }: T) => rest;
       return { attempts: (await stores.webhooks.attempts(gameId, limit)).map(strip), deadLetters: (await stores.webhooks.deadLetters(gameId, limit)).map(strip) };
     }

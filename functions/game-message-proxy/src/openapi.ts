@@ -80,8 +80,8 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       operationId: 'getWebhookDeliveries',
       summary: "This game's webhook delivery attempts and dead letters, newest first",
       security: gameAuth,
-      requestParams: { query: z.object({ limit: z.string().optional() }) },
-      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, ...common },
+      requestParams: { query: z.object({ limit: z.string().optional().meta({ description: '1-500, default 100' }) }) },
+      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), ...common },
     },
   },
   '/v1alpha1/comments:analyze': {
@@ -106,7 +106,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: 'API keys by id and creation date (never their value)',
       security: adminAuth,
       requestParams: { query: z.object({ gameId: z.string().optional(), includeRevoked: z.enum(['true', 'false']).optional() }) },
-      responses: { '200': { description: 'Keys.', ...body(ApiKeysResponseSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'Keys.', ...body(ApiKeysResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
     },
     post: {
       operationId: 'createApiKey',
@@ -131,7 +131,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: "A game's webhook delivery attempts and dead letters",
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string() }), query: z.object({ limit: z.string().optional() }) },
-      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
     },
   },
   '/openapi.json': {

@@ -13,6 +13,7 @@ interface ApiErrorSpec {
 
 export const API_ERRORS = {
   'invalid-json': { status: 400, retry: false, meaning: 'the body is not valid JSON' },
+  'invalid-query': { status: 400, retry: false, meaning: 'a query parameter is missing or has a wrong value' },
   'invalid-body': { status: 400, retry: false, meaning: 'the body does not have the documented shape' },
   'invalid-message': { status: 400, retry: false, meaning: 'a chat message is missing a field or has a wrong one' },
   'invalid-batch': { status: 400, retry: false, meaning: '`messages` is not a non-empty array' },

@@ -92,6 +92,9 @@ export const WebhookPayloadSchema = z
   .meta({ id: 'WebhookPayload' });
 export type WebhookPayload = z.infer<typeof WebhookPayloadSchema>;
 
+/** `?limit=` of the delivery history (1-500, default 100). */
+export const DeliveriesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+
 // --- admin: API keys ---------------------------------------------------------------------------
 
 export const NewApiKeySchema = z
@@ -101,6 +104,8 @@ export const NewApiKeySchema = z
   })
   .strict()
   .meta({ id: 'NewApiKey' });
+
+export const ApiKeysQuerySchema = z.object({ gameId: z.string().min(1).max(128).optional(), includeRevoked: z.enum(['true', 'false']).default('false') }).strict();
 
 export const ApiKeyInfoSchema = z
   .object({

@@ -94,6 +94,12 @@ describe('gateway admin API and key rotation', () => {
     expect((await admin(routes, 'POST', '/admin/v1/keys', { gameId: '' })).json.error).toBe('invalid-body');
     expect((await admin(routes, 'POST', '/admin/v1/keys', { gameId: 'alpha', extra: 1 })).json.error).toBe('invalid-body');
     expect((await admin(routes, 'DELETE', '/admin/v1/keys/0000000000000000')).status).toBe(404);
+    expect((await admin(routes, 'GET', '/admin/v1/keys?includeRevoked=maybe')).json.error).toBe('invalid-query');
+    expect((await admin(routes, 'GET', '/admin/v1/keys?colour=red')).json.error).toBe('invalid-query');
+    expect((await admin(routes, 'GET', '/admin/v1/games/alpha/webhook-deliveries?limit=0')).json.error).toBe('invalid-query');
+    expect((await admin(routes, 'GET', '/admin/v1/games/alpha/webhook-deliveries?limit=5')).json).toEqual({ attempts: [], deadLetters: [] });
+    const own = await callRoute(routes, { method: 'GET', path: '/v1/webhook-deliveries?limit=abc', headers: bearer('key-alpha-0001') });
+    expect(own.status).toBe(400);
     const cfg = (await admin(routes, 'GET', '/admin/v1/keys')).json.keys as { keyId: string }[];
     expect((await admin(routes, 'DELETE', `/admin/v1/keys/${cfg[0]!.keyId}`)).json.error).toBe('config-key');
   });
