@@ -62,10 +62,11 @@ test-browser: install ui
 	bash scripts/install-chromium.sh
 	npx vitest run --config vitest.browser.config.ts
 
-# Deployment artefacts: generated manifests and the AsyncAPI document must match the code.
+# Deployment artefacts: generated manifests, the AsyncAPI document and the typed client's OpenAPI sources must match the code.
 deploy-check: install
 	npx tsx scripts/deploy/manifests.ts --check
 	npx tsx scripts/deploy/asyncapi.ts --check
+	npx tsx scripts/api/openapi.ts --check
 	bash scripts/check-scaffold.sh
 
 # The training package's pure parts (pytest in a small cached venv; no torch).

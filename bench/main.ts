@@ -1,4 +1,4 @@
-// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|kafka|moderation|models,
+// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { adoptFormerEnvAtStart } from '@sinbin/contract';
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     batch: { type: 'string' },
     mode: { type: 'string' },
     'latency-rate': { type: 'string' },
+    clients: { type: 'string' },
+    wait: { type: 'string' },
   },
 });
 
@@ -25,6 +27,15 @@ if (!values.only || values.only === 'pipeline') {
     rate: Number(values.rate ?? 2000),
     durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
     batch: Number(values.batch ?? 1),
+  });
+}
+if (!values.only || values.only === 'sync') {
+  const { benchSync } = await import('./sync');
+  figures.sync = await benchSync({
+    rate: Number(values.rate ?? 1000),
+    clients: Number(values.clients ?? 50),
+    durationS: Number(values.duration ?? (values.quick ? 5 : 20)),
+    waitS: Number(values.wait ?? 2),
   });
 }
 if (values.only === 'kafka') {

@@ -7,6 +7,7 @@ export interface DevCredentials {
   /** What to print for the game key and the moderator token. */
   shownKey: string;
   shownModeratorToken: string;
+  shownAdminToken: string;
 }
 
 export function withDevCredentials(base: Record<string, string | undefined>): DevCredentials {
@@ -15,9 +16,12 @@ export function withDevCredentials(base: Record<string, string | undefined>): De
   const devModeratorToken = `mod-${randomBytes(9).toString('hex')}`;
   env.GAME_API_KEYS ||= `demo:${devKey}`;
   env.MODERATOR_TOKENS ||= `dev-moderator:${devModeratorToken}`;
+  const devAdminToken = `adm-${randomBytes(12).toString('hex')}`;
+  env.GATEWAY_ADMIN_TOKENS ||= devAdminToken;
   return {
     env,
     shownKey: base.GAME_API_KEYS ? '<a key from GAME_API_KEYS>' : devKey,
     shownModeratorToken: base.MODERATOR_TOKENS ? '<a token from MODERATOR_TOKENS>' : devModeratorToken,
+    shownAdminToken: base.GATEWAY_ADMIN_TOKENS ? '<a token from GATEWAY_ADMIN_TOKENS>' : devAdminToken,
   };
 }

@@ -311,6 +311,21 @@ const PANELS: PanelSpec[] = [
     targets: [{ expr: 'sum by (reason) (rate(sinbin_gateway_requests_rejected_total[$__rate_interval]))', legend: '{{reason}}' }],
   },
   {
+    title: 'Gateway: synchronous answers / s',
+    unit: 'ops',
+    description: 'sinbin_gateway_sync_answers_total: requests that asked to wait, by whether every decision came in time; sinbin_gateway_waiting_messages: messages waited for now.',
+    targets: [
+      { expr: 'sum by (outcome) (rate(sinbin_gateway_sync_answers_total[$__rate_interval]))', legend: '{{outcome}}' },
+      { expr: 'sum (sinbin_gateway_waiting_messages)', legend: 'waiting' },
+    ],
+  },
+  {
+    title: 'Gateway: analyze calls / s',
+    unit: 'ops',
+    description: 'sinbin_gateway_analyze_total: Perspective-compatible calls by outcome.',
+    targets: [{ expr: 'sum by (outcome) (rate(sinbin_gateway_analyze_total[$__rate_interval]))', legend: '{{outcome}}' }],
+  },
+  {
     title: 'HTTP requests / s by status',
     unit: 'reqps',
     description: 'sinbin_http_requests_total by function, route and status.',

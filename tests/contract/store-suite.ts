@@ -74,6 +74,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       expect(await ledger.put(other)).toBe(false);
       expect(await ledger.get(first.gameId, first.messageId)).toEqual(first);
       expect(await ledger.get('no-such-game', first.messageId)).toBeUndefined();
+      expect(await ledger.getMany(first.gameId, [first.messageId, 'no-such-message'])).toEqual([first]);
+      expect(await ledger.getMany(first.gameId, [])).toEqual([]);
     });
 
     it('offences: counted in the window, each message once', async () => {

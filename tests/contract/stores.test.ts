@@ -3,6 +3,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  MemoryApiKeyStore,
+  MemorySendLedger,
+  MemoryWebhookLog,
+  SqlApiKeyStore,
+  SqlSendLedger,
+  SqlWebhookLog,
   MemoryContextStore,
   MemoryDecisionLedger,
   MemoryOffenceStore,
@@ -12,6 +18,7 @@ import {
   PostgresOffenceStore,
 } from '@sinbin/stores';
 import { storeContract } from './store-suite';
+import { gatewayStoreContract } from './gateway-store-suite';
 
 storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore() }));
 
@@ -24,4 +31,11 @@ afterAll(async () => db.close());
 
 storeContract('SQL on PGlite', async () => {
   return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
+});
+
+gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), apiKeys: new MemoryApiKeyStore(), webhooks: new MemoryWebhookLog() }));
+
+gatewayStoreContract('SQL on PGlite', async () => {
+  db ??= await openPGlite();
+  return { sends: new SqlSendLedger(db), apiKeys: new SqlApiKeyStore(db), webhooks: new SqlWebhookLog(db) };
 });

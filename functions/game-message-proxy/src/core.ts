@@ -1,33 +1,9 @@
 // Pure core of the gateway: turns a game backend's request into validated chat messages, or
 // into one error that names the problem. Nothing of a rejected request is ever published.
-import { z } from 'zod';
-import { type ApiErrorCode, type ChatMessage, MAX_TEXT_LENGTH } from '@sinbin/contract';
+import type { z } from 'zod';
+import { type ApiErrorCode, type ChatMessage, type FinalDecision, MAX_WAIT_SECONDS, MessageBatchSchema, type MessageInput, MessageInputSchema } from '@sinbin/contract';
 
-export const MAX_BATCH = 500;
-
-const id = (what: string) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(128, `${what} must be at most 128 characters`);
-
-export const MessageInputSchema = z.object({
-  messageId: id('messageId').optional(),
-  channelId: id('channelId'),
-  playerId: id('playerId'),
-  text: z
-    .string({ error: (i) => (i.input === undefined ? 'text is required' : 'text must be a string') })
-    .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`)
-    .refine((t) => t.trim().length > 0, 'text must not be empty'),
-  sentAt: z.string().datetime({ offset: true, message: 'sentAt must be an ISO 8601 timestamp' }).optional(),
-  locale: z.string().min(2).max(35).optional(),
-});
-export type MessageInput = z.infer<typeof MessageInputSchema>;
-
-const BatchSchema = z.object({
-  messages: z.array(z.unknown(), { error: 'messages must be an array' }).min(1, 'messages must not be empty').max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} messages`),
-});
+export { MAX_BATCH, MessageInputSchema, type MessageInput } from '@sinbin/contract';
 
 export type ParseResult =
   | { ok: true; messages: MessageInput[] }
@@ -59,7 +35,7 @@ export function parseMessagesRequest(contentType: string | undefined, body: Buff
   let items: unknown[];
   let prefix: string;
   if ('messages' in json) {
-    const batch = BatchSchema.safeParse(json);
+    const batch = MessageBatchSchema.safeParse(json);
     if (!batch.success) {
       const tooMany = batch.error.issues.some((i) => i.code === 'too_big');
       return {
@@ -112,4 +88,36 @@ export function bearerToken(header: string | string[] | undefined): string | und
   if (!value) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
   return match?.[1];
+}
+
+/**
+ * The wait a request asks for with `Prefer: wait=<seconds>` (RFC 7240), clamped to 0..MAX_WAIT_SECONDS.
+ * Several Prefer headers or comma-separated preferences are read; a malformed value (or none)
+ * means no wait: a preference is a hint, so it is never an error.
+ */
+export function preferredWait(header: string | string[] | undefined, max = MAX_WAIT_SECONDS): number | undefined {
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  for (const value of values) {
+    for (const pref of value.slice(0, 1024).split(',')) {
+      const [name, ...rest] = pref.split(';')[0]!.split('=');
+      if (name?.trim().toLowerCase() !== 'wait' || rest.length !== 1) continue;
+      const raw = rest[0]!.trim().replace(/^"(.*)"$/, '$1');
+      if (!/^\d{1,12}$/.test(raw)) return undefined;
+      return Math.min(max, Number(raw));
+    }
+  }
+  return undefined;
+}
+
+/** What identifies a message's content for idempotency: the fields the client sent, in a fixed order. */
+export function canonicalContent(input: MessageInput): string {
+  return JSON.stringify([input.channelId, input.playerId, input.text, input.sentAt ?? null, input.locale ?? null]);
+}
+
+/** The answer for each accepted message: its decision when there is one. */
+export function acceptedAnswers(ids: readonly string[], decisions: ReadonlyMap<string, FinalDecision>) {
+  return ids.map((messageId) => {
+    const decision = decisions.get(messageId);
+    return decision ? { messageId, status: 'decided' as const, decision } : { messageId, status: 'pending' as const };
+  });
 }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineFunction, encodeRecord, intVar, type ModerationResult, ModeratorTokensSchema, outbound, type QueueCounts } from '@sinbin/contract';
 import { moderationRoutes } from './api';
+import { moderationOpenApiRoute } from './openapi';
 import { caseRank, expiredResult } from './core';
 import { CountsCache, LiveFeed, type QueueChange } from './live';
 import { uiRoutes } from './ui-static';
@@ -96,6 +97,7 @@ export default defineFunction({
         now,
       }),
       ...uiRoutes(config.MODERATION_UI_DIR),
+      moderationOpenApiRoute(),
     ];
 
     let sweeping = false;

@@ -17,7 +17,7 @@ const EnvSchema = z.object({
 });
 
 const log = createLogger('embedded');
-const { env, shownKey, shownModeratorToken } = withDevCredentials(process.env);
+const { env, shownKey, shownModeratorToken, shownAdminToken } = withDevCredentials(process.env);
 const runtime = await boot('sinbin (make run)', async () => {
   const config = parseEnv(EnvSchema);
   const objectDir = resolve(config.SINBIN_STATE_DIR, 'objects');
@@ -42,12 +42,13 @@ sinbin pipeline running (embedded: in-process topic bus, no external services)
   moderation   ${moderation}   (moderator token: ${shownModeratorToken})
   moderator UI ${moderation}/   (sign in with the token, or an account from npm run moderation:create-lead)
   metrics      ${gateway}/metrics
+  API docs     ${gateway}/openapi.json   (admin token: ${shownAdminToken})
 
-send a message:
-  curl -s -X POST ${gateway}/v1/messages -H 'authorization: Bearer ${shownKey}' \\
-       -H 'content-type: application/json' -d '{"channelId":"match-1","playerId":"p1","text":"gg wp"}'
-read its decision:
-  curl -s ${gateway}/v1/decisions/<messageId> -H 'authorization: Bearer ${shownKey}'
+send a message and wait up to 2 s for its decision:
+  curl -s -X POST ${gateway}/v1/messages -H 'authorization: Bearer ${shownKey}' -H 'prefer: wait=2' \\
+       -H 'content-type: application/json' -d '{"messageId":"m-1","channelId":"match-1","playerId":"p1","text":"gg wp"}'
+read its decision later:
+  curl -s ${gateway}/v1/decisions/m-1 -H 'authorization: Bearer ${shownKey}'
 
 `);
 

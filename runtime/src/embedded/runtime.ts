@@ -85,7 +85,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
   for (const [name, port] of ports) {
     const host = hosts.get(name)!;
     // A request to a function at zero starts it, as Knative's activator does.
-    const server = createFunctionServer({ name, log: rootLog, routes: async () => await host.use(async (r) => r.routes ?? []) });
+    const server = createFunctionServer({ name, log: rootLog, routes: async () => await host.use(async (r) => r.routes ?? []), ...(host.fn.http?.bodyLimit ? { bodyLimit: host.fn.http.bodyLimit } : {}) });
     servers.push(server);
     urls[name] = `http://${address}:${await listen(server, port, address)}`;
   }

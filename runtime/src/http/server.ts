@@ -8,6 +8,25 @@ import { matchRoute } from './router';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
+/**
+ * Limits every function's server applies (slow-loris and oversized requests). The header and body
+ * timeouts are Node's own (headersTimeout, requestTimeout), checked every connectionsCheckingInterval.
+ */
+export interface ServerLimits {
+  /** Time to receive the request line and headers. */
+  headersTimeoutMs: number;
+  /** Time to receive the whole request (headers and body); a waiting answer is not counted. */
+  requestTimeoutMs: number;
+  /** Header fields a request may carry; more is 431. */
+  maxHeaders: number;
+  /** Bytes of request line and headers (Node answers 431 past it). */
+  maxHeaderBytes: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxHeaders: 64, maxHeaderBytes: 16 * 1024, keepAliveTimeoutMs: 65_000 };
+
 export class BodyTooLargeError extends Error {}
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -48,13 +67,16 @@ export interface FunctionHttpOptions {
   routes: () => readonly HttpRoute[] | Promise<readonly HttpRoute[]>;
   bodyLimit?: number;
   healthy?: () => boolean;
+  limits?: Partial<ServerLimits>;
 }
 
 /** Request listener usable by any server: routes, health and metrics, errors as JSON problems. */
 export function createRequestListener(opts: FunctionHttpOptions) {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const maxHeaders = opts.limits?.maxHeaders ?? DEFAULT_LIMITS.maxHeaders;
 
   async function respond(req: IncomingMessage, res: ServerResponse, url: URL, method: string, route: { label: string }): Promise<HttpResponse | 'streamed'> {
+    if (req.rawHeaders.length / 2 > maxHeaders) return apiError('too-many-headers', `a request may carry at most ${maxHeaders} header fields`);
     if (method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/_/health')) {
       route.label = '/healthz';
       const ok = opts.healthy?.() ?? true;
@@ -75,7 +97,12 @@ export function createRequestListener(opts: FunctionHttpOptions) {
       if (error instanceof BodyTooLargeError) return apiError('body-too-large', `request body is over ${limit} bytes`);
       throw error;
     }
-    const result = await match.route.handler({ method, path: url.pathname, params: match.params, query: url.searchParams, headers: req.headers, body });
+    // The client going away before the answer aborts this signal (a waiting handler stops waiting).
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const result = await match.route.handler({ method, path: url.pathname, params: match.params, query: url.searchParams, headers: req.headers, body, signal: gone.signal });
     if (!isStreaming(result)) return result;
     result.stream(req, res);
     return 'streamed';
@@ -97,6 +124,7 @@ export function createRequestListener(opts: FunctionHttpOptions) {
     metrics.httpRequests.inc({ fn: opts.name, route: route.label, method, status });
     if (response === 'streamed') return;
     metrics.httpSeconds.observe({ fn: opts.name, route: route.label, method }, (performance.now() - started) / 1000);
+    if (res.destroyed) return;
     sendResponse(res, response);
   };
 }
@@ -113,9 +141,21 @@ export function listen(server: Server, port: number, host = '0.0.0.0'): Promise<
 }
 
 export function createFunctionServer(opts: FunctionHttpOptions): Server {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const listener = createRequestListener(opts);
-  const server = createServer((req, res) => void listener(req, res));
-  server.keepAliveTimeout = 65_000;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // How often Node checks the two timeouts above (its default, 30 s, would let a slow client hold a socket that long).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => void listener(req, res),
+  );
+  // One more than the limit is parsed, so a request over it is seen (and refused) rather than cut.
+  server.maxHeadersCount = limits.maxHeaders + 1;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   return server;
 }
 

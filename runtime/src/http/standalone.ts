@@ -90,7 +90,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
     { method: 'GET' as const, path: '/_/busy', handler: () => ({ status: 200, body: { busy: running.busy?.() ?? false } }) },
     ...(running.routes ?? []),
   ];
-  const server = createFunctionServer({ name: fn.name, log, routes: () => routes });
+  const server = createFunctionServer({ name: fn.name, log, routes: () => routes, ...(fn.http?.bodyLimit ? { bodyLimit: fn.http.bodyLimit } : {}) });
   const port = await listen(server, config.PORT);
   const tick = running.tick ? setInterval(() => void running.tick!.run().catch((e) => log.warn({ err: String(e) }, 'periodic work failed')), running.tick.everyMs) : undefined;
   let consumer: TopicConnector | undefined;

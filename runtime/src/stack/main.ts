@@ -22,7 +22,7 @@ const EnvSchema = z.object({
 });
 
 const log = createLogger('stack');
-const { env, shownKey, shownModeratorToken } = withDevCredentials(process.env);
+const { env, shownKey, shownModeratorToken, shownAdminToken } = withDevCredentials(process.env);
 
 const { stack, config } = await boot('sinbin (make up)', async () => {
   let config!: z.infer<typeof EnvSchema>;
@@ -54,7 +54,7 @@ sinbin pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
   { knative: 'Knative KafkaSource CloudEvents over HTTP', openfaas: 'OpenFaaS kafka-connector requests over HTTP', direct: 'direct consumers (scale-to-zero functions via KafkaSource-style HTTP)' }[config.SINBIN_DELIVERY]
 }
 
-  gateway      ${stack.urls['game-message-proxy']}   (key: ${shownKey})
+  gateway      ${stack.urls['game-message-proxy']}   (key: ${shownKey}; admin token: ${shownAdminToken})
   moderation   ${stack.urls['moderation']}   (token: ${shownModeratorToken}; starts on first use)
 
 `);

@@ -15,6 +15,15 @@ export class BoundedMap<K, V> {
     }
     this.map.set(key, value);
   }
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+  /** Deletes the entries whose value matches; returns how many. */
+  deleteWhere(match: (value: V) => boolean): number {
+    let n = 0;
+    for (const [k, v] of this.map) if (match(v) && this.map.delete(k)) n++;
+    return n;
+  }
   get size(): number {
     return this.map.size;
   }

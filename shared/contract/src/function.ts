@@ -66,6 +66,8 @@ export interface PublicHttp {
   /** The variable naming its port on the embedded and local-stack runtimes, and the default. */
   portVariable: string;
   defaultPort: number;
+  /** Largest request body it takes, in bytes (default DEFAULT_BODY_LIMIT of the runtime). */
+  bodyLimit?: number;
 }
 
 export interface PipelineFunction<E extends EnvSchema = EnvSchema, S extends StoreName = StoreName> {

@@ -9,6 +9,8 @@ export interface HttpRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /** Aborted when the client goes away before the answer is sent (a waiting handler stops waiting). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {

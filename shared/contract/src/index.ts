@@ -16,3 +16,5 @@ export * from './ids';
 export * from './coalesce';
 export * from './bounded-map';
 export * from './legacy-names.mjs';
+export * from './gateway-api';
+export * from './perspective-api';

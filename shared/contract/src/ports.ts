@@ -210,6 +210,88 @@ export interface ObjectStore {
 export interface DecisionStore {
   put(decision: FinalDecision): Promise<boolean>;
   get(gameId: string, messageId: string): Promise<FinalDecision | undefined>;
+  /** The decisions that exist among these messages of one game (absent ones are left out). */
+  getMany(gameId: string, messageIds: readonly string[]): Promise<FinalDecision[]>;
+}
+
+/** A client-supplied messageId as the gateway first accepted it: what it carried and whether it is on raw-messages. */
+export interface SentMessage {
+  gameId: string;
+  messageId: string;
+  /** A digest of what the client sent (channel, player, text, sentAt, locale), so a repeat can be told from a reuse. */
+  fingerprint: string;
+}
+
+/** `new`: first sight, the caller must publish it; `repeat`: same content seen before; `conflict`: the id was used for other content. */
+export type SendClaim = { outcome: 'new' } | { outcome: 'repeat'; published: boolean } | { outcome: 'conflict' };
+
+/**
+ * Idempotent sends: a messageId is claimed before its message is published, marked once it is on
+ * the topic, and released when publishing failed, so a retry publishes it again. Shared by every
+ * gateway replica (PostgreSQL on the real stack), so a retry that lands elsewhere is still a repeat.
+ */
+export interface SendLedger {
+  /** Claims each id (atomically per id): concurrent claims of one id see one `new`. */
+  claim(sends: readonly SentMessage[], now: Date): Promise<SendClaim[]>;
+  markPublished(sends: readonly SentMessage[]): Promise<void>;
+  /** Forgets claims not yet published (publishing failed); published ones stay. */
+  release(sends: readonly SentMessage[]): Promise<void>;
+  /** Forgets ids first seen before `before` (the idempotency window); returns how many. */
+  purge(before: Date): Promise<number>;
+}
+
+export interface ApiKeyRecord {
+  keyId: string;
+  gameId: string;
+  /** SHA-256 (hex) of the key's secret part; the key itself is never stored. */
+  secretHash: string;
+  label?: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** Game API keys created through the admin API (the configured ones live in config). */
+export interface ApiKeyStore {
+  /** Adds a key unless the game already has `maxActive` live keys; the check and insert are one step. */
+  create(key: ApiKeyRecord, maxActive: number): Promise<'created' | 'limit'>;
+  find(keyId: string): Promise<ApiKeyRecord | undefined>;
+  list(filter: { gameId?: string; includeRevoked: boolean }): Promise<ApiKeyRecord[]>;
+  /** Revokes a live key; false when there is none by that id. */
+  revoke(keyId: string, at: Date): Promise<boolean>;
+}
+
+export type WebhookAttemptOutcome = 'delivered' | 'failed' | 'refused' | 'dead-lettered';
+
+/** One try at delivering a batch of decisions to a game's webhook. */
+export interface WebhookAttempt {
+  gameId: string;
+  /** The Standard Webhooks `webhook-id`: the same for every try of one batch. */
+  deliveryId: string;
+  attempt: number;
+  at: string;
+  outcome: WebhookAttemptOutcome;
+  httpStatus?: number;
+  error?: string;
+  messageIds: string[];
+}
+
+/** A batch whose last try failed: kept whole, so it can be inspected and delivered again. */
+export interface WebhookDeadLetter {
+  gameId: string;
+  deliveryId: string;
+  at: string;
+  attempts: number;
+  reason: string;
+  payload: string;
+}
+
+/** What happened to each game's webhook deliveries. */
+export interface WebhookLog {
+  record(attempt: WebhookAttempt): Promise<void>;
+  deadLetter(letter: WebhookDeadLetter): Promise<void>;
+  /** Newest first. */
+  attempts(gameId: string, limit: number): Promise<WebhookAttempt[]>;
+  deadLetters(gameId: string, limit: number): Promise<WebhookDeadLetter[]>;
 }
 
 export type { ChatMessage };
@@ -224,6 +306,12 @@ export interface StoreSet {
   moderators: ModeratorStore;
   decisions: DecisionStore;
   objects: ObjectStore;
+  /** The gateway's idempotent sends. */
+  sends: SendLedger;
+  /** Game API keys made through the gateway's admin API. */
+  apiKeys: ApiKeyStore;
+  /** Webhook delivery attempts and dead letters. */
+  webhooks: WebhookLog;
 }
 
 type LogFn = {

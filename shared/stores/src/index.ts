@@ -6,4 +6,6 @@ export * from './postgres';
 export * from './cases-sql';
 export * from './filesystem';
 export * from './store-set';
+export * from './gateway-memory';
+export * from './gateway-sql';
 export { MIGRATIONS } from './schema';

@@ -70,6 +70,10 @@ export class MemoryDecisionLedger implements DecisionLedger, DecisionStore {
     return this.decisions.get(decisionKey(gameId, messageId));
   }
 
+  async getMany(gameId: string, messageIds: readonly string[]): Promise<FinalDecision[]> {
+    return messageIds.map((id) => this.decisions.get(decisionKey(gameId, id))).filter((d): d is FinalDecision => d !== undefined);
+  }
+
   async putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }> {
     const key = decisionKey(decision.gameId, decision.messageId);
     const existing = this.decisions.get(key);

@@ -239,6 +239,12 @@ export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
     return r.rows[0]?.decision;
   }
 
+  async getMany(gameId: string, messageIds: readonly string[]): Promise<FinalDecision[]> {
+    if (messageIds.length === 0) return [];
+    const r = await this.db.query(`select decision from ${this.table} where game_id = $1 and message_id = any($2::text[])`, [gameId, [...messageIds]]);
+    return r.rows.map((row: { decision: FinalDecision }) => row.decision);
+  }
+
   // Concurrent calls share one statement; see putManyIfAbsent.
   private readonly putOne = coalesce((decisions: FinalDecision[]) => this.putManyIfAbsent(decisions), { maxBatch: 500, maxInFlight: 4 });
 

@@ -117,4 +117,58 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index moderation_audit_actor on moderation_audit (actor, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'gateway',
+    sql: `
+      -- Idempotent sends: the first content seen for a client messageId, and whether it reached
+      -- raw-messages. Rows older than the idempotency window are purged.
+      create table gateway_sends (
+        game_id     text not null,
+        message_id  text not null,
+        fingerprint text not null,
+        published   boolean not null default false,
+        first_seen  timestamptz not null,
+        primary key (game_id, message_id)
+      );
+      create index gateway_sends_age on gateway_sends (first_seen);
+
+      -- Game API keys made through the admin API: only the SHA-256 of the secret part is kept.
+      create table gateway_api_keys (
+        key_id      text primary key,
+        game_id     text not null,
+        secret_hash text not null,
+        label       text,
+        -- A live key holds one of its game's few slots: the unique index is the limit on live keys.
+        slot        int not null,
+        created_at  timestamptz not null,
+        revoked_at  timestamptz
+      );
+      create unique index gateway_api_keys_live on gateway_api_keys (game_id, slot) where revoked_at is null;
+
+      -- Every try at a webhook delivery, and the batches whose last try failed.
+      create table webhook_attempts (
+        seq          bigserial primary key,
+        game_id      text not null,
+        delivery_id  text not null,
+        attempt      int not null,
+        at           timestamptz not null,
+        outcome      text not null,
+        http_status  int,
+        error        text,
+        message_ids  text[] not null
+      );
+      create index webhook_attempts_game on webhook_attempts (game_id, seq);
+      create table webhook_dead_letters (
+        seq          bigserial primary key,
+        game_id      text not null,
+        delivery_id  text not null,
+        at           timestamptz not null,
+        attempts     int not null,
+        reason       text not null,
+        payload      text not null
+      );
+      create index webhook_dead_letters_game on webhook_dead_letters (game_id, seq);
+    `,
+  },
 ];

@@ -8,6 +8,8 @@ import { FilesystemObjectStore } from './filesystem';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore } from './memory';
 import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
 import { lockDataDir, openPGlite } from './sql';
+import { MemoryApiKeyStore, MemorySendLedger, MemoryWebhookLog } from './gateway-memory';
+import { SqlApiKeyStore, SqlSendLedger, SqlWebhookLog } from './gateway-sql';
 
 
 export function memoryStoreSet(objectRoot: string): StoreSet {
@@ -20,6 +22,9 @@ export function memoryStoreSet(objectRoot: string): StoreSet {
     moderators: new MemoryModeratorStore(trail),
     decisions: new MemoryDecisionLedger(),
     objects: new FilesystemObjectStore(objectRoot),
+    sends: new MemorySendLedger(),
+    apiKeys: new MemoryApiKeyStore(),
+    webhooks: new MemoryWebhookLog(),
   };
 }
 
@@ -37,6 +42,9 @@ export async function postgresStoreSet(databaseUrl: string, objectRoot: string):
     moderators: new SqlModeratorStore(pool),
     decisions: new PostgresDecisionTable(hot, 'final_decisions'),
     objects: new FilesystemObjectStore(objectRoot),
+    sends: new SqlSendLedger(hot),
+    apiKeys: new SqlApiKeyStore(pool),
+    webhooks: new SqlWebhookLog(pool),
     close: () => pool.end(),
   };
 }

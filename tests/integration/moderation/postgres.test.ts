@@ -17,12 +17,16 @@ import {
   PostgresDecisionTable,
   PostgresModeratorStore,
   PostgresOffenceStore,
+  SqlApiKeyStore,
+  SqlSendLedger,
+  SqlWebhookLog,
 } from '@sinbin/stores';
 import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
 import { moderationApiSuite } from '../../unit/functions/moderation/api-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
 import { storeContract } from '../../contract/store-suite';
 import { caseStoreContract } from '../../contract/case-store-suite';
+import { gatewayStoreContract } from '../../contract/gateway-store-suite';
 
 function postgresSh(command: 'status' | 'stop'): void {
   execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), command], { env: TEST_SERVICES_ENV, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -93,6 +97,35 @@ storeContract('PostgreSQL, named statements', async () => {
   await migrate(pool);
   const db = namedStatements(pool);
   return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
+});
+
+// The gateway's stores as two replicas use them: claims race on separate pools of one database.
+gatewayStoreContract('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return { sends: new SqlSendLedger(namedStatements(pool)), apiKeys: new SqlApiKeyStore(pool), webhooks: new SqlWebhookLog(pool) };
+});
+
+describe('gateway stores shared by replicas on PostgreSQL', () => {
+  it('a messageId claimed through one replica is a repeat (or a conflict) through another', async () => {
+    const a = await schemaPool(4);
+    await migrate(a);
+    const schema = schemas.at(-1)!;
+    const b = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
+    pools.push(b);
+    const [one, two] = [new SqlSendLedger(a), new SqlSendLedger(b)];
+    const at = new Date();
+    for (let round = 0; round < 20; round++) {
+      const send = { gameId: 'g', messageId: `m-${round}`, fingerprint: 'f' };
+      const claims = await Promise.all([one.claim([send], at), two.claim([send], at), one.claim([send], at), two.claim([send], at)]);
+      expect(claims.flat().filter((c) => c.outcome === 'new')).toHaveLength(1);
+    }
+    await one.markPublished([{ gameId: 'g', messageId: 'm-0', fingerprint: 'f' }]);
+    expect(await two.claim([{ gameId: 'g', messageId: 'm-0', fingerprint: 'f' }, { gameId: 'g', messageId: 'm-1', fingerprint: 'other' }], at)).toEqual([
+      { outcome: 'repeat', published: true },
+      { outcome: 'conflict' },
+    ]);
+  });
 });
 
 describe('moderation store on PostgreSQL', () => {

@@ -143,6 +143,32 @@ describe('pipeline on Kafka', () => {
     for (const m of messages) expect(byId.get(m.messageId)?.size).toBe(1);
   }, 120_000);
 
+  it('answers synchronously with Prefer: wait, keeps messageIds idempotent, and scores analyze calls without publishing', async () => {
+    const gw = stack.urls['game-message-proxy']!;
+    const send = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${gw}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+    const line = { messageId: `it-sync-${seq++}`, channelId: 'it-sync', playerId: 'p1', text: 'gg wp' };
+    const res = await send(line, { prefer: 'wait=10' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('preference-applied')).toBe('wait=10');
+    const first = (await res.json()) as { accepted: { status: string; decision: { decidedBy: string } }[] };
+    expect(first.accepted[0]).toMatchObject({ status: 'decided', decision: { decidedBy: 'fast' } });
+    // The same message again: the same decision, nothing published; other content: 409.
+    const repeat = (await (await send(line, { prefer: 'wait=1' })).json()) as typeof first;
+    expect(repeat.accepted[0]!.decision).toEqual(first.accepted[0]!.decision);
+    const conflict = await send({ ...line, text: 'something else' });
+    expect(conflict.status).toBe(409);
+    const raw = (await readTopic('raw-messages', 1)).filter((r) => r.value.includes(line.messageId));
+    expect(raw).toHaveLength(1);
+    const analyzed = await fetch(`${gw}/v1alpha1/comments:analyze?key=${KEY}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: { text: 'you are an idiot' }, requestedAttributes: { TOXICITY: {}, INSULT: {} } }),
+    });
+    expect(analyzed.status).toBe(200);
+    expect(Object.keys(((await analyzed.json()) as { attributeScores: object }).attributeScores).sort()).toEqual(['INSULT', 'TOXICITY']);
+  }, 120_000);
+
   it('dead-letters poison records with their reason and keeps their partition moving', async () => {
     const producer = kafka.producer();
     await producer.connect();

@@ -82,7 +82,8 @@ describe('stack.yml (OpenFaaS)', () => {
   it('copies the models only into the images that score', () => {
     const s = stack();
     const withModel = Object.entries(s.functions).filter(([, fn]) => fn.build_args.MODEL).map(([name, fn]) => [name, fn.build_args.MODEL]);
-    expect(Object.fromEntries(withModel)).toEqual({ 'fast-classifier': 'fast', 'deep-analyzer': 'deep' });
+    // The gateway scores Perspective-compatible analyze calls with the fast model.
+    expect(Object.fromEntries(withModel)).toEqual({ 'fast-classifier': 'fast', 'deep-analyzer': 'deep', 'game-message-proxy': 'fast' });
   });
 
   it('annotates every topic-triggered function with its registry topics', () => {

@@ -71,7 +71,10 @@ describe('gateway POST /v1/messages', () => {
     expect((await post(running.routes!, body)).status).toBe(202);
     const again = await post(running.routes!, { messages: [body, { ...body, messageId: 'retry-2' }] });
     expect(again.status).toBe(202);
-    expect(again.json.accepted).toEqual([{ messageId: 'retry-1' }, { messageId: 'retry-2' }]);
+    expect(again.json.accepted).toEqual([
+      { messageId: 'retry-1', status: 'pending' },
+      { messageId: 'retry-2', status: 'pending' },
+    ]);
     expect(publisher.events<{ messageId: string }>('raw-messages').map((m) => m.messageId)).toEqual(['retry-1', 'retry-2']);
   });
 

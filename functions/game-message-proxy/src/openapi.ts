@@ -1,0 +1,174 @@
+// The gateway's OpenAPI 3.1 document, generated from the contract's zod schemas by zod-openapi
+// (one source of truth: the schemas the handlers validate with), served at GET /openapi.json.
+// clients/typescript is generated from it; tests check it against the routes the gateway serves.
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import {
+  AnalyzeCommentRequestSchema,
+  AnalyzeCommentResponseSchema,
+  ApiErrorSchema,
+  ApiKeysResponseSchema,
+  CreatedApiKeySchema,
+  DecisionSchema,
+  GoogleErrorSchema,
+  type HttpRoute,
+  json,
+  MAX_BATCH,
+  MAX_WAIT_SECONDS,
+  MessageInputSchema,
+  MessagesResponseSchema,
+  NewApiKeySchema,
+  ApiKeyInfoSchema,
+  WebhookDeliveriesResponseSchema,
+  WebhookPayloadSchema,
+} from '@sinbin/contract';
+
+const VERSION = '0.2.0';
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ApiErrorSchema } } });
+const googleError = (description: string) => ({ description, content: { 'application/json': { schema: GoogleErrorSchema } } });
+const body = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } } });
+const gameAuth = [{ gameKey: [] }];
+const adminAuth = [{ adminToken: [] }];
+
+const prefer = z
+  .string()
+  .optional()
+  .meta({ description: `RFC 7240 \`wait=<seconds>\`: wait up to that long (at most ${MAX_WAIT_SECONDS}; longer is clamped, malformed is ignored) for the final decisions.`, example: 'wait=2' });
+
+const common = {
+  '401': error('missing-api-key, unknown-api-key'),
+  '429': error('rate-limited (see Retry-After)'),
+};
+
+const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
+  '/v1/messages': {
+    post: {
+      operationId: 'sendMessages',
+      summary: 'Send chat messages for moderation',
+      description:
+        'One message, or `{"messages": [...]}` (up to ' +
+        MAX_BATCH +
+        '). 202 once every message is stored; with `Prefer: wait=N`, 200 with every decision when all came within N seconds, else 202 listing which are decided and which pending. A client messageId is an idempotency key: a repeat with the same content is answered as the first was; with other content it is 409 and nothing is published.',
+      security: gameAuth,
+      requestParams: { header: z.object({ prefer }) },
+      requestBody: body(z.union([MessageInputSchema, z.object({ messages: z.array(MessageInputSchema).min(1).max(MAX_BATCH) })])),
+      responses: {
+        '200': { description: 'Every message is decided (only when the request asked to wait).', ...body(MessagesResponseSchema) },
+        '202': { description: 'Every message is stored; those decided within the wait carry their decision.', ...body(MessagesResponseSchema) },
+        '400': error('invalid-json, invalid-body, invalid-message, invalid-batch, batch-too-large, text-too-long, duplicate-message-id'),
+        ...common,
+        '409': error('message-id-conflict: a messageId was used for other content; nothing was published'),
+        '413': error('body-too-large'),
+        '415': error('unsupported-media-type'),
+        '503': error('unavailable: nothing was stored; retry with the same messageIds'),
+      },
+    },
+  },
+  '/v1/decisions/{messageId}': {
+    get: {
+      operationId: 'getDecision',
+      summary: "A message's final decision",
+      description: 'With `Prefer: wait=N`, waits up to N seconds for it.',
+      security: gameAuth,
+      requestParams: { path: z.object({ messageId: z.string() }), header: z.object({ prefer }) },
+      responses: { '200': { description: 'The final decision.', ...body(DecisionSchema) }, ...common, '404': error('not-found: pending or unknown') },
+    },
+  },
+  '/v1/webhook-deliveries': {
+    get: {
+      operationId: 'getWebhookDeliveries',
+      summary: "This game's webhook delivery attempts and dead letters, newest first",
+      security: gameAuth,
+      requestParams: { query: z.object({ limit: z.string().optional().meta({ description: '1-500, default 100' }) }) },
+      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), ...common },
+    },
+  },
+  '/v1alpha1/comments:analyze': {
+    post: {
+      operationId: 'analyzeComment',
+      summary: 'Perspective-compatible scoring of one comment',
+      description: 'Scores only: publishes no decision, opens no moderation case, stores and logs no text. Errors in Google\'s shape with Perspective\'s error types.',
+      security: [{ googleApiKey: [] }, { gameKey: [] }],
+      requestParams: { query: z.object({ key: z.string().optional().meta({ description: 'A game API key (as Perspective clients send theirs).' }) }) },
+      requestBody: body(AnalyzeCommentRequestSchema),
+      responses: {
+        '200': { description: 'Scores of the requested attributes.', ...body(AnalyzeCommentResponseSchema) },
+        '400': googleError('INVALID_ARGUMENT: COMMENT_EMPTY, COMMENT_TOO_LONG, NO_REQUESTED_ATTRIBUTES, LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE, INVALID_REQUEST'),
+        '403': googleError('PERMISSION_DENIED: missing or invalid key'),
+        '429': googleError('RESOURCE_EXHAUSTED'),
+      },
+    },
+  },
+  '/admin/v1/keys': {
+    get: {
+      operationId: 'listApiKeys',
+      summary: 'API keys by id and creation date (never their value)',
+      security: adminAuth,
+      requestParams: { query: z.object({ gameId: z.string().optional(), includeRevoked: z.enum(['true', 'false']).optional() }) },
+      responses: { '200': { description: 'Keys.', ...body(ApiKeysResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+    },
+    post: {
+      operationId: 'createApiKey',
+      summary: 'Make a key for a game (at most two live per game: rotate by creating, switching, revoking)',
+      security: adminAuth,
+      requestBody: body(NewApiKeySchema),
+      responses: { '201': { description: 'The key, shown this once.', ...body(CreatedApiKeySchema) }, '400': error('invalid-json, invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled'), '409': error('key-limit') },
+    },
+  },
+  '/admin/v1/keys/{keyId}': {
+    delete: {
+      operationId: 'revokeApiKey',
+      summary: 'Revoke a key (other replicas stop accepting it within API_KEY_CACHE_MS)',
+      security: adminAuth,
+      requestParams: { path: z.object({ keyId: z.string() }) },
+      responses: { '200': { description: 'The revoked key.', ...body(ApiKeyInfoSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled'), '404': error('not-found'), '409': error('config-key') },
+    },
+  },
+  '/admin/v1/games/{gameId}/webhook-deliveries': {
+    get: {
+      operationId: 'getGameWebhookDeliveries',
+      summary: "A game's webhook delivery attempts and dead letters",
+      security: adminAuth,
+      requestParams: { path: z.object({ gameId: z.string() }), query: z.object({ limit: z.string().optional() }) },
+      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+    },
+  },
+  '/openapi.json': {
+    get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).passthrough() } } } } },
+  },
+};
+
+export function gatewayOpenApi(): ReturnType<typeof createDocument> {
+  return createDocument({
+    openapi: '3.1.0',
+    info: { title: 'sinbin gateway API', version: VERSION, description: 'What game backends call: send chat messages, read or wait for final decisions, webhook deliveries, the Perspective-compatible analyze call, and the admin API for keys.' },
+    servers: [{ url: 'http://127.0.0.1:8080', description: 'make run / make up' }],
+    components: {
+      securitySchemes: {
+        gameKey: { type: 'http', scheme: 'bearer', description: 'A game API key (GAME_API_KEYS or the admin API).' },
+        googleApiKey: { type: 'apiKey', in: 'query', name: 'key', description: 'A game API key in the query, as Perspective clients send theirs.' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'A token from GATEWAY_ADMIN_TOKENS.' },
+      },
+    },
+    paths: operations as ZodOpenApiPathsObject,
+    webhooks: {
+      decisions: {
+        post: {
+          operationId: 'receiveDecisions',
+          summary: "Final decisions POSTed to the game's webhook (GAME_WEBHOOKS)",
+          description:
+            'Standard Webhooks: webhook-id (the same on every retry of a batch), webhook-timestamp and webhook-signature (`v1,<base64 HMAC-SHA256>`, one per secret during a rotation). Refuse deliveries older than 5 minutes and ids already seen. Answer 2xx once stored; 5xx, 408, 429 and network errors are retried with backoff, then dead-lettered (GET /v1/webhook-deliveries).',
+          requestParams: { header: z.object({ 'webhook-id': z.string(), 'webhook-timestamp': z.string(), 'webhook-signature': z.string().optional() }) },
+          requestBody: body(WebhookPayloadSchema),
+          responses: { '204': { description: 'Stored.' } },
+        },
+      },
+    },
+  });
+}
+
+export function openApiRoute(): HttpRoute {
+  let document: unknown;
+  return { method: 'GET', path: '/openapi.json', handler: () => json(200, (document ??= gatewayOpenApi())) };
+}

@@ -1,0 +1,155 @@
+// The Perspective-compatible scoring call, pure: parses a request into what to score, maps the
+// model's scores to Perspective's attributes, and words errors as Google does. A scoring call only:
+// nothing is published, nothing reaches moderators, no text is stored or logged.
+import {
+  type AnalyzeCommentRequest,
+  AnalyzeCommentRequestSchema,
+  type AnalyzeCommentResponse,
+  type AttributeScore,
+  type GoogleError,
+  PERSPECTIVE_ATTRIBUTES,
+  PERSPECTIVE_MAX_TEXT,
+  type PerspectiveAttribute,
+  type PerspectiveErrorType,
+  type ToxicityScore,
+} from '@sinbin/contract';
+
+/**
+ * Each attribute from what the models give today (the fast model's toxicity and its five
+ * category heads). The models v2 work adds attribute heads of their own: switching is this table.
+ */
+export const ATTRIBUTE_SOURCES: Record<PerspectiveAttribute, { from: string; score: (s: ToxicityScore) => number }> = {
+  TOXICITY: { from: 'toxicity', score: (s) => s.toxicity },
+  // Severe: toxic *and* hateful, threatening, sexual or a profane insult. A plain insult ("you are
+  // an idiot") or swearing alone ("that was fucking awesome") stays low, as Perspective's attribute
+  // is meant to be less sensitive to them than TOXICITY.
+  SEVERE_TOXICITY: {
+    from: 'min(toxicity, max(identity_hate, threat, sexual, insult × profanity))',
+    score: (s) => Math.min(s.toxicity, Math.max(s.categories.identity_hate, s.categories.threat, s.categories.sexual, s.categories.insult * s.categories.profanity)),
+  },
+  IDENTITY_ATTACK: { from: 'categories.identity_hate', score: (s) => s.categories.identity_hate },
+  INSULT: { from: 'categories.insult', score: (s) => s.categories.insult },
+  PROFANITY: { from: 'categories.profanity', score: (s) => s.categories.profanity },
+  THREAT: { from: 'categories.threat', score: (s) => s.categories.threat },
+};
+
+/** Languages the models were trained on; every attribute supports exactly these today. */
+export const SUPPORTED_LANGUAGES = ['en'] as const;
+
+export interface AnalyzePlan {
+  text: string;
+  attributes: { name: PerspectiveAttribute; threshold?: number }[];
+  languages: string[];
+  /** True when the caller named no language (sinbin assumes English; it does not detect languages yet). */
+  assumedLanguage: boolean;
+  spans: boolean;
+  clientToken?: string;
+  doNotStore: boolean;
+}
+
+const GOOGLE_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 413: 'INVALID_ARGUMENT', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+
+export function googleError(code: number, message: string, details: Record<string, unknown>[] = []): { status: number; body: GoogleError } {
+  return { status: code, body: { error: { code, message, status: GOOGLE_STATUS[code] ?? 'UNKNOWN', details } } };
+}
+
+/** A 400 with Perspective's error type in its details, as the service words them. */
+export function perspectiveError(errorType: PerspectiveErrorType, message: string, extra: Record<string, unknown> = {}) {
+  return googleError(400, message, [{ '@type': 'type.googleapis.com/google.commentanalyzer.v1alpha1.Error', errorType, ...extra }]);
+}
+
+export type ParsedAnalyze = { ok: true; plan: AnalyzePlan } | { ok: false; error: ReturnType<typeof googleError> };
+
+const primaryLanguage = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0]!;
+
+export function parseAnalyzeRequest(body: Buffer | string): ParsedAnalyze {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch {
+    return { ok: false, error: perspectiveError('INVALID_REQUEST', 'Invalid JSON payload received.') };
+  }
+  const parsed = AnalyzeCommentRequestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: perspectiveError('INVALID_REQUEST', `Invalid value at '${issue.path.join('.') || 'request'}': ${issue.message}`) };
+  }
+  const request: AnalyzeCommentRequest = parsed.data;
+  if (request.comment.type !== undefined && request.comment.type !== 'PLAIN_TEXT') {
+    return { ok: false, error: perspectiveError('INVALID_REQUEST', "Currently, only 'PLAIN_TEXT' comments are supported") };
+  }
+  const text = request.comment.text ?? '';
+  if (text.trim().length === 0) return { ok: false, error: perspectiveError('COMMENT_EMPTY', 'Comment must be non-empty.') };
+  if (text.length > PERSPECTIVE_MAX_TEXT) return { ok: false, error: perspectiveError('COMMENT_TOO_LONG', `Comment text too long: ${text.length} characters, at most ${PERSPECTIVE_MAX_TEXT}.`) };
+  const requested = Object.entries(request.requestedAttributes ?? {});
+  if (requested.length === 0) return { ok: false, error: perspectiveError('NO_REQUESTED_ATTRIBUTES', 'Missing requested_attributes') };
+  const drop = request.dropUnsupportedAttributes === true;
+  const languages = (request.languages ?? []).map(primaryLanguage).filter(Boolean);
+  const supported = languages.length === 0 || languages.some((l) => (SUPPORTED_LANGUAGES as readonly string[]).includes(l));
+  const attributes: AnalyzePlan['attributes'] = [];
+  for (const [rawName, options] of requested) {
+    const name = rawName.toUpperCase();
+    if (!(PERSPECTIVE_ATTRIBUTES as readonly string[]).includes(name)) {
+      if (drop) continue;
+      return { ok: false, error: perspectiveError('INVALID_REQUEST', `Unknown requested attribute: ${rawName}`) };
+    }
+    if (!supported) {
+      if (drop) continue;
+      return {
+        ok: false,
+        error: perspectiveError('LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE', `Attribute ${name} does not support request languages: ${languages.join(',')}`, {
+          languageNotSupportedByAttributeError: { requestedLanguages: languages, attribute: name },
+        }),
+      };
+    }
+    if (options?.scoreType !== undefined && options.scoreType !== 'PROBABILITY') {
+      return { ok: false, error: perspectiveError('INVALID_REQUEST', `Requested score type ${options.scoreType} is not supported by attribute ${name}`) };
+    }
+    attributes.push({ name: name as PerspectiveAttribute, ...(options?.scoreThreshold !== undefined ? { threshold: options.scoreThreshold } : {}) });
+  }
+  return {
+    ok: true,
+    plan: {
+      text,
+      attributes,
+      languages: languages.length > 0 ? languages : [...SUPPORTED_LANGUAGES],
+      assumedLanguage: languages.length === 0,
+      spans: request.spanAnnotations === true,
+      ...(request.clientToken !== undefined ? { clientToken: request.clientToken } : {}),
+      doNotStore: request.doNotStore === true,
+    },
+  };
+}
+
+/** Sentence spans [begin, end) over the text, as Perspective annotates: end at . ! ? and the spaces after. */
+export function sentenceSpans(text: string): { begin: number; end: number }[] {
+  const spans: { begin: number; end: number }[] = [];
+  const re = /[^.!?\n]+(?:[.!?]+|\n|$)/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const lead = m[0].length - m[0].trimStart().length;
+    const body = m[0].trim();
+    if (body.length > 0) spans.push({ begin: m.index + lead, end: m.index + lead + body.length });
+  }
+  return spans.length > 0 ? spans : [{ begin: 0, end: text.length }];
+}
+
+const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1e6) / 1e6;
+
+/** The answer: each requested attribute's summary (and span) scores, leaving out those under their threshold. */
+export function analyzeResponse(plan: AnalyzePlan, summary: ToxicityScore, spans?: { begin: number; end: number; score: ToxicityScore }[]): AnalyzeCommentResponse {
+  const attributeScores: Record<string, AttributeScore> = {};
+  for (const { name, threshold } of plan.attributes) {
+    const source = ATTRIBUTE_SOURCES[name];
+    const value = round(source.score(summary));
+    if (threshold !== undefined && value < threshold) continue;
+    attributeScores[name] = {
+      summaryScore: { value, type: 'PROBABILITY' },
+      ...(spans ? { spanScores: spans.map((s) => ({ begin: s.begin, end: s.end, score: { value: round(source.score(s.score)), type: 'PROBABILITY' as const } })) } : {}),
+    };
+  }
+  return { attributeScores, languages: plan.languages, ...(plan.clientToken !== undefined ? { clientToken: plan.clientToken } : {}) };
+}
