@@ -92,7 +92,7 @@ describe('faas-cli build --shrinkwrap', () => {
       for (const path of ['package.json', 'package-lock.json', 'shared/contract/src/topics.ts', 'runtime/src/index.ts', `functions/${fn.name}/src/server.ts`, 'models/fast/model.onnx', 'models/deep/config.json']) {
         expect(existsSync(join(context, 'function', path)), `${fn.name}: function/${path}`).toBe(true);
       }
-      expect(JSON.parse(readFileSync(join(context, 'function', 'package.json'), 'utf8')).workspaces).toEqual(['shared/contract', 'shared/stores', 'shared/scoring', 'runtime', 'functions/*']);
+      expect(JSON.parse(readFileSync(join(context, 'function', 'package.json'), 'utf8')).workspaces).toEqual(['shared/contract', 'shared/stores', 'shared/scoring', 'runtime', 'functions/*', 'clients/*']);
     }
   });
 
