@@ -17,17 +17,25 @@ import {
   PostgresDecisionTable,
   PostgresOffenceStore,
 } from '@sinbin/stores';
+import { LmdbContextStore, LmdbDecisionTable, LmdbOffenceStore, openStateDb, type StateDb } from '@sinbin/stores/lmdb';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { storeContract } from './store-suite';
 import { gatewayStoreContract } from './gateway-store-suite';
 
 storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore() }));
 
 let db: PGlite;
+let state: StateDb | undefined;
 // PGlite boots its Postgres in WebAssembly: seconds on a loaded machine.
 beforeAll(async () => {
   db = await openPGlite();
 }, 120_000);
-afterAll(async () => db.close());
+afterAll(async () => {
+  await db.close();
+  await state?.close();
+});
 
 storeContract('SQL on PGlite', async () => {
   return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
@@ -38,4 +46,9 @@ gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), api
 gatewayStoreContract('SQL on PGlite', async () => {
   db ??= await openPGlite();
   return { sends: new SqlSendLedger(db), apiKeys: new SqlApiKeyStore(db), webhooks: new SqlWebhookLog(db) };
+});
+
+storeContract('LMDB (the embedded default)', async () => {
+  state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
+  return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state) };
 });
