@@ -9,11 +9,16 @@ import { DEFAULT_POLICY } from '@sinbin/contract';
 import { loadChatLines } from './chat-sample';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 
+/** The embedded log under test: durable (make run's default), durable without fsync, or the in-memory bus. */
+export type BenchLog = 'durable' | 'nosync' | 'memory';
+export const BENCH_LOGS: readonly BenchLog[] = ['durable', 'nosync', 'memory'];
+
 export interface PipelineBenchOptions {
   rate: number;
   durationS: number;
   /** Messages per POST: 1 is the hardest case for the gateway. */
   batch: number;
+  log?: BenchLog;
 }
 
 export const BENCH_KEY = 'bench-key-0123456789';
@@ -40,16 +45,20 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
       GAME_WEBHOOKS: JSON.stringify({ bench: { url: receiver.url } }),
       GAME_POLICIES_FILE: benchPolicyFile(dir),
       SINBIN_STATE_DIR: dir,
+      SINBIN_LOG: opts.log === 'memory' ? 'memory' : 'durable',
+      SINBIN_LOG_SYNC: opts.log === 'nosync' ? 'off' : 'on',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 60_000);
-    const figures = await runLoad({ gatewayPort, key: BENCH_KEY, lines, receiver, drainMs: 15_000, ...opts });
-    return { runtime: 'embedded', textSource: source, ...figures };
+    await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 180_000);
+    const { log = 'durable', ...load } = opts;
+    const figures = await runLoad({ gatewayPort, key: BENCH_KEY, lines, receiver, drainMs: 15_000, ...load });
+    return { runtime: 'embedded', log, textSource: source, ...figures };
   } finally {
     child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
     receiver.close();
   }
 }

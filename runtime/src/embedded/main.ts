@@ -41,10 +41,15 @@ const runtime = await boot('sinbin (make run)', async () => {
   });
 });
 
+const { SINBIN_LOG, SINBIN_LOG_SYNC, SINBIN_STATE_DIR } = parseEnv(EnvSchema);
+const logLine =
+  SINBIN_LOG === 'memory'
+    ? 'topics in memory (SINBIN_LOG=memory): a crash loses what is in flight'
+    : `topics, offsets and stores on a durable log in ${resolve(SINBIN_STATE_DIR, 'log')}${SINBIN_LOG_SYNC === 'off' ? ' (not flushed: SINBIN_LOG_SYNC=off)' : ''}`;
 const gateway = runtime.urls['game-message-proxy'];
 const moderation = runtime.urls['moderation'];
 process.stderr.write(`
-sinbin pipeline running (embedded: in-process topics on a durable log, no external services)
+sinbin pipeline running (embedded: ${logLine}, no external services)
 
   gateway      ${gateway}   (key: ${shownKey})
   moderation   ${moderation}   (moderator token: ${shownModeratorToken})
