@@ -2,7 +2,7 @@
 // process (one core), the load generator and the webhook receiver in this one (the other core).
 // Every accepted message must come back as exactly one decision through the webhook.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY } from '@sinbin/contract';
@@ -30,6 +30,16 @@ export function benchPolicyFile(dir: string): string {
   return file;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
 export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<string, unknown>> {
   const { lines, source } = loadChatLines();
   const receiver = await startDecisionReceiver();
@@ -54,8 +64,13 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
   try {
     await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 180_000);
     const { log = 'durable', ...load } = opts;
+    const cpuBefore = cpuSecondsOf(child.pid);
     const figures = await runLoad({ gatewayPort, key: BENCH_KEY, lines, receiver, drainMs: 15_000, ...load });
-    return { runtime: 'embedded', log, textSource: source, ...figures };
+    const cpuAfter = cpuSecondsOf(child.pid);
+    // CPU the pipeline process spent per accepted message: unlike latency, it hardly depends on how busy the machine is.
+    const pipelineCpuMsPerMessage =
+      cpuBefore !== undefined && cpuAfter !== undefined && Number(figures.accepted) > 0 ? Math.round(((cpuAfter - cpuBefore) * 1e6) / Number(figures.accepted)) / 1000 : undefined;
+    return { runtime: 'embedded', log, textSource: source, ...figures, pipelineCpuMsPerMessage };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));

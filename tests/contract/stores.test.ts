@@ -12,19 +12,21 @@ import {
   MemoryContextStore,
   MemoryDecisionLedger,
   MemoryOffenceStore,
+  MemoryWebhookOutbox,
   openPGlite,
   PostgresContextStore,
   PostgresDecisionTable,
   PostgresOffenceStore,
+  PostgresWebhookOutbox,
 } from '@sinbin/stores';
-import { LmdbContextStore, LmdbDecisionTable, LmdbOffenceStore, openStateDb, type StateDb } from '@sinbin/stores/lmdb';
+import { LmdbContextStore, LmdbDecisionTable, LmdbOffenceStore, LmdbWebhookOutbox, openStateDb, type StateDb } from '@sinbin/stores/lmdb';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract } from './store-suite';
 import { gatewayStoreContract } from './gateway-store-suite';
 
-storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore() }));
+storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore(), outbox: new MemoryWebhookOutbox() }));
 
 let db: PGlite;
 let state: StateDb | undefined;
@@ -38,7 +40,7 @@ afterAll(async () => {
 });
 
 storeContract('SQL on PGlite', async () => {
-  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
+  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db), outbox: new PostgresWebhookOutbox(db) };
 });
 
 gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), apiKeys: new MemoryApiKeyStore(), webhooks: new MemoryWebhookLog() }));
@@ -50,5 +52,5 @@ gatewayStoreContract('SQL on PGlite', async () => {
 
 storeContract('LMDB (the embedded default)', async () => {
   state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
-  return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state) };
+  return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox: new LmdbWebhookOutbox(state) };
 });

@@ -8,6 +8,7 @@
 //   - a refused message (4xx) has none;
 //   - no decision reaches the webhook twice, except in a batch flagged x-sinbin-redelivery
 //     (at-least-once with the messageId as idempotency key);
+//   - a message decided by the moderation path has its case, closed, in the moderation database;
 //   - messages sent but never answered before the crash have at most one decision before their retry.
 // Replay a failure with SINBIN_CRASH_SEED=<the printed seed>.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,7 +18,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { DEFAULT_POLICY, type FinalDecision } from '@sinbin/contract';
+import { DEFAULT_POLICY, type FinalDecision, stableId } from '@sinbin/contract';
+import { pgliteModerationStores } from '@sinbin/stores';
 import { LmdbDecisionTable, openStateDb } from '@sinbin/stores/lmdb';
 import { LEXICON_ENV } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
@@ -233,6 +235,20 @@ it(`every accepted message is decided exactly once across a kill -9 (seed ${SEED
     }
     expect(ledger.size).toBe(accepted.length);
     expect(readModel.size).toBe(accepted.length);
+    const byPath: Record<string, number> = {};
+    const moderated: string[] = [];
+    for (const m of accepted) {
+      const d = (await ledger.get('crash', m.messageId))!;
+      byPath[d.decidedBy] = (byPath[d.decidedBy] ?? 0) + 1;
+      if (d.decidedBy === 'moderator') moderated.push(m.messageId);
+    }
+    // Cases opened before the kill closed after it: the case store kept them.
+    const moderation = await pgliteModerationStores(join(stateDir, 'moderation'));
+    try {
+      for (const id of moderated) expect((await moderation.cases.get(stableId('case', 'crash', id)))?.status, `case of ${id}`).toMatch(/^(decided|expired)$/);
+    } finally {
+      await moderation.close();
+    }
     const figures = {
       seed: SEED,
       acceptedBeforeKill,
@@ -245,6 +261,7 @@ it(`every accepted message is decided exactly once across a kill -9 (seed ${SEED
       lost: accepted.length - accepted.filter((m) => receiver.deliveries.has(m.messageId)).length,
       duplicateDecisions: twiceDecided,
       webhookRepeatsFlagged: repeats,
+      decidedBy: byPath,
       phasesMs: phases,
     };
     process.stderr.write(`crash test figures ${JSON.stringify(figures)}\n`);

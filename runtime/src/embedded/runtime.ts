@@ -125,9 +125,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
     async stop() {
       await Promise.all(servers.map(closeServer));
       await bus.drained(2000);
-      bus.stop();
-      for (const h of hosts.values()) await h.close();
+      // The bus first: no handler runs once the log is closed (a late one would read a closed database).
       await bus.close();
+      for (const h of hosts.values()) await h.close();
       await state?.close();
       await moderationDb.close();
     },

@@ -55,7 +55,7 @@ export class LmdbLog implements LogStorage {
   partitions(topic: string, wanted: number): number {
     const stored = this.topics.get(topic);
     if (stored !== undefined) return stored;
-    this.topics.put(topic, wanted).catch((e: unknown) => this.opts.onError?.(e, 'topic creation'));
+    this.state.put(this.topics, topic, wanted).catch((e: unknown) => this.opts.onError?.(e, 'topic creation'));
     return wanted;
   }
 
@@ -136,7 +136,11 @@ export class LmdbLog implements LogStorage {
   }
 
   private remove(key: ChunkKey): void {
-    this.chunks.remove(key).catch((e: unknown) => this.opts.onError?.(e, 'log cleanup'));
+    this.state.remove(this.chunks, key).catch((e: unknown) => this.opts.onError?.(e, 'log cleanup'));
+  }
+
+  pendingWrites(): number {
+    return this.state.pending;
   }
 
   /** Chunks and records on disk, per topic: for tests and the state's own metrics. */
@@ -157,6 +161,6 @@ export class LmdbLog implements LogStorage {
     clearInterval(this.timer);
     this.sweep();
     this.closed = true;
-    await this.state.flushed();
+    await this.state.flushed().catch(() => undefined);
   }
 }

@@ -45,6 +45,8 @@ export interface LogStorage {
   committed(group: string): Map<string, number>;
   /** Every group reading the partition has passed `before`: what lies before it may be removed. */
   release(topic: string, partition: number, before: number): void;
+  /** Writes (the stores' included) not committed yet. */
+  pendingWrites(): number;
   close(): Promise<void>;
 }
 
@@ -87,9 +89,16 @@ export class MemoryBus implements Publisher {
   private readonly queue: PendingPublish[] = [];
   /** Offsets committed since the last batch, written with the next one. */
   private readonly offsets = new Map<string, OffsetCommit>();
-  private writing: Promise<void> | undefined;
+  private scheduled: NodeJS.Immediate | undefined;
+  /** The last batch handed to the storage, placed (or failed); batches settle in this order. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
+  /** Next offset per partition, counting records handed to the storage and not placed yet. */
+  private readonly nextOffsets = new Map<string, number>();
   private failure: unknown;
   private offsetTimer: NodeJS.Timeout | undefined;
+  /** Handler calls under way, so close() can let them finish before the storage goes. */
+  private readonly handling = new Set<Promise<Ack>>();
 
   constructor(
     private readonly opts: {
@@ -146,36 +155,46 @@ export class MemoryBus implements Publisher {
   }
 
   private startWriting(): void {
-    // Started on the next turn, so everything published in this one shares the batch.
-    this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.writeQueued());
+    // On the next turn, so everything published in this one shares the batch.
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      this.writeQueued();
+    });
   }
 
-  /** Group commit: one batch at a time; whatever queued meanwhile is the next batch. */
-  private async writeQueued(): Promise<void> {
+  /**
+   * Hands what is queued to the storage as one batch, at once: the storage's own writer commits
+   * batches in order, each taking whatever was handed over while the one before was committing
+   * (group commit). Records are placed for consumers as their batch commits, in order.
+   */
+  private writeQueued(): void {
     const storage = this.opts.storage!;
-    try {
-      while ((this.queue.length > 0 || this.offsets.size > 0) && this.failure === undefined) {
-        const batch = this.queue.splice(0);
-        const offsets = [...this.offsets.values()];
-        this.offsets.clear();
-        const placed = this.assign(batch.flatMap((b) => b.records));
-        let flushed: PromiseLike<unknown>;
-        try {
-          ({ flushed } = await storage.append(placed, offsets));
-        } catch (error) {
-          // Consumers moved on past records whose outputs this batch held: only a restart, from
-          // the offsets on disk, can redo them. Nothing more is written until then.
-          this.failure = error;
-          for (const b of [...batch, ...this.queue.splice(0)]) b.reject(error);
-          return;
-        }
-        this.place(placed);
-        // The next batch is written while this one is being flushed.
-        for (const b of batch) if (b.wait === 'flushed') flushed.then(b.resolve, b.reject);
-      }
-    } finally {
-      this.writing = undefined;
-    }
+    if (this.failure !== undefined || (this.queue.length === 0 && this.offsets.size === 0)) return;
+    const batch = this.queue.splice(0);
+    const offsets = [...this.offsets.values()];
+    this.offsets.clear();
+    const placed = this.assign(batch.flatMap((b) => b.records));
+    const appended = storage.append(placed, offsets);
+    this.pendingWrites++;
+    this.lastWrite = this.lastWrite
+      .then(() => appended)
+      .then(
+        ({ flushed }) => {
+          if (this.failure !== undefined) throw this.failure;
+          this.place(placed);
+          for (const b of batch) if (b.wait === 'flushed') flushed.then(b.resolve, b.reject);
+        },
+        (error: unknown) => {
+          // Consumers may have moved on past records whose outputs this batch held: only a
+          // restart, from the offsets on disk, can redo them. Nothing more is written until then.
+          this.failure ??= error;
+          throw error;
+        },
+      )
+      .catch((error: unknown) => {
+        for (const b of [...batch, ...this.queue.splice(0)]) b.reject(error);
+      })
+      .finally(() => this.pendingWrites--);
   }
 
   private commitOffset(commit: OffsetCommit): void {
@@ -190,15 +209,14 @@ export class MemoryBus implements Publisher {
 
   /** Partitions and offsets for records not yet in the log, in order, without placing them. */
   private assign(records: readonly WireRecord[]): BusRecord[] {
-    const next = new Map<string, number>();
     const at = Date.now();
     return records.map((record) => {
       const logs = this.partitions(record.topic);
       const partition = record.key === null ? Math.floor(Math.random() * logs.length) : partitionFor(record.key, logs.length);
       const tp = `${record.topic}\u0000${partition}`;
       const log = logs[partition]!;
-      const offset = next.get(tp) ?? log.base + log.records.length;
-      next.set(tp, offset + 1);
+      const offset = this.nextOffsets.get(tp) ?? log.base + log.records.length;
+      this.nextOffsets.set(tp, offset + 1);
       return { topic: record.topic, key: record.key, value: record.value, headers: record.headers, partition, offset, timestamp: at };
     });
   }
@@ -261,10 +279,14 @@ export class MemoryBus implements Publisher {
           for (let attempt = 1; ; attempt++) {
             if (this.stopped) return;
             let ack: Ack;
+            const handling = sub.handler(delivery, attempt);
+            this.handling.add(handling);
             try {
-              ack = await sub.handler(delivery, attempt);
+              ack = await handling;
             } catch {
               ack = 'redeliver';
+            } finally {
+              this.handling.delete(handling);
             }
             if (ack === 'commit') break;
             await sleep(Math.min(sub.options.maxBackoffMs, sub.options.backoffMs * 2 ** (attempt - 1)));
@@ -315,11 +337,11 @@ export class MemoryBus implements Publisher {
     return lag;
   }
 
-  /** Resolves once every group has committed everything published so far. */
+  /** Resolves once every group has committed everything published so far (and, with a storage, it is all written). */
   async drained(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.queue.length === 0 && !this.writing && this.subscriptions.every((s) => this.lag(s.group) === 0)) return true;
+      if (this.queue.length === 0 && this.pendingWrites === 0 && (this.opts.storage?.pendingWrites() ?? 0) === 0 && this.subscriptions.every((s) => this.lag(s.group) === 0)) return true;
       await sleep(5);
     }
     return false;
@@ -329,13 +351,20 @@ export class MemoryBus implements Publisher {
     this.stopped = true;
   }
 
-  /** Stops, lets the batch being written finish, and closes the storage (committed offsets included). */
-  async close(): Promise<void> {
+  /**
+   * Stops, lets the handlers under way finish (up to graceMs) and the batch being written, writes
+   * what is still queued, and closes the storage (committed offsets included).
+   */
+  async close(graceMs = 5_000): Promise<void> {
     this.stop();
     clearTimeout(this.offsetTimer);
-    await this.writing;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.handling]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
     // What is still queued (outputs of steps that ran, committed offsets) is written, not dropped.
-    if ((this.queue.length > 0 || this.offsets.size > 0) && this.opts.storage) await (this.writing = this.writeQueued());
+    clearImmediate(this.scheduled);
+    if (this.opts.storage) this.writeQueued();
+    await this.lastWrite;
     await this.opts.storage?.close();
   }
 }

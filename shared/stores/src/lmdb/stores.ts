@@ -36,14 +36,14 @@ class PendingTable<V> {
   }
 
   put(key: Key, value: V): void {
-    this.settle(key, value, this.db.put(key, value));
+    this.settle(key, value, this.state.put(this.db, key, value));
   }
 
   remove(key: Key): void {
-    this.settle(key, REMOVED, this.db.remove(key));
+    this.settle(key, REMOVED, this.state.remove(this.db, key));
   }
 
-  private settle(key: Key, value: V | typeof REMOVED, write: Promise<boolean>): void {
+  private settle(key: Key, value: V | typeof REMOVED, write: Promise<void>): void {
     const id = key.join('\u0000');
     this.pending.set(id, value);
     this.state.track(write);
@@ -88,8 +88,8 @@ export class LmdbContextStore implements ContextStore {
     const pending = this.pending.get(channelKey) ?? [];
     pending.push(entry);
     this.pending.set(channelKey, pending);
-    const writes = [this.db.put([channelKey, entry.seq], line)];
-    for (const old of lines.slice(0, Math.max(0, lines.length + 1 - this.perChannel))) writes.push(this.db.remove([channelKey, old.seq]));
+    const writes = [this.state.put(this.db, [channelKey, entry.seq], line)];
+    for (const old of lines.slice(0, Math.max(0, lines.length + 1 - this.perChannel))) writes.push(this.state.remove(this.db, [channelKey, old.seq]));
     for (const w of writes) this.state.track(w);
     const done = () => {
       const left = (this.pending.get(channelKey) ?? []).filter((p) => p !== entry);
@@ -180,7 +180,7 @@ export class LmdbWebhookOutbox implements WebhookOutbox {
     this.table = new PendingTable(state, state.table('webhook-outbox'));
   }
 
-  /** An add resolves once committed; a webhook goes out only once flushed, so no machine crash can take back a decision a game has seen. */
+  /** An add resolves at once; a webhook goes out only once it is on disk, so no crash can take back a decision a game has seen. */
   durable(): PromiseLike<unknown> {
     return this.state.flushed();
   }

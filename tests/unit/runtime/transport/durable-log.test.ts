@@ -24,7 +24,7 @@ interface Opened {
 const open: Opened[] = [];
 afterEach(async () => {
   for (const o of open.splice(0)) {
-    await o.bus.close();
+    await o.bus.close(50);
     await o.state.close();
   }
 });
@@ -40,7 +40,7 @@ function openBus(dir: string, opts: { partitions?: number; retentionMs?: number 
 
 async function reopen(o: Opened, dir: string, opts: { partitions?: number; retentionMs?: number } = {}): Promise<Opened> {
   open.splice(open.indexOf(o), 1);
-  await o.bus.close();
+  await o.bus.close(50);
   await o.state.close();
   return openBus(dir, opts);
 }
