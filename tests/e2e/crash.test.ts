@@ -64,6 +64,9 @@ afterAll(() => {
   for (const c of cleanups) c();
 });
 
+/** The last lines each runtime wrote to stderr (its warnings and errors), shown when the test fails. */
+const stderrTails: string[] = [];
+
 function startRuntime(stateDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; gateway: string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/embedded/main.ts'], {
     env: { ...process.env, ...env, SINBIN_STATE_DIR: stateDir, GATEWAY_PORT: '0', MODERATION_PORT: '0', LOG_LEVEL: 'warn' },
@@ -74,8 +77,10 @@ function startRuntime(stateDir: string, env: Record<string, string>): Promise<{ 
   let stderr = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the runtime did not start in 90 s:\n${stderr}`)), 90_000);
+    const tail = stderrTails.push('') - 1;
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
+      stderrTails[tail] = stderr.slice(-4000);
       const gateway = /gateway\s+(http:\/\/\S+)/.exec(stderr)?.[1];
       if (gateway) {
         clearTimeout(timer);
@@ -194,6 +199,10 @@ it(`every accepted message is decided exactly once across a kill -9 (seed ${SEED
     timeoutMs: 120_000,
     intervalMs: 250,
     what: 'a webhook delivery for each message accepted before the kill',
+  }).catch(async (error: unknown) => {
+    const missing = acceptedIds.filter((id) => !receiver.deliveries.has(id));
+    const readable = (await Promise.all(missing.slice(0, 20).map((id) => decisionOf(runtime.gateway, id)))).filter(Boolean).length;
+    throw new Error(`${String(error)}: ${missing.length} without a delivery (of the first 20, ${readable} readable by GET), e.g. ${missing.slice(0, 5).join(', ')}\nruntime stderr:\n${stderrTails.join('\n---\n')}`);
   });
   // Never answered: the request may or may not have been stored before the kill; at most one decision.
   const unansweredDecided = (await Promise.all(unanswered.map((m) => decisionOf(runtime.gateway, m.messageId)))).filter(Boolean).length;
