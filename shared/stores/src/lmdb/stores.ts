@@ -130,6 +130,15 @@ export class LmdbDecisionTable implements DecisionLedger, DecisionStore {
     return this.table.get([gameId, messageId]);
   }
 
+  async getMany(gameId: string, messageIds: readonly string[]): Promise<FinalDecision[]> {
+    const out: FinalDecision[] = [];
+    for (const id of messageIds) {
+      const d = this.table.get([gameId, id]);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
   async putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }> {
     const key = [decision.gameId, decision.messageId];
     const existing = this.table.get(key);
