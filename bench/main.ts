@@ -1,9 +1,11 @@
 // `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models,
-// --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka). The kafka figures need the local broker and
+// --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
+// --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
+// after the other in this run, as a pair to compare). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { adoptFormerEnvAtStart } from '@sinbin/contract';
 import { parseArgs } from 'node:util';
-import { benchPipeline } from './pipeline';
+import { BENCH_LOGS, type BenchLog, benchPipeline } from './pipeline';
 
 adoptFormerEnvAtStart();
 
@@ -18,16 +20,23 @@ const { values } = parseArgs({
     'latency-rate': { type: 'string' },
     clients: { type: 'string' },
     wait: { type: 'string' },
+    log: { type: 'string' },
   },
 });
 
 const figures: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, startedAt: new Date().toISOString() };
 if (!values.only || values.only === 'pipeline') {
-  figures.pipeline = await benchPipeline({
-    rate: Number(values.rate ?? 2000),
-    durationS: Number(values.duration ?? (values.quick ? 5 : 30)),
-    batch: Number(values.batch ?? 1),
-  });
+  const logs = values.log === 'all' ? BENCH_LOGS : ((values.log ?? 'durable').split(',') as BenchLog[]);
+  const unknown = logs.filter((l) => !BENCH_LOGS.includes(l));
+  if (unknown.length > 0) throw new Error(`--log: unknown ${unknown.join(', ')} (durable, nosync, memory, all)`);
+  const load = { rate: Number(values.rate ?? 2000), durationS: Number(values.duration ?? (values.quick ? 5 : 30)), batch: Number(values.batch ?? 1) };
+  const runs: Record<string, unknown> = {};
+  for (const [i, log] of logs.entries()) {
+    process.stderr.write(`pipeline ${i + 1}/${logs.length}: ${log} log, ${load.rate} msg/s for ${load.durationS} s (about ${load.durationS + 20} s)\n`);
+    // One failed run (a child that did not come up on a busy machine) leaves the others' figures.
+    runs[log] = await benchPipeline({ ...load, log }).catch((error: unknown) => ({ log, error: String(error) }));
+  }
+  figures.pipeline = logs.length === 1 ? runs[logs[0]!] : runs;
 }
 if (!values.only || values.only === 'sync') {
   const { benchSync } = await import('./sync');

@@ -2,13 +2,14 @@
 // the in-memory one of the embedded runtime and the SQL one of the real stack. Calls are made both
 // one at a time and concurrently, since the SQL adapters batch concurrent calls into one statement.
 import { describe, expect, it } from 'vitest';
-import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine } from '@sinbin/contract';
+import type { ContextStore, DecisionLedger, DecisionStore, OffenceStore, StoredContextLine, WebhookOutbox } from '@sinbin/contract';
 import { at, finalDecision, iso } from '../helpers/events';
 
 export interface StoreUnderTest {
   context: ContextStore;
   ledger: DecisionLedger & DecisionStore;
   offences: OffenceStore;
+  outbox: WebhookOutbox;
 }
 
 let unique = 0;
@@ -87,6 +88,24 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       expect(await offences.record('g', player, 'o2', at(20), window)).toBe(2);
       expect(await offences.record('g', `${player}-other`, 'o3', at(20), window)).toBe(1);
       expect(await offences.record('g', player, 'o5', at(60_021), window)).toBe(1);
+    });
+
+    it('webhook outbox: what was added is pending until removed, once per message and game', async () => {
+      const { outbox } = await open();
+      const game = `g-outbox-${++unique}`;
+      const [a, b, c] = ['w1', 'w2', 'w3'].map((messageId) => finalDecision({ gameId: game, messageId }));
+      await outbox.add(a!);
+      await outbox.add(b!);
+      await outbox.add(a!);
+      await outbox.add(c!);
+      await outbox.durable?.();
+      const mine = async () => (await outbox.pending(10_000)).filter((d) => d.gameId === game).map((d) => d.messageId).sort();
+      expect(await mine()).toEqual(['w1', 'w2', 'w3']);
+      await outbox.remove(game, ['w1', 'w3', 'never-added']);
+      await outbox.remove(`${game}-other`, ['w2']);
+      await outbox.durable?.();
+      expect(await mine()).toEqual(['w2']);
+      expect(await outbox.pending(0)).toEqual([]);
     });
   });
 }

@@ -12,25 +12,35 @@ import {
   MemoryContextStore,
   MemoryDecisionLedger,
   MemoryOffenceStore,
+  MemoryWebhookOutbox,
   openPGlite,
   PostgresContextStore,
   PostgresDecisionTable,
   PostgresOffenceStore,
+  PostgresWebhookOutbox,
 } from '@sinbin/stores';
+import { LmdbContextStore, LmdbDecisionTable, LmdbOffenceStore, LmdbWebhookOutbox, openStateDb, type StateDb } from '@sinbin/stores/lmdb';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { storeContract } from './store-suite';
 import { gatewayStoreContract } from './gateway-store-suite';
 
-storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore() }));
+storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore(), outbox: new MemoryWebhookOutbox() }));
 
 let db: PGlite;
+let state: StateDb | undefined;
 // PGlite boots its Postgres in WebAssembly: seconds on a loaded machine.
 beforeAll(async () => {
   db = await openPGlite();
 }, 120_000);
-afterAll(async () => db.close());
+afterAll(async () => {
+  await db.close();
+  await state?.close();
+});
 
 storeContract('SQL on PGlite', async () => {
-  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
+  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db), outbox: new PostgresWebhookOutbox(db) };
 });
 
 gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), apiKeys: new MemoryApiKeyStore(), webhooks: new MemoryWebhookLog() }));
@@ -38,4 +48,9 @@ gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), api
 gatewayStoreContract('SQL on PGlite', async () => {
   db ??= await openPGlite();
   return { sends: new SqlSendLedger(db), apiKeys: new SqlApiKeyStore(db), webhooks: new SqlWebhookLog(db) };
+});
+
+storeContract('LMDB (the embedded default)', async () => {
+  state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
+  return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox: new LmdbWebhookOutbox(state) };
 });

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatMessage, type DeadLetter, DeadLetterSchema, DEFAULT_POLICY, type FinalDecision, type ModerationCase, TOPICS, type TrainingExample } from '@sinbin/contract';
 import { silentLogger } from '@sinbin/runtime';
 import { type EmbeddedRuntime, startEmbedded } from '@sinbin/runtime/embedded';
-import { MemoryDecisionLedger } from '@sinbin/stores';
 import { FUNCTIONS } from '../../functions';
 import { LEXICON_ENV } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
@@ -44,6 +43,8 @@ beforeAll(async () => {
     },
     functions: FUNCTIONS,
     objectDir: join(dir, 'objects'),
+    // The durable log and stores, as make run has them.
+    logDir: join(dir, 'log'),
     idleMs: IDLE_MS,
     log: silentLogger(),
   });
@@ -399,8 +400,9 @@ describe('embedded runtime: a conversation, end to end', () => {
 
   it('is idempotent: re-posting a messageId gets 202 and still one decision', async () => {
     expect(await runtime.bus.drained()).toBe(true);
-    const ledger = runtime.stores.ledger as MemoryDecisionLedger;
-    const decisions = runtime.stores.decisions as MemoryDecisionLedger;
+    // Both tables can count (the memory ones and the LMDB ones of the durable default).
+    const ledger = runtime.stores.ledger as unknown as { size: number };
+    const decisions = runtime.stores.decisions as unknown as { size: number };
     const [ledgerBefore, storeBefore] = [ledger.size, decisions.size];
     const before = (await decisionOf('alpha', 'conv-05')).decision!;
 

@@ -84,7 +84,7 @@ export default defineFunction({
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -101,7 +101,9 @@ export default defineFunction({
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
       baseDelayMs: config.WEBHOOK_RETRY_BASE_MS,
       legacySignature: config.WEBHOOK_LEGACY_SIGNATURE,
-    });
+    }, undefined, stores.outbox);
+    const recovered = await webhooks.recover();
+    if (recovered > 0) log.info({ count: recovered }, 'resending webhook deliveries owed from before the restart');
     const acceptedTotal = metrics.counter({ name: 'sinbin_gateway_messages_accepted_total', help: 'Chat messages accepted (202) by the gateway, by game.', labelNames: ['game'] });
     const rejectedTotal = metrics.counter({ name: 'sinbin_gateway_requests_rejected_total', help: 'Gateway requests rejected, by reason.', labelNames: ['reason'] });
     const syncAnswers = metrics.counter({ name: 'sinbin_gateway_sync_answers_total', help: 'Answers to requests that asked to wait, by whether every decision came in time.', labelNames: ['outcome'] });
@@ -235,7 +237,12 @@ export default defineFunction({
       async handle(delivery) {
         if (delivery.topic !== 'final-decisions') return [];
         const decision = delivery.event;
-        if (await stores.decisions.put(decision)) webhooks.enqueue(decision);
+        // Stored means owed (and perhaps sent) already: a redelivered decision is not owed twice.
+        if (!(await stores.decisions.get(decision.gameId, decision.messageId))) {
+          // Owed and stored before the offset moves on, issued together: on the embedded log both
+          // land in one transaction. (A message's decisions share a partition, so this runs alone.)
+          await Promise.all([webhooks.accept(decision), stores.decisions.put(decision)]);
+        }
         waiter.notify(decision);
         return [];
       },

@@ -2,10 +2,14 @@
 // `standardwebhooks` package) and retried with backoff off the consumer's path: a slow or failing
 // game endpoint never holds up the pipeline. Every try is recorded (WebhookLog) and a batch whose
 // last try failed becomes a dead letter, so the game can see what it missed through the API.
+// At-least-once across restarts: with an outbox, a decision is stored as owed before the consumer
+// moves on and removed once the game answers (or refuses it, or it is dead-lettered), so a restart
+// resends what was in flight. A batch that may repeat decisions the game already has (a retry, or
+// a resend after a restart) says so in `x-sinbin-redelivery: true`; deduplicate by messageId.
 import { createHmac, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { FORMER_SIGNATURE_HEADER, type FinalDecision, type Logger, type WebhookLog, type WebhookPayload } from '@sinbin/contract';
+import { FORMER_SIGNATURE_HEADER, type FinalDecision, type Logger, type WebhookLog, type WebhookOutbox, type WebhookPayload } from '@sinbin/contract';
 import { postBody } from '@sinbin/runtime';
 
 /** A Standard Webhooks secret (`whsec_` + base64 of 24-64 random bytes), or a 0.2-style raw secret. */
@@ -59,10 +63,23 @@ export interface DispatcherOptions {
   timeoutMs: number;
 }
 
+/** `true` when the batch may hold decisions the game received before. */
+export const REDELIVERY_HEADER = 'x-sinbin-redelivery';
+
+interface Owed {
+  decision: FinalDecision;
+  /** It may have reached the game before (recovered from the outbox after a restart). */
+  maybeSent: boolean;
+}
+
+const owedKey = (d: FinalDecision) => `${d.gameId}\u0000${d.messageId}`;
+
 export const DEFAULT_DISPATCHER: DispatcherOptions = { batchMs: 20, maxBatch: 200, maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 60_000, legacySignature: false, timeoutMs: 5000 };
 
 export class WebhookDispatcher {
-  private readonly queues = new Map<string, FinalDecision[]>();
+  private readonly queues = new Map<string, Owed[]>();
+  /** gameId/messageId of every decision queued or being sent, so one is never owed twice at once. */
+  private readonly owedNow = new Set<string>();
   private readonly opts: DispatcherOptions;
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
@@ -75,14 +92,34 @@ export class WebhookDispatcher {
     private readonly deliveries: WebhookLog,
     opts: Partial<DispatcherOptions> = {},
     private readonly now: () => Date = () => new Date(),
+    private readonly outbox?: WebhookOutbox,
   ) {
     this.opts = { ...DEFAULT_DISPATCHER, ...opts };
   }
 
-  enqueue(decision: FinalDecision): void {
-    if (this.stopped || !this.config[decision.gameId]) return;
+  /** Owes the decision to its game's webhook: in the outbox (if any) once this resolves, then sent. */
+  async accept(decision: FinalDecision): Promise<void> {
+    if (this.stopped || !this.config[decision.gameId] || this.owedNow.has(owedKey(decision))) return;
+    await this.outbox?.add(decision);
+    this.enqueue(decision);
+  }
+
+  /** Queues what the outbox still owes from before a restart; returns how many. */
+  async recover(): Promise<number> {
+    if (!this.outbox) return 0;
+    const owed = await this.outbox.pending(1_000_000);
+    for (const decision of owed) {
+      if (this.config[decision.gameId]) this.enqueue(decision, true);
+      else await this.outbox.remove(decision.gameId, [decision.messageId]);
+    }
+    return owed.length;
+  }
+
+  enqueue(decision: FinalDecision, maybeSent = false): void {
+    if (this.stopped || !this.config[decision.gameId] || this.owedNow.has(owedKey(decision))) return;
+    this.owedNow.add(owedKey(decision));
     const queue = this.queues.get(decision.gameId) ?? [];
-    queue.push(decision);
+    queue.push({ decision, maybeSent });
     this.queues.set(decision.gameId, queue);
     if (queue.length >= this.opts.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.batchMs);
@@ -101,7 +138,8 @@ export class WebhookDispatcher {
     return hook.secrets ?? (hook.secret ? [hook.secret] : []);
   }
 
-  private async send(gameId: string, decisions: FinalDecision[]): Promise<void> {
+  private async send(gameId: string, owed: Owed[]): Promise<void> {
+    const decisions = owed.map((o) => o.decision);
     const hook = this.config[gameId]!;
     const secrets = this.secretsOf(gameId);
     const deliveryId = `msg_${randomUUID()}`;
@@ -110,12 +148,22 @@ export class WebhookDispatcher {
     this.inFlight++;
     let attempt = 0;
     let reason = 'stopped before the first try';
+    let refused = false;
     try {
+      try {
+        await this.outbox?.durable?.();
+      } catch (error) {
+        // Not on disk: nothing is sent that a restart could take back; it stays owed.
+        this.log.error({ gameId, err: String(error) }, 'webhook outbox not durable; not sending');
+        return;
+      }
       while (attempt < this.opts.maxAttempts && !this.stopped) {
         attempt++;
         const at = this.now();
         // Signed again on each try: the timestamp is the try's, so a retry is never too old to verify.
         const headers: Record<string, string> = { 'content-type': 'application/json', ...(secrets.length > 0 ? standardHeaders(secrets, deliveryId, at, body) : { 'webhook-id': deliveryId }) };
+        // A retry may follow a try the game processed but whose answer we never saw.
+        if (attempt > 1 || owed.some((o) => o.maybeSent)) headers[REDELIVERY_HEADER] = 'true';
         if (this.opts.legacySignature && secrets[0]) {
           headers[LEGACY_SIGNATURE_HEADER] = legacySign(secrets[0], body);
           headers[FORMER_SIGNATURE_HEADER] = headers[LEGACY_SIGNATURE_HEADER];
@@ -125,6 +173,7 @@ export class WebhookDispatcher {
           const res = await postBody(hook.url, headers, body, this.opts.timeoutMs);
           if (res.status >= 200 && res.status < 300) {
             await this.note({ ...base, outcome: 'delivered', httpStatus: res.status });
+            await this.settled(gameId, decisions);
             return;
           }
           reason = `HTTP ${res.status}`;
@@ -132,6 +181,7 @@ export class WebhookDispatcher {
             // The receiver refused the content itself: trying again cannot help.
             await this.note({ ...base, outcome: 'refused', httpStatus: res.status });
             this.log.warn({ gameId, deliveryId, status: res.status, count: decisions.length }, 'webhook refused decisions; not retrying');
+            refused = true;
             break;
           }
           await this.note({ ...base, outcome: 'failed', httpStatus: res.status });
@@ -141,10 +191,26 @@ export class WebhookDispatcher {
         }
         if (attempt < this.opts.maxAttempts) await this.sleep(this.delay(attempt));
       }
+      // Stopped between tries: with an outbox they stay owed and go again after the restart.
+      if (this.outbox && this.stopped && !refused && attempt < this.opts.maxAttempts) return;
+      await this.settled(gameId, decisions);
       await this.deadLetter({ gameId, deliveryId, at: this.now().toISOString(), attempts: attempt, reason, payload: body });
       this.log.error({ gameId, deliveryId, count: decisions.length, attempts: attempt, reason }, 'webhook delivery dead-lettered; decisions stay readable by API');
     } finally {
       this.inFlight--;
+    }
+  }
+
+  private async settled(gameId: string, decisions: FinalDecision[]): Promise<void> {
+    for (const d of decisions) this.owedNow.delete(owedKey(d));
+    try {
+      await this.outbox?.remove(
+        gameId,
+        decisions.map((d) => d.messageId),
+      );
+    } catch (error) {
+      // Still owed: resent after a restart, flagged as a possible repeat.
+      this.log.warn({ gameId, err: String(error) }, 'webhook outbox not updated');
     }
   }
 

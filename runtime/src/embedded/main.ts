@@ -14,6 +14,12 @@ adoptFormerEnvAtStart();
 const EnvSchema = z.object({
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
   SINBIN_STATE_DIR: z.string().default('.run'),
+  // durable (default): topics, offsets and stores on disk; memory: the former in-memory bus, which
+  // loses every message in flight when the process dies (for benchmarks against the durable log).
+  SINBIN_LOG: z.enum(['durable', 'memory']).default('durable'),
+  // on (default): a 202 waits until the message is flushed to disk; off: until the OS has it
+  // (survives the process being killed, not the machine crashing).
+  SINBIN_LOG_SYNC: z.enum(['on', 'off']).default('on'),
 });
 
 const log = createLogger('embedded');
@@ -29,14 +35,21 @@ const runtime = await boot('sinbin (make run)', async () => {
     objectDir,
     // Moderation cases and accounts survive restarts in an embedded PostgreSQL (PGlite).
     moderationDataDir: resolve(config.SINBIN_STATE_DIR, 'moderation'),
+    // Topics, committed offsets and the per-message stores: one LMDB environment.
+    ...(config.SINBIN_LOG === 'durable' ? { logDir: resolve(config.SINBIN_STATE_DIR, 'log'), logSync: config.SINBIN_LOG_SYNC === 'on' } : {}),
     log,
   });
 });
 
+const { SINBIN_LOG, SINBIN_LOG_SYNC, SINBIN_STATE_DIR } = parseEnv(EnvSchema);
+const logLine =
+  SINBIN_LOG === 'memory'
+    ? 'topics in memory (SINBIN_LOG=memory): a crash loses what is in flight'
+    : `topics, offsets and stores on a durable log in ${resolve(SINBIN_STATE_DIR, 'log')}${SINBIN_LOG_SYNC === 'off' ? ' (not flushed: SINBIN_LOG_SYNC=off)' : ''}`;
 const gateway = runtime.urls['game-message-proxy'];
 const moderation = runtime.urls['moderation'];
 process.stderr.write(`
-sinbin pipeline running (embedded: in-process topic bus, no external services)
+sinbin pipeline running (embedded: ${logLine}, no external services)
 
   gateway      ${gateway}   (key: ${shownKey})
   moderation   ${moderation}   (moderator token: ${shownModeratorToken})

@@ -294,6 +294,21 @@ export interface WebhookLog {
   deadLetters(gameId: string, limit: number): Promise<WebhookDeadLetter[]>;
 }
 
+/**
+ * Decisions handed to a game's webhook and not yet confirmed by it: written before the consumer's
+ * offset moves on and removed once the game answers, so a restart resends what was in flight.
+ * Webhook delivery is at-least-once; the decision's messageId is the receiver's idempotency key.
+ */
+export interface WebhookOutbox {
+  add(decision: FinalDecision): Promise<void>;
+  /** Up to `limit` unconfirmed decisions (after a restart: what may or may not have arrived). */
+  pending(limit: number): Promise<FinalDecision[]>;
+  /** The game confirmed these (or refused them for good): they are not sent again. */
+  remove(gameId: string, messageIds: readonly string[]): Promise<void>;
+  /** Resolves once every add so far is on disk, where add resolves earlier (the embedded log); sending waits for it. */
+  durable?(): PromiseLike<unknown>;
+}
+
 export type { ChatMessage };
 
 /** Every store a runtime can hand a function; a function names the ones it uses. */
@@ -305,6 +320,8 @@ export interface StoreSet {
   /** Moderator accounts, sessions and the audit log (next to the cases they act on). */
   moderators: ModeratorStore;
   decisions: DecisionStore;
+  /** The gateway's decisions awaiting webhook confirmation. */
+  outbox: WebhookOutbox;
   objects: ObjectStore;
   /** The gateway's idempotent sends. */
   sends: SendLedger;

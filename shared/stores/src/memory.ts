@@ -27,6 +27,7 @@ import {
   type StoredCase,
   type StoredContextLine,
   type UndoOutcome,
+  type WebhookOutbox,
 } from '@sinbin/contract';
 import { historyOutcome } from './case-history';
 
@@ -88,6 +89,23 @@ export class MemoryDecisionLedger implements DecisionLedger, DecisionStore {
 
   get size(): number {
     return this.decisions.size;
+  }
+}
+
+/** Unconfirmed webhook deliveries, in the order they were added. */
+export class MemoryWebhookOutbox implements WebhookOutbox {
+  private readonly entries = new Map<string, FinalDecision>();
+
+  async add(decision: FinalDecision): Promise<void> {
+    this.entries.set(decisionKey(decision.gameId, decision.messageId), decision);
+  }
+
+  async pending(limit: number): Promise<FinalDecision[]> {
+    return [...this.entries.values()].slice(0, limit);
+  }
+
+  async remove(gameId: string, messageIds: readonly string[]): Promise<void> {
+    for (const id of messageIds) this.entries.delete(decisionKey(gameId, id));
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type FinalDecision,
   type OffenceStore,
   type StoredContextLine,
+  type WebhookOutbox,
 } from '@sinbin/contract';
 import { MIGRATIONS } from './schema';
 import type { SqlClient } from './sql';
@@ -308,5 +309,23 @@ export class PostgresOffenceStore implements OffenceStore {
       [gameId, playerId, messageId, at, new Date(at.getTime() - windowMs)],
     );
     return Number(r.rows[0]!.n);
+  }
+}
+
+export class PostgresWebhookOutbox implements WebhookOutbox {
+  constructor(private readonly db: Sql) {}
+
+  async add(decision: FinalDecision): Promise<void> {
+    await this.db.query('insert into webhook_outbox (game_id, message_id, decision) values ($1, $2, $3) on conflict do nothing', [decision.gameId, decision.messageId, JSON.stringify(decision)]);
+  }
+
+  async pending(limit: number): Promise<FinalDecision[]> {
+    const r = await this.db.query<{ decision: FinalDecision }>('select decision from webhook_outbox order by added_at limit $1', [limit]);
+    return r.rows.map((row) => row.decision);
+  }
+
+  async remove(gameId: string, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.query('delete from webhook_outbox where game_id = $1 and message_id = any($2::text[])', [gameId, [...messageIds]]);
   }
 }

@@ -171,4 +171,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index webhook_dead_letters_game on webhook_dead_letters (game_id, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'webhook-outbox',
+    sql: `
+      -- Decisions the gateway handed to a game's webhook and the game has not confirmed yet.
+      create table webhook_outbox (
+        game_id    text not null,
+        message_id text not null,
+        decision   jsonb not null,
+        added_at   timestamptz not null default now(),
+        primary key (game_id, message_id)
+      );
+      create index webhook_outbox_by_age on webhook_outbox (added_at);
+    `,
+  },
 ];

@@ -39,8 +39,9 @@ export async function openPGlite(dataDir?: string): Promise<PGlite> {
 }
 
 /**
- * Marks a PGlite directory as opened by this process (`<dir>.pid`). PGlite is one process's
- * database: a second process opening the same directory would corrupt it, so it is refused.
+ * Marks a database directory (PGlite's, or the embedded log's) as opened by this process
+ * (`<dir>.pid`). Each is one process's database: a second process opening the same directory
+ * would corrupt it (PGlite) or consume its topics twice (the log), so it is refused.
  * Returns the function that lets go of it.
  */
 export function lockDataDir(dataDir: string): () => void {
@@ -52,7 +53,7 @@ export function lockDataDir(dataDir: string): () => void {
     holder = undefined;
   }
   if (holder && holder !== process.pid && isAlive(holder)) {
-    throw new Error(`the PGlite database ${dataDir} is open in process ${holder}; stop that process first`);
+    throw new Error(`the database ${dataDir} is open in process ${holder}; stop that process first`);
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(lock, String(process.pid));

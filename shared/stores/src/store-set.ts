@@ -5,8 +5,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { CaseStore, ModeratorStore, StoreSet } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { FilesystemObjectStore } from './filesystem';
-import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore } from './memory';
-import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore } from './postgres';
+import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
+import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
 import { lockDataDir, openPGlite } from './sql';
 import { MemoryApiKeyStore, MemorySendLedger, MemoryWebhookLog } from './gateway-memory';
 import { SqlApiKeyStore, SqlSendLedger, SqlWebhookLog } from './gateway-sql';
@@ -21,6 +21,7 @@ export function memoryStoreSet(objectRoot: string): StoreSet {
     cases: new MemoryCaseStore(trail),
     moderators: new MemoryModeratorStore(trail),
     decisions: new MemoryDecisionLedger(),
+    outbox: new MemoryWebhookOutbox(),
     objects: new FilesystemObjectStore(objectRoot),
     sends: new MemorySendLedger(),
     apiKeys: new MemoryApiKeyStore(),
@@ -41,6 +42,7 @@ export async function postgresStoreSet(databaseUrl: string, objectRoot: string):
     cases: new SqlCaseStore(pool),
     moderators: new SqlModeratorStore(pool),
     decisions: new PostgresDecisionTable(hot, 'final_decisions'),
+    outbox: new PostgresWebhookOutbox(pool),
     objects: new FilesystemObjectStore(objectRoot),
     sends: new SqlSendLedger(hot),
     apiKeys: new SqlApiKeyStore(pool),

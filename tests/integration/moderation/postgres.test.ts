@@ -17,6 +17,7 @@ import {
   PostgresDecisionTable,
   PostgresModeratorStore,
   PostgresOffenceStore,
+  PostgresWebhookOutbox,
   SqlApiKeyStore,
   SqlSendLedger,
   SqlWebhookLog,
@@ -82,7 +83,7 @@ moderationApiSuite('PostgreSQL', async () => {
 storeContract('PostgreSQL', async () => {
   const pool = await schemaPool();
   await migrate(pool);
-  return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool) };
+  return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool), outbox: new PostgresWebhookOutbox(pool) };
 });
 
 caseStoreContract('PostgreSQL', async () => {
@@ -96,7 +97,7 @@ storeContract('PostgreSQL, named statements', async () => {
   const pool = await schemaPool();
   await migrate(pool);
   const db = namedStatements(pool);
-  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db) };
+  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db), outbox: new PostgresWebhookOutbox(db) };
 });
 
 // The gateway's stores as two replicas use them: claims race on separate pools of one database.
