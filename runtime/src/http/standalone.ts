@@ -13,6 +13,7 @@ import {
   parseEnv,
   type Publisher,
   type RunningFunction,
+  STATELESS_STORES,
 } from '@sinbin/contract';
 import { memoryStoreSet, postgresStoreSet } from '@sinbin/stores';
 import { boot, collectConfigProblems, parseFunctionConfigs, type Env } from '../boot';
@@ -46,7 +47,7 @@ const StandaloneEnvSchema = z
 
 /** Stores other than the object store live in PostgreSQL, or in memory when asked for. */
 function storeProblem(fn: AnyFunction, config: { DATABASE_URL?: string; SINBIN_STORES?: 'postgres' | 'memory' }): string | undefined {
-  const stateful = fn.stores.some((s) => s !== 'objects');
+  const stateful = fn.stores.some((s) => !STATELESS_STORES.includes(s));
   if (!stateful || config.DATABASE_URL || config.SINBIN_STORES === 'memory') return undefined;
   return `DATABASE_URL: is required: ${fn.name} keeps state (${fn.stores.join(', ')}) that every instance must share; set it to a PostgreSQL URL, or SINBIN_STORES=memory for one instance whose state is lost when it stops`;
 }
@@ -82,7 +83,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
   const publisher = publisherFromEnv(config, fn.name);
   const objectDir = env.OBJECT_DIR ? config.OBJECT_DIR : defaultObjectDir(log);
   const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir) : memoryStoreSet(objectDir);
-  if (!config.DATABASE_URL && fn.stores.some((s) => s !== 'objects')) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
+  if (!config.DATABASE_URL && fn.stores.some((s) => !STATELESS_STORES.includes(s))) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores }));
   const routes = [
     deliveryRoute({ fn, running: async () => running, publisher, log }),

@@ -8,4 +8,8 @@ export * from './filesystem';
 export * from './store-set';
 export * from './gateway-memory';
 export * from './gateway-sql';
+export * from './objects-minio';
+export * from './registry-file';
+export * from './registry-mlflow';
+export * from './lifecycle-stores';
 export { MIGRATIONS } from './schema';
