@@ -82,7 +82,7 @@ port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 cmd_wait() {
   local deadline=$((SECONDS + MINIO_WAIT_TIMEOUT)) pid
-  until curl -fsS -o /dev/null --max-time 2 "http://$HOST:$MINIO_PORT/minio/health/ready"; do
+  until curl -fsS -o /dev/null --max-time 2 "http://$HOST:$MINIO_PORT/minio/health/ready" 2>/dev/null; do
     if ! pid=$(running_pid); then
       tail -n 25 "$LOG" >&2 2>/dev/null || true
       die "the server is not running (log: $LOG)"

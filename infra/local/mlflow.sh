@@ -107,7 +107,7 @@ PY
 
 cmd_wait() {
   local deadline=$((SECONDS + MLFLOW_WAIT_TIMEOUT))
-  until curl -fsS -o /dev/null --max-time 2 "http://$HOST:$MLFLOW_PORT/health"; do
+  until curl -fsS -o /dev/null --max-time 2 "http://$HOST:$MLFLOW_PORT/health" 2>/dev/null; do
     running_pid >/dev/null || { tail -n 30 "$LOG" >&2 2>/dev/null || true; die "the server is not running (log: $LOG)"; }
     if ((SECONDS >= deadline)); then
       tail -n 30 "$LOG" >&2 || true
@@ -134,7 +134,7 @@ cmd_start() {
   ensure_bucket
   if [[ -f $LOG ]]; then mv -f "$LOG" "$LOG.prev"; fi
   local backend
-  backend="postgresql://sinbin:$(pg_password)@$HOST:$PGPORT/mlflow"
+  backend="postgresql+psycopg2://sinbin:$(pg_password)@$HOST:$PGPORT/mlflow"
   # setsid: the server (and its worker) form their own process group, stopped together by pid.
   MLFLOW_BACKEND_STORE_URI=$backend setsid "$VENV/bin/mlflow" server --host "$HOST" --port "$MLFLOW_PORT" --workers 1 \
     --artifacts-destination "s3://$BUCKET/artifacts" --serve-artifacts </dev/null >"$LOG" 2>&1 8>&- 9>&- &

@@ -22,6 +22,20 @@ export function minioClient(endpoint: S3Endpoint): Client {
   return new Client({ ...endpoint, region: 'us-east-1' });
 }
 
+const TRANSIENT = /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT/;
+
+/** Every call here is idempotent: a connection dropped mid-call (a stale keep-alive socket) is retried twice. */
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= 3 || !TRANSIENT.test(String((error as Error).message ?? error))) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 const isMissing = (error: unknown) => ['NoSuchKey', 'NotFound', 'NoSuchObject'].includes((error as { code?: string }).code ?? '');
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
@@ -38,19 +52,23 @@ export class MinioObjectStore implements ObjectStore {
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     const buffer = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    await this.client.putObject(this.bucket, key, buffer, buffer.length, { 'Content-Type': contentType });
+    await retried(() => this.client.putObject(this.bucket, key, buffer, buffer.length, { 'Content-Type': contentType }));
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      return await readAll(await this.client.getObject(this.bucket, key));
+      return await retried(async () => readAll(await this.client.getObject(this.bucket, key)));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
     }
   }
 
-  async list(prefix: string): Promise<string[]> {
+  list(prefix: string): Promise<string[]> {
+    return retried(() => this.listOnce(prefix));
+  }
+
+  private async listOnce(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     const stream = this.client.listObjectsV2(this.bucket, prefix, true);
     await new Promise<void>((resolve, reject) => {
@@ -64,6 +82,6 @@ export class MinioObjectStore implements ObjectStore {
   }
 
   async remove(key: string): Promise<void> {
-    await this.client.removeObject(this.bucket, key);
+    await retried(() => this.client.removeObject(this.bucket, key));
   }
 }

@@ -49,7 +49,7 @@ export class MlflowModelRegistry implements ModelRegistry {
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: Record<string, unknown>): Promise<T> {
-    const query = method === 'GET' || method === 'DELETE' ? `?${new URLSearchParams(Object.entries(body ?? {}).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
+    const query = method === 'GET' ? `?${new URLSearchParams(Object.entries(body ?? {}).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
     let res: Response;
     try {
       res = await fetch(`${this.base}/api/2.0/mlflow/${path}${query}`, {
