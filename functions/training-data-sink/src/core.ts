@@ -17,12 +17,36 @@ export function exampleObjectBody(e: TrainingExample): string {
 }
 
 export interface CompactionBatch {
-  /** `game=<g>/date=<d>/batch-<hash>.jsonl.gz`: named by its contents, so a retried batch overwrites itself. */
+  /**
+   * `game=<g>/date=<d>/batch-<hash>-g<gold>-d<deep>.jsonl.gz`: named by its contents, so a retried
+   * batch overwrites itself, and counting examples needs only a listing.
+   */
   key: string;
   staged: string[];
 }
 
-const STAGED = /^staging\/(game=[^/]+\/date=\d{4}-\d{2}-\d{2})\/[^/]+\/[^/]+\.json$/;
+const STAGED = /^staging\/(game=[^/]+\/date=\d{4}-\d{2}-\d{2})\/([^/]+)\/[^/]+\.json$/;
+const BATCH = /\/batch-[0-9a-f]{16}-g(\d+)-d(\d+)\.jsonl\.gz$/;
+
+/** Gold (moderator, appeal) and deep examples in the bucket, from its key listing alone. */
+export function countExamples(keys: readonly string[]): { gold: number; deep: number } {
+  let gold = 0;
+  let deep = 0;
+  for (const key of keys) {
+    const staged = STAGED.exec(key);
+    if (staged) {
+      if (staged[2] === 'deep') deep++;
+      else gold++;
+      continue;
+    }
+    const batch = BATCH.exec(key);
+    if (batch) {
+      gold += Number(batch[1]);
+      deep += Number(batch[2]);
+    }
+  }
+  return { gold, deep };
+}
 
 /** Groups staged keys by game and day, at most `maxPerBatch` examples an object. */
 export function compactionPlan(stagedKeys: readonly string[], maxPerBatch = 5000): CompactionBatch[] {
@@ -39,7 +63,8 @@ export function compactionPlan(stagedKeys: readonly string[], maxPerBatch = 5000
     keys.sort();
     for (let i = 0; i < keys.length; i += maxPerBatch) {
       const staged = keys.slice(i, i + maxPerBatch);
-      batches.push({ key: `${partition}/batch-${stableId(...staged).slice(0, 16)}.jsonl.gz`, staged });
+      const { gold, deep } = countExamples(staged);
+      batches.push({ key: `${partition}/batch-${stableId(...staged).slice(0, 16)}-g${gold}-d${deep}.jsonl.gz`, staged });
     }
   }
   return batches;

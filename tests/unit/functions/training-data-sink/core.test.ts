@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingExampleSchema } from '@sinbin/contract';
-import { compactionPlan, exampleObjectBody, exampleObjectKey } from '../../../../functions/training-data-sink/src/core';
+import { compactionPlan, countExamples, exampleObjectBody, exampleObjectKey } from '../../../../functions/training-data-sink/src/core';
 import { trainingExample } from '../../../helpers/events';
 
 describe('training-data-sink exampleObjectKey', () => {
@@ -40,12 +40,22 @@ describe('training-data-sink compactionPlan', () => {
     { name: 'keys that are not staged examples are left alone', keys: ['staging/odd.json', 'game=g/date=2026-03-01/batch-x.jsonl.gz'], want: [] },
   ])('$name', ({ keys, want }) => {
     const plan = compactionPlan(keys);
-    expect(plan.map((b) => [b.key.replace(/\/batch-[0-9a-f]{16}\.jsonl\.gz$/, ''), b.staged.length])).toEqual(want);
+    expect(plan.map((b) => [b.key.replace(/\/batch-[0-9a-f]{16}-g\d+-d\d+\.jsonl\.gz$/, ''), b.staged.length])).toEqual(want);
   });
 
   it('names a batch by its contents and splits large partitions', () => {
     const keys = Array.from({ length: 5 }, (_, i) => key('g', '2026-03-01', `e${i}`));
     expect(compactionPlan(keys)[0]!.key).toBe(compactionPlan([...keys].reverse())[0]!.key);
     expect(compactionPlan(keys, 2).map((b) => b.staged.length)).toEqual([2, 2, 1]);
+  });
+});
+
+describe('training-data-sink countExamples', () => {
+  it('counts gold and deep examples from staged keys and batch names alike', () => {
+    const staged = [trainingExample({ exampleId: 'a' }), trainingExample({ exampleId: 'b', source: 'deep' }), trainingExample({ exampleId: 'c', source: 'appeal' })].map(exampleObjectKey);
+    const [batch] = compactionPlan(staged);
+    expect(batch!.key).toMatch(/-g2-d1\.jsonl\.gz$/);
+    expect(countExamples(staged)).toEqual({ gold: 2, deep: 1 });
+    expect(countExamples([batch!.key, ...staged, 'erasures/x.json'])).toEqual({ gold: 4, deep: 2 });
   });
 });
