@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { adoptFormerEnvAtStart, DEFAULT_GATE, numberVar, parseEnv, stableId } from '@sinbin/contract';
 import { z } from 'zod';
 import { lifecyclePython, openLifecycle } from './lifecycle/config';
-import { initModels, listModels, promote, rollbackChampion } from './lifecycle/models';
+import { initModels, listModels, promote, rollbackChampion } from '@sinbin/scoring';
 import { retrain } from './lifecycle/retrain';
 import { watchRetrain } from './lifecycle/trigger';
 import { ERASURE_PREFIX } from './lifecycle/training-data';

@@ -11,9 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_GATE, type EvalFigures, gate, type GatePolicy, type GateVerdict, modelKindOf, type ObjectStore, type ToxicityScorer } from '@sinbin/contract';
-import { checkArtefact, downloadVersion, loaderOf } from '@sinbin/scoring';
 import { ensureGoldenSet, evaluate, type GoldenRow } from './golden';
-import { initModels, promote, registerVersion, type Lifecycle } from './models';
+import { checkArtefact, downloadVersion, initModels, type Lifecycle, loaderOf, promote, registerVersion } from '@sinbin/scoring';
 import { DEFAULT_SELECT, loadExamples, selectTrainingSet, type TrainingSet } from './training-data';
 
 const REPO = resolve(import.meta.dirname, '..', '..');

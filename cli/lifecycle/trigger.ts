@@ -4,7 +4,7 @@
 // again later; the examples wait in the bucket (and, while the sink cannot write, in their topic).
 import type { ObjectStore } from '@sinbin/contract';
 import { countExamples } from '../../functions/training-data-sink/src/core';
-import type { Lifecycle } from './models';
+import type { Lifecycle } from '@sinbin/scoring';
 import { retrain, type RetrainOptions } from './retrain';
 
 export interface WatchOptions extends Omit<RetrainOptions, 'now'> {

@@ -2,11 +2,12 @@
 
 Only what must change is trained: the hashed n-gram features, their normalisation and the graph
 stay as they are; each head's weights start from the base model's and are pulled back towards them
-(an L2 penalty centred on the base weights, not on zero), so the base data is remembered without
+(an L2 penalty centred on the base weights, not on zero; by default about as strong as the base
+training's own regularisation, C=0.15), so the base data is remembered without
 being reloaded and a few thousand verdicts move the heads where game chat needs it. Seconds, not the
 full training run.
 
-Usage: python -m sinbin_models.retrain --base DIR --examples FILE.jsonl --out DIR [--prior-strength 1.0]
+Usage: python -m sinbin_models.retrain --base DIR --examples FILE.jsonl --out DIR [--prior-strength 5.0]
 
 Each example line: {"text", "label": 0|1, "categories": {cat: 0|1|null}, "weight": float, "split": "train"|"val"}.
 Writes DIR/model.onnx, DIR/fast-model.json (same format as train_fast) and DIR/retrain-report.json.

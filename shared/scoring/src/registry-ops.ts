@@ -1,9 +1,9 @@
-// Registering, promoting and rolling back model versions. Registration refuses artefacts that
+// Registering, promoting and rolling back model versions (the sinbin CLI, make up, tests). Registration refuses artefacts that
 // cannot serve (artefacts.ts); promotion moves the `champion` alias and keeps the champion's
 // history as a model tag, so rollback steps back through it. Running functions follow the alias.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CHAMPION_HISTORY_TAG,
   modelKindOf,
@@ -14,9 +14,8 @@ import {
   promotion,
   rollback,
 } from '@sinbin/contract';
-import { ArtefactError, buildManifest, checkArtefact, downloadVersion, loaderOf, uploadVersion } from '@sinbin/scoring';
-
-const REPO = resolve(import.meta.dirname, '..', '..');
+import { ArtefactError, buildManifest, checkArtefact, downloadVersion, uploadVersion } from './artefacts';
+import { defaultModelDir, loaderOf } from './load';
 
 export interface Lifecycle {
   registry: ModelRegistry;
@@ -47,7 +46,7 @@ export async function initModels(lc: Lifecycle, models: readonly string[] = ['si
       out[model] = `champion is version ${champion.version}`;
       continue;
     }
-    const v = await registerVersion(lc, model, join(REPO, 'models', modelKindOf(model)), { tags: { origin: 'bundled', base: 'self' } });
+    const v = await registerVersion(lc, model, defaultModelDir(modelKindOf(model)), { tags: { origin: 'bundled', base: 'self' } });
     await promote(lc, model, v.version);
     out[model] = `registered the bundled model as version ${v.version} (champion)`;
   }
