@@ -20,7 +20,7 @@ describe('gate', () => {
     { name: 'a set the champion lacks only has to exist', challenger: { 'recent-verdicts': fig(0.1) }, champion: {}, latency: 1, passed: true },
     { name: 'an empty set is skipped', challenger: { conda: fig(0, 1, 0) }, champion: { conda: fig(0.9) }, latency: 1, passed: true },
   ])('$name', ({ challenger, champion, latency, passed }) => {
-    const verdict = gate(challenger, champion, latency, POLICY);
+    const verdict = gate(challenger as Record<string, EvalFigures>, champion as Record<string, EvalFigures>, latency, POLICY);
     expect(verdict.passed).toBe(passed);
     expect(verdict.reasons.length === 0).toBe(passed);
   });
