@@ -9,8 +9,10 @@ import { figures } from '../../../cli/lifecycle/golden';
 const fig = (f1: number, reviewRate = 0.1, n = 100): EvalFigures => ({ f1, reviewRate, n });
 const POLICY = { f1Tolerance: 0.01, reviewTolerance: 0.02, latencyBudgetMs: 5 };
 
+type Case = { name: string; challenger: Record<string, EvalFigures>; champion: Record<string, EvalFigures>; latency: number; passed: boolean };
+
 describe('gate', () => {
-  it.each([
+  it.each<Case>([
     { name: 'equal figures pass', challenger: { conda: fig(0.8) }, champion: { conda: fig(0.8) }, latency: 1, passed: true },
     { name: 'within the F1 tolerance passes', challenger: { conda: fig(0.791) }, champion: { conda: fig(0.8) }, latency: 1, passed: true },
     { name: 'F1 beyond the tolerance fails', challenger: { conda: fig(0.78) }, champion: { conda: fig(0.8) }, latency: 1, passed: false },
@@ -20,7 +22,7 @@ describe('gate', () => {
     { name: 'a set the champion lacks only has to exist', challenger: { 'recent-verdicts': fig(0.1) }, champion: {}, latency: 1, passed: true },
     { name: 'an empty set is skipped', challenger: { conda: fig(0, 1, 0) }, champion: { conda: fig(0.9) }, latency: 1, passed: true },
   ])('$name', ({ challenger, champion, latency, passed }) => {
-    const verdict = gate(challenger as Record<string, EvalFigures>, champion as Record<string, EvalFigures>, latency, POLICY);
+    const verdict = gate(challenger, champion, latency, POLICY);
     expect(verdict.passed).toBe(passed);
     expect(verdict.reasons.length === 0).toBe(passed);
   });
