@@ -61,7 +61,8 @@ export default defineFunction({
       metrics,
       shadow: config.MODEL_SHADOW,
     });
-    if (config.MODEL_REGISTRY_POLL_MS > 0) await champion.refresh();
+    // The bundled model serves from the first event; the champion is swapped in as soon as the registry answers.
+    if (config.MODEL_REGISTRY_POLL_MS > 0) void champion.refresh();
     const scorer = batchingScorer(champion, 16);
     return {
       async handle(delivery) {

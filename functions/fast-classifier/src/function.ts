@@ -54,7 +54,8 @@ export default defineFunction({
       metrics,
       shadow: config.MODEL_SHADOW,
     });
-    if (config.MODEL_REGISTRY_POLL_MS > 0) await champion.refresh();
+    // The bundled model serves from the first event; the champion is swapped in as soon as the registry answers.
+    if (config.MODEL_REGISTRY_POLL_MS > 0) void champion.refresh();
     const scorer = batchingScorer(champion);
     const thresholdsOf = (s: ToxicityScorer): RoutingThresholds =>
       'defaultThresholds' in s && typeof s.defaultThresholds === 'object' ? (s.defaultThresholds as RoutingThresholds) : model.thresholds;

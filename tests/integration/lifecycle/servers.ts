@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { BUCKETS, ensureBuckets, s3Endpoint, type S3Endpoint } from '@sinbin/stores';
 import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
