@@ -4,11 +4,13 @@
 //   sinbin retrain [--model sinbin-fast] [--promote] [--watch [--every-verdicts N] [--every-minutes M]]
 //   sinbin models list | init | promote <model> <version> | rollback <model>
 //   sinbin data erase --game G (--player P | --message M)
+//   sinbin retention run [--days N]      decisions past retention archived to MinIO, then pruned from PostgreSQL
 // Stores: S3_ENDPOINT / MLFLOW_TRACKING_URI (MinIO / MLflow; `make up` writes them to
 // .run/lifecycle.env), else the embedded default's folders under .run/objects.
 import { parseArgs } from 'node:util';
 import { adoptFormerEnvAtStart, DEFAULT_GATE, numberVar, parseEnv, stableId } from '@sinbin/contract';
 import { z } from 'zod';
+import { applyRetention, createPool } from '@sinbin/stores';
 import { lifecyclePython, openLifecycle } from './lifecycle/config';
 import { initModels, listModels, promote, rollbackChampion } from '@sinbin/scoring';
 import { retrain } from './lifecycle/retrain';
@@ -24,7 +26,8 @@ const USAGE = `usage:
   sinbin models init                      register the bundled models as version 1 (champion) where none is
   sinbin models promote <model> <version>
   sinbin models rollback <model>
-  sinbin data erase --game G (--player P | --message M)`;
+  sinbin data erase --game G (--player P | --message M)
+  sinbin retention run [--days N] [--audit-days N]   archive and prune the PostgreSQL ledger (DATABASE_URL)`;
 
 const GateEnv = z.object({
   GATE_F1_TOLERANCE: numberVar(DEFAULT_GATE.f1Tolerance, 0, 1),
@@ -80,6 +83,18 @@ async function main(argv: string[]): Promise<void> {
     const key = `${ERASURE_PREFIX}${stableId(erasure.gameId, erasure.playerId ?? '', erasure.messageId ?? '')}.json`;
     await lc.trainingData.put(key, JSON.stringify(erasure), 'application/json');
     return print({ recorded: key, note: 'the next retrain drops these examples' });
+  }
+  if (command === 'retention' && rest[0] === 'run') {
+    const { values } = parseArgs({ args: rest.slice(1), options: { days: { type: 'string' }, 'audit-days': { type: 'string' } } });
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is needed (the stack\'s PostgreSQL: bash infra/local/postgres.sh url)');
+    const pool = createPool(url, 2);
+    try {
+      const days = Number(values.days ?? lc.retentionDays);
+      return print(await applyRetention(pool, lc.decisions, { now: new Date(), days, auditDays: Number(values['audit-days'] ?? 365) }));
+    } finally {
+      await pool.end();
+    }
   }
   throw new Error(USAGE);
 }

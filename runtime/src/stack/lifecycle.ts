@@ -3,11 +3,16 @@
 // and the sinbin CLI need (.run/lifecycle.env, mode 600: it holds the MinIO credentials).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuckets, lifecycleStores, type LifecycleEnv } from '@sinbin/stores';
+import type { ObjectStore } from '@sinbin/contract';
+import { applyRetention, createPool, ensureBuckets, lifecycleStores, type LifecycleEnv } from '@sinbin/stores';
 import { initModels } from '@sinbin/scoring';
 import type { Logger } from '../log';
 
-export async function prepareLifecycle(env: LifecycleEnv & { MINIO_CONSOLE_URL?: string }, stateDir: string, log: Logger): Promise<{ lines: string[] }> {
+export async function prepareLifecycle(
+  env: LifecycleEnv & { MINIO_CONSOLE_URL?: string },
+  stateDir: string,
+  log: Logger,
+): Promise<{ lines: string[]; decisions: ObjectStore; retentionDays: number }> {
   const stores = lifecycleStores(env, join(stateDir, 'objects'));
   const lines: string[] = [];
   if (stores.s3) {
@@ -33,5 +38,26 @@ export async function prepareLifecycle(env: LifecycleEnv & { MINIO_CONSOLE_URL?:
   writeFileSync(file, `# written by make up for the sinbin CLI (npx sinbin ...)\n${pairs.map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   lines.push(`  lifecycle    npx sinbin models list | retrain | models promote <model> <version> | models rollback <model>`);
-  return { lines };
+  return { lines, decisions: stores.decisions, retentionDays: env.RAW_TEXT_RETENTION_DAYS };
+}
+
+/** Archives and prunes the ledger every hour (and once at start). */
+export function startRetention(databaseUrl: string, archive: ObjectStore, days: number, log: Logger): { stop(): void } {
+  const pool = createPool(databaseUrl, 1);
+  const run = () =>
+    applyRetention(pool, archive, { now: new Date(), days, auditDays: 365 }).then(
+      (report) => log.info({ archived: report.archived, pruned: report.pruned }, 'retention applied'),
+      (error: unknown) => log.warn({ err: String(error) }, 'retention failed; trying again in an hour'),
+    );
+  const first = setTimeout(() => void run(), 60_000);
+  const timer = setInterval(() => void run(), 3_600_000);
+  first.unref();
+  timer.unref();
+  return {
+    stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      void pool.end();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { boot, collectConfigProblems, httpPorts, parseFunctionConfigs } from '..
 import { withDevCredentials } from '../dev-credentials';
 import { createLogger } from '../log';
 import { startStack } from './stack';
-import { prepareLifecycle } from './lifecycle';
+import { prepareLifecycle, startRetention } from './lifecycle';
 
 adoptFormerEnvAtStart();
 
@@ -69,11 +69,15 @@ ${models.lines.join('\n')}
 
 `);
 
+// Retention: hourly, decisions past RAW_TEXT_RETENTION_DAYS go to the decision archive and leave the ledger.
+const retention = env.DATABASE_URL ? startRetention(env.DATABASE_URL, models.decisions, models.retentionDays, log) : undefined;
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    retention?.stop();
     void stack.stop().then(() => process.exit(0));
   });
 }

@@ -13,3 +13,4 @@ export * from './registry-file';
 export * from './registry-mlflow';
 export * from './lifecycle-stores';
 export { MIGRATIONS } from './schema';
+export * from './retention';
