@@ -58,7 +58,7 @@ export function isHeldOutMatch(matchId: string): boolean {
   return bucket >= 0.9;
 }
 
-const cleanConda = (s: string) => s.replaceAll('[SEPA]', ' ').split(/\s+/).filter(Boolean).join(' ');
+export const cleanConda = (s: string) => s.replaceAll('[SEPA]', ' ').split(/\s+/).filter(Boolean).join(' ');
 
 /** Held-out CONDA messages with their conversation context (earlier lines of the conversation). */
 export function condaHeldOut(dir: string): Labelled[] {
