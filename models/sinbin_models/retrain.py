@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .fast_model import OUTPUTS, export_onnx, featurize
+from .fast_model import export_onnx, featurize
 from .features import HashingConfig
 from .metrics import binary_report
 from .normalize import normalize_text
@@ -43,14 +43,15 @@ def hashing_from_meta(meta: dict) -> HashingConfig:
 
 
 def base_weights(base: Path, meta: dict) -> tuple[np.ndarray, np.ndarray]:
-    """The base graph's head weights [buckets, K] and biases [K], in OUTPUTS order."""
+    """The base graph's head weights [buckets, K] and biases [K], in the base's own output order."""
     import onnx
     from onnx import numpy_helper
     graph = onnx.load(str(base / meta['onnx'])).graph
     inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
     table, bias = inits['weights'], inits['bias']
-    order = [meta['outputs'].index(o) for o in OUTPUTS]
-    return table[:-1, order].astype(np.float64), bias[order].astype(np.float64)
+    if table.shape[1] != len(meta['outputs']):
+        raise SystemExit(f"base graph has {table.shape[1]} heads but fast-model.json lists {len(meta['outputs'])} outputs")
+    return table[:-1].astype(np.float64), bias.astype(np.float64)
 
 
 def sigmoid(z):
@@ -125,8 +126,11 @@ def main() -> None:
     print(f'retrain: {len(train)} training and {len(val)} validation examples; featurising', file=sys.stderr, flush=True)
     X = featurize([normalize_text(r['text']) for r in train], cfg).astype(np.float64)
     weights, biases, heads = W0.copy(), B0.copy(), {}
-    progress = Progress('heads', len(OUTPUTS), every_seconds=0)
-    for k, output in enumerate(OUTPUTS):
+    # The base's heads, in its order; those verdicts say nothing about (severity, self-harm, the
+    # alarm detector) keep the base weights, and the alarm rule of the graph is kept as it was.
+    outputs = list(meta['outputs'])
+    progress = Progress('heads', len(outputs), every_seconds=0)
+    for k, output in enumerate(outputs):
         if output == 'toxicity':
             idx = list(range(len(train)))
             y = np.array([float(r['label']) for r in train])
@@ -142,7 +146,8 @@ def main() -> None:
         heads[output] = {'rows': len(idx), 'positives': int(y.sum()), **info}
         progress.tick(k + 1, output)
 
-    export_onnx(weights.astype(np.float32), biases.astype(np.float32), str(out / 'model.onnx'))
+    alarm = meta.get('alarm') if outputs[-1] == 'alarm' else None
+    export_onnx(weights.astype(np.float32), biases.astype(np.float32), str(out / 'model.onnx'), **({'alarm': alarm} if alarm else {}))
     thresholds = dict(meta['defaultThresholds'])
     val_report = None
     if val:
@@ -171,7 +176,7 @@ def main() -> None:
 
 def scratch(args) -> None:
     """A base model trained without some sources (the learning-curve benchmark starts from one without CONDA)."""
-    from .data import load_all
+    from .data import CATEGORIES, load_all
     from .train_fast import CATEGORY_WEIGHT, TOXICITY_WEIGHT, balance
     t0 = time.time()
     base, out = Path(args.base), Path(args.out)
@@ -183,10 +188,11 @@ def scratch(args) -> None:
     train = [r for r in records if r.split == 'train']
     print(f'scratch: {len(train)} training records without {sorted(left_out)}; featurising', file=sys.stderr, flush=True)
     X = featurize([r.normalized for r in train], cfg).astype(np.float64)
-    k_out = len(OUTPUTS)
+    outputs = ('toxicity',) + tuple(CATEGORIES)
+    k_out = len(outputs)
     weights, biases = np.zeros((cfg.buckets, k_out)), np.zeros(k_out)
     progress = Progress('heads', k_out, every_seconds=0)
-    for k, output in enumerate(OUTPUTS):
+    for k, output in enumerate(outputs):
         table = TOXICITY_WEIGHT if output == 'toxicity' else CATEGORY_WEIGHT
         idx = [i for i, r in enumerate(train) if r.source in table and (r.toxic if output == 'toxicity' else r.categories[output]) is not None]
         y = np.array([float(train[i].toxic if output == 'toxicity' else train[i].categories[output]) for i in idx])
@@ -204,10 +210,10 @@ def scratch(args) -> None:
     yv = np.array([r.toxic for r in val])
     toxic_from = max(pick_toxic_from(yv, p, TOXIC_ROUTE_PRECISION), 0.5)
     ok_below = min(pick_ok_below(yv, p, MAX_TOXIC_MISSED_BY_OK), toxic_from - 0.01)
-    new_meta = {**meta, 'version': args.version or 'fast-without-' + '-'.join(sorted(left_out)), 'decisionThreshold': 0.5,
+    new_meta = {**meta, 'version': args.version or 'fast-without-' + '-'.join(sorted(left_out)), 'decisionThreshold': 0.5, 'outputs': list(outputs),
                 'defaultThresholds': {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)},
                 'trainedOn': {s: w for s, w in TOXICITY_WEIGHT.items() if s not in left_out}, 'createdBy': 'models/sinbin_models/retrain.py --from-scratch-without'}
-    for stale in ('routingFromTargets', 'routingChosenBy', 'decisionBeforeBiasShift'):
+    for stale in ('routingFromTargets', 'routingChosenBy', 'decisionBeforeBiasShift', 'alarm'):
         new_meta.pop(stale, None)
     (out / 'fast-model.json').write_text(json.dumps(new_meta, indent=2) + '\n')
     print(json.dumps({'version': new_meta['version'], 'train': len(train), 'thresholds': new_meta['defaultThresholds'], 'seconds': round(time.time() - t0, 1)}))

@@ -25,6 +25,8 @@ export class ArtefactError extends Error {
 
 /** The outputs every model must have, in any order: toxicity and each category. */
 export const EXPECTED_LABELS = ['toxicity', ...CATEGORIES] as const;
+/** Outputs a model may add (models v2: severity, self-harm encouragement, the fast model's alarm detector). */
+export const OPTIONAL_LABELS = ['severe_toxicity', 'self_harm', 'alarm'] as const;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -63,9 +65,10 @@ const SMOKE_LINES = [{ text: 'gg wp' }, { text: 'you are an idiot', context: [{ 
 export async function checkArtefact(kind: ModelKind, dir: string, load: ModelLoader): Promise<ToxicityScorer> {
   const labels = await labelsOf(kind, dir);
   const missing = EXPECTED_LABELS.filter((l) => !labels.includes(l));
-  const extra = labels.filter((l) => !(EXPECTED_LABELS as readonly string[]).includes(l));
+  const known: readonly string[] = [...EXPECTED_LABELS, ...OPTIONAL_LABELS];
+  const extra = labels.filter((l) => !known.includes(l));
   if (missing.length > 0 || extra.length > 0) {
-    throw new ArtefactError(`${kind} artefact: wrong label set [${labels.join(', ')}]: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]; expected [${EXPECTED_LABELS.join(', ')}]`);
+    throw new ArtefactError(`${kind} artefact: wrong label set [${labels.join(', ')}]: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]; expected [${EXPECTED_LABELS.join(', ')}] (optionally ${OPTIONAL_LABELS.join(', ')})`);
   }
   let scorer: ToxicityScorer;
   try {
