@@ -84,8 +84,8 @@ export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Re
   const checkpoints = opts.quick ? [200, 500] : CHECKPOINTS;
   say(`${replay.length} CONDA training-match lines to replay, ${heldOut.length} held-out lines; retrain at ${checkpoints.join(', ')} verdicts`);
 
-  const loadChampion = async () => {
-    const v = (await stores.registry.byAlias('sinbin-fast', 'champion'))!;
+  const loadChampion = async (alias = 'champion') => {
+    const v = (await stores.registry.byAlias('sinbin-fast', alias))!;
     const dir = join(mkdtempSync(join(tmpdir(), 'sinbin-bench-champion-')), 'v');
     await downloadVersion(stores.artefacts, v.source, dir);
     return { version: v.version, scorer: await checkArtefact('fast', dir, await loaderOf('fast')) };
@@ -130,6 +130,10 @@ export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Re
         await champion.scorer.close?.();
         champion = await loadChampion();
         const figuresNow = await heldOutFigures(champion.scorer, heldOut);
+        // The challenger's own figures, whether or not the gate let it through.
+        const challenger = result.promoted ? undefined : await loadChampion('challenger');
+        const challengerFigures = challenger ? { version: challenger.version, ...(await heldOutFigures(challenger.scorer, heldOut)) } : { version: champion.version, ...figuresNow };
+        await challenger?.scorer.close?.();
         rounds.push({
           verdicts,
           replayedLines: replayed,
@@ -138,9 +142,10 @@ export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Re
           gate: result.gate.passed ? 'passed' : `failed: ${result.gate.reasons.join('; ')}`,
           promoted: result.promoted,
           champion: { version: champion.version, ...figuresNow },
+          challenger: challengerFigures,
           trainingSet: result.counts,
         });
-        say(`champion version ${champion.version}: CONDA toxic-F1 ${figuresNow.condaToxicF1}, review ${(figuresNow.reviewRate * 100).toFixed(1)} % (gate ${result.gate.passed ? 'passed' : 'failed'})`);
+        say(`champion version ${champion.version}: CONDA toxic-F1 ${figuresNow.condaToxicF1}, review ${(figuresNow.reviewRate * 100).toFixed(1)} %; challenger ${challengerFigures.version}: ${challengerFigures.condaToxicF1}, review ${(challengerFigures.reviewRate * 100).toFixed(1)} % (gate ${result.gate.passed ? 'passed' : 'failed'})`);
         next++;
       }
     }
