@@ -38,6 +38,7 @@ export function registryContract(name: string, open: () => Promise<ModelRegistry
       expect((await registry.getVersion(model, '2'))?.aliases).toEqual(['challenger', 'champion']);
       expect((await registry.getVersion(model, '1'))?.aliases).toEqual([]);
       expect((await registry.getModel(model))?.aliases).toEqual({ champion: '2', challenger: '2' });
+      expect((await registry.listVersions(model)).map((v) => [v.version, v.aliases])).toEqual([['1', []], ['2', ['challenger', 'champion']]]);
       await registry.deleteAlias(model, 'challenger');
       await registry.deleteAlias(model, 'challenger');
       expect(await registry.byAlias(model, 'challenger')).toBeUndefined();

@@ -41,7 +41,7 @@ const { stack, config, models } = await boot('sinbin (make up)', async () => {
     () => (ports = httpPorts(FUNCTIONS, env, 1)),
   );
   // Buckets (idempotent) and the bundled models as first champions, before any function loads one.
-  const models = await prepareLifecycle(lifecycle, resolve(config.SINBIN_STATE_DIR), log);
+  const models = await prepareLifecycle({ ...lifecycle, ...(config.MINIO_CONSOLE_URL ? { MINIO_CONSOLE_URL: config.MINIO_CONSOLE_URL } : {}) }, resolve(config.SINBIN_STATE_DIR), log);
   const stack = await startStack({
     functions: FUNCTIONS,
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),

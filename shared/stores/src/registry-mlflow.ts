@@ -240,6 +240,9 @@ export class MlflowModelRegistry implements ModelRegistry {
       out.push(...(res.model_versions ?? []).map((v) => this.record(v)));
       token = res.next_page_token || undefined;
     } while (token);
+    // A search answer carries no aliases (only model-versions/get does): they come from the model.
+    const aliases = Object.entries((await this.getModel(name))?.aliases ?? {});
+    for (const v of out) v.aliases = aliases.filter(([, version]) => version === v.version).map(([alias]) => alias).sort();
     return out.sort((a, b) => Number(a.version) - Number(b.version));
   }
 
