@@ -5,12 +5,12 @@ SHELL := /bin/bash
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install ui run up down test test-unit test-e2e test-integration test-browser test-models deploy-check lint typecheck demo bench train data clean
+.PHONY: help install ui run up down test test-services test-unit test-e2e test-integration test-browser test-models deploy-check lint typecheck demo bench train data clean
 
 help:
 	@echo "make run     start the pipeline on the embedded runtime (no external services)"
 	@echo "make test    install what is missing and run every test"
-	@echo "make up      the real stack: Kafka broker + PostgreSQL as local processes, functions behind the topic connector"
+	@echo "make up      the real stack: Kafka broker, PostgreSQL, MinIO and MLflow as local processes, functions behind the topic connector"
 	@echo "make down    stop what make up started"
 	@echo "make demo    run the pipeline and replay real Dota 2 chat through it"
 	@echo "make bench   benchmarks, JSON on stdout"
@@ -35,10 +35,17 @@ run: install ui
 up: install ui
 	bash infra/local/kafka.sh start
 	bash infra/local/postgres.sh start
-	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" npx tsx runtime/src/stack/main.ts
+	bash infra/local/minio.sh start
+	bash infra/local/mlflow.sh start
+	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" \
+	  S3_ENDPOINT="$$(bash infra/local/minio.sh url)" MINIO_CONSOLE_URL="$$(bash infra/local/minio.sh console)" \
+	  S3_ACCESS_KEY="$${MINIO_ROOT_USER:-sinbin}" S3_SECRET_KEY="$${MINIO_ROOT_PASSWORD:-sinbin-dev-secret}" \
+	  MLFLOW_TRACKING_URI="$$(bash infra/local/mlflow.sh url)" npx tsx runtime/src/stack/main.ts
 
 down:
 	-pkill -TERM -f runtime/src/stack/main.ts
+	bash infra/local/mlflow.sh stop
+	bash infra/local/minio.sh stop
 	bash infra/local/kafka.sh stop
 	bash infra/local/postgres.sh stop
 
@@ -55,7 +62,7 @@ test-unit: install
 test-e2e: install
 	npx vitest run --project e2e
 
-test-integration: install
+test-integration: install test-services
 	npx vitest run --project integration
 
 test-browser: install ui
@@ -73,7 +80,12 @@ deploy-check: install
 test-models:
 	bash models/test.sh
 
-test: install typecheck lint deploy-check test-models ui
+# MinIO (built from source) and MLflow's virtualenv are installed once, before the test runner starts.
+test-services:
+	bash infra/local/minio.sh install
+	bash infra/local/mlflow.sh install
+
+test: install typecheck lint deploy-check test-models ui test-services
 	npx vitest run --project unit --project e2e --project integration
 	bash scripts/install-chromium.sh
 	npx vitest run --config vitest.browser.config.ts

@@ -1,4 +1,4 @@
-// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models,
+// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models|lifecycle,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
 // --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
@@ -68,6 +68,10 @@ if (!values.only || values.only === 'models') {
   } catch (error) {
     figures.models = { error: String(error) };
   }
+}
+if (values.only === 'lifecycle') {
+  const { benchLifecycle } = await import('./lifecycle');
+  figures.lifecycle = await benchLifecycle({ quick: values.quick });
 }
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);

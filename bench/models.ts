@@ -19,7 +19,7 @@ interface Labelled extends ScoringInput {
   toxic: boolean;
 }
 
-function modelsDataDir(): string {
+export function modelsDataDir(): string {
   return resolve(process.env.SINBIN_DATA_DIR ?? join(REPO, '..', 'shared', 'data'));
 }
 
@@ -53,15 +53,15 @@ function records(path: string): Record<string, string>[] {
 }
 
 /** Same bucket as models/sinbin_models/data.py: md5 prefix of "match:<id>" in [0.9, 1] is the test split. */
-function isHeldOutMatch(matchId: string): boolean {
+export function isHeldOutMatch(matchId: string): boolean {
   const bucket = parseInt(createHash('md5').update(`match:${matchId}`).digest('hex').slice(0, 8), 16) / 0xffffffff;
   return bucket >= 0.9;
 }
 
-const cleanConda = (s: string) => s.replaceAll('[SEPA]', ' ').split(/\s+/).filter(Boolean).join(' ');
+export const cleanConda = (s: string) => s.replaceAll('[SEPA]', ' ').split(/\s+/).filter(Boolean).join(' ');
 
 /** Held-out CONDA messages with their conversation context (earlier lines of the conversation). */
-function condaHeldOut(dir: string): Labelled[] {
+export function condaHeldOut(dir: string): Labelled[] {
   const rows = [...records(join(dir, 'conda', 'CONDA_train.csv')), ...records(join(dir, 'conda', 'CONDA_test.csv'))];
   const byConversation = new Map<string, Record<string, string>[]>();
   for (const row of rows) {
@@ -81,7 +81,7 @@ function condaHeldOut(dir: string): Labelled[] {
   return out;
 }
 
-function tweetEvalVal(dir: string): Labelled[] {
+export function tweetEvalVal(dir: string): Labelled[] {
   const texts = readFileSync(join(dir, 'tweeteval', 'offensive', 'val_text.txt'), 'utf8').split('\n');
   const labels = readFileSync(join(dir, 'tweeteval', 'offensive', 'val_labels.txt'), 'utf8').split('\n');
   return labels.flatMap((l, i) => (l.trim() === '' ? [] : [{ text: texts[i] ?? '', toxic: l.trim() === '1' }]));

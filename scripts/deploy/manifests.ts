@@ -365,6 +365,24 @@ const PANELS: PanelSpec[] = [
     description: 'sinbin_function_instances (0 while scaled to zero).',
     targets: [{ expr: 'sum by (fn) (sinbin_function_instances)', legend: '{{fn}}' }],
   },
+  {
+    title: 'Shadow: challenger vs champion / s',
+    unit: 'ops',
+    description: 'sinbin_shadow_scores_total: challenger verdicts beside the champion\'s (agree, flip-to-toxic, flip-to-ok).',
+    targets: [{ expr: 'sum by (model, outcome) (rate(sinbin_shadow_scores_total[$__rate_interval]))', legend: '{{model}} {{outcome}}' }],
+  },
+  {
+    title: 'Shadow scoring time p95',
+    unit: 's',
+    description: 'sinbin_shadow_latency_seconds: champion and challenger on the same batches.',
+    targets: [{ expr: 'histogram_quantile(0.95, sum by (le, model, role) (rate(sinbin_shadow_latency_seconds_bucket[$__rate_interval])))', legend: '{{model}} {{role}}' }],
+  },
+  {
+    title: 'Model swaps',
+    unit: 'short',
+    description: 'sinbin_model_swaps_total: champion versions swapped in without a restart, or refused (corrupt or incompatible artefacts).',
+    targets: [{ expr: 'sum by (model, outcome) (increase(sinbin_model_swaps_total[1h]))', legend: '{{model}} {{outcome}}' }],
+  },
 ];
 
 export function renderDashboard(): string {

@@ -2,7 +2,7 @@
 // resources, secrets, models. The generated artefacts (stack.yml, infra/k8s/**, the deploy
 // workflow's matrix, the AsyncAPI document) are rendered from these and the topic registry.
 import { readFileSync } from 'node:fs';
-import { deadLetterTopicOf, TOPICS, type AnyFunction, type DeployProfile, type TopicName } from '@sinbin/contract';
+import { deadLetterTopicOf, STATELESS_STORES, TOPICS, type AnyFunction, type DeployProfile, type TopicName } from '@sinbin/contract';
 import { topicPlan } from '@sinbin/runtime/stack';
 import { FUNCTIONS } from '../../functions';
 
@@ -56,7 +56,7 @@ export const COMMON_ENVIRONMENT: Record<string, string> = {
  * replica is refused, since each replica would keep its own state.
  */
 export function profileOf(fn: AnyFunction): DeploymentProfile {
-  const stateful = fn.stores.some((s) => s !== 'objects');
+  const stateful = fn.stores.some((s) => !STATELESS_STORES.includes(s));
   const environment = { ...fn.deploy.environment };
   if (environment.SINBIN_STORES === 'memory' && fn.deploy.maxScale > 1) {
     throw new Error(`${fn.name}: SINBIN_STORES=memory with maxScale ${fn.deploy.maxScale}: each replica would keep its own state; use the shared database or maxScale 1`);

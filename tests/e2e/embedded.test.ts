@@ -5,6 +5,7 @@
 // Game beta's policy trusts the deep stage more, so its ambiguous messages can end there.
 //
 // The tests share one runtime and run in order: the scale-to-zero checks depend on what came before.
+import { loadExamples } from '../../cli/lifecycle/training-data';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -370,8 +371,8 @@ describe('embedded runtime: a conversation, end to end', () => {
   it('writes a training example for every moderator verdict and confident deep verdict', async () => {
     const examples = await pollUntil(
       async () => {
-        const keys = await runtime.stores.objects.list('training-data/');
-        const all = await Promise.all(keys.map(async (k) => JSON.parse(Buffer.from((await runtime.stores.objects.get(k))!).toString('utf8')) as TrainingExample));
+        // Staged one per object, or already batched into a gzipped JSON-lines object: the retrainer reads both.
+        const all: TrainingExample[] = (await loadExamples(runtime.stores.objects)).examples;
         return all.length >= CASE_IDS.length + 1 ? all : undefined;
       },
       { timeoutMs: 20_000, what: 'the training examples' },
@@ -384,9 +385,12 @@ describe('embedded runtime: a conversation, end to end', () => {
     expect(byMessage.get('alpha/conv-03')!.context.length).toBeGreaterThan(0);
     // Fast decisions are not labels.
     expect(byMessage.has('alpha/conv-05')).toBe(false);
-    const keys = await runtime.stores.objects.list('training-data/');
-    expect(keys.some((k) => k.startsWith('training-data/game=alpha/') && k.includes('/moderator/'))).toBe(true);
-    expect(keys.some((k) => k.startsWith('training-data/game=beta/') && k.includes('/deep/'))).toBe(true);
+    // Partitioned by game (and day): staged under staging/game=<g>/..., batched as game=<g>/date=<d>/batch-*-g<gold>-d<deep>.jsonl.gz.
+    const keys = await runtime.stores.objects.list('');
+    const hasGame = (game: string, source: 'moderator' | 'deep') =>
+      keys.some((k) => k.includes(`game=${game}/`) && (k.includes(`/${source}/`) || (source === 'moderator' ? /-g[1-9]\d*-d\d+\.jsonl\.gz$/ : /-g\d+-d[1-9]\d*\.jsonl\.gz$/).test(k)));
+    expect(hasGame('alpha', 'moderator')).toBe(true);
+    expect(hasGame('beta', 'deep')).toBe(true);
   });
 
   it("keeps each game's decisions to itself", async () => {

@@ -28,6 +28,8 @@ export interface DecisionDraft {
   category: Category | undefined;
   decidedBy: FinalDecision['decidedBy'];
   modelVersion: string;
+  /** The registered model behind modelVersion, when the scorer came from the registry. */
+  model?: string;
   /** A moderator's explicit action overrides the rules. */
   action?: Action;
 }
@@ -55,6 +57,7 @@ function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, d
     category: verdict === 'block' ? topCategory(score.categories) : undefined,
     decidedBy,
     modelVersion: score.modelVersion,
+    ...(score.model ? { model: score.model } : {}),
   };
 }
 
@@ -104,6 +107,7 @@ export function onModeration(e: ModerationResult): DecisionDraft {
     category: e.verdict === 'block' ? (e.category ?? topCategory(model.categories)) : undefined,
     decidedBy: byModerator ? 'moderator' : e.deep ? 'deep' : 'fast',
     modelVersion: model.modelVersion,
+    ...(model.model ? { model: model.model } : {}),
     ...(e.action ? { action: e.action } : {}),
   };
 }
@@ -136,6 +140,7 @@ export function finalDecision(draft: DecisionDraft, action: Action, now: Date): 
     decidedBy: draft.decidedBy,
     action,
     modelVersion: draft.modelVersion,
+    ...(draft.model ? { model: draft.model } : {}),
     decidedAt: now.toISOString(),
     latencyMs: Math.max(0, now.getTime() - Date.parse(m.receivedAt)),
   };
@@ -148,6 +153,8 @@ export function trainingExample(draft: DecisionDraft, context: TrainingExample['
     exampleId,
     messageId: draft.message.messageId,
     gameId: draft.message.gameId,
+    playerId: draft.message.playerId,
+    ...(draft.message.locale ? { language: draft.message.locale } : {}),
     text: draft.message.text,
     context,
     label: draft.verdict === 'block' ? 'toxic' : 'ok',

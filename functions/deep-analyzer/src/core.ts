@@ -17,7 +17,7 @@ export interface DeepCutoffs {
   minConfidence?: number;
 }
 
-export function analysisResult(request: AnalysisRequest, score: ToxicityScore, modelVersion: string, now: Date, cutoffs: DeepCutoffs = {}): AnalysisResult {
+export function analysisResult(request: AnalysisRequest, score: ToxicityScore, modelVersion: string, now: Date, cutoffs: DeepCutoffs = {}, model?: string): AnalysisResult {
   const toxicity = clamp01(score.toxicity);
   return {
     message: request.message,
@@ -29,6 +29,7 @@ export function analysisResult(request: AnalysisRequest, score: ToxicityScore, m
       confidence: clamp01(score.confidence ?? Math.abs(toxicity - 0.5) * 2),
       ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
       modelVersion,
+      ...(model ? { model } : {}),
       ...(cutoffs.toxicFrom !== undefined ? { toxicFrom: cutoffs.toxicFrom } : {}),
       ...(cutoffs.minConfidence !== undefined ? { minConfidence: cutoffs.minConfidence } : {}),
     },

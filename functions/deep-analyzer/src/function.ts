@@ -1,9 +1,11 @@
 // Wires the deep analyzer's core to the context-aware model. Scales from zero: the model loads
 // on the instance's first event, which is the cold start the runtime measures.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, defineFunction, outbound, type ToxicityScorer } from '@sinbin/contract';
-import { batchingScorer } from '@sinbin/scoring';
-import { loadDeepClassifier } from '@sinbin/scoring/deep';
+import { boolVar, defineFunction, intVar, outbound, type ToxicityScorer } from '@sinbin/contract';
+import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
+import { loadDeepClassifier, loadTransformerDeepScorer } from '@sinbin/scoring/deep';
 import { analysisResult, scoringInput, type DeepCutoffs } from './core';
 
 /** The transformer states the cut-offs it was validated with; the lexicon fallback states none. */
@@ -26,9 +28,14 @@ export default defineFunction({
     DEEP_MODEL_DIR: z.string().optional(),
     /** Run the model in a worker thread (default), or on the event loop's thread. */
     MODEL_THREAD: boolVar(true),
+    /** How often the registry is asked whether the `champion` alias moved (ms); 0 serves the bundled model only. */
+    MODEL_REGISTRY_POLL_MS: intVar(10_000, 0),
+    /** Score the `challenger` beside the champion, for agreement figures; results never change. */
+    MODEL_SHADOW: boolVar(false),
+    MODEL_CACHE_DIR: z.string().optional(),
   }),
   secrets: [],
-  stores: [],
+  stores: ['registry', 'artefacts'],
   deploy: {
     minScale: 0,
     maxScale: 6,
@@ -40,18 +47,32 @@ export default defineFunction({
     environment: { DEEP_MODEL_DIR: '/home/app/models/deep' },
     model: 'deep',
   },
-  async start({ config, log, now }) {
+  async start({ config, stores, log, metrics, now }) {
     const model = await loadDeepClassifier({ modelDir: config.DEEP_MODEL_DIR, thread: config.MODEL_THREAD, log });
-    const scorer = batchingScorer(model.scorer, 16);
-    const cutoffs = deepCutoffsOf(model.scorer);
+    const champion = new ChampionScorer({
+      model: 'sinbin-deep',
+      kind: 'deep',
+      registry: stores.registry,
+      artefacts: stores.artefacts,
+      cacheDir: config.MODEL_CACHE_DIR ?? join(tmpdir(), `sinbin-model-cache-${process.pid}`),
+      load: versionLoader('deep', loadTransformerDeepScorer, config.MODEL_THREAD),
+      initial: model.scorer,
+      log,
+      metrics,
+      shadow: config.MODEL_SHADOW,
+    });
+    // The bundled model serves from the first event; the champion is swapped in as soon as the registry answers.
+    if (config.MODEL_REGISTRY_POLL_MS > 0) void champion.refresh();
+    const scorer = batchingScorer(champion, 16);
     return {
       async handle(delivery) {
         if (delivery.topic !== 'nlp-analysis-required') return [];
-        const [score] = await scorer.score([scoringInput(delivery.event)]);
-        return [outbound('nlp-analysis-results', analysisResult(delivery.event, score!, scorer.version, now(), cutoffs))];
+        const [score] = (await scorer.score([scoringInput(delivery.event)])) as AttributedScore[];
+        return [outbound('nlp-analysis-results', analysisResult(delivery.event, score!, score!.modelVersion, now(), deepCutoffsOf(score!.servedBy), score!.model))];
       },
+      ...(config.MODEL_REGISTRY_POLL_MS > 0 ? { tick: { everyMs: config.MODEL_REGISTRY_POLL_MS, run: () => champion.refresh() } } : {}),
       async stop() {
-        await model.scorer.close?.();
+        await champion.close();
       },
     };
   },

@@ -14,13 +14,14 @@ import {
 /** How many earlier lines of the channel travel with a message that needs deep analysis. */
 export const CONTEXT_LINES = 8;
 
-export function toModelScore(score: ToxicityScore, modelVersion: string): ModelScore {
+export function toModelScore(score: ToxicityScore, modelVersion: string, model?: string): ModelScore {
   return {
     toxicity: clamp01(score.toxicity),
     categories: clampCategories(score.categories),
     ...(score.confidence !== undefined ? { confidence: clamp01(score.confidence) } : {}),
     ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
     modelVersion,
+    ...(model ? { model } : {}),
   };
 }
 
@@ -33,6 +34,8 @@ export function classify(input: {
   message: ChatMessage;
   score: ToxicityScore;
   modelVersion: string;
+  /** The registered model, when the score came from a registry version. */
+  model?: string;
   thresholds: RoutingThresholds;
   context: readonly StoredContextLine[];
   now: Date;
@@ -41,7 +44,7 @@ export function classify(input: {
   return {
     message: input.message,
     route,
-    fast: toModelScore(input.score, input.modelVersion),
+    fast: toModelScore(input.score, input.modelVersion, input.model),
     context: route === 'needs-analysis' ? input.context.map(({ messageId, playerId, text }) => ({ messageId, playerId, text })) : [],
     classifiedAt: input.now.toISOString(),
   };

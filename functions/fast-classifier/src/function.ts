@@ -1,8 +1,10 @@
 // Wires the fast classifier's core to its ports: the scorer, the channel context store, policy.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, defineFunction, outbound, policyFileVar, type StoredContextLine } from '@sinbin/contract';
-import { batchingScorer } from '@sinbin/scoring';
-import { loadFastClassifier } from '@sinbin/scoring/fast';
+import { boolVar, defineFunction, intVar, outbound, policyFileVar, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
+import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
+import { loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
 
 export default defineFunction({
@@ -17,9 +19,15 @@ export default defineFunction({
     /** Run the model in a worker thread. Off by default: a batched run costs microseconds a message, less than the hop. */
     MODEL_THREAD: boolVar(false),
     GAME_POLICIES_FILE: policyFileVar(),
+    /** How often the registry is asked whether the `champion` alias moved (ms); 0 serves the bundled model only. */
+    MODEL_REGISTRY_POLL_MS: intVar(10_000, 0),
+    /** Score the `challenger` beside the champion, for agreement figures; results never change. */
+    MODEL_SHADOW: boolVar(false),
+    /** Where registered versions are downloaded (default: a folder of this process under the temp dir). */
+    MODEL_CACHE_DIR: z.string().optional(),
   }),
   secrets: [],
-  stores: ['context'],
+  stores: ['context', 'registry', 'artefacts'],
   deploy: {
     minScale: 2,
     maxScale: 12,
@@ -30,26 +38,45 @@ export default defineFunction({
     environment: { FAST_MODEL_DIR: '/home/app/models/fast' },
     model: 'fast',
   },
-  async start({ config, stores, log, now }) {
+  async start({ config, stores, log, metrics, now }) {
     const policies = config.GAME_POLICIES_FILE;
     const model = await loadFastClassifier({ modelDir: config.FAST_MODEL_DIR, thread: config.MODEL_THREAD, log });
-    const scorer = batchingScorer(model.scorer);
+    // Serves the registry's champion once there is one, and follows the alias without a restart.
+    const champion = new ChampionScorer({
+      model: 'sinbin-fast',
+      kind: 'fast',
+      registry: stores.registry,
+      artefacts: stores.artefacts,
+      cacheDir: config.MODEL_CACHE_DIR ?? join(tmpdir(), `sinbin-model-cache-${process.pid}`),
+      load: versionLoader('fast', loadOnnxFastScorer, config.MODEL_THREAD),
+      initial: model.scorer,
+      log,
+      metrics,
+      shadow: config.MODEL_SHADOW,
+    });
+    // The bundled model serves from the first event; the champion is swapped in as soon as the registry answers.
+    if (config.MODEL_REGISTRY_POLL_MS > 0) void champion.refresh();
+    const scorer = batchingScorer(champion);
+    const thresholdsOf = (s: ToxicityScorer): RoutingThresholds =>
+      'defaultThresholds' in s && typeof s.defaultThresholds === 'object' ? (s.defaultThresholds as RoutingThresholds) : model.thresholds;
     return {
       async handle(delivery) {
         if (delivery.topic !== 'raw-messages') return [];
         const message = delivery.event;
         const key = channelKey(message);
-        const [score] = await scorer.score([{ text: message.text, playerId: message.playerId }]);
+        const [score] = (await scorer.score([{ text: message.text, playerId: message.playerId }])) as AttributedScore[];
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
-        const thresholds = policies.forGame(message.gameId).routing ?? model.thresholds;
+        const thresholds = policies.forGame(message.gameId).routing ?? thresholdsOf(score!.servedBy);
         // Every line joins its channel's context; only a message going to analysis reads it back.
         let context: StoredContextLine[] = [];
         if (needsContext(score!, thresholds)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
         else await stores.context.append(key, line);
-        return [outbound('classified-messages', classify({ message, score: score!, modelVersion: scorer.version, thresholds, context, now: now() }))];
+        const attribution = { modelVersion: score!.modelVersion, ...(score!.model ? { model: score!.model } : {}) };
+        return [outbound('classified-messages', classify({ message, score: score!, ...attribution, thresholds, context, now: now() }))];
       },
+      ...(config.MODEL_REGISTRY_POLL_MS > 0 ? { tick: { everyMs: config.MODEL_REGISTRY_POLL_MS, run: () => champion.refresh() } } : {}),
       async stop() {
-        await model.scorer.close?.();
+        await champion.close();
       },
     };
   },

@@ -24,8 +24,10 @@ const EnvSchema = z.object({
 
 const log = createLogger('embedded');
 const { env, shownKey, shownModeratorToken, shownAdminToken } = withDevCredentials(process.env);
+let runtimeStateDir = '.run';
 const runtime = await boot('sinbin (make run)', async () => {
   const config = parseEnv(EnvSchema);
+  runtimeStateDir = config.SINBIN_STATE_DIR;
   const objectDir = resolve(config.SINBIN_STATE_DIR, 'objects');
   mkdirSync(objectDir, { recursive: true });
   return startEmbedded({
@@ -56,6 +58,7 @@ sinbin pipeline running (embedded: ${logLine}, no external services)
   moderator UI ${moderation}/   (sign in with the token, or an account from npm run moderation:create-lead)
   metrics      ${gateway}/metrics
   API docs     ${gateway}/openapi.json   (admin token: ${shownAdminToken})
+  models       registry file ${resolve(runtimeStateDir, 'objects', 'model-registry.json')}, artefacts ${resolve(runtimeStateDir, 'objects', 'sinbin-models')} (npx sinbin models list)
 
 send a message and wait up to 2 s for its decision:
   curl -s -X POST ${gateway}/v1/messages -H 'authorization: Bearer ${shownKey}' -H 'prefer: wait=2' \\

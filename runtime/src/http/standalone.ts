@@ -13,8 +13,9 @@ import {
   parseEnv,
   type Publisher,
   type RunningFunction,
+  STATELESS_STORES,
 } from '@sinbin/contract';
-import { memoryStoreSet, postgresStoreSet } from '@sinbin/stores';
+import { lifecycleStores, LifecycleEnvSchema, memoryStoreSet, postgresStoreSet } from '@sinbin/stores';
 import { boot, collectConfigProblems, parseFunctionConfigs, type Env } from '../boot';
 import { createLogger, type Logger } from '../log';
 import { servicesFor } from '../services';
@@ -46,7 +47,7 @@ const StandaloneEnvSchema = z
 
 /** Stores other than the object store live in PostgreSQL, or in memory when asked for. */
 function storeProblem(fn: AnyFunction, config: { DATABASE_URL?: string; SINBIN_STORES?: 'postgres' | 'memory' }): string | undefined {
-  const stateful = fn.stores.some((s) => s !== 'objects');
+  const stateful = fn.stores.some((s) => !STATELESS_STORES.includes(s));
   if (!stateful || config.DATABASE_URL || config.SINBIN_STORES === 'memory') return undefined;
   return `DATABASE_URL: is required: ${fn.name} keeps state (${fn.stores.join(', ')}) that every instance must share; set it to a PostgreSQL URL, or SINBIN_STORES=memory for one instance whose state is lost when it stops`;
 }
@@ -68,21 +69,25 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
   const log = createLogger(fn.name);
   const { config, fnConfig } = await boot(fn.name, () => {
     let config!: z.infer<typeof StandaloneEnvSchema>;
+    let lifecycle!: z.infer<typeof LifecycleEnvSchema>;
     let fnConfig: unknown;
     collectConfigProblems(
       () => (config = parseEnv(StandaloneEnvSchema, env)),
+      () => (lifecycle = parseEnv(LifecycleEnvSchema, env)),
       () => (fnConfig = parseFunctionConfigs([fn], env).get(fn.name)),
       () => {
         const problem = config && storeProblem(fn, config);
         if (problem) throw new ConfigError([problem]);
       },
     );
-    return { config, fnConfig };
+    return { config: { ...config, lifecycle }, fnConfig };
   });
   const publisher = publisherFromEnv(config, fn.name);
   const objectDir = env.OBJECT_DIR ? config.OBJECT_DIR : defaultObjectDir(log);
-  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir) : memoryStoreSet(objectDir);
-  if (!config.DATABASE_URL && fn.stores.some((s) => s !== 'objects')) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
+  // Buckets and the model registry: MinIO and MLflow when configured, local folders and a file otherwise.
+  const models = lifecycleStores(config.lifecycle, objectDir);
+  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir, models) : memoryStoreSet(objectDir, models);
+  if (!config.DATABASE_URL && fn.stores.some((s) => !STATELESS_STORES.includes(s))) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores }));
   const routes = [
     deliveryRoute({ fn, running: async () => running, publisher, log }),

@@ -2,11 +2,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { adoptFormerEnvAtStart, boolVar, intVar, parseEnv } from '@sinbin/contract';
+import { LifecycleEnvSchema } from '@sinbin/stores';
 import { FUNCTIONS } from '../../../functions';
 import { boot, collectConfigProblems, httpPorts, parseFunctionConfigs } from '../boot';
 import { withDevCredentials } from '../dev-credentials';
 import { createLogger } from '../log';
 import { startStack } from './stack';
+import { prepareLifecycle, startRetention } from './lifecycle';
 
 adoptFormerEnvAtStart();
 
@@ -19,20 +21,27 @@ const EnvSchema = z.object({
   SINBIN_FUNCTIONS_FROM_SOURCE: boolVar(false),
   // CPU priority of the functions off the latency path (`priority: 'background'`); 0 = normal.
   SINBIN_BACKGROUND_NICE: intVar(10, 0, 19),
+  // The MinIO console's address, shown to people (make up sets it from infra/local/minio.sh).
+  MINIO_CONSOLE_URL: z.string().optional(),
+  SINBIN_STATE_DIR: z.string().default('.run'),
 });
 
 const log = createLogger('stack');
 const { env, shownKey, shownModeratorToken, shownAdminToken } = withDevCredentials(process.env);
 
-const { stack, config } = await boot('sinbin (make up)', async () => {
+const { stack, config, models } = await boot('sinbin (make up)', async () => {
   let config!: z.infer<typeof EnvSchema>;
+  let lifecycle!: z.infer<typeof LifecycleEnvSchema>;
   let ports = new Map<string, number>();
   // Every function's config is checked here, before any process starts.
   collectConfigProblems(
     () => (config = parseEnv(EnvSchema, env)),
+    () => (lifecycle = parseEnv(LifecycleEnvSchema, env)),
     () => parseFunctionConfigs(FUNCTIONS, env),
     () => (ports = httpPorts(FUNCTIONS, env, 1)),
   );
+  // Buckets (idempotent) and the bundled models as first champions, before any function loads one.
+  const models = await prepareLifecycle({ ...lifecycle, ...(config.MINIO_CONSOLE_URL ? { MINIO_CONSOLE_URL: config.MINIO_CONSOLE_URL } : {}) }, resolve(config.SINBIN_STATE_DIR), log);
   const stack = await startStack({
     functions: FUNCTIONS,
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
@@ -46,7 +55,7 @@ const { stack, config } = await boot('sinbin (make up)', async () => {
     repoRoot: resolve(import.meta.dirname, '..', '..', '..'),
     log,
   });
-  return { stack, config };
+  return { stack, config, models };
 });
 
 process.stderr.write(`
@@ -56,14 +65,19 @@ sinbin pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
 
   gateway      ${stack.urls['game-message-proxy']}   (key: ${shownKey}; admin token: ${shownAdminToken})
   moderation   ${stack.urls['moderation']}   (token: ${shownModeratorToken}; starts on first use)
+${models.lines.join('\n')}
 
 `);
+
+// Retention: hourly, decisions past RAW_TEXT_RETENTION_DAYS go to the decision archive and leave the ledger.
+const retention = env.DATABASE_URL ? startRetention(env.DATABASE_URL, models.decisions, models.retentionDays, log) : undefined;
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    retention?.stop();
     void stack.stop().then(() => process.exit(0));
   });
 }

@@ -18,6 +18,8 @@ export const ModelScoreSchema = z.object({
   confidence: probability.optional(),
   evidence: z.array(z.string()).max(32).optional(),
   modelVersion: z.string().min(1),
+  /** The registered model (e.g. `sinbin-fast`) when the scorer came from the model registry. */
+  model: z.string().min(1).max(128).optional(),
 });
 export type ModelScore = z.infer<typeof ModelScoreSchema>;
 
@@ -133,21 +135,31 @@ export const FinalDecisionSchema = z.object({
   decidedBy: z.enum(['fast', 'deep', 'moderator']),
   action: ActionSchema,
   modelVersion: z.string().min(1),
+  /** The registered model that decided (e.g. `sinbin-fast`) when it came from the registry; `modelVersion` is then its version. */
+  model: z.string().min(1).max(128).optional(),
   decidedAt: timestamp,
   latencyMs: z.number().nonnegative(),
 });
 export type FinalDecision = z.infer<typeof FinalDecisionSchema>;
 
-/** model-training-data: a labelled example for the next model. */
+/**
+ * model-training-data: a labelled example for the next model. Moderator verdicts and appeal
+ * outcomes are the gold; a confident deep decision is a weaker label (`deep`) that training never
+ * uses as the only source of a label.
+ */
 export const TrainingExampleSchema = z.object({
   exampleId: id,
   messageId: id,
   gameId: id,
+  /** The speaker, so an erasure request for a player can drop their examples. */
+  playerId: id.optional(),
+  /** The message's locale as the game sent it (e.g. `fr`), kept for per-language models. */
+  language: z.string().min(2).max(35).optional(),
   text: z.string().min(1).max(MAX_TEXT_LENGTH),
   context: z.array(ContextLineSchema).max(50),
   label: z.enum(['ok', 'toxic']),
   category: CategorySchema.optional(),
-  source: z.enum(['moderator', 'deep']),
+  source: z.enum(['moderator', 'appeal', 'deep']),
   createdAt: timestamp,
 });
 export type TrainingExample = z.infer<typeof TrainingExampleSchema>;

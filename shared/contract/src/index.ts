@@ -7,6 +7,7 @@ export * from './errors';
 export * from './api-errors';
 export * from './config';
 export * from './ports';
+export * from './lifecycle';
 export * from './policy';
 export * from './scorer';
 export * from './function';

@@ -4,6 +4,7 @@
 import type { WireRecord } from './records';
 import type { ContextLine } from './scorer';
 import type { AuditEntry, PlayerCaseLine } from './moderation-api';
+import type { ModelRegistry } from './lifecycle';
 import type { Action, ChatMessage, FinalDecision, ModerationCase, ModerationResult, Verdict } from './events';
 
 /** Puts records on topics; resolves only once every record is durably stored. */
@@ -199,11 +200,14 @@ export interface ModeratorStore {
   auditLog(filter: { limit: number; before?: number; caseId?: string; actor?: string }): Promise<AuditEntry[]>;
 }
 
-/** Blobs by key: the filesystem here, MinIO / S3 on the real stack. */
+/** Blobs by key in one bucket: a directory on the embedded default, MinIO / S3 on the real stack. */
 export interface ObjectStore {
   put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
+  /** Keys under `prefix`, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** Removes a key; removing a missing key is not an error. */
+  remove(key: string): Promise<void>;
 }
 
 /** Where final decisions are kept for games to read back by id. */
@@ -322,6 +326,7 @@ export interface StoreSet {
   decisions: DecisionStore;
   /** The gateway's decisions awaiting webhook confirmation. */
   outbox: WebhookOutbox;
+  /** The training-data bucket (model-training-data, batched by game and day). */
   objects: ObjectStore;
   /** The gateway's idempotent sends. */
   sends: SendLedger;
@@ -329,7 +334,14 @@ export interface StoreSet {
   apiKeys: ApiKeyStore;
   /** Webhook delivery attempts and dead letters. */
   webhooks: WebhookLog;
+  /** The model-artefacts bucket: one prefix per registered model version. */
+  artefacts: ObjectStore;
+  /** Registered models, versions, aliases and training runs (MLflow, or a registry file). */
+  registry: ModelRegistry;
 }
+
+/** Stores that hold no per-message state: a function using only these needs no shared database. */
+export const STATELESS_STORES: readonly (keyof StoreSet)[] = ['objects', 'artefacts', 'registry'];
 
 type LogFn = {
   (obj: object, msg?: string): void;

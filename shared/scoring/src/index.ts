@@ -5,3 +5,7 @@ export { normalizeText } from './normalize';
 export { batchingScorer } from './batching';
 export { defaultModelDir, type ModelKind } from './load';
 export type { ClassifierOptions, LoadedClassifier } from './classifiers';
+export { ChampionScorer, versionLoader, type AttributedScore, type ChampionOptions } from './champion';
+export { ArtefactError, buildManifest, checkArtefact, downloadVersion, EXPECTED_LABELS, uploadVersion } from './artefacts';
+export { loaderOf, type ModelLoader } from './load';
+export { initModels, listModels, promote, recheck, registerVersion, rollbackChampion, type Lifecycle } from './registry-ops';

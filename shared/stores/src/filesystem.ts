@@ -1,5 +1,5 @@
-// ObjectStore on a local directory: the embedded default's stand-in for MinIO.
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+// ObjectStore on a local directory laid out like a bucket: the embedded default's stand-in for MinIO.
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ObjectStore } from '@sinbin/contract';
 
@@ -31,6 +31,10 @@ export class FilesystemObjectStore implements ObjectStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   async list(prefix: string): Promise<string[]> {

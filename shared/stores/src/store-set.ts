@@ -4,15 +4,20 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { CaseStore, ModeratorStore, StoreSet } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
-import { FilesystemObjectStore } from './filesystem';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
 import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
 import { lockDataDir, openPGlite } from './sql';
 import { MemoryApiKeyStore, MemorySendLedger, MemoryWebhookLog } from './gateway-memory';
 import { SqlApiKeyStore, SqlSendLedger, SqlWebhookLog } from './gateway-sql';
+import { localLifecycleStores, type LifecycleStores } from './lifecycle-stores';
 
 
-export function memoryStoreSet(objectRoot: string): StoreSet {
+/** The lifecycle stores a store set carries: training data, model artefacts, the registry. */
+function lifecycleEntries(l: LifecycleStores): Pick<StoreSet, 'objects' | 'artefacts' | 'registry'> {
+  return { objects: l.trainingData, artefacts: l.artefacts, registry: l.registry };
+}
+
+export function memoryStoreSet(objectRoot: string, lifecycle: LifecycleStores = localLifecycleStores(objectRoot)): StoreSet {
   const trail = new MemoryAuditTrail();
   return {
     context: new MemoryContextStore(),
@@ -22,15 +27,19 @@ export function memoryStoreSet(objectRoot: string): StoreSet {
     moderators: new MemoryModeratorStore(trail),
     decisions: new MemoryDecisionLedger(),
     outbox: new MemoryWebhookOutbox(),
-    objects: new FilesystemObjectStore(objectRoot),
     sends: new MemorySendLedger(),
     apiKeys: new MemoryApiKeyStore(),
     webhooks: new MemoryWebhookLog(),
+    ...lifecycleEntries(lifecycle),
   };
 }
 
-/** Shared stores on PostgreSQL (migrated on first use); objects still on the filesystem. */
-export async function postgresStoreSet(databaseUrl: string, objectRoot: string): Promise<StoreSet & { close(): Promise<void> }> {
+/** Shared stores on PostgreSQL (migrated on first use); objects and models on MinIO/MLflow or local files. */
+export async function postgresStoreSet(
+  databaseUrl: string,
+  objectRoot: string,
+  lifecycle: LifecycleStores = localLifecycleStores(objectRoot),
+): Promise<StoreSet & { close(): Promise<void> }> {
   const pool = createPool(databaseUrl);
   await migrate(pool);
   // The per-message stores run the same few statements all the time; see namedStatements.
@@ -43,10 +52,10 @@ export async function postgresStoreSet(databaseUrl: string, objectRoot: string):
     moderators: new SqlModeratorStore(pool),
     decisions: new PostgresDecisionTable(hot, 'final_decisions'),
     outbox: new PostgresWebhookOutbox(pool),
-    objects: new FilesystemObjectStore(objectRoot),
     sends: new SqlSendLedger(hot),
     apiKeys: new SqlApiKeyStore(pool),
     webhooks: new SqlWebhookLog(pool),
+    ...lifecycleEntries(lifecycle),
     close: () => pool.end(),
   };
 }

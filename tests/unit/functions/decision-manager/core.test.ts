@@ -304,6 +304,7 @@ describe('decision-manager trainingExample', () => {
       exampleId: 'ex-1',
       messageId: message.messageId,
       gameId: message.gameId,
+      playerId: message.playerId,
       text: 'ur trash noob',
       context,
       label,
@@ -312,5 +313,10 @@ describe('decision-manager trainingExample', () => {
       createdAt: T0.toISOString(),
     });
     expect(TrainingExampleSchema.parse(ex)).toEqual(ex);
+  });
+
+  it('keeps the message language for per-language models', () => {
+    const message = chatMessage({ text: 'ta gueule', locale: 'fr' });
+    expect(trainingExample(draft({ message, decidedBy: 'moderator', verdict: 'block' }), context, 'ex-1', T0)!.language).toBe('fr');
   });
 });
