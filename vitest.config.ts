@@ -14,6 +14,9 @@ export default defineConfig({
     maxWorkers: 1,
     minWorkers: 1,
     teardownTimeout: 60_000,
+    // expect.poll waits for an event, not a duration: a wide bound costs nothing when all is well and
+    // keeps a loaded machine from failing a test whose event is merely late (default: 1 s).
+    expect: { poll: { timeout: 20_000 } },
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/contract/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 90_000 } },
