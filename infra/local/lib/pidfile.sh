@@ -4,6 +4,9 @@
 #
 #   pidfile_pid FILE PATTERN          print the pid if it is alive and its command line matches PATTERN (grep -E)
 #   pidfile_stop FILE PATTERN SECS    SIGTERM its process group, SIGKILL after SECS, remove FILE; 0 if nothing ran
+#
+# A group whose leader is gone (its pid file names a dead process) may still hold members, e.g. the
+# function an of-watchdog ran: pidfile_stop then stops those members whose command line matches.
 
 pidfile_pid() {
   local file=$1 pattern=$2 pid
@@ -25,9 +28,22 @@ _pidfile_signal() {
   fi
 }
 
+# Members of process group $1 (other than a dead leader) whose command line matches $2.
+_pidfile_orphans() {
+  local pgid=$1 pattern=$2 member
+  for member in $(pgrep -g "$pgid" 2>/dev/null); do
+    tr '\0' ' ' <"/proc/$member/cmdline" 2>/dev/null | grep -Eq -- "$pattern" && printf '%s\n' "$member"
+  done
+}
+
 pidfile_stop() {
-  local file=$1 pattern=$2 secs=${3:-20} pid waited=0
+  local file=$1 pattern=$2 secs=${3:-20} pid waited=0 orphans
   if ! pid=$(pidfile_pid "$file" "$pattern"); then
+    if [[ -f $file && $(<"$file") =~ ^[0-9]+$ ]]; then
+      orphans=$(_pidfile_orphans "$(<"$file")" "$pattern")
+      # shellcheck disable=SC2086 # one pid per word
+      if [[ -n $orphans ]]; then kill -KILL $orphans 2>/dev/null || true; fi
+    fi
     rm -f "$file"
     return 0
   fi
