@@ -68,6 +68,8 @@ cleanup() {
     code=1
   elif ((code == 0)); then
     say "all test stages passed: ${STAGES[*]}"
+  else
+    say "stopped (exit $code) before every stage ran; what the run started has been stopped"
   fi
   exit "$code"
 }

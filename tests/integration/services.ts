@@ -21,6 +21,9 @@ export const TEST_SERVICES_ENV: NodeJS.ProcessEnv = {
   KAFKA_CONTROLLER_PORT: process.env.TEST_KAFKA_CONTROLLER_PORT ?? '19093',
   PGPORT: process.env.TEST_PGPORT ?? '55433',
   SINBIN_STATE_DIR: TEST_STATE_DIR,
+  // A busy machine (2 cores, load 20 here at times) takes a minute to bring the broker up.
+  KAFKA_WAIT_TIMEOUT: process.env.KAFKA_WAIT_TIMEOUT ?? '240',
+  PG_WAIT_TIMEOUT: process.env.PG_WAIT_TIMEOUT ?? '120',
 };
 
 const run = promisify(execFile);

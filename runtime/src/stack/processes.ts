@@ -7,7 +7,7 @@
 // (watchdog and function) is stopped together, and `make down` can stop it even after a crash of
 // the stack itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log';
@@ -53,7 +53,8 @@ export interface FunctionProcessOptions {
   pidFile?: string;
 }
 
-const START_TIMEOUT_MS = 30_000;
+// Generous: on a loaded 2-core machine a function (and its watchdog) can take tens of seconds to start.
+const START_TIMEOUT_MS = 90_000;
 const MAX_RESTART_DELAY_MS = 5000;
 
 export class FunctionProcess implements FunctionEndpoint {
@@ -104,12 +105,16 @@ export class FunctionProcess implements FunctionEndpoint {
   get pid(): number | undefined {
     const leader = this.child?.pid;
     if (leader === undefined || !this.opts.watchdog) return leader;
+    // The watchdog (Go) forks from whichever of its threads runs the call: each thread lists its own children.
     try {
-      const children = readFileSync(`/proc/${leader}/task/${leader}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      return children.length > 0 ? Number(children[0]) : undefined;
+      for (const task of readdirSync(`/proc/${leader}/task`)) {
+        const children = readFileSync(`/proc/${leader}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+        if (children.length > 0) return Number(children[0]);
+      }
     } catch {
-      return undefined;
+      // gone meanwhile
     }
+    return undefined;
   }
 
   /** The watchdog's process, when the function runs behind one. */
