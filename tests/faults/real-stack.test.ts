@@ -288,12 +288,12 @@ describe(`fault suite on the real stack (${VARIANT}: ${SIZE.total} messages per 
     expectLedgerHolds(row);
   });
 
-  scenarioIt('minio')('MinIO stopped and started (once the object store runs on MinIO: infra/local/minio.sh)', async (ctx) => {
-    // Hook for issue 15: when infra/local/minio.sh exists (start/stop by pid file, like kafka.sh),
+  scenarioIt('minio')('MinIO stopped and started (once the object store runs on MinIO: minio.sh in infra/local)', async (ctx) => {
+    // Hook for issue 15: when minio.sh exists in infra/local (start/stop by pid file, like kafka.sh),
     // this scenario stops and starts it under load; the stack then uses it through OBJECT_STORE env.
     if (!existsSync(join(REPO, 'infra', 'local', 'minio.sh'))) {
-      record({ scenario: 'minio-restart', variant: VARIANT, skipped: 'infra/local/minio.sh not there yet (issue 15)' } as ScenarioRow);
-      return ctx.skip('infra/local/minio.sh not there yet (issue 15)');
+      record({ scenario: 'minio-restart', variant: VARIANT, skipped: 'no minio.sh in infra/local yet (issue 15)' } as ScenarioRow);
+      return ctx.skip('no minio.sh in infra/local yet (issue 15)');
     }
     const row = await scenario('minio-restart', async () => {
       await service('minio.sh', ['stop']);
