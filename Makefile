@@ -5,13 +5,20 @@ SHELL := /bin/bash
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install ui run up down test test-services test-unit test-e2e test-integration test-browser test-models deploy-check lint typecheck demo bench train data clean
+.PHONY: help install ui run up down test test-tools test-unit test-e2e test-integration test-browser test-faults test-models deploy-check lint typecheck demo bench train data clean
+
+# The local services of the real stack, in the order `make up` starts them; `make down` stops them in
+# reverse. Each is infra/local/<name>.sh {install|start|stop|status}, its pid file and data under
+# .run/<name>; the test runs stop every infra/local/*.sh service they started the same way.
+LOCAL_SERVICES := kafka postgres minio mlflow
+REVERSED_SERVICES := $(shell printf '%s\n' $(LOCAL_SERVICES) | tac)
 
 help:
 	@echo "make run     start the pipeline on the embedded runtime (no external services)"
-	@echo "make test    install what is missing and run every test"
+	@echo "make test    install what is missing and run every test (scripts/run-tests.sh: stops what it started)"
 	@echo "make up      the real stack: Kafka broker, PostgreSQL, MinIO and MLflow as local processes, functions behind the topic connector"
-	@echo "make down    stop what make up started"
+	@echo "make down    stop what make up started in this checkout (by pid files)"
+	@echo "make test-faults  the fault suite on the real stack (npm run test:faults)"
 	@echo "make demo    run the pipeline and replay real Dota 2 chat through it"
 	@echo "make bench   benchmarks, JSON on stdout"
 	@echo "make train   retrain the models (Python, models/)"
@@ -32,22 +39,26 @@ run: install ui
 	npm start
 
 # The real stack. Foreground like `make run`; `make down` (or Ctrl-C, then make down) stops the services.
+# Every function runs behind of-watchdog, built into ~/.cache/sinbin from the vendored source if missing.
 up: install ui
-	bash infra/local/kafka.sh start
-	bash infra/local/postgres.sh start
-	bash infra/local/minio.sh start
-	bash infra/local/mlflow.sh start
-	DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" \
+	@set -e; for s in $(LOCAL_SERVICES); do bash infra/local/$$s.sh start; done
+	OF_WATCHDOG_BIN="$$(bash scripts/deploy/install-tools.sh of-watchdog | cut -d' ' -f2)" \
+	  DATABASE_URL="$$(bash infra/local/postgres.sh url)" OBJECT_DIR="$(CURDIR)/.run/objects" \
 	  S3_ENDPOINT="$$(bash infra/local/minio.sh url)" MINIO_CONSOLE_URL="$$(bash infra/local/minio.sh console)" \
 	  S3_ACCESS_KEY="$${MINIO_ROOT_USER:-sinbin}" S3_SECRET_KEY="$${MINIO_ROOT_PASSWORD:-sinbin-dev-secret}" \
 	  MLFLOW_TRACKING_URI="$$(bash infra/local/mlflow.sh url)" npx tsx runtime/src/stack/main.ts
 
+# Only this checkout's stack: each process by the pid file it wrote (infra/local/stack.sh), never by name.
 down:
-	-pkill -TERM -f runtime/src/stack/main.ts
-	bash infra/local/mlflow.sh stop
-	bash infra/local/minio.sh stop
-	bash infra/local/kafka.sh stop
-	bash infra/local/postgres.sh stop
+	bash infra/local/stack.sh stop
+	@set -e; for s in $(REVERSED_SERVICES); do bash infra/local/$$s.sh stop; done
+
+# What the test runners need besides node_modules, installed once before any of them starts (never
+# from inside a test): the services' binaries, of-watchdog, faas-cli and kustomize, Debian's chromium.
+test-tools:
+	@set -e; for s in $(LOCAL_SERVICES); do bash infra/local/$$s.sh install; done
+	bash scripts/deploy/install-tools.sh >/dev/null
+	bash scripts/install-chromium.sh
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
@@ -62,12 +73,15 @@ test-unit: install
 test-e2e: install
 	npx vitest run --project e2e
 
-test-integration: install test-services
+test-integration: install test-tools
 	npx vitest run --project integration
 
-test-browser: install ui
-	bash scripts/install-chromium.sh
+test-browser: install ui test-tools
 	npx vitest run --config vitest.browser.config.ts
+
+# The fault suite on the real stack (SINBIN_FAULTS=ci for the short variant that make test runs).
+test-faults: install test-tools
+	bash scripts/run-tests.sh faults-full
 
 # Deployment artefacts: generated manifests, the AsyncAPI document and the typed client's OpenAPI sources must match the code.
 deploy-check: install
@@ -80,15 +94,11 @@ deploy-check: install
 test-models:
 	bash models/test.sh
 
-# MinIO (built from source) and MLflow's virtualenv are installed once, before the test runner starts.
-test-services:
-	bash infra/local/minio.sh install
-	bash infra/local/mlflow.sh install
-
-test: install typecheck lint deploy-check test-models ui test-services
-	npx vitest run --project unit --project e2e --project integration
-	bash scripts/install-chromium.sh
-	npx vitest run --config vitest.browser.config.ts
+# The checks, then scripts/run-tests.sh: vitest (unit, e2e, integration), the browser tests and the
+# short fault suite, each stage's leftovers stopped by pid file and process group, pass or fail; a
+# failed run ends with the failing tests' names and errors.
+test: install typecheck lint deploy-check test-models ui test-tools
+	bash scripts/run-tests.sh
 
 demo: install
 	bash scripts/demo.sh

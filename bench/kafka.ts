@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { loadChatLines } from './chat-sample';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 import { BENCH_KEY, benchPolicyFile } from './pipeline';
+import { freePort } from '@sinbin/runtime';
 import { deleteTopicsAndGroups } from '@sinbin/runtime/stack';
 
 function script(name: string, ...args: string[]): string {
@@ -38,13 +39,14 @@ export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string
   const { lines, source } = loadChatLines();
   const receiver = await startDecisionReceiver();
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-kbench-'));
-  const gatewayPort = 18000 + Math.floor(Math.random() * 500);
+  // Free ports, so a bench never collides with another stack or test run on the machine.
+  const [gatewayPort, moderationPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/stack/main.ts'], {
     env: {
       ...process.env,
       GATEWAY_PORT: String(gatewayPort),
-      MODERATION_PORT: String(gatewayPort + 1),
-      FUNCTION_BASE_PORT: String(gatewayPort + 10),
+      MODERATION_PORT: String(moderationPort),
+      FUNCTION_BASE_PORT: '0',
       GAME_API_KEYS: `bench:${BENCH_KEY}`,
       MODERATOR_TOKENS: 'bench-mod:bench-mod-token',
       GAME_WEBHOOKS: JSON.stringify({ bench: { url: receiver.url } }),

@@ -11,9 +11,15 @@ PY="${PYTHON:-python3}"
 STAMP="$VENV/.pins-numpy1.26.4-pytest8.3.3"
 if [ ! -f "$STAMP" ]; then
   mkdir -p "$CACHE"
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check numpy==1.26.4 pytest==8.3.3
-  touch "$STAMP"
+  # Two checkouts testing at once on a fresh machine: one builds the venv, the other waits for it.
+  exec 9>"$CACHE/.models-test-venv.lock"
+  flock 9
+  if [ ! -f "$STAMP" ]; then
+    rm -rf "$VENV"
+    "$PY" -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check numpy==1.26.4 pytest==8.3.3
+    touch "$STAMP"
+  fi
+  exec 9>&-
 fi
 exec "$VENV/bin/python" -m pytest -p no:cacheprovider tests "$@"

@@ -6,7 +6,8 @@
 #   postgres.sh install   apt-get install postgresql if no server binaries are found
 #   postgres.sh start     install if needed, initdb once, start, ensure role + database (blocks until ready)
 #   postgres.sh wait      block until pg_isready answers (timeout $PG_WAIT_TIMEOUT s)
-#   postgres.sh stop      pg_ctl stop -m fast
+#   postgres.sh stop      pg_ctl stop -m fast ($PG_STOP_MODE: immediate stops it as a crash would; the next
+#                         start runs crash recovery, as the fault suite checks)
 #   postgres.sh status    exit 0 if the server is running
 #   postgres.sh url       print postgres://sinbin:<password>@127.0.0.1:<port>/sinbin (for DATABASE_URL)
 #   postgres.sh psql ...  psql as the cluster's superuser (maintenance, tests)
@@ -231,7 +232,9 @@ cmd_wait() {
 cmd_stop() {
   [[ -f $PGDATA/PG_VERSION ]] || return 0
   is_running || return 0
-  as_owner "$(bindir)/pg_ctl" stop -D "$PGDATA" -m fast -w -t 60 -s >/dev/null || die "pg_ctl stop failed (log: $LOG)"
+  local mode=${PG_STOP_MODE:-fast}
+  [[ $mode == fast || $mode == smart || $mode == immediate ]] || die "PG_STOP_MODE must be fast, smart or immediate, not '$mode'"
+  as_owner "$(bindir)/pg_ctl" stop -D "$PGDATA" -m "$mode" -w -t 60 -s >/dev/null || die "pg_ctl stop failed (log: $LOG)"
 }
 
 cmd_status() {

@@ -4,7 +4,7 @@ other models, and the French game-chat set of models/eval (never trained on) wit
 Review: a verdict whose confidence (distance of the toxicity from the decision cut, scaled to
 [0, 1] on its side) is below reviewBelowConfidence goes to a human. The cut is chosen on English
 validation data only (the largest that keeps review within REVIEW_BUDGET on CONDA and TweetEval
-validation), then applied to French as it is. Written into models/multilingual/config.json.
+validation), then applied to French as it is. Written into the multilingual model's config.json (models/multilingual/, once exported).
 
 Usage: python -m sinbin_models evaluate-multilingual [--model multilingual]
 """

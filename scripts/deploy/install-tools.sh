@@ -23,9 +23,13 @@ BIN="$CACHE/bin"
 # serving.knative.dev/v1), build --shrinkwrap, configuration.copy.
 FAAS_CLI_MODULE=github.com/openfaas/faas-cli
 FAAS_CLI_VERSION="${SINBIN_FAAS_CLI_VERSION:-v0.0.0-20211012083206-08e3e965c831}"
-# of-watchdog at commit 67a6309 (2025-11-14), the version openfaas/golang-http-template pins.
+# of-watchdog at commit 9bdadb1e (2026-05-13). The module proxy reachable here refuses of-watchdog, so it
+# is built offline from the source kept beside the checkout (../shared/vendor, modules vendored); where
+# that copy is missing, from the module proxy. See install_of_watchdog.
 OF_WATCHDOG_MODULE=github.com/openfaas/of-watchdog
-OF_WATCHDOG_VERSION="${SINBIN_OF_WATCHDOG_VERSION:-v0.0.0-20251114100857-67a6309db21b}"
+OF_WATCHDOG_VERSION="${SINBIN_OF_WATCHDOG_VERSION:-v0.0.0-20260513144341-9bdadb1e8c68}"
+OF_WATCHDOG_COMMIT=9bdadb1e8c68ae1016ac1a35906cd2acaa53169a
+VENDOR_DIR="${SINBIN_VENDOR_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/vendor}"
 KUSTOMIZE_MODULE=sigs.k8s.io/kustomize/kustomize/v5
 KUSTOMIZE_VERSION="${SINBIN_KUSTOMIZE_VERSION:-v5.8.1}"
 
@@ -78,6 +82,71 @@ install_tool() {
   echo "$name $target"
 }
 
+# of-watchdog serves its Prometheus metrics on port 8081, fixed in its config (config.go), and exits
+# if that port is taken: one watchdog per network namespace, as in a pod. `make up` runs one per
+# function on one machine, so the build adds one setting, `metrics_port` (default 8081, unchanged
+# behaviour), with a one-line edit checked below; nothing else differs from upstream.
+watchdog_metrics_port_edit() {
+  local config="$1/config/config.go"
+  grep -q 'MetricsPort:         8081,' "$config" || { log "of-watchdog's config.go no longer sets MetricsPort: 8081 as expected; update the edit in $0"; return 1; }
+  sed -i 's/MetricsPort:         8081,/MetricsPort:         getInt(envMap, "metrics_port", 8081),/' "$config"
+}
+
+install_of_watchdog() {
+  local name=of-watchdog target="$BIN/of-watchdog" stamp="$BIN/of-watchdog.version"
+  local want="$OF_WATCHDOG_MODULE@$OF_WATCHDOG_VERSION+metrics_port"
+  if [[ -x "$target" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "$name $target"
+    return 0
+  fi
+  command -v go >/dev/null || { log "go is not installed: it is needed to build $name (Debian: apt-get install golang-go, or go.dev/dl)"; return 1; }
+  mkdir -p "$BIN"
+  exec {fd}>"$CACHE/.install-$name.lock"
+  flock "$fd"
+  if [[ -x "$target" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    flock -u "$fd"
+    echo "$name $target"
+    return 0
+  fi
+  local work started=$SECONDS tarball="$VENDOR_DIR/of-watchdog-${OF_WATCHDOG_COMMIT:0:8}.tar.gz" src flags
+  work="$(mktemp -d)"
+  if [[ -f "$tarball" ]]; then
+    # The vendored copy: git archive of the pinned commit, modules in vendor/; builds without a network.
+    [[ "$(git get-tar-commit-id <"$tarball" 2>/dev/null || zcat "$tarball" | git get-tar-commit-id)" == "$OF_WATCHDOG_COMMIT" ]] \
+      || { log "$tarball is not of-watchdog commit $OF_WATCHDOG_COMMIT"; flock -u "$fd"; rm -rf "$work"; return 1; }
+    log "building $name $OF_WATCHDOG_VERSION from $tarball (offline, about a minute on 2 cores)"
+    src="$work/src"
+    mkdir -p "$src"
+    tar xzf "$tarball" -C "$src"
+    flags=-mod=vendor
+  else
+    log "building $name from $OF_WATCHDOG_MODULE@$OF_WATCHDOG_VERSION (module proxy; no vendored copy at $tarball)"
+    local dir
+    if ! dir=$(GOFLAGS=-mod=mod go mod download -json "$OF_WATCHDOG_MODULE@$OF_WATCHDOG_VERSION" 2>"$work/install.log" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || [[ -z "$dir" ]]; then
+      log "could not download $OF_WATCHDOG_MODULE@$OF_WATCHDOG_VERSION: $(tail -1 "$work/install.log")"
+      flock -u "$fd"; rm -rf "$work"; return 1
+    fi
+    src="$work/src"
+    cp -r "$dir" "$src"
+    chmod -R u+w "$src"
+    flags=-mod=mod
+  fi
+  if ! watchdog_metrics_port_edit "$src" \
+    || ! (cd "$src" && CGO_ENABLED=0 go build "$flags" -trimpath \
+      -ldflags "-s -w -X main.Version=$OF_WATCHDOG_VERSION -X main.GitCommit=$OF_WATCHDOG_COMMIT" -o "$work/of-watchdog" .) >>"$work/install.log" 2>&1; then
+    log "could not build $name; the last lines of the log:"
+    tail -5 "$work/install.log" >&2
+    flock -u "$fd"; rm -rf "$work"; return 1
+  fi
+  install -m 0755 "$work/of-watchdog" "$target.tmp"
+  mv -f "$target.tmp" "$target"
+  echo "$want" >"$stamp"
+  flock -u "$fd"
+  rm -rf "$work"
+  log "$name ready in $((SECONDS - started)) s: $target"
+  echo "$name $target"
+}
+
 tools=("$@")
 [[ ${#tools[@]} -gt 0 ]] || tools=(faas-cli of-watchdog kustomize)
 status=0
@@ -88,8 +157,7 @@ for tool in "${tools[@]}"; do
         "-X $FAAS_CLI_MODULE/version.Version=$FAAS_CLI_VERSION -X $FAAS_CLI_MODULE/version.GitCommit=${FAAS_CLI_VERSION##*-}" || status=1
       ;;
     of-watchdog)
-      install_tool of-watchdog "$OF_WATCHDOG_MODULE" "$OF_WATCHDOG_VERSION" \
-        "-X main.Version=$OF_WATCHDOG_VERSION -X main.GitCommit=${OF_WATCHDOG_VERSION##*-}" || status=1
+      install_of_watchdog || status=1
       ;;
     kustomize)
       install_tool kustomize "$KUSTOMIZE_MODULE" "$KUSTOMIZE_VERSION" "-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION" || status=1

@@ -1,7 +1,7 @@
 // Config at boot, per runtime: `make run` (embedded), `make up` (local stack) and a function's own
 // process (standalone, as in its container) each refuse a bad configuration before serving
 // anything, name every problem of every function in plain words, and print no stack trace.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,14 +34,21 @@ const PROBLEMS = [
   /GATEWAY_PORT: /,
 ];
 
-function run(script: string, env: Record<string, string>) {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', script], {
-    cwd: REPO,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, FAST_MODEL_DIR: '/nonexistent', DEEP_MODEL_DIR: '/nonexistent', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
+/** The process's exit status and stderr. Asynchronous: a worker blocked in a child cannot answer the test runner. */
+function run(script: string, env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script],
+      {
+        cwd: REPO,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME!, FAST_MODEL_DIR: '/nonexistent', DEEP_MODEL_DIR: '/nonexistent', ...env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+      (error, _stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+    );
   });
-  return { status: out.status, stderr: out.stderr };
 }
 
 function expectRefused(result: { status: number | null; stderr: string }, problems: RegExp[]) {
@@ -61,24 +68,24 @@ describe('every runtime refuses a bad config at start, with all problems listed'
     for (const p of PROBLEMS) expect(problems).toMatch(p);
   });
 
-  it('make run (runtime/src/embedded/main.ts)', () => {
-    expectRefused(run('runtime/src/embedded/main.ts', { ...BAD, SINBIN_STATE_DIR: join(dir, 'state') }), PROBLEMS);
+  it('make run (runtime/src/embedded/main.ts)', async () => {
+    expectRefused(await run('runtime/src/embedded/main.ts', { ...BAD, SINBIN_STATE_DIR: join(dir, 'state') }), PROBLEMS);
   });
 
-  it('make up (runtime/src/stack/main.ts), before any broker or process is touched', () => {
-    expectRefused(run('runtime/src/stack/main.ts', { ...BAD, KAFKA_BROKERS: '127.0.0.1:1', SINBIN_DELIVERY: 'carrier-pigeon' }), [...PROBLEMS, /SINBIN_DELIVERY: /]);
+  it('make up (runtime/src/stack/main.ts), before any broker or process is touched', async () => {
+    expectRefused(await run('runtime/src/stack/main.ts', { ...BAD, KAFKA_BROKERS: '127.0.0.1:1', SINBIN_DELIVERY: 'carrier-pigeon' }), [...PROBLEMS, /SINBIN_DELIVERY: /]);
   });
 
-  it("a function's own process (standalone), with its stores' problem too", () => {
+  it("a function's own process (standalone), with its stores' problem too", async () => {
     // No DATABASE_URL for a function that keeps state: refused, not silently per-process memory.
-    expectRefused(run('functions/moderation/src/server.ts', { MODERATOR_TOKENS: BAD.MODERATOR_TOKENS, KAFKA_BROKERS: '127.0.0.1:1' }), [
+    expectRefused(await run('functions/moderation/src/server.ts', { MODERATOR_TOKENS: BAD.MODERATOR_TOKENS, KAFKA_BROKERS: '127.0.0.1:1' }), [
       /MODERATOR_TOKENS: entry 1 is not name:token/,
       /DATABASE_URL: is required: moderation keeps state/,
     ]);
   });
 
-  it('a standalone function may run on memory stores only when asked to', () => {
-    const result = run('functions/decision-manager/src/server.ts', { KAFKA_BROKERS: '127.0.0.1:1', SINBIN_STORES: 'memory', GAME_POLICIES_FILE: badPolicy });
+  it('a standalone function may run on memory stores only when asked to', async () => {
+    const result = await run('functions/decision-manager/src/server.ts', { KAFKA_BROKERS: '127.0.0.1:1', SINBIN_STORES: 'memory', GAME_POLICIES_FILE: badPolicy });
     expectRefused(result, [/GAME_POLICIES_FILE: policy file/]);
     expect(result.stderr).not.toMatch(/DATABASE_URL/);
   });

@@ -9,7 +9,7 @@ export interface PollOptions {
 }
 
 export async function pollUntil<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, opts: PollOptions = {}): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let lastError: unknown;
   for (;;) {
     try {
@@ -20,7 +20,7 @@ export async function pollUntil<T>(probe: () => T | undefined | false | Promise<
     }
     if (Date.now() >= deadline) {
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${opts.what ?? 'a condition'}${why}`);
+      throw new Error(`timed out after ${opts.timeoutMs ?? 20_000} ms waiting for ${opts.what ?? 'a condition'}${why}`);
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }

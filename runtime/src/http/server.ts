@@ -165,3 +165,20 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections?.();
   });
 }
+
+/**
+ * A TCP port that is free on `host` now, chosen by the OS: for a process that must be told its port
+ * before it listens (a function process, a watchdog). Another process could take it in between;
+ * callers start that process at once and treat a failed start like any other.
+ */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

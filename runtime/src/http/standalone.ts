@@ -18,7 +18,7 @@ import {
 import { lifecycleStores, LifecycleEnvSchema, memoryStoreSet, postgresStoreSet } from '@sinbin/stores';
 import { boot, collectConfigProblems, parseFunctionConfigs, type Env } from '../boot';
 import { createLogger, type Logger } from '../log';
-import { servicesFor } from '../services';
+import { servicesFor, skewedClock } from '../services';
 import { localTarget, TopicConnector } from '../transport/kafka-connector';
 import { KafkaPublisher } from '../transport/kafka-publisher';
 import { CloudEventSinkPublisher } from '../transport/sink-publisher';
@@ -41,6 +41,9 @@ const StandaloneEnvSchema = z
     // Consume the function's topics directly (a Kafka consumer in this process) instead of
     // waiting for HTTP deliveries from a KafkaSource or kafka-connector.
     KAFKA_CONSUME: boolVar(false),
+    // Moves this process's clock (what the function reads as `now`) by this many ms, + or -: the
+    // fault suite's clock-skew scenario. Kafka record timestamps and PostgreSQL's now() are not moved.
+    SINBIN_CLOCK_OFFSET_MS: intVar(0, -86_400_000, 86_400_000),
   })
   .refine((e) => e.KAFKA_BROKERS || e.K_SINK, { message: 'set KAFKA_BROKERS (host:port,...) or K_SINK (CloudEvents sink URL) so the function can publish' })
   .refine((e) => e.SINBIN_STORES !== 'postgres' || e.DATABASE_URL, { message: 'SINBIN_STORES=postgres needs DATABASE_URL', path: ['DATABASE_URL'] });
@@ -88,7 +91,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
   const models = lifecycleStores(config.lifecycle, objectDir);
   const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir, models) : memoryStoreSet(objectDir, models);
   if (!config.DATABASE_URL && fn.stores.some((s) => !STATELESS_STORES.includes(s))) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
-  const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores }));
+  const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores, now: skewedClock(config.SINBIN_CLOCK_OFFSET_MS) }));
   const routes = [
     deliveryRoute({ fn, running: async () => running, publisher, log }),
     // Lets a scale-to-zero manager ask whether work is still pending here (cases, open UIs).
@@ -108,7 +111,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
     });
     await consumer.start();
   }
-  log.info({ port, consumes: fn.consumes, consuming: consumer !== undefined }, 'listening');
+  log.info({ port, consumes: fn.consumes, consuming: consumer !== undefined, ...(config.SINBIN_CLOCK_OFFSET_MS ? { clockOffsetMs: config.SINBIN_CLOCK_OFFSET_MS } : {}) }, 'listening');
   const shutdown = async () => {
     clearInterval(tick);
     await consumer?.stop();

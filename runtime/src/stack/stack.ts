@@ -2,16 +2,17 @@
 // connector over HTTP exactly as Knative's KafkaSource (or OpenFaaS's kafka-connector) would,
 // publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
 import { createServer, request, type Server } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AnyFunction } from '@sinbin/contract';
 import { TopicConnector } from '../transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
 import type { DeliveryMode } from '../connector/delivery';
 import { buildFunctionBundles } from './bundles';
-import { FunctionProcess } from './processes';
+import { FunctionProcess, type WatchdogOptions } from './processes';
 import { createTopics } from './topics';
 import { KafkaPublisher } from '../transport/kafka-publisher';
-import { closeServer, listen } from '../http/server';
+import { closeServer, freePort, listen } from '../http/server';
 import type { Logger } from '../log';
 
 export interface StackOptions {
@@ -19,11 +20,16 @@ export interface StackOptions {
   functions: readonly AnyFunction[];
   brokers: string[];
   env: Record<string, string | undefined>;
-  /** The public port of each function that serves HTTP, by function name. */
+  /** The public port of each function that serves HTTP, by function name (0: a free port). */
   httpPorts: Map<string, number>;
-  /** First port for the internal function processes. */
-  /** First port for the internal function processes; 0 picks a free port for each. */
+  /** First port for the internal function processes; 0 gives each a free port at each start. */
   basePort: number;
+  /** Runs every function behind the real of-watchdog (mode=http), as the OpenFaaS image does. */
+  watchdog?: WatchdogOptions;
+  /** Variables for one function's process only, by function name (the fault suite skews clocks this way). */
+  functionEnv?: Record<string, Record<string, string>>;
+  /** A directory for one pid file per function process group, so they can be stopped after a crash of the stack. */
+  pidDir?: string;
   /**
    * How records reach functions: `knative` / `openfaas` through the connector over HTTP;
    * `direct` lets always-on functions consume their topics themselves (no HTTP hop), while
@@ -85,28 +91,31 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   log.info({ created: topics.created.length, existing: topics.existing.length }, 'topics ready');
 
   const env = { ...opts.env, KAFKA_BROKERS: opts.brokers.join(',') };
+  if (opts.pidDir) mkdirSync(opts.pidDir, { recursive: true });
   const functions = opts.functions;
   const consumesDirectly = (fn: AnyFunction) => opts.mode === 'direct' && !fn.scaleToZero;
   const bundles = opts.fromSource ? new Map<string, string>() : await buildFunctionBundles(opts.repoRoot, functions.map((fn) => fn.name));
   const processes = new Map<string, FunctionProcess>();
   let port = opts.basePort;
-  const nextPort = async () => (opts.basePort === 0 ? await freePort() : port++);
   for (const fn of functions) {
-    // An always-on function that serves HTTP listens on its public port itself; one that scales
-    // to zero listens inside, behind an activator on its public port (below).
-    const publicPort = fn.http && !fn.scaleToZero ? opts.httpPorts.get(fn.name) : undefined;
+    // An always-on function that serves HTTP listens on its public port itself (chosen once, so it
+    // stays the same across restarts); one that scales to zero listens inside, behind an
+    // activator on its public port (below).
+    const publicPort = fn.http && !fn.scaleToZero ? opts.httpPorts.get(fn.name) || (await freePort()) : undefined;
     processes.set(
       fn.name,
       new FunctionProcess({
         name: fn.name,
-        port: publicPort ?? (await nextPort()),
-        env: { ...env, KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false' },
+        port: publicPort ?? (opts.basePort === 0 ? 0 : port++),
+        env: { ...env, ...opts.functionEnv?.[fn.name], KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false' },
         scaleToZero: fn.scaleToZero,
         idleMs: opts.idleMs,
         log,
         repoRoot: opts.repoRoot,
         bundle: bundles.get(fn.name),
         niceness: fn.priority === 'background' ? (opts.backgroundNiceness ?? 10) : 0,
+        watchdog: opts.watchdog,
+        pidFile: opts.pidDir ? join(opts.pidDir, `${fn.name}.pid`) : undefined,
       }),
     );
   }
@@ -131,7 +140,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   for (const fn of functions.filter((f) => f.http)) {
     const wanted = opts.httpPorts.get(fn.name) ?? 0;
     if (!fn.scaleToZero) {
-      urls[fn.name] = `http://127.0.0.1:${wanted}`;
+      urls[fn.name] = processes.get(fn.name)!.url;
       continue;
     }
     const front = activator(fn.name, processes.get(fn.name)!, log);
@@ -149,13 +158,4 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await deadLetters.close();
     },
   };
-}
-
-/** A port free right now (the kernel's pick), for processes that need one before they start. */
-export async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
 }

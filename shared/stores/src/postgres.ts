@@ -28,7 +28,12 @@ export { SqlCaseStore as PostgresCaseStore, SqlModeratorStore as PostgresModerat
  * throughput on one disk, which the per-message stores need.
  */
 export function createPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000, options: '-c synchronous_commit=off' });
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 10_000, options: '-c synchronous_commit=off' });
+  // An idle connection the server closes (a restart, a failover, an administrator) is an 'error' event
+  // on the pool; unhandled, it would end the process. The pool drops that connection and the next
+  // query opens a new one, so there is nothing else to do; a query that fails meanwhile reports itself.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /**

@@ -26,9 +26,9 @@ function faas(args: string[], env: Record<string, string> = {}): string {
   return execFileSync(faasCli, args, { cwd: work, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-beforeAll(() => {
-  faasCli = requireTool('faas-cli');
-  kustomize = requireTool('kustomize');
+beforeAll(async () => {
+  faasCli = await requireTool('faas-cli');
+  kustomize = await requireTool('kustomize');
   // faas-cli reads ./template and writes ./build relative to where it runs: a scratch copy of
   // the layout, the repository's folders linked in, so nothing lands in the work tree.
   work = mkdtempSync(join(tmpdir(), 'sinbin-faas-'));

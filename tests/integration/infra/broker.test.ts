@@ -2,51 +2,26 @@
 // created explicitly (auto-creation is off, as on Redpanda), an idempotent producer with acks=all, a
 // consumer group reading the records back in per-key order.
 // With KAFKA_BROKERS set, the suite runs against that cluster and starts nothing. Otherwise it starts the
-// test broker (ports and state dir of tests/integration/services.ts, apart from `make up`) and stops it
-// afterwards only if it was not already running.
-import { execFileSync } from 'node:child_process';
+// test broker (ports and state dir of tests/integration/services.ts, apart from `make up`); the run's
+// global teardown stops it (tests/integration/global-setup.ts).
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, TEST_SERVICES_ENV } from '../services';
-
-function kafkaSh(command: 'start' | 'wait' | 'stop' | 'status' | 'brokers'): string {
-  return execFileSync('bash', [resolve(REPO, 'infra/local/kafka.sh'), command], {
-    env: TEST_SERVICES_ENV,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-}
-
-function brokerRunning(): boolean {
-  try {
-    kafkaSh('status');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { service } from '../services';
 
 let brokers: string[] = [];
-let startedHere = false;
 let kafka: Kafka;
 
-beforeAll(() => {
+beforeAll(async () => {
   if (process.env.KAFKA_BROKERS) {
     brokers = process.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
   } else {
-    startedHere = !brokerRunning();
-    kafkaSh('start');
-    kafkaSh('wait');
-    brokers = [kafkaSh('brokers')];
+    await service('kafka.sh', ['start']);
+    await service('kafka.sh', ['wait']);
+    brokers = [await service('kafka.sh', ['brokers'])];
   }
   kafka = new Kafka({ clientId: 'sinbin-infra-test', brokers, logLevel: logLevel.ERROR });
-});
-
-afterAll(() => {
-  if (startedHere) kafkaSh('stop');
-});
+}, 180_000);
 
 describe('local Kafka broker (infra/local/kafka.sh)', () => {
   it('refuses to auto-create topics, like Redpanda', async () => {

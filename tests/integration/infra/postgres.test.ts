@@ -1,30 +1,12 @@
 // The local PostgreSQL from infra/local/postgres.sh: the URL it prints reaches the `sinbin` database as the
 // `sinbin` role over TCP, and the password is actually checked (no trust auth on TCP).
 // With DATABASE_URL set, the suite runs against that database and starts nothing. Otherwise it starts the
-// test cluster (port and state dir of tests/integration/services.ts) and stops it afterwards only if it was
-// not already running. The client is the psql binary: the `pg` package is not a dependency of this suite.
+// test cluster (port and state dir of tests/integration/services.ts); the run's global teardown stops it.
+// The client is the psql binary: the `pg` package is not a dependency of this suite.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, TEST_SERVICES_ENV } from '../services';
-
-function postgresSh(command: 'start' | 'wait' | 'stop' | 'status' | 'url'): string {
-  return execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), command], {
-    env: TEST_SERVICES_ENV,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-}
-
-function serverRunning(): boolean {
-  try {
-    postgresSh('status');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { service } from '../services';
 
 // Debian puts psql on PATH through postgresql-client-common; fall back to the versioned bin directory.
 function psqlBinary(): string {
@@ -47,22 +29,16 @@ function psql(url: string, sql: string): string {
 }
 
 let url = '';
-let startedHere = false;
 
-beforeAll(() => {
+beforeAll(async () => {
   if (process.env.DATABASE_URL) {
     url = process.env.DATABASE_URL;
     return;
   }
-  startedHere = !serverRunning();
-  postgresSh('start');
-  postgresSh('wait');
-  url = postgresSh('url');
-});
-
-afterAll(() => {
-  if (startedHere) postgresSh('stop');
-});
+  await service('postgres.sh', ['start']);
+  await service('postgres.sh', ['wait']);
+  url = await service('postgres.sh', ['url']);
+}, 120_000);
 
 describe('local PostgreSQL (infra/local/postgres.sh)', () => {
   it('answers select 1 through the printed URL', () => {

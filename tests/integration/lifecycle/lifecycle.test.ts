@@ -19,8 +19,8 @@ beforeAll(async () => {
   servers = await startLifecycleServers();
 }, 600_000);
 
-afterAll(() => {
-  servers?.stop();
+afterAll(async () => {
+  await servers?.stop();
 }, 60_000);
 
 objectStoreContract('MinIO bucket', async () => new MinioObjectStore(minioClient(servers.s3), BUCKETS.artefacts));
@@ -143,7 +143,7 @@ describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as proc
 
   it('serves on while MinIO is down, retraining fails loudly, and no training example is lost', async () => {
     if (process.env.S3_ENDPOINT) return; // an external MinIO is not ours to stop
-    servers.script('minio.sh', 'stop');
+    await servers.script('minio.sh', 'stop');
     try {
       const messages = batch(24, 'outage');
       expect(await post(loaded.stack, messages)).toBe(202);
@@ -154,7 +154,7 @@ describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as proc
       );
       // Examples the decision manager published while MinIO was down wait in their topic.
       const examples = [...decided.values()].map((l) => l[0]!).filter((d) => d.decidedBy === 'deep' || d.decidedBy === 'moderator');
-      servers.script('minio.sh', 'start');
+      await servers.script('minio.sh', 'start');
       const wanted = new Set(examples.map((d) => stableId('example', d.gameId, d.messageId)));
       const deadline = Date.now() + 90_000;
       let stored = new Set<string>();
@@ -165,7 +165,7 @@ describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as proc
       }
       expect(stored.size).toBe(wanted.size);
     } finally {
-      servers.script('minio.sh', 'start');
+      await servers.script('minio.sh', 'start');
     }
   }, 300_000);
 });

@@ -31,11 +31,11 @@ export function storesOf(servers: LifecycleServers): LifecycleStores {
 
 export async function startLoadedStack(servers: LifecycleServers, ports: { gateway: number; moderation: number; base: number }): Promise<LoadedStack> {
   const startedKafka = !process.env.KAFKA_BROKERS;
-  const brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : startKafka();
+  const brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : await startKafka();
   try {
     return await startOn(brokers, servers, ports, startedKafka);
   } catch (error) {
-    if (startedKafka) stopKafka();
+    if (startedKafka) await stopKafka();
     throw error;
   }
 }
@@ -88,7 +88,7 @@ async function startOn(brokers: string[], servers: LifecycleServers, ports: { ga
     brokers,
     async stop() {
       await stack.stop();
-      if (startedKafka) stopKafka();
+      if (startedKafka) await stopKafka();
     },
   };
 }

@@ -2,9 +2,8 @@
 // and the case store's, as on memory and PGlite, where concurrent claims really race on separate
 // connections; the pipeline stores' contract (batched statements over a pool); and the upgrade of
 // a database that is still on migration 1. Each run works in a schema of its own.
-// With DATABASE_URL set, the suite uses that server and starts nothing.
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+// With DATABASE_URL set, the suite uses that server and starts nothing; otherwise the run's global
+// teardown stops the one it starts.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,33 +21,19 @@ import {
   SqlSendLedger,
   SqlWebhookLog,
 } from '@sinbin/stores';
-import { REPO, startPostgres, TEST_SERVICES_ENV } from '../services';
+import { startPostgres } from '../services';
 import { moderationApiSuite } from '../../unit/functions/moderation/api-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
 import { storeContract } from '../../contract/store-suite';
 import { caseStoreContract } from '../../contract/case-store-suite';
 import { gatewayStoreContract } from '../../contract/gateway-store-suite';
 
-function postgresSh(command: 'status' | 'stop'): void {
-  execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), command], { env: TEST_SERVICES_ENV, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 let url = '';
-let startedHere = false;
 const schemas: string[] = [];
 const pools: pg.Pool[] = [];
 
-beforeAll(() => {
-  if (process.env.DATABASE_URL) {
-    url = process.env.DATABASE_URL;
-    return;
-  }
-  try {
-    postgresSh('status');
-  } catch {
-    startedHere = true;
-  }
-  url = startPostgres();
+beforeAll(async () => {
+  url = process.env.DATABASE_URL ?? (await startPostgres());
 }, 180_000);
 
 afterAll(async () => {
@@ -56,7 +41,6 @@ afterAll(async () => {
   for (const s of schemas) await admin.query(`drop schema if exists ${s} cascade`);
   await admin.end();
   await Promise.all(pools.map((p) => p.end()));
-  if (startedHere) postgresSh('stop');
 });
 
 /** A pool whose connections all work in a fresh schema. */

@@ -3,26 +3,21 @@
 // without holding up the partition.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, TopicConnector } from '@sinbin/runtime';
 import { DEAD_LETTER_SUFFIX, type Publisher, type WireRecord } from '@sinbin/contract';
-import { startKafka, stopKafka } from '../services';
+import { startKafka } from '../services';
 import { type KafkaRecordLike } from '../../../runtime/src/transport/decoders';
 import { type DeliveryTarget, type TargetOutcome } from '../../../runtime/src/transport/kafka-connector';
 
 let brokers: string[] = [];
-let startedKafka = false;
 let kafka: Kafka;
 
-beforeAll(() => {
-  startedKafka = !process.env.KAFKA_BROKERS;
-  brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : startKafka();
+// The broker stays up for the next suite; the run's global teardown stops it.
+beforeAll(async () => {
+  brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : await startKafka();
   kafka = new Kafka({ clientId: 'it-connector', brokers, logLevel: logLevel.NOTHING });
-}, 120_000);
-
-afterAll(() => {
-  if (startedKafka) stopKafka();
-});
+}, 180_000);
 
 async function freshTopic(partitions: number): Promise<string> {
   const topic = `it-connector-${randomUUID().slice(0, 8)}`;

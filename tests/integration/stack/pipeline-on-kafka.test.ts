@@ -2,6 +2,7 @@
 // through the topic connector as Knative's KafkaSource reaches them. Guarantees under test:
 // exactly one decision per accepted message, poison records dead-lettered without holding up
 // their partition, a killed function loses nothing, a stopped broker gives 503 (never 202).
+// Every function runs behind the real of-watchdog (mode=http), as `make up` runs it, on free ports.
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { FUNCTIONS } from '../../../functions';
 import { getPriority, tmpdir } from 'node:os';
@@ -11,14 +12,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
 import { createLogger } from '@sinbin/runtime';
-import { deleteTopicsAndGroups, freePort, startStack, type Stack } from '@sinbin/runtime/stack';
-import { REPO, startKafka, startPostgres, stopKafka } from '../services';
+import { deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime/stack';
+import { ofWatchdog, REPO, startKafka, startPostgres, stopKafka, TEST_STATE_DIR } from '../services';
 
 const KEY = 'it-key-0123456789';
 const GAME = 'itgame';
 let brokers: string[];
 let stack: Stack;
-let startedKafka = false;
 let kafka: Kafka;
 
 async function resetDatabase(url: string): Promise<void> {
@@ -74,9 +74,8 @@ const conversation = (n: number, channel: string) =>
   Array.from({ length: n }, (_, i) => ({ messageId: `it-${seq++}`, channelId: channel, playerId: `p${i % 5}`, text: TEXTS[i % TEXTS.length]! }));
 
 beforeAll(async () => {
-  startedKafka = !process.env.KAFKA_BROKERS;
-  brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : startKafka();
-  const databaseUrl = process.env.DATABASE_URL ?? startPostgres();
+  brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : await startKafka();
+  const databaseUrl = process.env.DATABASE_URL ?? (await startPostgres());
   kafka = new Kafka({ clientId: 'it', brokers, logLevel: logLevel.NOTHING });
   await deleteTopicsAndGroups(brokers);
   await resetDatabase(databaseUrl);
@@ -96,23 +95,25 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
     },
     functions: FUNCTIONS,
-    // Free ports, so two checkouts can run this at once.
+    // Free ports, so that two checkouts can run this at once.
     httpPorts: new Map([
-      ['game-message-proxy', await freePort()],
-      ['moderation', await freePort()],
+      ['game-message-proxy', 0],
+      ['moderation', 0],
     ]),
     basePort: 0,
     mode: 'knative',
     idleMs: 3000,
     repoRoot: REPO,
+    watchdog: { binary: await ofWatchdog(), stateDir: join(TEST_STATE_DIR, 'stack', 'watchdog') },
+    // If this worker dies, the run's global teardown still finds the function processes by these files.
+    pidDir: join(TEST_STATE_DIR, 'stack', 'pids'),
     log: createLogger('it', 'warn'),
   });
-}, 240_000);
+}, 300_000);
 
+// The broker and PostgreSQL stay up for the next suite; the run's global teardown stops them.
 afterAll(async () => {
   await stack?.stop();
-  // Leave no broker behind; PostgreSQL is shared with the other suites and stops with the session.
-  if (startedKafka) stopKafka();
 }, 60_000);
 
 describe('pipeline on Kafka', () => {
@@ -233,11 +234,11 @@ describe('pipeline on Kafka', () => {
 
   it('answers 503 with Retry-After while the broker is down, and resumes when it is back', async () => {
     if (process.env.KAFKA_BROKERS) return; // an external broker is not ours to stop
-    stopKafka();
+    await stopKafka();
     const down = await post(conversation(1, 'it-outage')[0]);
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBeTruthy();
-    startKafka();
+    await startKafka();
     const later = conversation(3, 'it-outage');
     let accepted = 0;
     for (let attempt = 0; attempt < 30 && accepted === 0; attempt++) {

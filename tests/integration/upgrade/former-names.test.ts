@@ -2,7 +2,8 @@
 // with the former role and database, and an embedded state directory named by the former
 // variable, are found and used by this version. The former names come from the compatibility
 // shim (shared/contract/src/legacy-names.mjs), the only place that still knows them.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,18 +29,17 @@ describe('a PostgreSQL cluster of the former release', () => {
   const state = mkdtempSync(join(tmpdir(), 'sinbin-upgrade-pg-'));
   let env: NodeJS.ProcessEnv = {};
   let started = false;
-  const postgresSh = (...args: string[]) =>
-    execFileSync('bash', [resolve(REPO, 'infra/local/postgres.sh'), ...args], { env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  // Asynchronous: a worker blocked in a child process cannot answer the test runner.
+  const postgresSh = async (...args: string[]) => (await promisify(execFile)('bash', [resolve(REPO, 'infra/local/postgres.sh'), ...args], { env, encoding: 'utf8' })).stdout;
   /** stderr of a start, where the script reports what it migrated. */
-  const start = () => {
-    const out = execFileSync('bash', ['-c', `bash "${resolve(REPO, 'infra/local/postgres.sh')}" start 2>&1`], { env, encoding: 'utf8' });
+  const start = async () => {
     started = true;
-    return out;
+    return (await promisify(execFile)('bash', ['-c', `bash "${resolve(REPO, 'infra/local/postgres.sh')}" start 2>&1`], { env, encoding: 'utf8' })).stdout;
   };
 
-  afterAll(() => {
+  afterAll(async () => {
     // Stopped through pg_ctl and the cluster's own pid file, pass or fail.
-    if (started) postgresSh('stop');
+    if (started) await postgresSh('stop');
     rmSync(state, { recursive: true, force: true });
   });
 
@@ -47,10 +47,10 @@ describe('a PostgreSQL cluster of the former release', () => {
     const port = await freePort();
     // The studio's shell still names the state directory by the former variable.
     env = { ...process.env, PGPORT: String(port), [FORMER_STATE_DIR]: state, SINBIN_STATE_DIR: undefined };
-    start();
+    await start();
     // What the former release left: its role and database, holding the pipeline's tables.
     const { role, database } = FORMER_POSTGRES;
-    postgresSh('psql', '-c', `CREATE ROLE ${role} LOGIN PASSWORD 'sinbin-dev'`, '-c', `CREATE DATABASE ${database} OWNER ${role}`, '-c', 'DROP DATABASE sinbin', '-c', 'DROP ROLE sinbin');
+    await postgresSh('psql', '-c', `CREATE ROLE ${role} LOGIN PASSWORD 'sinbin-dev'`, '-c', `CREATE DATABASE ${database} OWNER ${role}`, '-c', 'DROP DATABASE sinbin', '-c', 'DROP ROLE sinbin');
     const formerUrl = `postgres://${role}:sinbin-dev@127.0.0.1:${port}/${database}`;
     const decision = finalDecision({ messageId: 'before-the-rename', gameId: 'game-a' });
     const opened = moderationCase({ message: chatMessage({ messageId: 'case-before-the-rename', gameId: 'game-a' }) });
@@ -59,7 +59,7 @@ describe('a PostgreSQL cluster of the former release', () => {
     await former.ledger.putIfAbsent(decision);
     await former.cases.open(opened);
     await former.close();
-    postgresSh('stop');
+    await postgresSh('stop');
     // ...and its settings: postgresql.conf includes the former settings file, which holds the port
     // the cluster used then.
     const data = realpathSync(join(state, 'postgres', 'data'));
@@ -70,11 +70,11 @@ describe('a PostgreSQL cluster of the former release', () => {
     const newPort = await freePort();
     env = { ...env, PGPORT: String(newPort) };
 
-    const upgrade = start();
+    const upgrade = await start();
     expect(upgrade).toMatch(/removed the former settings file/);
     expect(upgrade).toContain(`127.0.0.1:${newPort}`);
     expect(upgrade).toMatch(/migrated from the former name: role database/);
-    const current = await postgresStoreSet(postgresSh('url').trim(), join(state, 'objects'));
+    const current = await postgresStoreSet((await postgresSh('url')).trim(), join(state, 'objects'));
     try {
       expect(await current.decisions.get('game-a', 'before-the-rename')).toEqual(decision);
       expect((await current.ledger.get('game-a', 'before-the-rename'))?.verdict).toBe(decision.verdict);
@@ -83,8 +83,8 @@ describe('a PostgreSQL cluster of the former release', () => {
       await current.close();
     }
     // Idempotent: the next start finds nothing to migrate.
-    postgresSh('stop');
-    expect(start()).not.toMatch(/migrated/);
+    await postgresSh('stop');
+    expect(await start()).not.toMatch(/migrated/);
   });
 });
 

@@ -143,7 +143,8 @@ describe('template/sinbin-ts', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
     expect(dockerfile).toMatch(/ARG WATCHDOG_IMAGE=ghcr\.io\/openfaas\/of-watchdog:\d+\.\d+\.\d+/);
     expect(stages[0]).toMatch(/\$\{WATCHDOG_IMAGE\} AS watchdog/);
-    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-[a-z]+-slim/);
+    // The image runs the Node the project recommends (.nvmrc).
+    expect(dockerfile).toMatch(new RegExp(`ARG NODE_IMAGE=node:${readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8').trim()}-[a-z]+-slim`));
     expect(dockerfile).toMatch(/COPY --from=watchdog \/fwatchdog \/usr\/bin\/fwatchdog/);
     expect(dockerfile).toMatch(/RUN node \.sinbin-bundle\.mjs "\$FUNCTION" \/out/);
     expect(dockerfile).toMatch(/npm ci /);

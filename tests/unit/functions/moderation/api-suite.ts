@@ -396,7 +396,7 @@ export function moderationApiSuite(label: string, makeStores: () => Promise<{ st
 
         const c = await openCase({ gameId: game });
         await alice.post(`/v1/cases/${c.caseId}/claim`);
-        await expect.poll(() => events.join(''), { timeout: 3000 }).toContain(`"caseId":"${c.caseId}"`);
+        await expect.poll(() => events.join(''), { timeout: 20_000 }).toContain(`"caseId":"${c.caseId}"`);
         const text = events.join('');
         expect(text).toContain('"type":"opened"');
         expect(text).toContain('"type":"claimed"');
@@ -407,7 +407,7 @@ export function moderationApiSuite(label: string, makeStores: () => Promise<{ st
         await h.sweep();
         expect(h.running.busy!()).toBe(true); // the stream is still open
         req.destroy();
-        await expect.poll(() => h.running.busy!(), { timeout: 3000 }).toBe(false);
+        await expect.poll(() => h.running.busy!(), { timeout: 20_000 }).toBe(false);
       });
 
       it('is busy while a case waits and while a verdict waits out its undo window', async () => {
