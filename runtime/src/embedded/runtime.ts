@@ -57,7 +57,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
   const partitions = opts.partitions ?? 64;
   const bus = new MemoryBus({ partitions: () => partitions });
   const moderationDb = await pgliteModerationStores(opts.moderationDataDir);
-  const stores: StoreSet = { ...memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'sinbin-objects-'))), cases: moderationDb.cases, moderators: moderationDb.moderators };
+  // Moderation's database also keeps what leads manage (policy versions, shadow comparisons,
+  // decision tallies, exposure), so it survives restarts with the cases.
+  const { db: _db, close: _close, ...durable } = moderationDb;
+  const stores: StoreSet = { ...memoryStoreSet(opts.objectDir ?? mkdtempSync(join(tmpdir(), 'sinbin-objects-'))), ...durable };
   const hosts = new Map<string, FunctionHost>();
   const maxAttempts = opts.maxAttempts ?? 10;
 
