@@ -36,25 +36,22 @@ export async function seedPolicies(store: VersionedDocuments, seed: PolicySeed, 
 }
 
 export class LivePolicies {
-  private snapshot: PolicySnapshot;
+  private snapshot!: PolicySnapshot;
   private timer: ReturnType<typeof setInterval> | undefined;
   private refreshing: Promise<void> | undefined;
   private readonly books = new Map<number, VersionedPolicyBook>();
 
-  private constructor(
-    private readonly opts: LivePoliciesOptions,
-    initial: VersionedPolicyBook,
-  ) {
-    this.snapshot = { active: initial };
-  }
+  private constructor(private readonly opts: LivePoliciesOptions) {}
 
   /** Seeds the store if needed, loads the heads, and keeps them current every `refreshMs`. */
   static async start(opts: LivePoliciesOptions): Promise<LivePolicies> {
     const seeded = await seedPolicies(opts.store, opts.seed, opts.now());
     if (seeded.created) opts.log.info({ version: seeded.version, source: opts.seed.source }, 'policy version seeded and activated');
-    // Until the store answers with a valid version, the seed itself applies.
-    const live = new LivePolicies(opts, { ...policyBook(opts.seed.document), version: seeded.version, document: opts.seed.document });
-    await live.refresh();
+    const live = new LivePolicies(opts);
+    const loaded = await live.read();
+    // A store without a valid active version (it cannot happen through the API) runs the seed, under its version number.
+    live.snapshot = loaded ?? { active: { ...policyBook(opts.seed.document), version: seeded.version, document: opts.seed.document } };
+    if (!loaded) opts.log.error({ version: seeded.version }, 'no valid active policy version in the store; running the seed document');
     if (opts.refreshMs > 0) {
       live.timer = setInterval(() => void live.refresh().catch((error) => opts.log.warn({ err: String(error) }, 'policy refresh failed; the current version stays')), opts.refreshMs);
       live.timer.unref?.();
@@ -67,9 +64,9 @@ export class LivePolicies {
     return this.snapshot;
   }
 
-  /** Reads the heads and loads what changed; concurrent calls share one read. */
+  /** Reads the heads and applies what changed; concurrent calls share one read. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.load().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.apply().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
@@ -77,16 +74,23 @@ export class LivePolicies {
     clearInterval(this.timer);
   }
 
-  private async load(): Promise<void> {
-    const heads: DocumentHeads = await this.opts.store.heads('policy');
+  private async apply(): Promise<void> {
     const before = this.snapshot;
-    const active = heads.active ? ((await this.book(heads.active.version)) ?? before.active) : before.active;
+    const next = await this.read(before.active);
+    if (!next || (next.active === before.active && next.shadow === before.shadow)) return;
+    this.snapshot = next;
+    if (next.active.version !== before.active.version) this.opts.log.info({ version: next.active.version, previous: before.active.version }, 'policy version now active');
+    if (next.shadow?.version !== before.shadow?.version) this.opts.log.info({ shadow: next.shadow?.version ?? null }, next.shadow ? 'policy version running in shadow' : 'shadow policy stopped');
+    this.opts.onChange?.(next);
+  }
+
+  /** The heads as books; an active version that is missing or invalid keeps `current` (undefined without one). */
+  private async read(current?: VersionedPolicyBook): Promise<PolicySnapshot | undefined> {
+    const heads: DocumentHeads = await this.opts.store.heads('policy');
+    const active = (heads.active ? await this.book(heads.active.version) : undefined) ?? current;
+    if (!active) return undefined;
     const shadow = heads.shadow && heads.shadow.version !== active.version ? await this.book(heads.shadow.version) : undefined;
-    if (active === before.active && shadow === before.shadow) return;
-    this.snapshot = { active, ...(shadow ? { shadow } : {}) };
-    if (active.version !== before.active.version) this.opts.log.info({ version: active.version, previous: before.active.version }, 'policy version now active');
-    if (shadow?.version !== before.shadow?.version) this.opts.log.info({ shadow: shadow?.version ?? null }, shadow ? 'policy version running in shadow' : 'shadow policy stopped');
-    this.opts.onChange?.(this.snapshot);
+    return { active, ...(shadow ? { shadow } : {}) };
   }
 
   /** A version as a book, validated again; undefined (and logged) when it is missing or invalid. */

@@ -30,7 +30,9 @@ export function worstTerms(minWeight: number, terms: readonly LexiconTerm[] = DE
 }
 
 export function createMasker(opts: MaskerOptions): (text: string) => MaskSpan[] {
-  const terms = worstTerms(opts.minWeight, opts.terms);
+  // A mask covers whole words, so a term never matches inside an innocent one ("Scunthorpe"):
+  // terms the lexicon finds anywhere in a word are matched at its start here ("cuntface", not "scunthorpe").
+  const terms = worstTerms(opts.minWeight, opts.terms).map((t) => (t.match === 'anywhere' ? { ...t, match: 'prefix' as const } : t));
   const lex = compile(terms.filter((t) => !t.term.includes(' ')));
   const phrases = terms.filter((t) => t.term.includes(' ')).map((t) => t.term.split(' ').map(collapseDoubles));
   const hit = (norm: string) => norm !== '' && lookupToken(lex, norm) !== undefined;
