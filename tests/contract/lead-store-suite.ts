@@ -1,6 +1,6 @@
 // One behaviour for every adapter of the leads' ports: versioned documents (numbering, seeding from
 // every replica at once, heads moved by one conditional statement with their audit entry), the
-// shadow log, the per-minute decision tallies and moderators' exposure. Memory and PGlite here
+// shadow log, the decision tallies per slot and moderators' exposure. Memory and PGlite here
 // (unit), PostgreSQL in tests/integration/moderation/postgres.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { DecisionStats, DecisionTally, ExposureStore, ModeratorStore, ShadowComparison, ShadowLog, VersionedDocuments } from '@sinbin/contract';
@@ -137,11 +137,11 @@ export function leadStoreContract(label: string, open: () => Promise<LeadStores>
   });
 
   describe(`decision tallies contract: ${label}`, () => {
-    it('adds counts to their minute and sums them into buckets, per game when asked', async () => {
+    it('adds counts to their slot and sums them into buckets, per game when asked', async () => {
       const { decisionStats } = await open();
       const game = name('game');
       const tally = (minute: number, over: Partial<DecisionTally> = {}): DecisionTally => ({
-        minute: at(minute * 60_000).toISOString(),
+        slot: at(minute * 60_000).toISOString(),
         gameId: game,
         path: 'fast',
         verdict: 'block',

@@ -1,7 +1,7 @@
 // Writes that feed the leads' dashboard and the shadow report, kept off the decision path: items
 // are collected in memory and written in batches a few times a second. A failed write is logged
 // and dropped (these never decide anything); stop() writes what is left.
-import type { DecisionTally, FinalDecision, Logger } from '@sinbin/contract';
+import { type DecisionTally, type FinalDecision, type Logger, TALLY_SLOT_SECONDS } from '@sinbin/contract';
 
 export class FlushBuffer<T> {
   private items: T[] = [];
@@ -42,7 +42,7 @@ export class FlushBuffer<T> {
   }
 }
 
-/** Decisions counted per minute and label set, as `sinbin_final_decisions_total` counts them. */
+/** Decisions counted per slot (TALLY_SLOT_SECONDS) and label set, as `sinbin_final_decisions_total` counts them. */
 export class TallyBuffer {
   private rows = new Map<string, DecisionTally>();
   private readonly buffer: FlushBuffer<DecisionTally[]>;
@@ -57,8 +57,9 @@ export class TallyBuffer {
   private readonly timer: ReturnType<typeof setInterval>;
 
   add(d: FinalDecision, category: string | null): void {
-    const minute = new Date(Math.floor(Date.parse(d.decidedAt) / 60_000) * 60_000).toISOString();
-    const key = [minute, d.gameId, d.decidedBy, d.verdict, d.action.type, category ?? '', d.modelVersion, d.policyVersion ?? 0].join('\u0000');
+    const slotMs = TALLY_SLOT_SECONDS * 1000;
+    const slot = new Date(Math.floor(Date.parse(d.decidedAt) / slotMs) * slotMs).toISOString();
+    const key = [slot, d.gameId, d.decidedBy, d.verdict, d.action.type, category ?? '', d.modelVersion, d.policyVersion ?? 0].join('\u0000');
     const row = this.rows.get(key);
     if (row) {
       row.count++;
@@ -66,7 +67,7 @@ export class TallyBuffer {
       return;
     }
     this.rows.set(key, {
-      minute,
+      slot,
       gameId: d.gameId,
       path: d.decidedBy,
       verdict: d.verdict,

@@ -74,6 +74,7 @@ export function bucketStarts(since: Date, until: Date, bucketSeconds: number): s
 
 /** Periods a dashboard offers, and the bucket each is drawn with (about 60 points). */
 export const DASHBOARD_PERIODS: Record<string, { hours: number; bucketSeconds: number }> = {
+  '15m': { hours: 0.25, bucketSeconds: 10 },
   '1h': { hours: 1, bucketSeconds: 60 },
   '6h': { hours: 6, bucketSeconds: 300 },
   '24h': { hours: 24, bucketSeconds: 1200 },
@@ -158,7 +159,7 @@ export function dashboard(input: {
     models: [...models].map(([modelVersion, m]) => ({ modelVersion, paths: [...m.paths].sort(), decisions: m.decisions, lastSeen: m.lastSeen })).sort((a, b) => b.decisions - a.decisions),
     policies: { active: input.heads.active?.version ?? null, shadow: input.heads.shadow?.version ?? null },
     sources: [
-      'Decisions: per-minute tallies the decision manager writes where it counts sinbin_final_decisions_total (every replica adds to the same rows).',
+      'Decisions: tallies per 10-second slot the decision manager writes where it counts sinbin_final_decisions_total (every replica adds to the same rows).',
       'Queue, verdicts and agreement: the case store (agreement = the moderator gave the verdict the models provisionally read).',
       'Prometheus scrapes the same events: sinbin_final_decisions_total, sinbin_moderation_queue_depth, sinbin_moderator_verdicts_total.',
     ],

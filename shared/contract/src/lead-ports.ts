@@ -1,5 +1,5 @@
 // Ports of what leads manage and watch: versioned documents (policies; later term lists), the
-// record of a candidate policy running in shadow, per-minute decision tallies for the dashboard,
+// record of a candidate policy running in shadow, decision tallies per 10-second slot for the dashboard,
 // and moderators' exposure to the worst content. Adapters: @sinbin/stores (memory, SQL).
 import type { Action, DecidedBy, Verdict } from './events';
 
@@ -128,9 +128,13 @@ export interface ShadowLog {
 
 // --- Decision tallies -------------------------------------------------------------------------------
 
-/** Final decisions of one minute with the same labels: what `sinbin_final_decisions_total` counts, kept for the dashboard. */
+/** How long a tally's slot is: the dashboard's finest bucket. */
+export const TALLY_SLOT_SECONDS = 10;
+
+/** Final decisions of one slot with the same labels: what `sinbin_final_decisions_total` counts, kept for the dashboard. */
 export interface DecisionTally {
-  minute: string;
+  /** The start of its TALLY_SLOT_SECONDS slot. */
+  slot: string;
   gameId: string;
   path: DecidedBy;
   verdict: Verdict;
@@ -143,10 +147,10 @@ export interface DecisionTally {
   latencyMsSum: number;
 }
 
-export type BucketTally = Omit<DecisionTally, 'minute'> & { bucket: string };
+export type BucketTally = Omit<DecisionTally, 'slot'> & { bucket: string };
 
 export interface DecisionStats {
-  /** Adds the counts to their minutes (an upsert per row). */
+  /** Adds the counts to their slots (an upsert per row). */
   add(tallies: readonly DecisionTally[]): Promise<void>;
   /** Tallies summed into buckets of `bucketSeconds` (aligned to the epoch), oldest first. */
   query(q: { since: Date; until: Date; bucketSeconds: number; games?: readonly string[] }): Promise<BucketTally[]>;

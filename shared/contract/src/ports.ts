@@ -271,7 +271,7 @@ export interface StoreSet {
   documents: VersionedDocuments;
   /** What a candidate policy in shadow would have done, beside what was done. */
   shadow: ShadowLog;
-  /** Final decisions per minute, for the leads' dashboard. */
+  /** Final decisions per 10-second slot, for the leads' dashboard. */
   decisionStats: DecisionStats;
   /** Moderators' exposure to the worst content and their breaks. */
   exposure: ExposureStore;

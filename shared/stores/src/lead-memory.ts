@@ -172,14 +172,14 @@ export class MemoryDecisionStats implements DecisionStats {
 
   async add(tallies: readonly DecisionTally[]): Promise<void> {
     for (const t of tallies) {
-      const key = [t.minute, t.gameId, t.path, t.verdict, t.action, t.category ?? '', t.modelVersion, t.policyVersion ?? 0].join('\u0000');
+      const key = [t.slot, t.gameId, t.path, t.verdict, t.action, t.category ?? '', t.modelVersion, t.policyVersion ?? 0].join('\u0000');
       const row = this.rows.get(key);
       if (row) {
         row.count += t.count;
         row.latencyMsSum += t.latencyMsSum;
       } else this.rows.set(key, { ...t });
     }
-    // A day of minutes is plenty for one process; older ones go first.
+    // About a day of slots is plenty for one process; older ones go first.
     if (this.rows.size > 200_000) for (const k of [...this.rows.keys()].slice(0, this.rows.size - 200_000)) this.rows.delete(k);
   }
 
@@ -187,17 +187,17 @@ export class MemoryDecisionStats implements DecisionStats {
     const bucketMs = q.bucketSeconds * 1000;
     const out = new Map<string, BucketTally>();
     for (const t of this.rows.values()) {
-      const minute = Date.parse(t.minute);
-      if (minute < q.since.getTime() || minute >= q.until.getTime()) continue;
+      const slot = Date.parse(t.slot);
+      if (slot < q.since.getTime() || slot >= q.until.getTime()) continue;
       if (q.games !== undefined && !q.games.includes(t.gameId)) continue;
-      const bucket = new Date(Math.floor(minute / bucketMs) * bucketMs).toISOString();
+      const bucket = new Date(Math.floor(slot / bucketMs) * bucketMs).toISOString();
       const key = [bucket, t.gameId, t.path, t.verdict, t.action, t.category ?? '', t.modelVersion, t.policyVersion ?? 0].join('\u0000');
       const row = out.get(key);
       if (row) {
         row.count += t.count;
         row.latencyMsSum += t.latencyMsSum;
       } else {
-        const { minute: _minute, ...rest } = t;
+        const { slot: _slot, ...rest } = t;
         out.set(key, { ...rest, bucket });
       }
     }

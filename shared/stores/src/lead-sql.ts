@@ -323,7 +323,7 @@ export class SqlDecisionStats implements DecisionStats {
     // One row per key: an upsert may not touch the same row twice in one statement.
     const merged = new Map<string, DecisionTally>();
     for (const t of tallies) {
-      const key = [t.minute, t.gameId, t.path, t.verdict, t.action, t.category ?? '', t.modelVersion, t.policyVersion ?? 0].join('\u0000');
+      const key = [t.slot, t.gameId, t.path, t.verdict, t.action, t.category ?? '', t.modelVersion, t.policyVersion ?? 0].join('\u0000');
       const m = merged.get(key);
       if (m) {
         m.count += t.count;
@@ -333,12 +333,12 @@ export class SqlDecisionStats implements DecisionStats {
     const rows = [...merged.values()];
     if (rows.length === 0) return;
     await this.db.query(
-      `insert into decision_stats (minute, game_id, path, verdict, action, category, model_version, policy_version, n, latency_ms_sum)
+      `insert into decision_stats (slot, game_id, path, verdict, action, category, model_version, policy_version, n, latency_ms_sum)
        select * from unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::float8[])
-       on conflict (minute, game_id, path, verdict, action, category, model_version, policy_version)
+       on conflict (slot, game_id, path, verdict, action, category, model_version, policy_version)
        do update set n = decision_stats.n + excluded.n, latency_ms_sum = decision_stats.latency_ms_sum + excluded.latency_ms_sum`,
       [
-        rows.map((r) => r.minute),
+        rows.map((r) => r.slot),
         rows.map((r) => r.gameId),
         rows.map((r) => r.path),
         rows.map((r) => r.verdict),
@@ -365,9 +365,9 @@ export class SqlDecisionStats implements DecisionStats {
       n: string | number;
       latency: number;
     }>(
-      `select to_timestamp(floor(extract(epoch from minute)::float8 / $3::float8) * $3::float8) as bucket, game_id, path, verdict, action, category, model_version, policy_version,
+      `select to_timestamp(floor(extract(epoch from slot)::float8 / $3::float8) * $3::float8) as bucket, game_id, path, verdict, action, category, model_version, policy_version,
               sum(n) as n, sum(latency_ms_sum)::float8 as latency
-       from decision_stats where minute >= $1 and minute < $2 ${q.games === undefined ? '' : 'and game_id = any($4::text[])'}
+       from decision_stats where slot >= $1 and slot < $2 ${q.games === undefined ? '' : 'and game_id = any($4::text[])'}
        group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1`,
       [q.since, q.until, q.bucketSeconds, ...(q.games === undefined ? [] : [[...q.games]])],
     );

@@ -190,9 +190,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         primary key (shadow_version, game_id, minute)
       );
 
-      -- Final decisions per minute and label set: what sinbin_final_decisions_total counts.
+      -- Final decisions per 10-second slot and label set: what sinbin_final_decisions_total counts.
       create table decision_stats (
-        minute         timestamptz not null,
+        slot           timestamptz not null,
         game_id        text not null,
         path           text not null,
         verdict        text not null,
@@ -202,7 +202,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         policy_version int not null default 0,
         n              bigint not null,
         latency_ms_sum double precision not null default 0,
-        primary key (minute, game_id, path, verdict, action, category, model_version, policy_version)
+        primary key (slot, game_id, path, verdict, action, category, model_version, policy_version)
       );
 
       -- Moderators' exposure to the worst content: each case counted once per moderator and kind.

@@ -236,7 +236,7 @@ describe('decision-manager ruleMatches', () => {
     { when: { scores: { self_harm: 0.5 } }, d: { categories: { ...categories(), self_harm: 0.8 } as never }, offences: 1, want: true, why: 'a head a later model adds (self_harm) is read when it reports one' },
     { when: { scores: { self_harm: 0.5 } }, d: {}, offences: 1, want: false, why: 'a category no model reports never matches' },
   ])('$why', ({ when, d, offences, want }) => {
-    expect(ruleMatches(rule(when), draft(d), offences)).toBe(want);
+    expect(ruleMatches(rule(when as Rule['when']), draft(d), offences)).toBe(want);
   });
 });
 

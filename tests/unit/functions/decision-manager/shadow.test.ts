@@ -77,7 +77,7 @@ describe('outcomes and comparisons', () => {
       { policyVersion: 3, rule: 'first offence' },
     );
     expect(outcomeOfDecision(d)).toEqual({ path: 'fast', verdict: 'block', action: 'warn', rule: 'first offence' });
-    const would = wouldBeOutcome({ kind: 'decide', draft: { message: d.message ?? chatMessage(), verdict: 'block', toxicity: 0.9, categories: d.categories, category: 'insult', decidedBy: 'fast', modelVersion: 'f' } as never }, { action: { type: 'mute', durationSeconds: 600 }, rule: 'strict' });
+    const would = wouldBeOutcome({ kind: 'decide', draft: { message: chatMessage(), verdict: 'block', toxicity: 0.9, categories: d.categories, category: 'insult', decidedBy: 'fast', modelVersion: 'f' } as never }, { action: { type: 'mute', durationSeconds: 600 }, rule: 'strict' });
     expect(would).toEqual({ path: 'fast', verdict: 'block', action: 'mute', durationSeconds: 600, rule: 'strict' });
     expect(wouldBeOutcome({ kind: 'review' })).toEqual({ path: 'review' });
     expect(comparison(d, 3, 4, would)).toMatchObject({ messageId: 'm1', playerId: 'p9', activeVersion: 3, shadowVersion: 4, at: at(5).toISOString() });
