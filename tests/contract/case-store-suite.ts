@@ -140,5 +140,70 @@ export function caseStoreContract(name: string, open: () => Promise<CaseStore>):
       expect(history.recent.map((l) => l.caseId)).toEqual([newer.caseId, older.caseId]);
       expect(history.recent[1]).toMatchObject({ status: 'decided', verdict: 'block' });
     });
+
+    it("queues only a moderator's games when given, and counts the outbox per game", async () => {
+      const s = await open();
+      const [g1, g2] = [game(), game()];
+      const a = caseIn(g1);
+      const b = caseIn(g2);
+      for (const c of [a, b]) await s.open(c);
+      const mine = await s.queue({ games: [g1], limit: 1000, now: at(0) });
+      expect(mine.map((q) => q.case.caseId)).toEqual([a.caseId]);
+      expect(await s.queue({ games: [], limit: 1000, now: at(0) })).toEqual([]);
+      await s.close(b.caseId, resultFor(b), 'decided');
+      const counts = await s.counts(at(0));
+      expect(counts.awaitingByGame?.[g2]).toBe(1);
+      expect(counts.awaitingByGame?.[g1]).toBeUndefined();
+    });
+
+    it('holds a case past its deadline once: a new dueAt, marked held, audited', async () => {
+      const s = await open();
+      const g = game();
+      const c = caseIn(g, { dueAt: iso(1000), onDeadline: { lapse: 'hold', holdSeconds: 60 } });
+      await s.open(c);
+      expect(await s.hold(c.caseId, at(61_000), at(1000))).toBe(true);
+      expect(await s.hold(c.caseId, at(99_000), at(2000))).toBe(false);
+      const held = await s.get(c.caseId, at(2000));
+      expect(held?.case).toMatchObject({ dueAt: iso(61_000), heldAt: iso(1000) });
+      expect((await s.listDue(at(30_000), 1000)).map((x) => x.caseId)).not.toContain(c.caseId);
+      expect((await s.listDue(at(61_000), 1000)).map((x) => x.caseId)).toContain(c.caseId);
+      await s.close(c.caseId, resultFor(c, { resolution: 'expired', lapse: 'hold', moderatorId: undefined }), 'expired');
+      expect(await s.hold(c.caseId, at(99_000), at(62_000))).toBe(false);
+    });
+
+    it('releases lapsed leases and names their games', async () => {
+      const s = await open();
+      const g = game();
+      const c = caseIn(g);
+      await s.open(c);
+      await s.claim(c.caseId, 'alice', at(0), 1000);
+      const lapsed = await s.releaseLapsed(at(5000), 1000);
+      expect(lapsed).toContainEqual({ caseId: c.caseId, gameId: g });
+    });
+
+    it('review statistics: verdicts per moderator with agreement, lapses by rule, queue depth per bucket', async () => {
+      const s = await open();
+      const g = game();
+      const opened = (ms: number, over: Parameters<typeof moderationCase>[0] = {}) => caseIn(g, { openedAt: iso(ms), provisionalVerdict: 'block', ...over });
+      const [agree, disagree, lapse, waiting] = [opened(0), opened(0), opened(60_000, { onDeadline: { lapse: 'allow' } }), opened(120_000)];
+      for (const c of [agree, disagree, lapse, waiting]) await s.open(c);
+      const verdict = (c: typeof agree, v: 'allow' | 'block', ms: number) =>
+        s.decide(c.caseId, resultFor(c, { verdict: v, moderatorId: 'alice', resolution: 'moderator', decidedAt: iso(ms) }), { moderatorId: 'alice', now: at(ms), requireClaim: false });
+      await verdict(agree, 'block', 90_000);
+      await verdict(disagree, 'allow', 150_000);
+      await s.close(lapse.caseId, resultFor(lapse, { verdict: 'allow', resolution: 'expired', lapse: 'allow', moderatorId: undefined, decidedAt: iso(200_000) }), 'expired');
+      const stats = await s.reviewStats({ since: at(0), until: at(240_000), bucketSeconds: 60, games: [g] });
+      expect(stats.moderators).toEqual([{ moderatorId: 'alice', decided: 2, blocked: 1, agreedWithModel: 1 }]);
+      expect(stats.throughput.map((t) => [t.bucket, t.decided])).toEqual([
+        [iso(60_000), 1],
+        [iso(120_000), 1],
+      ]);
+      expect(stats.lapsed).toEqual({ allow: 1, model: 0, hold: 0 });
+      // Pending at the end of each minute (a case opened at that instant counts): 1:00 three, 2:00 three
+      // (one decided at 1:30, one opened at 2:00), 3:00 two (one decided at 2:30), 4:00 one (one lapsed at 3:20).
+      expect(stats.depth.map((d) => d.pending)).toEqual([3, 3, 2, 1]);
+      expect(stats.depth[0]).toMatchObject({ at: iso(60_000), oldestAgeSeconds: 60 });
+      expect(await s.reviewStats({ since: at(0), until: at(240_000), bucketSeconds: 60, games: ['nobody'] })).toMatchObject({ moderators: [], lapsed: { allow: 0 } });
+    });
   });
 }

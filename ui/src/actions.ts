@@ -7,6 +7,7 @@ import { toast } from './feedback';
 import { categoryLabel, topCategory } from './format';
 import { focusSelected, renderQueue } from './queue';
 import { serverNow, state, type Current } from './state';
+import { refreshExposure } from './wellbeing';
 import type { ActionChoice, Category, Claim, Verdict } from './types';
 
 export const ACTIONS: { value: string; label: string; action?: ActionChoice }[] = [
@@ -34,6 +35,8 @@ export async function openCase(caseId: string): Promise<void> {
     state.current = { entry, claim: claimed.claim, action: '', note: '', sending: false };
     renderQueue();
     renderCase();
+    // Opening a case counts towards today's exposure; the counter and a break reminder follow.
+    if (!claimed.renewed) void refreshExposure();
     await loadContext(state.current);
   } catch (err) {
     const e = err as ApiError;

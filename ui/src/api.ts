@@ -12,7 +12,22 @@ import {
   type VerdictRequest,
   type VerdictResponse,
 } from '@sinbin/contract/browser';
-import type { CaseContext, QueueResponse, Session } from './types';
+import type {
+  CaseContext,
+  DashboardResponse,
+  HeadMoveResponse,
+  MyExposureResponse,
+  PoliciesResponse,
+  PolicyDiffResponse,
+  PolicyValidationResponse,
+  PolicyVersionResponse,
+  QueueResponse,
+  Session,
+  ShadowReportResponse,
+  TeamExposureResponse,
+  TeamMember,
+  WellbeingSettings,
+} from './types';
 
 /** The API's error codes (the contract's vocabulary), or what went wrong before an answer came. */
 export type ErrorCode = ApiErrorCode | 'network' | 'unknown';
@@ -35,7 +50,7 @@ export class Api {
     private readonly onUnauthorized: () => void = () => undefined,
   ) {}
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
@@ -90,6 +105,67 @@ export class Api {
   }
   audit(before?: number) {
     return this.request<AuditResponse>('GET', `/v1/audit?limit=100${before ? `&before=${before}` : ''}`);
+  }
+
+  // --- wellbeing ---
+  reveal(caseId: string) {
+    return this.request<{ caseId: string; revealed: true; exposure: MyExposureResponse }>('POST', `/v1/cases/${encodeURIComponent(caseId)}/reveal`, {});
+  }
+  myExposure() {
+    return this.request<MyExposureResponse>('GET', '/v1/me/exposure');
+  }
+  takeBreak() {
+    return this.request<MyExposureResponse>('POST', '/v1/me/break', {});
+  }
+
+  // --- leads ---
+  dashboard(period: string) {
+    return this.request<DashboardResponse>('GET', `/v1/dashboard?period=${encodeURIComponent(period)}`);
+  }
+  teamExposure() {
+    return this.request<TeamExposureResponse>('GET', '/v1/exposure');
+  }
+  moderators() {
+    return this.request<{ moderators: TeamMember[] }>('GET', '/v1/moderators');
+  }
+  games() {
+    return this.request<{ games: string[] }>('GET', '/v1/games');
+  }
+  setGames(username: string, games: string[]) {
+    return this.request<{ username: string; games: string[]; previous: string[] }>('PUT', `/v1/moderators/${encodeURIComponent(username)}/games`, { games });
+  }
+  wellbeing() {
+    return this.request<{ version: number | null; settings: WellbeingSettings }>('GET', '/v1/settings/wellbeing');
+  }
+  policies() {
+    return this.request<PoliciesResponse>('GET', '/v1/policies');
+  }
+  policy(version: number) {
+    return this.request<PolicyVersionResponse>('GET', `/v1/policies/${version}`);
+  }
+  validatePolicy(policy: unknown) {
+    return this.request<PolicyValidationResponse>('POST', '/v1/policies/validate', { policy });
+  }
+  createPolicy(policy: unknown, note?: string) {
+    return this.request<PolicyVersionResponse>('POST', '/v1/policies', { policy, ...(note ? { note } : {}) });
+  }
+  policyDiff(version: number, against = 'active') {
+    return this.request<PolicyDiffResponse>('GET', `/v1/policies/${version}/diff?against=${encodeURIComponent(against)}`);
+  }
+  activatePolicy(version: number, expected: number | null) {
+    return this.request<HeadMoveResponse>('POST', `/v1/policies/${version}/activate`, { expected });
+  }
+  shadowPolicy(version: number) {
+    return this.request<HeadMoveResponse>('POST', `/v1/policies/${version}/shadow`, {});
+  }
+  stopShadow() {
+    return this.request<HeadMoveResponse>('DELETE', '/v1/policies/shadow', {});
+  }
+  rollbackPolicy(expected: number | null) {
+    return this.request<HeadMoveResponse>('POST', '/v1/policies/rollback', { expected });
+  }
+  shadowReport(hours = 24) {
+    return this.request<ShadowReportResponse>('GET', `/v1/policies/shadow/report?hours=${hours}`);
   }
 
   /** Follows /v1/events until stopped, reconnecting with backoff; the handler gets each event. */

@@ -2,14 +2,18 @@
 // signing out.
 import { releaseCurrent } from './actions';
 import { Api, ApiError } from './api';
-import { renderAudit } from './audit';
+import { loadAudit, renderAudit } from './audit';
+import { loadDashboard, renderDashboard, stopDashboard } from './dashboard';
+import { loadPolicies, renderPolicies } from './policies';
+import { loadTeam, renderTeam } from './team';
 import { renderCase } from './case-view';
 import { fill, h } from './dom';
 import { renderBanner, renderHeader } from './header';
 import { renderQueue } from './queue';
 import { helpDialog } from './shortcuts';
 import { showLogin } from './signin';
-import { app, regions, SESSION_KEY, state } from './state';
+import { app, regions, SESSION_KEY, state, type View } from './state';
+import { refreshExposure, renderBreakReminder } from './wellbeing';
 import type { QueueCounts, Session } from './types';
 
 let stopLive: (() => void) | undefined;
@@ -26,9 +30,11 @@ export function startApp(session: Session, api: Api): void {
   regions.main = h('main', { class: 'case-pane', id: 'case', 'aria-labelledby': 'case-title', tabindex: '-1' });
   regions.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true });
   regions.help = helpDialog();
-  fill(app, regions.header, regions.banner, h('div', { class: 'workspace' }, regions.queue, regions.main), regions.toast, regions.help);
+  regions.wellbeing = h('div', { class: 'break-reminder', role: 'status', id: 'break-reminder', hidden: true });
+  fill(app, regions.header, regions.banner, regions.wellbeing, h('div', { class: 'workspace' }, regions.queue, regions.main), regions.toast, regions.help);
   renderAll();
   void refreshQueue();
+  void refreshExposure();
   stopLive = api.live(onLiveEvent, (s) => {
     state.live = s;
     renderHeader();
@@ -59,30 +65,51 @@ export function signedOut(notice: string): void {
   state.current = undefined;
   state.queue = undefined;
   state.lastVerdict = undefined;
+  state.exposure = undefined;
+  stopDashboard();
   showLogin(notice);
 }
+
+const TITLES: Record<View, string> = { review: 'Queue', dashboard: 'Dashboard', policies: 'Policies', team: 'Team', audit: 'Audit log' };
 
 export function renderAll(): void {
   renderHeader();
   renderBanner();
-  if (state.view === 'audit') {
-    renderAudit();
-    return;
+  renderBreakReminder();
+  switch (state.view) {
+    case 'audit':
+      return renderAudit();
+    case 'dashboard':
+      return renderDashboard();
+    case 'policies':
+      return renderPolicies();
+    case 'team':
+      return renderTeam();
+    case 'review':
+      renderQueue();
+      renderCase();
   }
-  renderQueue();
-  renderCase();
+}
+
+/** Switches view; the lead's views take the whole workspace and load what they show. */
+export function setView(view: View): void {
+  if (view === state.view) return;
+  if (state.view === 'dashboard') stopDashboard();
+  state.view = view;
+  document.title = `${TITLES[view]} · sinbin moderation`;
+  rebuildWorkspace();
+  if (view === 'audit') void loadAudit(true);
+  if (view === 'dashboard') void loadDashboard();
+  if (view === 'policies') void loadPolicies();
+  if (view === 'team') void loadTeam();
 }
 
 export function rebuildWorkspace(): void {
   const workspace = app.querySelector('.workspace');
   if (!workspace || !regions.queue || !regions.main) return;
-  if (state.view === 'audit') {
-    fill(workspace, regions.main);
-    regions.main.classList.add('audit-pane');
-  } else {
-    regions.main.classList.remove('audit-pane');
-    fill(workspace, regions.queue, regions.main);
-  }
+  regions.main.className = state.view === 'review' ? 'case-pane' : `case-pane wide-pane ${state.view}-pane`;
+  if (state.view === 'review') fill(workspace, regions.queue, regions.main);
+  else fill(workspace, regions.main);
   renderAll();
 }
 

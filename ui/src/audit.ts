@@ -1,18 +1,9 @@
 // The leads' view: the audit log of every moderator action, newest first, a page at a time.
 import type { ApiError } from './api';
-import { rebuildWorkspace } from './app';
 import { fill, h } from './dom';
 import { errorState } from './feedback';
 import { describeAudit } from './format';
 import { regions, state } from './state';
-
-/** The lead's switch between the queue and the audit log. */
-export function toggleAuditView(): void {
-  state.view = state.view === 'audit' ? 'review' : 'audit';
-  document.title = state.view === 'audit' ? 'Audit log · sinbin moderation' : 'Queue · sinbin moderation';
-  if (state.view === 'audit') void loadAudit(true);
-  rebuildWorkspace();
-}
 
 export async function loadAudit(reset: boolean): Promise<void> {
   const api = state.api;

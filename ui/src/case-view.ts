@@ -1,9 +1,10 @@
 // The case pane: its head (who, where, why it is here, how long is left), the conversation, the
 // model's reading and the player's history side by side, and the verdict bar.
 import { ACTIONS, decide, move, moveAfterLoss, release } from './actions';
+import { toggleReveal } from './wellbeing';
 import { conversationView } from './conversation';
 import { fill, h } from './dom';
-import { categoryLabel, formatCountdown, routedBecause, topCategory } from './format';
+import { categoryLabel, deadlineOutcome, formatCountdown, routedBecause, topCategory } from './format';
 import { historyView } from './history';
 import { scoresView } from './scores';
 import { ageOf, countdownTo, regions, serverNow, state } from './state';
@@ -36,6 +37,7 @@ export function renderCase(): void {
   const score = c.deep ?? c.fast;
   const suggested = topCategory(score);
   const leaseLeft = Date.parse(current.claim.until) - serverNow();
+  const masked = (c.masks?.length ?? 0) > 0 || (current.context?.before ?? []).some((l) => l.masks?.length) || (current.context?.after ?? []).some((l) => l.masks?.length);
 
   const head = h(
     'div',
@@ -45,7 +47,7 @@ export function renderCase(): void {
       'p',
       { class: 'case-meta' },
       h('span', null, 'waiting ', h('span', { 'data-since': c.openedAt }, ageOf(c.openedAt))),
-      h('span', null, 'decided by the model in ', h('span', { 'data-until': c.dueAt }, countdownTo(c.dueAt)), ' unless you decide'),
+      h('span', null, `${deadlineOutcome(c)} in `, h('span', { 'data-until': c.dueAt }, countdownTo(c.dueAt)), ' unless you decide'),
       h('span', null, `here because ${routedBecause(c.reason)}`),
       h(
         'span',
@@ -57,11 +59,19 @@ export function renderCase(): void {
       ),
     ),
     current.lost ? h('p', { class: 'notice', role: 'alert' }, current.lost, ' ', h('button', { type: 'button', onclick: () => void moveAfterLoss() }, 'Next case')) : null,
+    masked
+      ? h(
+          'p',
+          { class: `mask-note${current.revealed ? ' revealed' : ''}`, id: 'mask-note' },
+          current.revealed ? 'The worst terms are shown. ' : 'The worst terms are masked for your wellbeing. ',
+          h('button', { type: 'button', class: 'ghost', id: 'btn-reveal', 'aria-keyshortcuts': 'V', 'aria-pressed': current.revealed ? 'true' : 'false', onclick: () => void toggleReveal() }, current.revealed ? 'Mask again ' : 'Reveal ', h('kbd', null, 'V')),
+        )
+      : null,
   );
 
   const conversation = h('section', { class: 'conversation', 'aria-labelledby': 'conv-title' }, h('h3', { id: 'conv-title' }, 'Conversation'), conversationView(current));
 
-  const side = h('div', { class: 'side' }, scoresView(c), historyView(current));
+  const side = h('div', { class: 'side' }, scoresView(c, Boolean(current.revealed)), historyView(current));
 
   const disabled = current.sending || Boolean(current.lost);
   const verdictBar = h(

@@ -3,7 +3,8 @@
 import { loadContext } from './actions';
 import { h } from './dom';
 import { errorState } from './feedback';
-import { assignSpeakers, highlightSegments, initials, routedBecause } from './format';
+import { assignSpeakers, initials, routedBecause } from './format';
+import { maskedLine } from './masked-view';
 import type { Current } from './state';
 import type { ContextLine } from './types';
 
@@ -16,6 +17,8 @@ export function conversationView(current: Current): HTMLElement {
   const before: ContextLine[] = ctx ? ctx.before : current.entry.context;
   const after: ContextLine[] = ctx?.after ?? [];
   const speakers = assignSpeakers([...before, m, ...after].map((l) => l.playerId), m.playerId, PALETTE);
+  const revealed = Boolean(current.revealed);
+  const subjectMasks = ctx?.messageMasks ?? current.entry.masks;
   const line = (l: ContextLine, kind: 'before' | 'subject' | 'after') => {
     const who = l.playerId ?? 'unknown';
     const slot = speakers.get(who) ?? PALETTE - 1;
@@ -39,11 +42,7 @@ export function conversationView(current: Current): HTMLElement {
               : null,
           l.sentAt ? h('time', { datetime: l.sentAt }, new Date(l.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })) : null,
         ),
-        h(
-          'p',
-          null,
-          highlightSegments(l.text, evidence).map((s) => (s.evidence ? h('mark', null, s.text) : s.text)),
-        ),
+        h('p', null, maskedLine(l.text, kind === 'subject' ? subjectMasks : l.masks, revealed, evidence)),
       ),
     );
   };

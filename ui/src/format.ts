@@ -109,7 +109,29 @@ export function describeAudit(action: string, detail: Record<string, unknown>): 
       return `created ${String(detail.role ?? '')} ${String(detail.username ?? '')}`;
     case 'moderator-disabled':
       return `disabled ${String(detail.username ?? '')}`;
+    case 'moderator-games': {
+      const games = (detail.games as string[] | undefined) ?? [];
+      return `${String(detail.username ?? '')}: ${games.length ? games.join(', ') : 'no games'}`;
+    }
+    case 'policy-version-created':
+      return `version ${String(detail.version ?? '')}${detail.note ? ` — “${String(detail.note)}”` : ''}`;
+    case 'policy-activated':
+      return `version ${String(detail.version ?? '')} (was ${String(detail.previous ?? '—')})${detail.rollback ? ' · rollback' : ''}`;
+    case 'policy-shadow-started':
+      return `version ${String(detail.version ?? '')} in shadow`;
+    case 'policy-shadow-stopped':
+      return `shadow of version ${String(detail.previous ?? '')} stopped${detail.reason ? ` (${String(detail.reason)})` : ''}`;
+    case 'hold':
+      return `held until ${new Date(String(detail.until)).toLocaleString()}`;
     default:
       return '';
   }
+}
+
+/** What a case gets if nobody decides it by its deadline, by the game's onDeadline rule. */
+export function deadlineOutcome(c: Pick<ModerationCase, 'onDeadline' | 'provisionalVerdict' | 'heldAt'>): string {
+  const lapse = c.onDeadline?.lapse ?? 'model';
+  if (lapse === 'allow') return 'allowed';
+  if (lapse === 'hold' && !c.heldAt) return `held longer for a moderator, then ${c.provisionalVerdict === 'block' ? 'blocked' : 'allowed'} by the models' reading`;
+  return `${c.provisionalVerdict === 'block' ? 'blocked' : 'allowed'} by the models' reading`;
 }

@@ -1,6 +1,7 @@
 // The player's earlier cases in the same game and how they ended.
 import { h } from './dom';
 import { categoryLabel } from './format';
+import { maskedLine } from './masked-view';
 import { ageOf, type Current } from './state';
 
 export function historyView(current: Current): HTMLElement {
@@ -24,8 +25,8 @@ export function historyView(current: Current): HTMLElement {
                   'li',
                   null,
                   h('span', { class: `verdict-badge v-${r.verdict ?? 'pending'}` }, r.verdict ? (r.category ? `${r.verdict} · ${categoryLabel(r.category)}` : r.verdict) : 'open'),
-                  h('span', { class: 'history-text' }, r.text),
-                  h('span', { class: 'muted small' }, `${ageOf(r.openedAt)} ago${r.resolution === 'expired' ? ' · by model' : r.moderatorId ? ` · ${r.moderatorId}` : ''}`),
+                  h('span', { class: 'history-text' }, maskedLine(r.text, r.masks, Boolean(current.revealed))),
+                  h('span', { class: 'muted small' }, `${ageOf(r.openedAt)} ago${r.resolution === 'expired' ? ' · by deadline' : r.moderatorId ? ` · ${r.moderatorId}` : ''}`),
                 ),
               ),
             ),

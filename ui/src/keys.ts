@@ -13,6 +13,7 @@ export type Command =
   | { kind: 'extend' }
   | { kind: 'note' }
   | { kind: 'refresh' }
+  | { kind: 'reveal' }
   | { kind: 'help' };
 
 export interface KeyPress {
@@ -58,6 +59,9 @@ export function commandFor(e: KeyPress): Command | undefined {
       return { kind: 'note' };
     case '.':
       return { kind: 'refresh' };
+    case 'v':
+    case 'V':
+      return { kind: 'reveal' };
     case '?':
       return { kind: 'help' };
     default:
@@ -77,5 +81,6 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'E', does: 'extend your claim' },
   { keys: 'N', does: 'write a note' },
   { keys: '.', does: 'refresh the queue' },
+  { keys: 'V', does: 'reveal (or mask again) the worst terms of this case' },
   { keys: '?', does: 'show or hide these shortcuts' },
 ];

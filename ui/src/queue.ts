@@ -4,6 +4,7 @@ import { refreshQueue } from './app';
 import { fill, h } from './dom';
 import { errorState } from './feedback';
 import { categoryLabel, percent, severityLevel, topCategory } from './format';
+import { maskedLine } from './masked-view';
 import { ageOf, regions, state } from './state';
 
 export function renderQueue(): void {
@@ -56,7 +57,8 @@ export function renderQueue(): void {
             h('span', { class: 'qi-game' }, c.message.gameId),
             h('span', { class: 'qi-age', 'data-since': c.openedAt, title: `opened ${new Date(c.openedAt).toLocaleString()}` }, ageOf(c.openedAt)),
           ),
-          h('span', { class: 'qi-text' }, c.message.text),
+          // The queue always masks: a case is revealed only while it is open.
+          h('span', { class: 'qi-text' }, maskedLine(c.message.text, c.masks, false)),
           h(
             'span',
             { class: 'qi-tags' },

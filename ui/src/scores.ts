@@ -1,11 +1,19 @@
 // The model's reading of a case: toxicity, a bar per category, the evidence words, the models.
 import { h } from './dom';
-import { categoryLabel, percent } from './format';
+import { categoryLabel, deadlineOutcome, percent } from './format';
+import { MASK_GLYPHS, maskParts } from './masking';
 import { CATEGORIES, type QueueCase } from './types';
 
-export function scoresView(c: QueueCase): HTMLElement {
+export function scoresView(c: QueueCase, revealed = false): HTMLElement {
   const score = c.deep ?? c.fast;
   const evidence = score.evidence ?? c.fast.evidence ?? [];
+  // Evidence words are normalised, so a masked slur may not appear as written: while masked, only
+  // words that stand in the unmasked text are shown.
+  const visible = maskParts(c.message.text, c.masks)
+    .filter((p) => !p.masked)
+    .map((p) => p.text.toLowerCase())
+    .join(' ');
+  const hidden = (e: string) => !revealed && (c.masks?.length ?? 0) > 0 && !visible.includes(e.toLowerCase());
   const cats = [...CATEGORIES].sort((a, b) => score.categories[b] - score.categories[a]);
   const bar = (label: string, value: number, id?: string) =>
     h(
@@ -28,7 +36,9 @@ export function scoresView(c: QueueCase): HTMLElement {
     ),
     h('div', { class: 'bars' }, cats.map((cat) => bar(categoryLabel(cat), score.categories[cat], `bar-${cat}`))),
     h('h4', null, 'Words that drove the score'),
-    evidence.length ? h('ul', { class: 'chips', id: 'evidence' }, evidence.map((e) => h('li', { class: 'chip' }, e))) : h('p', { class: 'muted small' }, 'The model named no words.'),
-    h('p', { class: 'muted small' }, `Models: ${[c.fast.modelVersion, c.deep?.modelVersion].filter(Boolean).join(', ')} · would ${c.provisionalVerdict} at the deadline`),
+    evidence.length
+      ? h('ul', { class: 'chips', id: 'evidence' }, evidence.map((e) => (hidden(e) ? h('li', { class: 'chip masked', 'aria-label': 'masked term' }, MASK_GLYPHS) : h('li', { class: 'chip' }, e))))
+      : h('p', { class: 'muted small' }, 'The model named no words.'),
+    h('p', { class: 'muted small' }, `Models: ${[c.fast.modelVersion, c.deep?.modelVersion].filter(Boolean).join(', ')} · at the deadline: ${deadlineOutcome(c)}`),
   );
 }

@@ -5,6 +5,7 @@ import { refreshQueue } from './app';
 import { h } from './dom';
 import { commandFor, SHORTCUTS, type Command } from './keys';
 import { regions, state } from './state';
+import { toggleReveal } from './wellbeing';
 
 /** Listens for shortcuts on the whole page; they act only while someone is signed in. */
 export function installShortcuts(): void {
@@ -27,7 +28,7 @@ export function installShortcuts(): void {
     if ((e.key === 'Enter' || e.key === ' ') && target.matches('button, a, summary')) return;
     const command = commandFor(e);
     if (!command) return;
-    if (state.view === 'audit' && command.kind !== 'help') return;
+    if (state.view !== 'review' && command.kind !== 'help') return;
     e.preventDefault();
     void run(command);
   });
@@ -60,6 +61,8 @@ async function run(command: Command): Promise<void> {
       return;
     case 'refresh':
       return refreshQueue();
+    case 'reveal':
+      return toggleReveal();
     case 'help':
       toggleHelp();
       return;

@@ -2,7 +2,7 @@
 // their region; actions change `state` and ask the views to redraw.
 import type { Api } from './api';
 import { formatAge, formatCountdown } from './format';
-import type { AuditEntry, CaseContext, Claim, QueueCase, QueueCounts, QueueResponse, Session } from './types';
+import type { AuditEntry, CaseContext, Claim, MyExposureResponse, QueueCase, QueueCounts, QueueResponse, Session } from './types';
 
 /** Where the session (this tab), the API address and the last way of signing in are kept. */
 export const SESSION_KEY = 'sinbin.session';
@@ -19,7 +19,12 @@ export interface Current {
   sending: boolean;
   /** Set when the case left us (lease lapsed and someone else took it, or it expired). */
   lost?: string;
+  /** The moderator unmasked the worst terms of this case (V). */
+  revealed?: boolean;
 }
+
+/** The views of the signed-in app; leads have the last four. */
+export type View = 'review' | 'dashboard' | 'policies' | 'team' | 'audit';
 
 export interface LastVerdict {
   entry: QueueCase;
@@ -31,7 +36,7 @@ export const state: {
   apiBase: string;
   api?: Api;
   session?: Session;
-  view: 'review' | 'audit';
+  view: View;
   game: string;
   queue?: QueueResponse;
   counts?: QueueCounts;
@@ -41,11 +46,24 @@ export const state: {
   lastVerdict?: LastVerdict;
   live: 'connecting' | 'live' | 'offline';
   audit?: { entries: AuditEntry[]; next?: number; error?: string; loading: boolean };
+  /** The moderator's exposure to the worst content today, and whether a break is due. */
+  exposure?: MyExposureResponse;
+  /** A dismissed break reminder stays away until this many more of the worst cases. */
+  breakSnoozedAt?: number;
   serverSkewMs: number;
 } = { apiBase: '', view: 'review', game: '', live: 'connecting', serverSkewMs: 0 };
 
 export const app = document.getElementById('app')!;
-export const regions: { header?: HTMLElement; queue?: HTMLElement; main?: HTMLElement; toast?: HTMLElement; help?: HTMLDialogElement; banner?: HTMLElement } = {};
+export const regions: {
+  header?: HTMLElement;
+  queue?: HTMLElement;
+  main?: HTMLElement;
+  toast?: HTMLElement;
+  help?: HTMLDialogElement;
+  banner?: HTMLElement;
+  /** The break reminder, above the workspace. */
+  wellbeing?: HTMLElement;
+} = {};
 
 /** The server's clock, so ages and countdowns don't depend on this machine's. */
 export const serverNow = () => Date.now() + state.serverSkewMs;

@@ -4,7 +4,30 @@
 import type { Action, CaseContextResponse, ChannelLine, QueueCounts as StoreQueueCounts, Role } from '@sinbin/contract/browser';
 
 export { CATEGORIES } from '@sinbin/contract/browser';
-export type { AuditEntry, Category, ChatMessage, Claim, ModelScore, ModerationCase, QueueCase, QueueResponse, Role, Verdict } from '@sinbin/contract/browser';
+export type {
+  AuditEntry,
+  Category,
+  ChatMessage,
+  Claim,
+  DashboardResponse,
+  HeadMoveResponse,
+  MaskSpan,
+  ModelScore,
+  ModerationCase,
+  MyExposureResponse,
+  PoliciesResponse,
+  PolicyDiffResponse,
+  PolicyValidationResponse,
+  PolicyVersionResponse,
+  QueueCase,
+  QueueResponse,
+  Role,
+  ShadowReportResponse,
+  TeamExposureResponse,
+  Verdict,
+  WellbeingSettings,
+} from '@sinbin/contract/browser';
+export type { ModeratorAccount } from '@sinbin/contract/browser';
 export type QueueCounts = Omit<StoreQueueCounts, 'oldestOpenedAt'> & { oldestOpenedAt?: string | null };
 export type ContextLine = ChannelLine;
 export type CaseContext = CaseContextResponse;
@@ -16,4 +39,13 @@ export interface Session {
   username: string;
   role: Role;
   expiresAt: string | null;
+}
+
+/** An account as GET /v1/moderators lists it. */
+export interface TeamMember {
+  username: string;
+  role: Role;
+  games: string[];
+  createdAt: string;
+  disabledAt?: string;
 }

@@ -9,6 +9,7 @@ import {
   type CategoryScores,
   type ChatMessage,
   type ClassifiedMessage,
+  type DeadlineLapse,
   type FinalDecision,
   type GamePolicy,
   type ModelScore,
@@ -32,6 +33,8 @@ export interface DecisionDraft {
   model?: string;
   /** A moderator's explicit action overrides the rules. */
   action?: Action;
+  /** With `decidedBy: deadline`: the game's rule for a lapsed case. */
+  lapse?: DeadlineLapse;
 }
 
 export type Step =
@@ -89,12 +92,14 @@ export function onAnalysis(e: AnalysisResult, policy: GamePolicy, caseId: string
       provisionalVerdict: verdict,
       dueAt: new Date(now.getTime() + policy.moderationDeadlineSeconds * 1000).toISOString(),
       openedAt: now.toISOString(),
+      onDeadline: { lapse: policy.onDeadline, ...(policy.onDeadline === 'hold' ? { holdSeconds: policy.holdSeconds } : {}) },
     },
   };
 }
 
 export function onModeration(e: ModerationResult): DecisionDraft {
-  // An expired case falls back to the model's reading, and says so in decidedBy.
+  // A case no moderator decided in time is decided by the deadline, never passed off as the
+  // model's confident decision; its verdict is what the game's onDeadline rule gave it.
   const model = e.deep ?? e.fast;
   const byModerator = e.resolution === 'moderator';
   const categories = { ...model.categories };
@@ -105,10 +110,11 @@ export function onModeration(e: ModerationResult): DecisionDraft {
     toxicity: byModerator ? (e.verdict === 'block' ? Math.max(model.toxicity, 0.9) : Math.min(model.toxicity, 0.1)) : model.toxicity,
     categories,
     category: e.verdict === 'block' ? (e.category ?? topCategory(model.categories)) : undefined,
-    decidedBy: byModerator ? 'moderator' : e.deep ? 'deep' : 'fast',
+    decidedBy: byModerator ? 'moderator' : 'deadline',
     modelVersion: model.modelVersion,
     ...(model.model ? { model: model.model } : {}),
     ...(e.action ? { action: e.action } : {}),
+    ...(byModerator ? {} : { lapse: e.lapse ?? 'model' }),
   };
 }
 
@@ -117,6 +123,9 @@ export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number):
   if (w.category !== undefined && w.category !== draft.category) return false;
   if (w.minToxicity !== undefined && draft.toxicity < w.minToxicity) return false;
   if (w.minOffences !== undefined && offences < w.minOffences) return false;
+  // Any category the deciding model reports, including heads added after this release.
+  const scores = draft.categories as Record<string, number | undefined>;
+  for (const [name, min] of Object.entries(w.scores ?? {})) if ((scores[name] ?? 0) < min) return false;
   return true;
 }
 
@@ -127,7 +136,7 @@ export function chooseAction(draft: DecisionDraft, offences: number, policy: Gam
   return rule ? { action: rule.action, rule: rule.name } : { action: { type: 'none' }, rule: 'no rule matched' };
 }
 
-export function finalDecision(draft: DecisionDraft, action: Action, now: Date): FinalDecision {
+export function finalDecision(draft: DecisionDraft, action: Action, now: Date, applied: { policyVersion?: number; rule?: string } = {}): FinalDecision {
   const m = draft.message;
   return {
     messageId: m.messageId,
@@ -143,6 +152,9 @@ export function finalDecision(draft: DecisionDraft, action: Action, now: Date): 
     ...(draft.model ? { model: draft.model } : {}),
     decidedAt: now.toISOString(),
     latencyMs: Math.max(0, now.getTime() - Date.parse(m.receivedAt)),
+    ...(applied.policyVersion !== undefined ? { policyVersion: applied.policyVersion } : {}),
+    ...(applied.rule ? { rule: applied.rule } : {}),
+    ...(draft.lapse ? { lapse: draft.lapse } : {}),
   };
 }
 

@@ -1,8 +1,23 @@
-// Wires the decision manager's core to the ledger (one decision per message), the offence
-// store (escalation) and the per-game policy book.
+// Wires the decision manager's core to the ledger (one decision per message), the offence store
+// (escalation), the versioned policies (the active one decides, a candidate may run in shadow)
+// and the dashboard's decision tallies.
 import { z } from 'zod';
-import { type AnyOutbound, type ContextEntry, defineFunction, outbound, policyFileVar, stableId } from '@sinbin/contract';
+import {
+  type AnyOutbound,
+  type ContextEntry,
+  defineFunction,
+  type FinalDecision,
+  type GamePolicy,
+  intVar,
+  LivePolicies,
+  outbound,
+  policyFileVar,
+  type ShadowComparison,
+  stableId,
+} from '@sinbin/contract';
+import { FlushBuffer, TallyBuffer } from './buffers';
 import { chooseAction, finalDecision, onAnalysis, onClassified, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
+import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
@@ -13,9 +28,14 @@ export default defineFunction({
   produces: ['nlp-analysis-required', 'moderation-required', 'final-decisions', 'model-training-data'],
   scaleToZero: false,
   priority: 'latency',
-  env: z.object({ GAME_POLICIES_FILE: policyFileVar() }),
+  env: z.object({
+    // The seed of the policy versions: read at start-up, then leads manage versions through the moderation API.
+    GAME_POLICIES_FILE: policyFileVar(),
+    /** How often the policy heads are read, so an activation reaches every replica (ms; 0: only at start). */
+    POLICY_REFRESH_MS: intVar(2000, 0),
+  }),
   secrets: [],
-  stores: ['ledger', 'offences'],
+  stores: ['ledger', 'offences', 'documents', 'shadow', 'decisionStats'],
   deploy: {
     minScale: 2,
     maxScale: 12,
@@ -25,13 +45,35 @@ export default defineFunction({
     execTimeout: '30s',
   },
   async start({ config, stores, log, metrics, now }) {
-    const policies = config.GAME_POLICIES_FILE;
     const decisions = metrics.counter({ name: 'sinbin_final_decisions_total', help: 'Final decisions published, by path, verdict and action.', labelNames: ['path', 'verdict', 'action'] });
     const latency = metrics.histogram({ name: 'sinbin_decision_latency_seconds', help: 'Gateway receipt to final decision, by deciding path.', labelNames: ['path'], buckets: LATENCY_BUCKETS });
+    const policyVersion = metrics.gauge({ name: 'sinbin_policy_version', help: 'The policy version this instance applies (active) or runs in shadow (0: none).', labelNames: ['fn', 'role'] });
+    const shadowed = metrics.counter({
+      name: 'sinbin_shadow_decisions_total',
+      help: 'Decisions compared with a candidate policy in shadow, by what was done and what would have been.',
+      labelNames: ['shadow_version', 'real_action', 'would_action'],
+    });
 
-    async function decide(draft: DecisionDraft, context: ContextEntry[]): Promise<AnyOutbound[]> {
+    const policies = await LivePolicies.start({
+      store: stores.documents,
+      seed: config.GAME_POLICIES_FILE,
+      log,
+      refreshMs: config.POLICY_REFRESH_MS,
+      now,
+      onChange: (s) => {
+        policyVersion.set({ fn: 'decision-manager', role: 'active' }, s.active.version);
+        policyVersion.set({ fn: 'decision-manager', role: 'shadow' }, s.shadow?.version ?? 0);
+      },
+    });
+    // Written off the hot path, a few times a second; a failed write is logged and dropped (these
+    // feed the dashboard and the shadow report, never a decision).
+    const tallies = new TallyBuffer((rows) => stores.decisionStats.add(rows), { everyMs: 2000, log });
+    const comparisons = new FlushBuffer<ShadowComparison>((rows) => stores.shadow.record(rows), { everyMs: 1000, maxItems: 500, log, what: 'shadow comparisons' });
+
+    async function decide(draft: DecisionDraft, context: ContextEntry[], real: Omit<RealPath, 'message'>): Promise<AnyOutbound[]> {
       const m = draft.message;
-      const policy = policies.forGame(m.gameId);
+      const snapshot = policies.current();
+      const policy = snapshot.active.forGame(m.gameId);
       const at = now();
       const offences =
         draft.verdict === 'block' ? await stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0;
@@ -39,11 +81,13 @@ export default defineFunction({
       // Offences are recorded once per message, so a redelivery does not escalate. The ledger keeps
       // the first decision; a redelivery republishes that one (consumers dedupe by messageId), so
       // a crash between recording and publishing never loses it, nor decides a second time.
-      const { decision, created } = await stores.ledger.putIfAbsent(finalDecision(draft, action, at));
+      const { decision, created } = await stores.ledger.putIfAbsent(finalDecision(draft, action, at, { policyVersion: snapshot.active.version, rule }));
       if (created) {
         decisions.inc({ path: decision.decidedBy, verdict: decision.verdict, action: decision.action.type });
         latency.observe({ path: decision.decidedBy }, decision.latencyMs / 1000);
-        log.debug({ messageId: m.messageId, gameId: m.gameId, verdict: decision.verdict, action: action.type, rule }, 'decided');
+        tallies.add(decision, draft.category ?? null);
+        log.debug({ messageId: m.messageId, gameId: m.gameId, verdict: decision.verdict, action: action.type, rule, policyVersion: snapshot.active.version }, 'decided');
+        if (snapshot.shadow) await shadow(decision, draft, { ...real, message: m }, policy, snapshot.shadow.forGame(m.gameId), snapshot.active.version, snapshot.shadow.version, offences);
       }
       const out: AnyOutbound[] = [outbound('final-decisions', decision)];
       const example = trainingExample(draft, context, stableId('example', m.gameId, m.messageId), at);
@@ -51,10 +95,34 @@ export default defineFunction({
       return out;
     }
 
-    async function follow(step: Step, context: ContextEntry[]): Promise<AnyOutbound[]> {
+    /** What the candidate would have done: recorded beside the decision, never published. */
+    async function shadow(decision: FinalDecision, realDraft: DecisionDraft, real: RealPath, active: GamePolicy, candidate: GamePolicy, activeVersion: number, shadowVersion: number, realOffences: number): Promise<void> {
+      try {
+        const step = candidateStep(real, active, candidate);
+        let applied: { action: FinalDecision['action']; rule: string } | undefined;
+        if (step.kind === 'decide') {
+          const m = real.message;
+          // The player's real offences (a candidate's own extra blocks are not counted); this
+          // message counts once if the candidate blocks it, whatever the active policy did.
+          let offences = 0;
+          if (step.draft.verdict === 'block') {
+            const sameWindow = candidate.offenceWindowSeconds === active.offenceWindowSeconds && realDraft.verdict === 'block';
+            offences = sameWindow ? realOffences : (await stores.offences.count(m.gameId, m.playerId, new Date(decision.decidedAt), candidate.offenceWindowSeconds * 1000)) + (realDraft.verdict === 'block' ? 0 : 1);
+          }
+          applied = chooseAction(step.draft, offences, candidate);
+        }
+        const row = comparison(decision, activeVersion, shadowVersion, wouldBeOutcome(step, applied));
+        shadowed.inc({ shadow_version: String(shadowVersion), real_action: row.real.action ?? 'pending', would_action: row.wouldBe.action ?? 'pending' });
+        comparisons.add(row);
+      } catch (error) {
+        log.warn({ err: String(error), messageId: decision.messageId }, 'shadow comparison failed; the decision stands');
+      }
+    }
+
+    async function follow(step: Step, context: ContextEntry[], real: Omit<RealPath, 'message'>): Promise<AnyOutbound[]> {
       switch (step.kind) {
         case 'decide':
-          return decide(step.draft, context);
+          return decide(step.draft, context, real);
         case 'analyse':
           return [outbound('nlp-analysis-required', step.request)];
         case 'moderate':
@@ -65,19 +133,28 @@ export default defineFunction({
     return {
       async handle(delivery) {
         switch (delivery.topic) {
-          case 'classified-messages':
-            return follow(onClassified(delivery.event, now()), delivery.event.context);
-          case 'nlp-analysis-results': {
-            const m = delivery.event.message;
-            return follow(onAnalysis(delivery.event, policies.forGame(m.gameId), stableId('case', m.gameId, m.messageId), now()), delivery.event.context);
+          case 'classified-messages': {
+            const e = delivery.event;
+            return follow(onClassified(e, now()), e.context, { fast: e.fast, route: e.route, ...(e.modelThresholds ? { modelBand: e.modelThresholds } : {}) });
           }
-          case 'moderation-results':
-            return decide(onModeration(delivery.event), delivery.event.context);
+          case 'nlp-analysis-results': {
+            const e = delivery.event;
+            const m = e.message;
+            const policy = policies.current().active.forGame(m.gameId);
+            return follow(onAnalysis(e, policy, stableId('case', m.gameId, m.messageId), now()), e.context, { fast: e.fast, route: 'needs-analysis', deep: e.deep });
+          }
+          case 'moderation-results': {
+            const e = delivery.event;
+            return decide(onModeration(e), e.context, { fast: e.fast, route: 'needs-analysis', ...(e.deep ? { deep: e.deep } : {}), moderation: e });
+          }
           default:
             return [];
         }
       },
-      async stop() {},
+      async stop() {
+        policies.stop();
+        await Promise.all([tallies.close(), comparisons.close()]);
+      },
     };
   },
 });

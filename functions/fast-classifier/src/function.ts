@@ -2,7 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, defineFunction, intVar, outbound, policyFileVar, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
+import { boolVar, defineFunction, intVar, LivePolicies, outbound, policyFileVar, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
 import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
 import { loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
@@ -18,6 +18,7 @@ export default defineFunction({
     FAST_MODEL_DIR: z.string().optional(),
     /** Run the model in a worker thread. Off by default: a batched run costs microseconds a message, less than the hop. */
     MODEL_THREAD: boolVar(false),
+    // The seed of the policy versions; a game's routing band follows the active version.
     GAME_POLICIES_FILE: policyFileVar(),
     /** How often the registry is asked whether the `champion` alias moved (ms); 0 serves the bundled model only. */
     MODEL_REGISTRY_POLL_MS: intVar(10_000, 0),
@@ -25,9 +26,10 @@ export default defineFunction({
     MODEL_SHADOW: boolVar(false),
     /** Where registered versions are downloaded (default: a folder of this process under the temp dir). */
     MODEL_CACHE_DIR: z.string().optional(),
+    POLICY_REFRESH_MS: intVar(2000, 0),
   }),
   secrets: [],
-  stores: ['context', 'registry', 'artefacts'],
+  stores: ['context', 'registry', 'artefacts', 'documents'],
   deploy: {
     minScale: 2,
     maxScale: 12,
@@ -39,7 +41,15 @@ export default defineFunction({
     model: 'fast',
   },
   async start({ config, stores, log, metrics, now }) {
-    const policies = config.GAME_POLICIES_FILE;
+    const policyVersion = metrics.gauge({ name: 'sinbin_policy_version', help: 'The policy version this instance applies (active) or runs in shadow (0: none).', labelNames: ['fn', 'role'] });
+    const policies = await LivePolicies.start({
+      store: stores.documents,
+      seed: config.GAME_POLICIES_FILE,
+      log,
+      refreshMs: config.POLICY_REFRESH_MS,
+      now,
+      onChange: (s) => policyVersion.set({ fn: 'fast-classifier', role: 'active' }, s.active.version),
+    });
     const model = await loadFastClassifier({ modelDir: config.FAST_MODEL_DIR, thread: config.MODEL_THREAD, log });
     // Serves the registry's champion once there is one, and follows the alias without a restart.
     const champion = new ChampionScorer({
@@ -66,16 +76,20 @@ export default defineFunction({
         const key = channelKey(message);
         const [score] = (await scorer.score([{ text: message.text, playerId: message.playerId }])) as AttributedScore[];
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
-        const thresholds = policies.forGame(message.gameId).routing ?? thresholdsOf(score!.servedBy);
+        const modelBand = thresholdsOf(score!.servedBy);
+        const thresholds = policies.current().active.forGame(message.gameId).routing ?? modelBand;
         // Every line joins its channel's context; only a message going to analysis reads it back.
         let context: StoredContextLine[] = [];
         if (needsContext(score!, thresholds)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
         else await stores.context.append(key, line);
         const attribution = { modelVersion: score!.modelVersion, ...(score!.model ? { model: score!.model } : {}) };
-        return [outbound('classified-messages', classify({ message, score: score!, ...attribution, thresholds, context, now: now() }))];
+        const classified = classify({ message, score: score!, ...attribution, thresholds, context, now: now() });
+        // The model's own band travels along, so a candidate policy in shadow can re-route the message.
+        return [outbound('classified-messages', { ...classified, modelThresholds: { okBelow: modelBand.okBelow, toxicFrom: modelBand.toxicFrom } })];
       },
       ...(config.MODEL_REGISTRY_POLL_MS > 0 ? { tick: { everyMs: config.MODEL_REGISTRY_POLL_MS, run: () => champion.refresh() } } : {}),
       async stop() {
+        policies.stop();
         await champion.close();
       },
     };

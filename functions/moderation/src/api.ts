@@ -1,42 +1,53 @@
 // The moderators' HTTP API: login, the queue, claims with leases, verdicts with an undo window,
-// case context, live updates, the audit log and accounts. Every state change is decided by one
-// conditional statement in the case store; this layer checks who may ask and says what happened.
-import type { z } from 'zod';
+// case context, live updates, the audit log and accounts, and the leads' routes (policies, team,
+// wellbeing, dashboard). Every state change is decided by one conditional statement in a store;
+// this layer checks who may ask and says what happened. A moderator sees only their games' cases:
+// another game's case answers 404, exactly as a case that does not exist.
 import {
   apiError,
   type AuditResponse,
   type CaseContextResponse,
   type CaseResponse,
-  type ClaimResponse,
-  type LoginResponse,
-  type MeResponse,
-  type ModeratorsResponse,
-  type QueueResponse,
-  type ReleaseResponse,
-  type UndoResponse,
-  type VerdictResponse,
-  LoginRequestSchema,
-  NewModeratorSchema,
-  VerdictRequestSchema,
-  type ApiErrorCode,
   type CaseStore,
+  type ClaimResponse,
   type ContextStore,
+  type DecisionStats,
+  type ExposureStore,
   type HttpRequest,
   type HttpResponse,
   type HttpRoute,
   json,
+  type LoginResponse,
   type Logger,
+  LoginRequestSchema,
+  type MeResponse,
+  type Metrics,
   type ModerationResult,
-  type ModeratorRole,
+  type ModeratorsResponse,
   type ModeratorStore,
+  NewModeratorSchema,
   type QueueCounts,
+  type QueueResponse,
+  type ReleaseResponse,
   type RouteHandler,
+  type ShadowLog,
+  type StoredCase,
   type StoredContextLine,
   type StreamingResponse,
+  type UndoResponse,
+  type VersionedDocuments,
+  VerdictRequestSchema,
+  type VerdictResponse,
 } from '@sinbin/contract';
-import { decoyHash, hashPassword, hashToken, newSessionToken, verifyPassword } from './auth';
-import { channelKey, LoginThrottle, moderatorResult, severity, undoDeadline } from './core';
+import { decoyHash, hashPassword, newSessionToken, verifyPassword } from './auth';
+import { channelKey, inScope, LoginThrottle, moderatorResult, scopeCounts, scopeGames, severity, undoDeadline } from './core';
+import { routeKit, type Principal } from './kit';
 import type { LiveFeed, QueueChange } from './live';
+import { policyRoutes } from './policies-api';
+import { teamRoutes } from './team-api';
+import { recordView, wellbeingRoutes, type WellbeingSource } from './wellbeing';
+
+export type { Principal } from './kit';
 
 export interface ApiConfig {
   leaseMs: number;
@@ -50,6 +61,11 @@ export interface ApiDeps {
   cases: CaseStore;
   moderators: ModeratorStore;
   context: ContextStore;
+  documents: VersionedDocuments;
+  shadow: ShadowLog;
+  decisionStats: DecisionStats;
+  exposure: ExposureStore;
+  wellbeing: WellbeingSource;
   /** token -> moderator id, from MODERATOR_TOKENS (API clients and scripts). */
   staticTokens: Map<string, string>;
   feed: LiveFeed;
@@ -61,18 +77,12 @@ export interface ApiDeps {
   publish: (result: ModerationResult) => Promise<void>;
   /** Called when the API learns the queue grew or shrank, for busy(). */
   onCountsChanged: (counts: QueueCounts) => void;
+  /** Categories the models in service report (policy warnings). */
+  knownCategories: () => readonly string[];
   config: ApiConfig;
+  metrics: Metrics;
   log: Logger;
   now: () => Date;
-}
-
-/** Who is calling: a logged-in account (session) or a static API token. */
-export interface Principal {
-  moderatorId: string;
-  role: ModeratorRole;
-  kind: 'session' | 'token';
-  tokenHash?: string;
-  expiresAt?: string;
 }
 
 const CONTEXT_LINES = 12;
@@ -81,73 +91,27 @@ const HISTORY_LINES = 10;
 export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   const { cases, moderators, feed, config, log, now } = deps;
   const throttle = new LoginThrottle();
-
-  // --- CORS (Fetch standard, "CORS protocol"): bearer tokens, no cookies, so `*` is safe. ---
-  function corsHeaders(req: HttpRequest): Record<string, string> {
-    const origin = header(req, 'origin');
-    if (!origin) return {};
-    if (config.corsOrigins !== '*' && !config.corsOrigins.includes(origin)) return {};
-    return {
-      'access-control-allow-origin': config.corsOrigins === '*' ? '*' : origin,
-      'access-control-expose-headers': 'retry-after, www-authenticate',
-      vary: 'origin',
-    };
-  }
-
-  async function principalOf(req: HttpRequest): Promise<Principal | undefined> {
-    const auth = header(req, 'authorization');
-    const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    if (!token) return undefined;
-    const staticId = deps.staticTokens.get(token);
-    if (staticId) return { moderatorId: staticId, role: 'moderator', kind: 'token' };
-    const tokenHash = hashToken(token);
-    const session = await moderators.session(tokenHash, now());
-    return session ? { moderatorId: session.username, role: session.role, kind: 'session', tokenHash, expiresAt: session.expiresAt } : undefined;
-  }
-
-  type Handler = (req: HttpRequest, who: Principal) => Promise<HttpResponse | StreamingResponse>;
-
-  /** CORS on every answer, and a JSON problem (with CORS, so the UI can read it) on a failure. */
-  const open =
-    (handler: (req: HttpRequest) => Promise<HttpResponse | StreamingResponse>): RouteHandler =>
-    async (req) => {
-      const cors = corsHeaders(req);
-      let response: HttpResponse | StreamingResponse;
-      try {
-        response = await handler(req);
-      } catch (error) {
-        log.error({ err: error, path: req.path }, 'moderation request failed');
-        response = apiError('internal', 'the server failed to handle the request; it is safe to retry');
-      }
-      if ('stream' in response) return response;
-      return { ...response, headers: { ...cors, ...response.headers } };
-    };
-
-  const authed = (handler: Handler, role: ModeratorRole = 'moderator'): RouteHandler =>
-    open(async (req) => {
-      const who = await principalOf(req);
-      if (!who) return apiError('unauthorized', 'sign in first: Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer' } });
-      if (role === 'lead' && who.role !== 'lead') return apiError('forbidden', 'only a lead may do this');
-      return handler(req, who);
-    });
-
-  function body<S extends z.ZodTypeAny>(req: HttpRequest, schema: S, invalid: ApiErrorCode = 'invalid-body'): { ok: true; data: z.infer<S> } | { ok: false; response: HttpResponse } {
-    let raw: unknown;
-    try {
-      raw = req.body.length === 0 ? {} : JSON.parse(req.body.toString('utf8'));
-    } catch {
-      return { ok: false, response: apiError('invalid-json', 'the body is not valid JSON') };
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ok: false, response: apiError(invalid, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')) };
-    return { ok: true, data: parsed.data };
-  }
+  const kit = routeKit({ moderators, staticTokens: deps.staticTokens, corsOrigins: config.corsOrigins, log, now });
+  const { open, authed, body } = kit;
+  const verdicts = deps.metrics.counter({
+    name: 'sinbin_moderator_verdicts_total',
+    help: "Moderators' verdicts, by moderator, verdict and whether it agreed with the models' provisional reading.",
+    labelNames: ['moderator', 'verdict', 'agreed'],
+  });
 
   async function counts(): Promise<QueueCounts> {
     const c = await deps.counts();
     deps.onCountsChanged(c);
     return c;
   }
+
+  /** The case if it exists and the caller may see it; another game's case is as absent as a missing one. */
+  async function findCase(caseId: string, who: Principal): Promise<StoredCase | undefined> {
+    const stored = await cases.get(caseId, now());
+    return stored && inScope(who.games, stored.case.message.gameId) ? stored : undefined;
+  }
+
+  const notFound = () => apiError('not-found', 'no such case');
 
   // --- Auth -------------------------------------------------------------------------------------
 
@@ -192,32 +156,45 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const gameId = req.query.get('gameId') || undefined;
     const limit = Math.min(500, Math.max(1, Number(req.query.get('limit') ?? 50) || 50));
     const at = now();
-    const entries = await cases.queue({ gameId, limit, now: at, viewer: who.moderatorId });
-    const all = await counts();
-    const scope = gameId ? all.byGame.find((g) => g.gameId === gameId) : all;
+    // Outside the caller's games there is nothing to list (and nothing to count).
+    const visible = gameId === undefined || inScope(who.games, gameId);
+    const games = scopeGames(who.games);
+    const [entries, all, wellbeing] = await Promise.all([
+      visible ? cases.queue({ ...(gameId ? { gameId } : {}), ...(games ? { games } : {}), limit, now: at, viewer: who.moderatorId }) : Promise.resolve([]),
+      counts(),
+      deps.wellbeing.current(),
+    ]);
+    const mine = scopeCounts(all, who.games);
+    const scope = gameId ? mine.byGame.find((g) => g.gameId === gameId) : mine;
     return json(200, {
       now: at.toISOString(),
       // `pending` and `cases` keep their first meaning (pending count, case objects) for API clients.
       pending: scope?.pending ?? 0,
       claimed: scope?.claimed ?? 0,
       oldestOpenedAt: scope?.oldestOpenedAt ?? null,
-      awaitingPublish: all.awaitingPublish,
-      byGame: all.byGame,
-      cases: entries.map((e) => ({
-        ...e.case,
-        queue: { rankAt: e.rankAt, severity: severity(e.case), priorCases: e.priorCases, priorBlocks: e.priorBlocks, claim: e.claim ?? null },
-      })),
+      awaitingPublish: mine.awaitingPublish,
+      byGame: mine.byGame,
+      cases: entries.map((e) => {
+        const masks = wellbeing.mask(e.case.message.text);
+        return {
+          ...e.case,
+          queue: { rankAt: e.rankAt, severity: severity(e.case), priorCases: e.priorCases, priorBlocks: e.priorBlocks, claim: e.claim ?? null },
+          ...(masks.length ? { masks } : {}),
+        };
+      }),
     } satisfies QueueResponse);
   }
 
-  async function getCase(req: HttpRequest): Promise<HttpResponse> {
-    const stored = await cases.get(req.params.caseId!, now());
-    return stored ? json(200, { ...stored, severity: severity(stored.case) } satisfies CaseResponse) : apiError('not-found', 'no such case');
+  async function getCase(req: HttpRequest, who: Principal): Promise<HttpResponse> {
+    const stored = await findCase(req.params.caseId!, who);
+    if (!stored) return notFound();
+    const masks = (await deps.wellbeing.current()).mask(stored.case.message.text);
+    return json(200, { ...stored, severity: severity(stored.case), ...(masks.length ? { masks } : {}) } satisfies CaseResponse);
   }
 
-  async function caseContext(req: HttpRequest): Promise<HttpResponse> {
-    const stored = await cases.get(req.params.caseId!, now());
-    if (!stored) return apiError('not-found', 'no such case');
+  async function caseContext(req: HttpRequest, who: Principal): Promise<HttpResponse> {
+    const stored = await findCase(req.params.caseId!, who);
+    if (!stored) return notFound();
     const m = stored.case.message;
     const key = channelKey(m);
     // The channel as the context store has it (earlier and later lines); when the flagged
@@ -235,15 +212,36 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     }
     const after = await deps.context.after(key, m.messageId, CONTEXT_LINES);
     const history = await cases.playerHistory(m.gameId, m.playerId, { exceptCaseId: stored.case.caseId, limit: HISTORY_LINES });
-    return json(200, { caseId: stored.case.caseId, source, before, message: m, after, history } satisfies CaseContextResponse);
+    const { mask } = await deps.wellbeing.current();
+    const masked = <L extends { text: string }>(line: L) => {
+      const masks = mask(line.text);
+      return masks.length ? { ...line, masks } : line;
+    };
+    const messageMasks = mask(m.text);
+    return json(200, {
+      caseId: stored.case.caseId,
+      source,
+      before: before.map(masked),
+      message: m,
+      ...(messageMasks.length ? { messageMasks } : {}),
+      after: after.map(masked),
+      history: { ...history, recent: history.recent.map(masked) },
+    } satisfies CaseContextResponse);
   }
 
   async function claim(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const caseId = req.params.caseId!;
-    const outcome = await cases.claim(caseId, who.moderatorId, now(), config.leaseMs);
+    const stored = await findCase(caseId, who);
+    if (!stored) return notFound();
+    const at = now();
+    const outcome = await cases.claim(caseId, who.moderatorId, at, config.leaseMs);
     switch (outcome.status) {
       case 'claimed':
-        if (!outcome.renewed) deps.changed({ type: 'claimed', caseId, by: who.moderatorId });
+        if (!outcome.renewed) {
+          deps.changed({ type: 'claimed', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
+          // Opening a case is what exposes a moderator to it; counted once per case.
+          await recordView({ source: deps.wellbeing, exposure: deps.exposure, metrics: deps.metrics }, who, stored.case, at).catch((error) => log.warn({ err: String(error), caseId }, 'exposure not recorded'));
+        }
         return json(200, { caseId, claim: outcome.claim, renewed: outcome.renewed } satisfies ClaimResponse);
       case 'taken':
         return apiError('claimed', `${outcome.claim.moderatorId} is reviewing this case until ${outcome.claim.until}`, { details: { claim: outcome.claim } });
@@ -256,8 +254,10 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
 
   async function release(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const caseId = req.params.caseId!;
+    const stored = await findCase(caseId, who);
+    if (!stored) return notFound();
     if (!(await cases.release(caseId, who.moderatorId, now()))) return apiError('not-holder', 'you do not hold this case');
-    deps.changed({ type: 'released', caseId, by: who.moderatorId });
+    deps.changed({ type: 'released', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
     return json(200, { caseId, released: true } satisfies ReleaseResponse);
   }
 
@@ -266,8 +266,8 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     if (!parsed.ok) return parsed.response;
     const caseId = req.params.caseId!;
     const at = now();
-    const stored = await cases.get(caseId, at);
-    if (!stored) return apiError('not-found', 'no such case');
+    const stored = await findCase(caseId, who);
+    if (!stored) return notFound();
     // A person reviews under a claim and may undo for a while; an API token may also decide an
     // unclaimed case outright (the original API), and that verdict is published at once.
     const direct = who.kind === 'token' && stored.claim?.moderatorId !== who.moderatorId;
@@ -291,6 +291,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
       return apiError('already-decided', 'this case already has a verdict');
     }
     deps.changed({ type: 'decided', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
+    verdicts.inc({ moderator: who.moderatorId, verdict: result.verdict, agreed: String(result.verdict === stored.case.provisionalVerdict) });
     log.info({ caseId, moderatorId: who.moderatorId, verdict: result.verdict, undoUntil: undoUntil?.toISOString() }, 'verdict recorded');
     if (undoUntil) return json(200, { caseId, status: 'decided', published: false, undoUntil: undoUntil.toISOString() } satisfies VerdictResponse);
     try {
@@ -305,10 +306,12 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
 
   async function undo(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const caseId = req.params.caseId!;
+    const stored = await findCase(caseId, who);
+    if (!stored) return notFound();
     const outcome = await cases.undo(caseId, who.moderatorId, now(), config.leaseMs);
     switch (outcome.status) {
       case 'reopened':
-        deps.changed({ type: 'reopened', caseId, by: who.moderatorId });
+        deps.changed({ type: 'reopened', caseId, gameId: stored.case.message.gameId, by: who.moderatorId });
         return json(200, { caseId, status: 'pending', claim: outcome.claim } satisfies UndoResponse);
       case 'too-late':
         return apiError('too-late', 'the undo window has passed (or the case has no verdict of yours to undo)');
@@ -320,7 +323,10 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   }
 
   async function events(req: HttpRequest, who: Principal): Promise<StreamingResponse> {
-    return feed.stream({ username: who.moderatorId, ...(who.tokenHash ? { tokenHash: who.tokenHash } : {}), ...(who.expiresAt ? { expiresAt: who.expiresAt } : {}) }, corsHeaders(req));
+    return feed.stream(
+      { username: who.moderatorId, games: who.games, ...(who.tokenHash ? { tokenHash: who.tokenHash } : {}), ...(who.expiresAt ? { expiresAt: who.expiresAt } : {}) },
+      kit.corsHeaders(req),
+    );
   }
 
   // --- Leads ------------------------------------------------------------------------------------
@@ -341,10 +347,11 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const parsed = body(req, NewModeratorSchema);
     if (!parsed.ok) return parsed.response;
     const at = now();
-    const created = await moderators.create({ username: parsed.data.username, role: parsed.data.role, passwordHash: await hashPassword(parsed.data.password), createdBy: who.moderatorId }, at);
+    const { username, role, games } = parsed.data;
+    const created = await moderators.create({ username, role, passwordHash: await hashPassword(parsed.data.password), createdBy: who.moderatorId, games: role === 'lead' ? ['*'] : games }, at);
     if (created === 'exists') return apiError('exists', 'an account with this username exists');
-    await moderators.audit({ at, actor: who.moderatorId, action: 'moderator-created', detail: { username: parsed.data.username, role: parsed.data.role } });
-    return json(201, { username: parsed.data.username, role: parsed.data.role });
+    await moderators.audit({ at, actor: who.moderatorId, action: 'moderator-created', detail: { username, role, games } });
+    return json(201, { username, role, games: role === 'lead' ? ['*'] : games });
   }
 
   async function disableModerator(req: HttpRequest, who: Principal): Promise<HttpResponse> {
@@ -360,7 +367,13 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   const routes: HttpRoute[] = [
     { method: 'POST', path: '/v1/auth/login', handler: open(login) },
     { method: 'POST', path: '/v1/auth/logout', handler: authed(logout) },
-    { method: 'GET', path: '/v1/me', handler: authed(async (_req, who) => json(200, { username: who.moderatorId, role: who.role, kind: who.kind, expiresAt: who.expiresAt ?? null } satisfies MeResponse)) },
+    {
+      method: 'GET',
+      path: '/v1/me',
+      handler: authed(async (_req, who) =>
+        json(200, { username: who.moderatorId, role: who.role, kind: who.kind, expiresAt: who.expiresAt ?? null, games: who.games === '*' ? ['*'] : [...who.games] } satisfies MeResponse),
+      ),
+    },
     { method: 'GET', path: '/v1/cases', handler: authed(listQueue) },
     { method: 'GET', path: '/v1/cases/:caseId', handler: authed(getCase) },
     { method: 'GET', path: '/v1/cases/:caseId/context', handler: authed(caseContext) },
@@ -373,6 +386,9 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     { method: 'GET', path: '/v1/moderators', handler: authed(async () => json(200, { moderators: await moderators.list() } satisfies ModeratorsResponse), 'lead') },
     { method: 'POST', path: '/v1/moderators', handler: authed(createModerator, 'lead') },
     { method: 'POST', path: '/v1/moderators/:username/disable', handler: authed(disableModerator, 'lead') },
+    ...policyRoutes({ kit, documents: deps.documents, shadow: deps.shadow, knownCategories: deps.knownCategories, now }),
+    ...teamRoutes({ kit, cases, moderators, documents: deps.documents, decisionStats: deps.decisionStats, feed, counts, now }),
+    ...wellbeingRoutes({ kit, source: deps.wellbeing, documents: deps.documents, exposure: deps.exposure, moderators, findCase, metrics: deps.metrics, now }),
   ];
 
   // CORS preflight for each path. The router's method union lacks OPTIONS; matchRoute compares
@@ -380,17 +396,12 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
   const preflight: RouteHandler = (req) => ({
     status: 204,
     headers: {
-      ...corsHeaders(req),
-      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      ...kit.corsHeaders(req),
+      'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
       'access-control-allow-headers': 'authorization, content-type',
       'access-control-max-age': '600',
     },
   });
   const paths = [...new Set(routes.map((r) => r.path))];
   return [...routes, ...paths.map((path) => ({ method: 'OPTIONS' as HttpRoute['method'], path, handler: preflight }))];
-}
-
-function header(req: HttpRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -6,9 +6,14 @@ import {
   CATEGORIES,
   type Category,
   type ChatMessage,
+  type DeadlineLapse,
+  type ExposureCounts,
+  type GameScope,
   type ModerationCase,
   type ModerationResult,
+  type QueueCounts,
   type VerdictRequest,
+  type WellbeingSettings,
 } from '@sinbin/contract';
 
 
@@ -29,18 +34,82 @@ export function moderatorResult(c: ModerationCase, v: VerdictRequest, moderatorI
   };
 }
 
-/** No moderator decided in time: the provisional model verdict stands, so the game still hears back. */
-export function expiredResult(c: ModerationCase, now: Date): ModerationResult {
+/**
+ * No moderator decided in time: the game's onDeadline rule gives the verdict (`allow`, or the
+ * models' provisional reading), so the game still hears back, and the result says which rule it was.
+ */
+export function expiredResult(c: ModerationCase, now: Date, lapse: DeadlineLapse = c.onDeadline?.lapse ?? 'model'): ModerationResult {
   return {
     caseId: c.caseId,
     message: c.message,
     context: c.context,
-    verdict: c.provisionalVerdict,
+    verdict: lapse === 'allow' ? 'allow' : c.provisionalVerdict,
     resolution: 'expired',
+    lapse,
     fast: c.fast,
     ...(c.deep ? { deep: c.deep } : {}),
     decidedAt: now.toISOString(),
   };
+}
+
+export type DeadlineStep = { kind: 'hold'; until: Date } | { kind: 'close'; result: ModerationResult };
+
+/**
+ * A pending case past its dueAt. `hold` waits once more, `holdSeconds` from now, with the message
+ * still undecided; when that deadline passes too, the models' reading applies. So every case
+ * closes, and every accepted message ends in exactly one decision.
+ */
+export function onDeadlinePassed(c: ModerationCase, now: Date): DeadlineStep {
+  const rule = c.onDeadline;
+  if (rule?.lapse === 'hold' && c.heldAt === undefined) return { kind: 'hold', until: new Date(now.getTime() + (rule.holdSeconds ?? 24 * 3600) * 1000) };
+  return { kind: 'close', result: expiredResult(c, now) };
+}
+
+// --- Games a moderator sees -------------------------------------------------------------------
+
+/** The games of a scope as a filter: undefined for every game. */
+export const scopeGames = (scope: GameScope): readonly string[] | undefined => (scope === '*' ? undefined : scope);
+
+export const inScope = (scope: GameScope, gameId: string): boolean => scope === '*' || scope.includes(gameId);
+
+/** An account's stored games as a scope (`['*']` is every game). */
+export const scopeOf = (games: readonly string[]): GameScope => (games.includes('*') ? '*' : games);
+
+/** Queue counts as a moderator of these games may see them: other games are not counted, nor named. */
+export function scopeCounts(counts: QueueCounts, scope: GameScope): QueueCounts {
+  if (scope === '*') return counts;
+  const byGame = counts.byGame.filter((g) => scope.includes(g.gameId));
+  const oldest = byGame.map((g) => g.oldestOpenedAt).sort()[0];
+  const awaitingByGame = Object.fromEntries(Object.entries(counts.awaitingByGame ?? {}).filter(([g]) => scope.includes(g)));
+  return {
+    pending: byGame.reduce((n, g) => n + g.pending, 0),
+    claimed: byGame.reduce((n, g) => n + g.claimed, 0),
+    ...(oldest ? { oldestOpenedAt: oldest } : {}),
+    awaitingPublish: Object.values(awaitingByGame).reduce((n, x) => n + x, 0),
+    byGame,
+    awaitingByGame,
+  };
+}
+
+// --- Wellbeing --------------------------------------------------------------------------------
+
+/** The worst content: a masked term in the message, or a severity in the top band. */
+export function isSevere(c: Pick<ModerationCase, 'fast' | 'deep'>, masked: boolean, settings: Pick<WellbeingSettings, 'severeFrom'>): boolean {
+  return masked || severity(c) >= settings.severeFrom;
+}
+
+/** A break is due once the moderator has seen `breakAfterSevere` of the worst cases since their last one. */
+export function breakDue(counts: Pick<ExposureCounts, 'severeSinceBreak'>, settings: Pick<WellbeingSettings, 'breakAfterSevere'>): boolean {
+  return counts.severeSinceBreak >= settings.breakAfterSevere;
+}
+
+/** The UTC day (`YYYY-MM-DD`) a moment falls in, or the one named, as a period. */
+export function utcDay(at: Date | string): { day: string; since: Date; until: Date } | undefined {
+  const day = typeof at === 'string' ? at : at.toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const since = new Date(`${day}T00:00:00.000Z`);
+  if (Number.isNaN(since.getTime()) || since.toISOString().slice(0, 10) !== day) return undefined;
+  return { day, since, until: new Date(since.getTime() + 86_400_000) };
 }
 
 /** The key under which the fast classifier appends a channel's lines to the ContextStore. */

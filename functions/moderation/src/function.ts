@@ -4,12 +4,16 @@
 // a message two decisions or none.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineFunction, encodeRecord, intVar, type ModerationResult, ModeratorTokensSchema, outbound, type QueueCounts } from '@sinbin/contract';
+import { CATEGORIES, defineFunction, encodeRecord, intVar, type ModerationResult, ModeratorTokensSchema, outbound, type QueueCounts } from '@sinbin/contract';
 import { moderationRoutes } from './api';
 import { moderationOpenApiRoute } from './openapi';
-import { caseRank, expiredResult } from './core';
+import { caseRank, onDeadlinePassed } from './core';
 import { CountsCache, LiveFeed, type QueueChange } from './live';
 import { uiRoutes } from './ui-static';
+import { WellbeingSource } from './wellbeing';
+
+/** How long shadow comparisons are kept for reports. */
+const SHADOW_RETENTION_MS = 30 * 86_400_000;
 
 const DEFAULT_UI_DIR = resolve(import.meta.dirname, '..', '..', '..', 'ui', 'dist');
 
@@ -41,7 +45,7 @@ export default defineFunction({
   http: { portVariable: 'MODERATION_PORT', defaultPort: 8081 },
   env: EnvSchema,
   secrets: ['MODERATOR_TOKENS'],
-  stores: ['cases', 'moderators', 'context'],
+  stores: ['cases', 'moderators', 'context', 'documents', 'shadow', 'decisionStats', 'exposure'],
   deploy: {
     minScale: 0,
     maxScale: 3,
@@ -52,7 +56,7 @@ export default defineFunction({
     execTimeout: '30s',
     environment: { MODERATION_CORS_ORIGINS: '*' },
   },
-  async start({ config, stores, publisher, log, now }) {
+  async start({ config, stores, publisher, log, metrics, now }) {
     const staticTokens = config.MODERATOR_TOKENS;
     if (staticTokens.size === 0 && (await stores.moderators.list()).length === 0) {
       log.warn('no moderator can sign in: set MODERATOR_TOKENS or create a lead with `npm run moderation:create-lead`');
@@ -78,14 +82,40 @@ export default defineFunction({
     async function publishResult(result: ModerationResult): Promise<void> {
       await publisher.publish([encodeRecord(outbound('moderation-results', result), 'moderation', now())]);
       await stores.cases.markPublished(result.caseId);
-      changed({ type: 'published', caseId: result.caseId });
+      changed({ type: 'published', caseId: result.caseId, gameId: result.message.gameId });
     }
+
+    const queueDepth = metrics.gauge({ name: 'sinbin_moderation_queue_depth', help: 'Cases waiting for a moderator, by game.', labelNames: ['game'] });
+    const oldestAge = metrics.gauge({ name: 'sinbin_moderation_oldest_case_age_seconds', help: 'Age of the oldest waiting case, by game.', labelNames: ['game'] });
+    const lapsed = metrics.counter({ name: 'sinbin_moderation_lapsed_total', help: "Cases past their deadline, by what the game's onDeadline rule gave them (hold: waiting longer).", labelNames: ['lapse', 'outcome'] });
+    const gauged = new Set<string>();
+    const gaugeCounts = (c: QueueCounts, at: Date) => {
+      const seen = new Set<string>();
+      for (const g of c.byGame) {
+        seen.add(g.gameId);
+        queueDepth.set({ game: g.gameId }, g.pending);
+        oldestAge.set({ game: g.gameId }, Math.max(0, (at.getTime() - Date.parse(g.oldestOpenedAt)) / 1000));
+      }
+      // A game whose queue emptied reads 0, not its last depth.
+      for (const g of gauged) if (!seen.has(g)) {
+        queueDepth.set({ game: g }, 0);
+        oldestAge.set({ game: g }, 0);
+      }
+      for (const g of seen) gauged.add(g);
+    };
 
     const routes = [
       ...moderationRoutes({
         cases: stores.cases,
         moderators: stores.moderators,
         context: stores.context,
+        documents: stores.documents,
+        shadow: stores.shadow,
+        decisionStats: stores.decisionStats,
+        exposure: stores.exposure,
+        wellbeing: new WellbeingSource(stores.documents, log),
+        knownCategories: () => CATEGORIES,
+        metrics,
         staticTokens,
         feed,
         changed,
@@ -123,16 +153,28 @@ export default defineFunction({
           try {
             const at = now();
             for (const c of await stores.cases.listDue(at, 100)) {
-              if ((await stores.cases.close(c.caseId, expiredResult(c, at), 'expired')) === 'closed') changed({ type: 'expired', caseId: c.caseId, gameId: c.message.gameId });
+              const step = onDeadlinePassed(c, at);
+              if (step.kind === 'hold') {
+                if (await stores.cases.hold(c.caseId, step.until, at)) {
+                  lapsed.inc({ lapse: 'hold', outcome: 'held' });
+                  changed({ type: 'held', caseId: c.caseId, gameId: c.message.gameId });
+                }
+              } else if ((await stores.cases.close(c.caseId, step.result, 'expired')) === 'closed') {
+                lapsed.inc({ lapse: step.result.lapse ?? 'model', outcome: step.result.verdict });
+                changed({ type: 'expired', caseId: c.caseId, gameId: c.message.gameId });
+              }
             }
-            for (const caseId of await stores.cases.releaseLapsed(at, 100)) changed({ type: 'lapsed', caseId });
+            for (const { caseId, gameId } of await stores.cases.releaseLapsed(at, 100)) changed({ type: 'lapsed', caseId, gameId });
             // Verdicts whose undo window has passed, expired cases, and anything a failed publish left.
             for (const result of await stores.cases.listUnpublished(100, at)) await publishResult(result);
             if (at.getTime() - lastPurge > 60_000) {
               lastPurge = at.getTime();
               await stores.moderators.purgeSessions(at);
+              await stores.shadow.purge(new Date(at.getTime() - SHADOW_RETENTION_MS));
             }
-            noteCounts(await counts.get());
+            const current = await counts.get();
+            noteCounts(current);
+            gaugeCounts(current, at);
           } finally {
             sweeping = false;
           }

@@ -1,15 +1,18 @@
 // Live updates to every open moderator UI over server-sent events (WHATWG HTML, "Server-sent
 // events"). Changes are coalesced for a moment and sent with fresh queue counts, so a burst of new
-// cases costs one count query, not one per case. Clients refetch what they show.
+// cases costs one count query, not one per case. Clients refetch what they show. Each client hears
+// only about its own games: other games' changes are not sent and their counts not included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { Logger, QueueCounts, StreamingResponse } from '@sinbin/contract';
+import type { GameScope, Logger, QueueCounts, StreamingResponse } from '@sinbin/contract';
+import { inScope, scopeCounts } from './core';
 
-export type QueueChangeType = 'opened' | 'claimed' | 'released' | 'lapsed' | 'decided' | 'reopened' | 'expired' | 'published';
+export type QueueChangeType = 'opened' | 'claimed' | 'released' | 'lapsed' | 'decided' | 'reopened' | 'expired' | 'held' | 'published';
 
 export interface QueueChange {
   type: QueueChangeType;
   caseId: string;
+  /** The case's game; a change without one reaches only clients that see every game. */
   gameId?: string;
   by?: string;
 }
@@ -17,6 +20,7 @@ export interface QueueChange {
 interface Client {
   res: ServerResponse;
   username: string;
+  games: GameScope;
   tokenHash?: string;
   expiry?: NodeJS.Timeout;
 }
@@ -48,7 +52,7 @@ export class LiveFeed {
   }
 
   /** The SSE response for one moderator; it ends when they leave, log out or their session expires. */
-  stream(who: { username: string; tokenHash?: string; expiresAt?: string }, headers: Record<string, string>): StreamingResponse {
+  stream(who: { username: string; games: GameScope; tokenHash?: string; expiresAt?: string }, headers: Record<string, string>): StreamingResponse {
     return {
       stream: (req: IncomingMessage, res: ServerResponse) => {
         if (this.closed) {
@@ -64,7 +68,7 @@ export class LiveFeed {
           'x-accel-buffering': 'no',
         });
         res.flushHeaders();
-        const client: Client = { res, username: who.username, ...(who.tokenHash ? { tokenHash: who.tokenHash } : {}) };
+        const client: Client = { res, username: who.username, games: who.games, ...(who.tokenHash ? { tokenHash: who.tokenHash } : {}) };
         if (who.expiresAt) {
           client.expiry = setTimeout(() => this.drop(client), Math.max(0, Math.min(2 ** 31 - 1, Date.parse(who.expiresAt) - Date.now())));
           client.expiry.unref();
@@ -75,7 +79,7 @@ export class LiveFeed {
         res.on('close', gone);
         res.write('retry: 3000\n\n');
         void this.opts.counts().then(
-          (counts) => this.send(client, 'hello', { username: who.username, counts }),
+          (counts) => this.send(client, 'hello', { username: who.username, counts: scopeCounts(counts, who.games) }),
           () => this.send(client, 'hello', { username: who.username }),
         );
       },
@@ -99,7 +103,11 @@ export class LiveFeed {
     } catch (error) {
       this.opts.log.warn({ err: String(error) }, 'queue counts for live update failed');
     }
-    for (const client of this.clients) this.send(client, 'queue', { changes, ...(counts ? { counts } : {}) });
+    for (const client of this.clients) {
+      const mine = client.games === '*' ? changes : changes.filter((c) => c.gameId !== undefined && inScope(client.games, c.gameId));
+      if (mine.length === 0) continue;
+      this.send(client, 'queue', { changes: mine, ...(counts ? { counts: scopeCounts(counts, client.games) } : {}) });
+    }
   }
 
   /** Ends the streams of a session (logout) or of every session of a user (account disabled). */

@@ -79,7 +79,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
     throw error;
   }
   const objectDir = opts.objectDir ?? mkdtempSync(join(tmpdir(), 'sinbin-objects-'));
-  const stores: StoreSet = { ...memoryStoreSet(objectDir), ...(state ? lmdbStores(state) : {}), cases: moderationDb.cases, moderators: moderationDb.moderators };
+  // Moderation's database also keeps what leads manage (policy versions, shadow comparisons,
+  // decision tallies, exposure), so it survives restarts with the cases.
+  const { db: _db, close: _close, ...durable } = moderationDb;
+  const stores: StoreSet = { ...memoryStoreSet(objectDir), ...(state ? lmdbStores(state) : {}), ...durable };
   const hosts = new Map<string, FunctionHost>();
   const maxAttempts = opts.maxAttempts ?? 10;
   // A step's outputs: committed to the log ahead of its offset (see MemoryBus.inLog). Everything

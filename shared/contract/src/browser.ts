@@ -3,3 +3,4 @@
 export type * from './index';
 export { CATEGORIES } from './scorer';
 export { API_ERRORS, API_ERROR_CODES, isApiErrorCode } from './api-errors';
+export { diffPolicies, describeChange, effectivePolicy } from './policy-diff';

@@ -46,6 +46,9 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 export const FastRouteSchema = z.enum(['ok', 'toxic', 'needs-analysis']);
 
+/** A routing band: fast toxicity below `okBelow` is OK, from `toxicFrom` on toxic, in between ambiguous. */
+export const RoutingBandSchema = z.object({ okBelow: probability, toxicFrom: probability });
+
 /** classified-messages: the fast classifier's score and route for every message. */
 export const ClassifiedMessageSchema = z.object({
   message: ChatMessageSchema,
@@ -54,6 +57,8 @@ export const ClassifiedMessageSchema = z.object({
   /** Earlier messages of the channel, attached only when the message needs deep analysis. */
   context: z.array(ContextLineSchema).max(50).default([]),
   classifiedAt: timestamp,
+  /** The fast model's own routing band (a game's policy may override it): lets a candidate policy in shadow re-route. */
+  modelThresholds: RoutingBandSchema.optional(),
 });
 export type ClassifiedMessage = z.infer<typeof ClassifiedMessageSchema>;
 
@@ -91,6 +96,14 @@ export const ActionSchema = z.object({
 });
 export type Action = z.infer<typeof ActionSchema>;
 
+/**
+ * What a case gets when no moderator decides it by its deadline (the game's policy chooses):
+ * `allow`; `model`, the models' provisional reading; `hold`, the case waits `holdSeconds` longer
+ * for a moderator (the message stays undecided meanwhile) and then gets the models' reading.
+ */
+export const DeadlineLapseSchema = z.enum(['allow', 'model', 'hold']);
+export type DeadlineLapse = z.infer<typeof DeadlineLapseSchema>;
+
 /** moderation-required: a case the models could not decide, for a human moderator. */
 export const ModerationCaseSchema = z.object({
   caseId: id,
@@ -103,6 +116,10 @@ export const ModerationCaseSchema = z.object({
   provisionalVerdict: VerdictSchema,
   dueAt: timestamp,
   openedAt: timestamp,
+  /** The game's rule for a lapsed case; absent (cases opened before 0.3): the models' reading. */
+  onDeadline: z.object({ lapse: DeadlineLapseSchema, holdSeconds: z.number().int().positive().optional() }).optional(),
+  /** Set when a `hold` deadline passed: the case waits longer (until `dueAt`) for a moderator. */
+  heldAt: timestamp.optional(),
 });
 export type ModerationCase = z.infer<typeof ModerationCaseSchema>;
 
@@ -117,11 +134,17 @@ export const ModerationResultSchema = z.object({
   note: z.string().max(2000).optional(),
   moderatorId: id.optional(),
   resolution: z.enum(['moderator', 'expired']),
+  /** For an expired case: the game's rule that gave its verdict (absent from producers before 0.3: `model`). */
+  lapse: DeadlineLapseSchema.optional(),
   fast: ModelScoreSchema,
   deep: ModelScoreSchema.optional(),
   decidedAt: timestamp,
 });
 export type ModerationResult = z.infer<typeof ModerationResultSchema>;
+
+export const DECIDED_BY = ['fast', 'deep', 'moderator', 'deadline'] as const;
+export const DecidedBySchema = z.enum(DECIDED_BY);
+export type DecidedBy = z.infer<typeof DecidedBySchema>;
 
 /** final-decisions: exactly one per accepted message; the shape games read by API and webhook. */
 export const FinalDecisionSchema = z.object({
@@ -132,13 +155,20 @@ export const FinalDecisionSchema = z.object({
   verdict: VerdictSchema,
   toxicity: probability,
   categories: CategoryScoresSchema,
-  decidedBy: z.enum(['fast', 'deep', 'moderator']),
+  /** `deadline`: no moderator decided in time, and the game's `onDeadline` rule gave the verdict. */
+  decidedBy: DecidedBySchema,
   action: ActionSchema,
   modelVersion: z.string().min(1),
   /** The registered model that decided (e.g. `sinbin-fast`) when it came from the registry; `modelVersion` is then its version. */
   model: z.string().min(1).max(128).optional(),
   decidedAt: timestamp,
   latencyMs: z.number().nonnegative(),
+  /** The policy version the decision manager applied (absent from producers before 0.3). */
+  policyVersion: z.number().int().positive().optional(),
+  /** The policy rule that gave the action: a rule's name, `moderator`, `allowed` or `no rule matched`. */
+  rule: z.string().min(1).max(200).optional(),
+  /** With `decidedBy: deadline`: what the game's policy gives a lapsed case. */
+  lapse: DeadlineLapseSchema.optional(),
 });
 export type FinalDecision = z.infer<typeof FinalDecisionSchema>;
 

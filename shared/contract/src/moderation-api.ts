@@ -3,6 +3,9 @@
 // z.infer, and the API description is generated from them.
 import { z } from 'zod';
 import { ActionSchema, CategorySchema, ChatMessageSchema, ContextLineSchema, ModerationCaseSchema, ModerationResultSchema, VerdictSchema } from './events';
+import { GameAssignmentSchema, MaskSpanSchema } from './lead-api';
+
+export * from './lead-api';
 
 const timestamp = z.string().datetime({ offset: true });
 
@@ -18,7 +21,10 @@ export const RoleSchema = z.enum(['moderator', 'lead']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const LoginRequestSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict();
-export const NewModeratorSchema = z.object({ username: UsernameSchema, password: PasswordSchema, role: RoleSchema.default('moderator') }).strict();
+/** A new account; a moderator sees only the games given (none until a lead assigns some), a lead every game. */
+export const NewModeratorSchema = z
+  .object({ username: UsernameSchema, password: PasswordSchema, role: RoleSchema.default('moderator'), games: GameAssignmentSchema.shape.games.default([]) })
+  .strict();
 
 export const VerdictRequestSchema = z
   .object({
@@ -40,7 +46,14 @@ export const ModeratorSchema = z.object({ username: z.string(), role: RoleSchema
 export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: timestamp, moderator: ModeratorSchema });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
-export const MeResponseSchema = z.object({ username: z.string(), role: RoleSchema, kind: z.enum(['session', 'token']), expiresAt: timestamp.nullable() });
+export const MeResponseSchema = z.object({
+  username: z.string(),
+  role: RoleSchema,
+  kind: z.enum(['session', 'token']),
+  expiresAt: timestamp.nullable(),
+  /** The games whose cases this account sees; `*` every game. */
+  games: z.array(z.string()),
+});
 export type MeResponse = z.infer<typeof MeResponseSchema>;
 
 export const ClaimSchema = z.object({ moderatorId: z.string(), until: timestamp });
@@ -51,6 +64,8 @@ export type GameCounts = z.infer<typeof GameCountsSchema>;
 
 export const QueueCaseSchema = ModerationCaseSchema.extend({
   queue: z.object({ rankAt: timestamp, severity: z.number(), priorCases: z.number().int(), priorBlocks: z.number().int(), claim: ClaimSchema.nullable() }),
+  /** The worst terms of the message, masked until the moderator reveals them (wellbeing settings). */
+  masks: z.array(MaskSpanSchema).optional(),
 });
 export type QueueCase = z.infer<typeof QueueCaseSchema>;
 
@@ -75,17 +90,19 @@ export const CaseResponseSchema = z.object({
   claim: ClaimSchema.optional(),
   undoUntil: timestamp.optional(),
   severity: z.number(),
+  masks: z.array(MaskSpanSchema).optional(),
 });
 export type CaseResponse = z.infer<typeof CaseResponseSchema>;
 
 /** A line of the channel around a case: what the context store holds, or what the case carried. */
-export const ChannelLineSchema = ContextLineSchema.extend({ sentAt: timestamp.optional() });
+export const ChannelLineSchema = ContextLineSchema.extend({ sentAt: timestamp.optional(), masks: z.array(MaskSpanSchema).optional() });
 export type ChannelLine = z.infer<typeof ChannelLineSchema>;
 
 export const PlayerCaseLineSchema = z.object({
   caseId: z.string(),
   messageId: z.string(),
   text: z.string(),
+  masks: z.array(MaskSpanSchema).optional(),
   openedAt: timestamp,
   status: CaseStatusSchema,
   verdict: VerdictSchema.optional(),
@@ -101,6 +118,7 @@ export const CaseContextResponseSchema = z.object({
   source: z.enum(['channel', 'case']),
   before: z.array(ChannelLineSchema),
   message: ChatMessageSchema,
+  messageMasks: z.array(MaskSpanSchema).optional(),
   after: z.array(ChannelLineSchema),
   history: z.object({ cases: z.number().int(), blocked: z.number().int(), recent: z.array(PlayerCaseLineSchema) }),
 });
@@ -134,6 +152,6 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export const AuditResponseSchema = z.object({ entries: z.array(AuditEntrySchema), next: z.number().int().optional() });
 export type AuditResponse = z.infer<typeof AuditResponseSchema>;
 
-export const ModeratorAccountSchema = ModeratorSchema.extend({ createdAt: timestamp, createdBy: z.string().optional(), disabledAt: timestamp.optional() });
+export const ModeratorAccountSchema = ModeratorSchema.extend({ games: z.array(z.string()), createdAt: timestamp, createdBy: z.string().optional(), disabledAt: timestamp.optional() });
 export const ModeratorsResponseSchema = z.object({ moderators: z.array(ModeratorAccountSchema) });
 export type ModeratorsResponse = z.infer<typeof ModeratorsResponseSchema>;

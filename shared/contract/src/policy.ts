@@ -1,8 +1,17 @@
-// Per-game moderation policy, as data: routing thresholds, when to ask a human, and the rules
-// that turn a verdict into an action. Validated once at start-up; unknown games get the default.
+// Per-game moderation policy, as data: routing thresholds, when to ask a human, what a case no
+// moderator decides in time gets, and the rules that turn a verdict into an action. Policies are
+// versioned data (policy-versions.ts); a file (GAME_POLICIES_FILE) seeds the first version.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ActionSchema, CategorySchema } from './events';
+import { ActionSchema, CategorySchema, DeadlineLapseSchema, RoutingBandSchema } from './events';
+import { CATEGORIES } from './scorer';
+
+/** A category name as models report it: today's CATEGORIES and any head a later model adds. */
+export const CategoryNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a category name: lower-case letters, digits and _');
+
+/** The default deadline: minutes, so a message whose case nobody takes is not left undecided for long. */
+export const DEFAULT_DEADLINE_SECONDS = 300;
 
 export const RuleSchema = z.object({
   /** Human-readable name, reported with the decision's action in logs and audits. */
@@ -13,6 +22,11 @@ export const RuleSchema = z.object({
       minToxicity: z.number().min(0).max(1).optional(),
       /** Offences by the player inside the policy's window, this one included. */
       minOffences: z.number().int().positive().optional(),
+      /**
+       * Category scores the deciding model must reach, e.g. `{"threat": 0.7}`. Any category name
+       * a model reports (new heads included); one no model reports yet never matches.
+       */
+      scores: z.record(CategoryNameSchema, z.number().min(0).max(1)).optional(),
     })
     .strict(),
   action: ActionSchema,
@@ -22,8 +36,7 @@ export type Rule = z.infer<typeof RuleSchema>;
 export const GamePolicySchema = z
   .object({
     /** Overrides the fast model's own routing thresholds for this game. */
-    routing: z
-      .object({ okBelow: z.number().min(0).max(1), toxicFrom: z.number().min(0).max(1) })
+    routing: RoutingBandSchema
       .refine((r) => r.okBelow <= r.toxicFrom, 'okBelow must not exceed toxicFrom')
       .optional(),
     /**
@@ -33,8 +46,12 @@ export const GamePolicySchema = z
     deepMinConfidence: z.number().min(0).max(1).optional(),
     /** Deep toxicity from which a message is blocked. Unset: the model's own value, else 0.5. */
     deepToxicFrom: z.number().min(0).max(1).optional(),
-    /** A case no moderator decides in time gets its provisional (model) verdict. */
-    moderationDeadlineSeconds: z.number().int().positive().default(3600),
+    /** How long a case waits for a moderator before `onDeadline` applies. */
+    moderationDeadlineSeconds: z.number().int().positive().max(7 * 24 * 3600).default(DEFAULT_DEADLINE_SECONDS),
+    /** What a case gets when no moderator decided it in time (see DeadlineLapseSchema). */
+    onDeadline: DeadlineLapseSchema.default('model'),
+    /** With `onDeadline: hold`: how much longer the case waits for a moderator before the models' reading applies. */
+    holdSeconds: z.number().int().positive().max(7 * 24 * 3600).default(24 * 3600),
     offenceWindowSeconds: z.number().int().positive().default(24 * 3600),
     /** Evaluated in order for blocked messages; the first match wins, so put specific rules first. */
     rules: z.array(RuleSchema).min(1),
@@ -46,7 +63,7 @@ export const PolicyFileSchema = z
   .object({
     default: GamePolicySchema,
     // A game's override without the schema defaults: they would mask the values of `default`.
-    games: z.record(z.string(), z.object(Object.fromEntries(Object.entries(GamePolicySchema.shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s]))).partial().strict()).default({}),
+    games: z.record(z.string().min(1).max(128), z.object(Object.fromEntries(Object.entries(GamePolicySchema.shape).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s]))).partial().strict()).default({}),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
@@ -84,35 +101,93 @@ export function policyBook(file: PolicyFile = { default: DEFAULT_POLICY, games: 
   };
 }
 
-/** Problems with a policy file, in plain words; empty when it is valid. */
-function policyFileProblems(path: string): { book?: PolicyBook; problems: string[] } {
+/** Problems with a policy document, in plain words (`path: message`); empty when it is valid. */
+export function policyProblems(json: unknown, label = 'policy'): { file?: PolicyFile; problems: string[] } {
+  const parsed = PolicyFileSchema.safeParse(json);
+  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${label}: ${i.path.join('.') || '(root)'}: ${i.message}`) };
+  return { file: parsed.data, problems: [] };
+}
+
+/**
+ * What is valid but probably not meant, for the lead to read before activating: categories no
+ * model reports, games whose rules leave a blocked message without action, settings that do nothing.
+ */
+export function policyWarnings(file: PolicyFile, knownCategories: readonly string[] = CATEGORIES): string[] {
+  const warnings: string[] = [];
+  const scopes: [string, Partial<GamePolicy>][] = [['default', file.default], ...Object.entries(file.games).map(([g, p]) => [`games.${g}`, p] as [string, Partial<GamePolicy>])];
+  for (const [scope, p] of scopes) {
+    for (const [i, rule] of (p.rules ?? []).entries()) {
+      for (const name of Object.keys(rule.when.scores ?? {})) {
+        if (!knownCategories.includes(name)) warnings.push(`${scope}.rules.${i} ("${rule.name}"): no model in service reports the category "${name}" yet; the rule matches nothing until one does`);
+      }
+      if (['mute', 'ban'].includes(rule.action.type) && rule.action.durationSeconds === undefined) warnings.push(`${scope}.rules.${i} ("${rule.name}"): a ${rule.action.type} without durationSeconds: the game decides how long`);
+    }
+    const rules = p.rules;
+    if (rules && !rules.some((r) => Object.keys(r.when).length === 0)) warnings.push(`${scope}: no catch-all rule ("when": {}) last: a blocked message no rule matches gets no action`);
+    if (p.routing && p.routing.okBelow === p.routing.toxicFrom) warnings.push(`${scope}.routing: okBelow equals toxicFrom, so no message goes to the deep analysis`);
+  }
+  for (const [game, p] of Object.entries(file.games)) {
+    const effective = { ...file.default, ...p };
+    if (p.holdSeconds !== undefined && effective.onDeadline !== 'hold') warnings.push(`games.${game}.holdSeconds: set, but onDeadline is ${effective.onDeadline}, so it is not used`);
+  }
+  return warnings;
+}
+
+/** A policy document's content as a stable hash (keys sorted), to tell whether a file changed. */
+export function policyHash(file: PolicyFile): string {
+  return createHash('sha256').update(stableJson(file)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function readPolicyFile(path: string): { file?: PolicyFile; problems: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     return { problems: [`policy file ${path} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`] };
   }
-  const parsed = PolicyFileSchema.safeParse(json);
-  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `policy file ${path}: ${i.path.join('.') || '(root)'}: ${i.message}`) };
-  return { book: policyBook(parsed.data), problems: [] };
+  return policyProblems(json, `policy file ${path}`);
 }
 
 /** Reads a policy file (GAME_POLICIES_FILE) if given; a malformed file throws with every problem. */
 export function loadPolicyBook(path: string | undefined): PolicyBook {
   if (!path) return policyBook();
-  const { book, problems } = policyFileProblems(path);
-  if (!book) throw new Error(problems.join('; '));
-  return book;
+  const { file, problems } = readPolicyFile(path);
+  if (!file) throw new Error(problems.join('; '));
+  return policyBook(file);
 }
 
-/** Config variable naming a policy file: parsed into a PolicyBook at boot, the default without one. */
+/** Where the first policy version comes from: the file named by GAME_POLICIES_FILE, else the built-in default. */
+export interface PolicySeed {
+  document: PolicyFile;
+  source: 'file' | 'default';
+  path?: string;
+}
+
+export const DEFAULT_POLICY_FILE: PolicyFile = { default: DEFAULT_POLICY, games: {} };
+
+/**
+ * Config variable naming a policy file: read and validated at boot (a malformed file stops the
+ * function with every problem), the seed of the versioned policies.
+ */
 export const policyFileVar = () =>
   z
     .string()
     .optional()
-    .transform((path, ctx) => {
-      if (!path) return policyBook();
-      const { book, problems } = policyFileProblems(path);
+    .transform((path, ctx): PolicySeed => {
+      if (!path) return { document: DEFAULT_POLICY_FILE, source: 'default' };
+      const { file, problems } = readPolicyFile(path);
       for (const message of problems) ctx.addIssue({ code: 'custom', message });
-      return book ?? z.NEVER;
+      return file ? { document: file, source: 'file', path } : z.NEVER;
     });

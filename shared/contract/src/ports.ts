@@ -6,6 +6,7 @@ import type { ContextLine } from './scorer';
 import type { AuditEntry, PlayerCaseLine } from './moderation-api';
 import type { ModelRegistry } from './lifecycle';
 import type { Action, ChatMessage, FinalDecision, ModerationCase, ModerationResult, Verdict } from './events';
+import type { DecisionStats, ExposureStore, ShadowLog, VersionedDocuments } from './lead-ports';
 
 /** Puts records on topics; resolves only once every record is durably stored. */
 export interface Publisher {
@@ -40,6 +41,8 @@ export interface DecisionLedger {
 export interface OffenceStore {
   /** Records an offence once per messageId; returns the count inside the window, this one included. */
   record(gameId: string, playerId: string, messageId: string, at: Date, windowMs: number): Promise<number>;
+  /** The player's offences inside the window ending at `at`, recording nothing (a shadow policy's view). */
+  count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number>;
 }
 
 export type CaseStatus = 'pending' | 'decided' | 'expired';
@@ -99,6 +102,30 @@ export interface QueueCounts {
   /** Decided cases whose result is not published yet (undo window or outbox). */
   awaitingPublish: number;
   byGame: GameQueueCounts[];
+  /** `awaitingPublish` per game, so a moderator's scope can be counted alone. */
+  awaitingByGame?: Record<string, number>;
+}
+
+/** Which games a moderator works on: a list, or every game (`*`, leads and API tokens). */
+export type GameScope = '*' | readonly string[];
+
+/** One moderator's verdicts in a period, and how often they agreed with the models' reading. */
+export interface ModeratorThroughput {
+  moderatorId: string;
+  decided: number;
+  blocked: number;
+  /** Verdicts equal to the models' provisional verdict. */
+  agreedWithModel: number;
+}
+
+export interface ReviewStats {
+  moderators: ModeratorThroughput[];
+  /** Verdicts per bucket and moderator. */
+  throughput: { bucket: string; moderatorId: string; decided: number }[];
+  /** Cases closed at their deadline in the period, by what the game's rule gave them. */
+  lapsed: Record<'allow' | 'model' | 'hold', number>;
+  /** Pending cases and the age of the oldest at the end of each bucket. */
+  depth: { at: string; pending: number; oldestAgeSeconds: number }[];
 }
 
 
@@ -141,17 +168,27 @@ export interface CaseStore {
   get(caseId: string, now?: Date): Promise<StoredCase | undefined>;
   listPending(filter: { gameId?: string; limit: number }): Promise<ModerationCase[]>;
   countPending(gameId?: string): Promise<number>;
-  /** Pending cases by rank, without those someone other than `viewer` holds a live claim on. */
-  queue(filter: { gameId?: string; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]>;
+  /**
+   * Pending cases by rank, without those someone other than `viewer` holds a live claim on; only
+   * the games in `games` when given (a moderator's scope).
+   */
+  queue(filter: { gameId?: string; games?: readonly string[]; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]>;
   counts(now: Date): Promise<QueueCounts>;
+  /** Verdicts, lapsed cases and queue depth over a period, for the leads' dashboard. */
+  reviewStats(q: { since: Date; until: Date; bucketSeconds: number; games?: readonly string[] }): Promise<ReviewStats>;
   /** The player's cases in a game other than `exceptCaseId`, newest first, and their totals. */
   playerHistory(gameId: string, playerId: string, opts: { exceptCaseId?: string; limit: number }): Promise<PlayerHistory>;
   /** Takes (or renews) the lease on a pending case; exactly one of concurrent claimers wins. */
   claim(caseId: string, moderatorId: string, now: Date, leaseMs: number): Promise<ClaimOutcome>;
   /** Gives a held case back to the queue; false when the caller did not hold it. */
   release(caseId: string, moderatorId: string, now: Date): Promise<boolean>;
-  /** Clears lapsed leases (the cases are back in the queue); returns those cases' ids. */
-  releaseLapsed(now: Date, limit: number): Promise<string[]>;
+  /** Clears lapsed leases (the cases are back in the queue); returns those cases. */
+  releaseLapsed(now: Date, limit: number): Promise<{ caseId: string; gameId: string }[]>;
+  /**
+   * A `hold` deadline passed: the pending case waits until `until` (its new dueAt) and is marked
+   * held, once; false when it is no longer pending or already held.
+   */
+  hold(caseId: string, until: Date, now: Date): Promise<boolean>;
   /** A moderator's verdict: pending -> decided, once. */
   decide(caseId: string, result: ModerationResult, opts: DecideOptions): Promise<DecideOutcome>;
   /** Reopens the caller's own verdict while its undo window is open; they keep the claim. */
@@ -170,6 +207,8 @@ export type ModeratorRole = 'moderator' | 'lead';
 export interface ModeratorAccount {
   username: string;
   role: ModeratorRole;
+  /** The games whose cases the moderator sees; `*` all of them. Leads always see every game. */
+  games: string[];
   createdAt: string;
   createdBy?: string;
   disabledAt?: string;
@@ -178,13 +217,17 @@ export interface ModeratorAccount {
 export interface ModeratorSession {
   username: string;
   role: ModeratorRole;
+  games: string[];
   expiresAt: string;
 }
 
 
 /** Moderator accounts, their sessions and the audit log of what they did. */
 export interface ModeratorStore {
-  create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string }, now: Date): Promise<'created' | 'exists'>;
+  /** `games` defaults to `['*']` (every game), as accounts had before games were assigned. */
+  create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string; games?: readonly string[] }, now: Date): Promise<'created' | 'exists'>;
+  /** Replaces the account's games and audits it in the same statement; the previous list, or undefined for no such account. */
+  setGames(username: string, games: readonly string[], by: string, now: Date): Promise<string[] | undefined>;
   /** The account and its password hash, for login; disabled accounts included. */
   find(username: string): Promise<(ModeratorAccount & { passwordHash: string }) | undefined>;
   list(): Promise<ModeratorAccount[]>;
@@ -338,6 +381,14 @@ export interface StoreSet {
   artefacts: ObjectStore;
   /** Registered models, versions, aliases and training runs (MLflow, or a registry file). */
   registry: ModelRegistry;
+  /** Versioned lead-managed documents: policies, wellbeing settings (beside the moderation tables). */
+  documents: VersionedDocuments;
+  /** What a candidate policy in shadow would have done, beside what was done. */
+  shadow: ShadowLog;
+  /** Final decisions per 10-second slot, for the leads' dashboard. */
+  decisionStats: DecisionStats;
+  /** Moderators' exposure to the worst content and their breaks. */
+  exposure: ExposureStore;
 }
 
 /** Stores that hold no per-message state: a function using only these needs no shared database. */

@@ -63,14 +63,14 @@ export const DEFAULT_LEXICON: readonly LexiconTerm[] = [
 const SECOND_PERSON = new Set(['you', 'u', 'ur', 'youre', 'your', 'yours', 'ya', 'yu', 'urself', 'yourself']);
 const DIRECTED_BOOST = 0.15;
 
-interface CompiledLexicon {
+export interface CompiledLexicon {
   exact: Map<string, LexiconTerm>;
   prefix: LexiconTerm[];
   anywhere: LexiconTerm[];
   phrases: LexiconTerm[];
 }
 
-function compile(terms: readonly LexiconTerm[]): CompiledLexicon {
+export function compile(terms: readonly LexiconTerm[]): CompiledLexicon {
   const c: CompiledLexicon = { exact: new Map(), prefix: [], anywhere: [], phrases: [] };
   for (const term of terms) {
     if (term.term.includes(' ')) c.phrases.push(term);
@@ -84,7 +84,7 @@ function compile(terms: readonly LexiconTerm[]): CompiledLexicon {
   return c;
 }
 
-function lookupToken(lex: CompiledLexicon, token: string): LexiconTerm | undefined {
+export function lookupToken(lex: CompiledLexicon, token: string): LexiconTerm | undefined {
   const single = collapseDoubles(token);
   const exact = lex.exact.get(token) ?? lex.exact.get(single);
   let best = exact;

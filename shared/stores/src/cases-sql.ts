@@ -19,11 +19,15 @@ import type {
   PlayerHistory,
   QueueCounts,
   QueuedCase,
+  ReviewStats,
   StoredCase,
   UndoOutcome,
 } from '@sinbin/contract';
 import type { SqlClient } from './sql';
-import { historyOutcome } from './case-history';
+import { historyOutcome, reviewStatsFrom } from './case-history';
+
+/** The start of the `$3`-second bucket (aligned to the epoch) that a timestamp falls in. */
+const bucketOf = (column: string) => `to_timestamp(floor(extract(epoch from ${column})::float8 / $3::float8) * $3::float8)`;
 
 const iso = (d: Date | string | null | undefined): string | undefined => (d === null || d === undefined ? undefined : new Date(d).toISOString());
 
@@ -90,15 +94,18 @@ export class SqlCaseStore implements CaseStore {
     return Number(r.rows[0]!.n);
   }
 
-  async queue(filter: { gameId?: string; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]> {
-    // Two texts rather than `($1 is null or game_id = $1)`, so each can use its own partial index.
-    const byGame = filter.gameId !== undefined;
+  async queue(filter: { gameId?: string; games?: readonly string[]; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]> {
+    // Separate texts rather than `($1 is null or game_id = $1)`, so each can use its own partial index.
+    const params: unknown[] = [filter.now, filter.viewer ?? null, filter.limit];
+    let where = '';
+    if (filter.gameId !== undefined) where += ` and game_id = $${params.push(filter.gameId)}`;
+    if (filter.games !== undefined) where += ` and game_id = any($${params.push([...filter.games])}::text[])`;
     const r = await this.db.query<CaseRow & { rank_at: Date | string; prior_cases: number; prior_blocks: number }>(
       `select body, rank_at, prior_cases, prior_blocks, claimed_by, lease_until from moderation_cases
-       where status = 'pending' ${byGame ? 'and game_id = $4' : ''}
+       where status = 'pending'${where}
          and (claimed_by is null or lease_until <= $1 or claimed_by = $2)
        order by rank_at, case_id limit $3`,
-      byGame ? [filter.now, filter.viewer ?? null, filter.limit, filter.gameId] : [filter.now, filter.viewer ?? null, filter.limit],
+      params,
     );
     return r.rows.map((row) => {
       const claim = liveClaim(row, filter.now);
@@ -114,16 +121,50 @@ export class SqlCaseStore implements CaseStore {
        from moderation_cases where status = 'pending' group by game_id order by game_id`,
       [now],
     );
-    const outbox = await this.db.query<{ n: number }>('select count(*)::int as n from moderation_cases where published = false');
+    const outbox = await this.db.query<{ game_id: string; n: number }>('select game_id, count(*)::int as n from moderation_cases where published = false group by game_id');
     const byGame = games.rows.map((g) => ({ gameId: g.game_id, pending: Number(g.pending), claimed: Number(g.claimed), oldestOpenedAt: iso(g.oldest)! }));
     const oldest = byGame.map((g) => g.oldestOpenedAt).sort()[0];
+    const awaitingByGame = Object.fromEntries(outbox.rows.map((r) => [r.game_id, Number(r.n)]));
     return {
       pending: byGame.reduce((n, g) => n + g.pending, 0),
       claimed: byGame.reduce((n, g) => n + g.claimed, 0),
       ...(oldest ? { oldestOpenedAt: oldest } : {}),
-      awaitingPublish: Number(outbox.rows[0]?.n ?? 0),
+      awaitingPublish: Object.values(awaitingByGame).reduce((n, x) => n + x, 0),
       byGame,
+      awaitingByGame,
     };
+  }
+
+  async reviewStats(q: { since: Date; until: Date; bucketSeconds: number; games?: readonly string[] }): Promise<ReviewStats> {
+    const scope = q.games === undefined ? '' : ' and game_id = any($4::text[])';
+    const params = [q.since, q.until, q.bucketSeconds, ...(q.games === undefined ? [] : [[...q.games]])];
+    const verdicts = await this.db.query<{ bucket: Date | string; moderator: string; decided: number; blocked: number; agreed: number }>(
+      `select ${bucketOf('closed_at')} as bucket, decided_by as moderator, count(*)::int as decided,
+              count(*) filter (where result->>'verdict' = 'block')::int as blocked,
+              count(*) filter (where result->>'verdict' = body->>'provisionalVerdict')::int as agreed
+       from moderation_cases
+       where status = 'decided' and result->>'resolution' = 'moderator' and closed_at >= $1 and closed_at < $2${scope}
+       group by 1, 2 order by 1, 2`,
+      params,
+    );
+    const lapsed = await this.db.query<{ lapse: string; n: number }>(
+      `select coalesce(result->>'lapse', 'model') as lapse, count(*)::int as n from moderation_cases
+       where status = 'expired' and closed_at >= $1 and closed_at < $2 and $3::float8 > 0${scope} group by 1`,
+      params,
+    );
+    // Pending at the end of each bucket: opened by then and not closed by then.
+    const depth = await this.db.query<{ at: Date | string; pending: number; oldest: number | null }>(
+      `with ends as (
+         select least(${bucketOf('$1::timestamptz')} + make_interval(secs => $3::float8 * g), $2::timestamptz) as at
+         from generate_series(1, ceil(extract(epoch from ($2::timestamptz - ${bucketOf('$1::timestamptz')}))::float8 / $3::float8)::int) as g
+       )
+       select e.at, count(c.case_id)::int as pending, extract(epoch from max(e.at - c.opened_at))::float8 as oldest
+       from ends e left join moderation_cases c
+         on c.opened_at <= e.at and (c.closed_at is null or c.closed_at > e.at)${scope.replace('game_id', 'c.game_id')}
+       group by e.at order by e.at`,
+      params,
+    );
+    return reviewStatsFrom(verdicts.rows, lapsed.rows, depth.rows);
   }
 
   async playerHistory(gameId: string, playerId: string, opts: { exceptCaseId?: string; limit: number }): Promise<PlayerHistory> {
@@ -194,22 +235,39 @@ export class SqlCaseStore implements CaseStore {
     return r.rows.length === 1;
   }
 
-  async releaseLapsed(now: Date, limit: number): Promise<string[]> {
-    const r = await this.db.query<{ case_id: string }>(
+  async releaseLapsed(now: Date, limit: number): Promise<{ caseId: string; gameId: string }[]> {
+    const r = await this.db.query<{ case_id: string; game_id: string }>(
       `with lapsed as (
          update moderation_cases as m set claimed_by = null, lease_until = null
          from (select case_id, claimed_by from moderation_cases
                where claimed_by is not null and lease_until <= $1 order by lease_until limit $2 for update skip locked) as l
          where m.case_id = l.case_id and m.claimed_by is not null and m.lease_until <= $1
-         returning m.case_id, l.claimed_by, m.status
+         returning m.case_id, m.game_id, l.claimed_by, m.status
        ), logged as (
          insert into moderation_audit (at, actor, action, case_id)
          select $1, claimed_by, 'lease-lapsed', case_id from lapsed where status = 'pending'
        )
-       select case_id from lapsed where status = 'pending'`,
+       select case_id, game_id from lapsed where status = 'pending'`,
       [now, limit],
     );
-    return r.rows.map((row) => row.case_id);
+    return r.rows.map((row) => ({ caseId: row.case_id, gameId: row.game_id }));
+  }
+
+  async hold(caseId: string, until: Date, now: Date): Promise<boolean> {
+    const r = await this.db.query(
+      `with held as (
+         update moderation_cases
+            set due_at = $2, held_at = $3, body = body || jsonb_build_object('dueAt', $4::text, 'heldAt', $5::text)
+          where case_id = $1 and status = 'pending' and held_at is null
+         returning case_id
+       ), logged as (
+         insert into moderation_audit (at, actor, action, case_id, detail)
+         select $3, 'deadline', 'hold', case_id, jsonb_build_object('until', $4::text) from held
+       )
+       select case_id from held`,
+      [caseId, until, now, until.toISOString(), now.toISOString()],
+    );
+    return r.rows.length === 1;
   }
 
   async decide(caseId: string, result: ModerationResult, opts: DecideOptions): Promise<DecideOutcome> {
@@ -268,10 +326,10 @@ export class SqlCaseStore implements CaseStore {
   async close(caseId: string, result: ModerationResult, status: 'decided' | 'expired'): Promise<'closed' | 'already-closed' | 'not-found'> {
     // The status check in the WHERE clause makes the first closer win, whoever else races it.
     const r = await this.db.query(
-      `update moderation_cases set status = $2, result = $3, published = false, closed_at = now(), undo_until = null,
+      `update moderation_cases set status = $2, result = $3, published = false, closed_at = $5, undo_until = null,
               decided_by = $4, claimed_by = null, lease_until = null
        where case_id = $1 and status = 'pending' returning case_id`,
-      [caseId, status, JSON.stringify(result), result.moderatorId ?? null],
+      [caseId, status, JSON.stringify(result), result.moderatorId ?? null, result.decidedAt],
     );
     if (r.rows.length === 1) return 'closed';
     return (await this.get(caseId)) ? 'already-closed' : 'not-found';
@@ -298,6 +356,7 @@ export class SqlCaseStore implements CaseStore {
 interface AccountRow {
   username: string;
   role: ModeratorRole;
+  games: string[] | null;
   password_hash: string;
   created_at: Date | string;
   created_by: string | null;
@@ -307,6 +366,7 @@ interface AccountRow {
 const toAccount = (row: AccountRow): ModeratorAccount => ({
   username: row.username,
   role: row.role,
+  games: row.games ?? ['*'],
   createdAt: iso(row.created_at)!,
   ...(row.created_by ? { createdBy: row.created_by } : {}),
   ...(row.disabled_at ? { disabledAt: iso(row.disabled_at)! } : {}),
@@ -315,13 +375,27 @@ const toAccount = (row: AccountRow): ModeratorAccount => ({
 export class SqlModeratorStore implements ModeratorStore {
   constructor(private readonly db: SqlClient) {}
 
-  async create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string }, now: Date): Promise<'created' | 'exists'> {
+  async create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string; games?: readonly string[] }, now: Date): Promise<'created' | 'exists'> {
     const r = await this.db.query(
-      `insert into moderators (username, role, password_hash, created_at, created_by) values ($1, $2, $3, $4, $5)
+      `insert into moderators (username, role, password_hash, created_at, created_by, games) values ($1, $2, $3, $4, $5, $6::text[])
        on conflict do nothing returning username`,
-      [account.username, account.role, account.passwordHash, now, account.createdBy ?? null],
+      [account.username, account.role, account.passwordHash, now, account.createdBy ?? null, [...(account.games ?? ['*'])]],
     );
     return r.rows.length === 1 ? 'created' : 'exists';
+  }
+
+  async setGames(username: string, games: readonly string[], by: string, now: Date): Promise<string[] | undefined> {
+    const r = await this.db.query<{ previous: string[] }>(
+      `with prev as (select username, games from moderators where username = $1 for update),
+       changed as (update moderators m set games = $2::text[] from prev where m.username = prev.username returning prev.games as previous),
+       logged as (
+         insert into moderation_audit (at, actor, action, detail)
+         select $3, $4, 'moderator-games', jsonb_build_object('username', $1::text, 'games', to_jsonb($2::text[]), 'previous', to_jsonb(previous)) from changed
+       )
+       select previous from changed`,
+      [username, [...games], now, by],
+    );
+    return r.rows[0]?.previous;
   }
 
   async find(username: string): Promise<(ModeratorAccount & { passwordHash: string }) | undefined> {
@@ -345,13 +419,13 @@ export class SqlModeratorStore implements ModeratorStore {
 
   async session(tokenHash: string, now: Date): Promise<ModeratorSession | undefined> {
     const row = (
-      await this.db.query<{ username: string; role: ModeratorRole; expires_at: Date | string }>(
-        `select s.username, m.role, s.expires_at from moderator_sessions s join moderators m on m.username = s.username
+      await this.db.query<{ username: string; role: ModeratorRole; games: string[]; expires_at: Date | string }>(
+        `select s.username, m.role, m.games, s.expires_at from moderator_sessions s join moderators m on m.username = s.username
          where s.token_hash = $1 and s.expires_at > $2 and m.disabled_at is null`,
         [tokenHash, now],
       )
     ).rows[0];
-    return row ? { username: row.username, role: row.role, expiresAt: iso(row.expires_at)! } : undefined;
+    return row ? { username: row.username, role: row.role, games: row.games ?? ['*'], expiresAt: iso(row.expires_at)! } : undefined;
   }
 
   async endSession(tokenHash: string): Promise<void> {

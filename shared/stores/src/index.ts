@@ -4,6 +4,8 @@ export * from './memory';
 export * from './sql';
 export * from './postgres';
 export * from './cases-sql';
+export * from './lead-memory';
+export * from './lead-sql';
 export * from './filesystem';
 export * from './store-set';
 export * from './gateway-memory';

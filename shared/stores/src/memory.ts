@@ -24,12 +24,13 @@ import {
   type PlayerHistory,
   type QueueCounts,
   type QueuedCase,
+  type ReviewStats,
   type StoredCase,
   type StoredContextLine,
   type UndoOutcome,
   type WebhookOutbox,
 } from '@sinbin/contract';
-import { historyOutcome } from './case-history';
+import { historyOutcome, reviewStatsFrom } from './case-history';
 
 export class MemoryContextStore implements ContextStore {
   private readonly channels = new BoundedMap<string, StoredContextLine[]>(100_000);
@@ -119,6 +120,11 @@ export class MemoryOffenceStore implements OffenceStore {
     if (!list.some((o) => o.messageId === messageId)) list.push({ messageId, at: at.getTime() });
     this.offences.set(key, list);
     return list.length;
+  }
+
+  async count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number> {
+    const since = at.getTime() - windowMs;
+    return (this.offences.get(decisionKey(gameId, playerId)) ?? []).filter((o) => o.at >= since && o.at <= at.getTime()).length;
   }
 }
 
@@ -211,9 +217,10 @@ export class MemoryCaseStore implements CaseStore {
     return this.pending(gameId).length;
   }
 
-  async queue(filter: { gameId?: string; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]> {
+  async queue(filter: { gameId?: string; games?: readonly string[]; limit: number; now: Date; viewer?: string }): Promise<QueuedCase[]> {
     const at = (c: MemoryCase) => Date.parse(c.rankAt);
     return this.pending(filter.gameId)
+      .filter((c) => filter.games === undefined || filter.games.includes(c.case.message.gameId))
       .filter((c) => {
         const claim = MemoryCaseStore.liveClaim(c, filter.now);
         return !claim || claim.moderatorId === filter.viewer;
@@ -229,8 +236,12 @@ export class MemoryCaseStore implements CaseStore {
   async counts(now: Date): Promise<QueueCounts> {
     const games = new Map<string, GameQueueCounts>();
     let awaitingPublish = 0;
+    const awaitingByGame: Record<string, number> = {};
     for (const c of this.cases.values()) {
-      if (c.published === false) awaitingPublish++;
+      if (c.published === false) {
+        awaitingPublish++;
+        awaitingByGame[c.case.message.gameId] = (awaitingByGame[c.case.message.gameId] ?? 0) + 1;
+      }
       if (c.status !== 'pending') continue;
       const gameId = c.case.message.gameId;
       const g = games.get(gameId) ?? { gameId, pending: 0, claimed: 0, oldestOpenedAt: c.case.openedAt };
@@ -249,7 +260,50 @@ export class MemoryCaseStore implements CaseStore {
       ...(oldest ? { oldestOpenedAt: oldest } : {}),
       awaitingPublish,
       byGame,
+      awaitingByGame,
     };
+  }
+
+  async reviewStats(q: { since: Date; until: Date; bucketSeconds: number; games?: readonly string[] }): Promise<ReviewStats> {
+    const bucketMs = q.bucketSeconds * 1000;
+    const inScope = (c: MemoryCase) => q.games === undefined || q.games.includes(c.case.message.gameId);
+    const inPeriod = (c: MemoryCase) => c.closedAt !== undefined && c.closedAt >= q.since.getTime() && c.closedAt < q.until.getTime();
+    const verdicts = new Map<string, { bucket: Date; moderator: string; decided: number; blocked: number; agreed: number }>();
+    const lapsed = new Map<string, number>();
+    for (const c of this.cases.values()) {
+      if (!inScope(c) || !inPeriod(c) || !c.result) continue;
+      if (c.status === 'expired') {
+        const lapse = c.result.lapse ?? 'model';
+        lapsed.set(lapse, (lapsed.get(lapse) ?? 0) + 1);
+        continue;
+      }
+      if (c.status !== 'decided' || c.result.resolution !== 'moderator') continue;
+      const bucket = new Date(Math.floor(c.closedAt! / bucketMs) * bucketMs);
+      const moderator = c.decidedBy ?? 'unknown';
+      const key = `${bucket.getTime()}\u0000${moderator}`;
+      const v = verdicts.get(key) ?? { bucket, moderator, decided: 0, blocked: 0, agreed: 0 };
+      v.decided++;
+      if (c.result.verdict === 'block') v.blocked++;
+      if (c.result.verdict === c.case.provisionalVerdict) v.agreed++;
+      verdicts.set(key, v);
+    }
+    const start = Math.floor(q.since.getTime() / bucketMs) * bucketMs;
+    const depth: { at: Date; pending: number; oldest: number | null }[] = [];
+    for (let end = start + bucketMs; ; end += bucketMs) {
+      const at = Math.min(end, q.until.getTime());
+      let pending = 0;
+      let oldest: number | null = null;
+      for (const c of this.cases.values()) {
+        const opened = Date.parse(c.case.openedAt);
+        if (!inScope(c) || opened > at || (c.closedAt !== undefined && c.closedAt <= at)) continue;
+        pending++;
+        oldest = Math.max(oldest ?? 0, (at - opened) / 1000);
+      }
+      depth.push({ at: new Date(at), pending, oldest });
+      if (at >= q.until.getTime()) break;
+    }
+    const rows = [...verdicts.values()].sort((a, b) => a.bucket.getTime() - b.bucket.getTime() || a.moderator.localeCompare(b.moderator));
+    return reviewStatsFrom(rows, [...lapsed].map(([lapse, n]) => ({ lapse, n })), depth);
   }
 
   async playerHistory(gameId: string, playerId: string, opts: { exceptCaseId?: string; limit: number }): Promise<PlayerHistory> {
@@ -292,8 +346,8 @@ export class MemoryCaseStore implements CaseStore {
     return true;
   }
 
-  async releaseLapsed(now: Date, limit: number): Promise<string[]> {
-    const out: string[] = [];
+  async releaseLapsed(now: Date, limit: number): Promise<{ caseId: string; gameId: string }[]> {
+    const out: { caseId: string; gameId: string }[] = [];
     for (const c of this.cases.values()) {
       if (out.length >= limit) break;
       if (c.claimedBy === undefined || c.leaseUntil === undefined || c.leaseUntil > now.getTime()) continue;
@@ -302,9 +356,17 @@ export class MemoryCaseStore implements CaseStore {
       c.leaseUntil = undefined;
       if (c.status !== 'pending') continue;
       this.trail.append({ at: now, actor: holder, action: 'lease-lapsed', caseId: c.case.caseId });
-      out.push(c.case.caseId);
+      out.push({ caseId: c.case.caseId, gameId: c.case.message.gameId });
     }
     return out;
+  }
+
+  async hold(caseId: string, until: Date, now: Date): Promise<boolean> {
+    const c = this.cases.get(caseId);
+    if (!c || c.status !== 'pending' || c.case.heldAt !== undefined) return false;
+    c.case = { ...c.case, dueAt: until.toISOString(), heldAt: now.toISOString() };
+    this.trail.append({ at: now, actor: 'deadline', action: 'hold', caseId, detail: { until: until.toISOString() } });
+    return true;
   }
 
   async decide(caseId: string, result: ModerationResult, opts: DecideOptions): Promise<DecideOutcome> {
@@ -368,7 +430,7 @@ export class MemoryCaseStore implements CaseStore {
       status,
       result,
       published: false,
-      closedAt: Date.now(),
+      closedAt: Date.parse(result.decidedAt),
       decidedBy: result.moderatorId,
       undoUntil: undefined,
       claimedBy: undefined,
@@ -411,11 +473,12 @@ export class MemoryModeratorStore implements ModeratorStore {
 
   constructor(private readonly trail = new MemoryAuditTrail()) {}
 
-  async create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string }, now: Date): Promise<'created' | 'exists'> {
+  async create(account: { username: string; role: ModeratorRole; passwordHash: string; createdBy?: string; games?: readonly string[] }, now: Date): Promise<'created' | 'exists'> {
     if (this.accounts.has(account.username)) return 'exists';
     this.accounts.set(account.username, {
       username: account.username,
       role: account.role,
+      games: [...(account.games ?? ['*'])],
       passwordHash: account.passwordHash,
       createdAt: now.toISOString(),
       ...(account.createdBy ? { createdBy: account.createdBy } : {}),
@@ -425,13 +488,22 @@ export class MemoryModeratorStore implements ModeratorStore {
 
   async find(username: string): Promise<(ModeratorAccount & { passwordHash: string }) | undefined> {
     const a = this.accounts.get(username);
-    return a ? { ...a } : undefined;
+    return a ? { ...a, games: [...a.games] } : undefined;
+  }
+
+  async setGames(username: string, games: readonly string[], by: string, now: Date): Promise<string[] | undefined> {
+    const a = this.accounts.get(username);
+    if (!a) return undefined;
+    const previous = a.games;
+    a.games = [...games];
+    this.trail.append({ at: now, actor: by, action: 'moderator-games', detail: { username, games: [...games], previous } });
+    return previous;
   }
 
   async list(): Promise<ModeratorAccount[]> {
     return [...this.accounts.values()]
       .sort((a, b) => (a.username < b.username ? -1 : 1))
-      .map(({ passwordHash: _hash, ...account }) => account);
+      .map(({ passwordHash: _hash, ...account }) => ({ ...account, games: [...account.games] }));
   }
 
   async disable(username: string, now: Date): Promise<boolean> {
@@ -450,7 +522,7 @@ export class MemoryModeratorStore implements ModeratorStore {
     const s = this.sessions.get(tokenHash);
     const a = s ? this.accounts.get(s.username) : undefined;
     if (!s || !a || a.disabledAt || s.expiresAt <= now.getTime()) return undefined;
-    return { username: a.username, role: a.role, expiresAt: new Date(s.expiresAt).toISOString() };
+    return { username: a.username, role: a.role, games: [...a.games], expiresAt: new Date(s.expiresAt).toISOString() };
   }
 
   async endSession(tokenHash: string): Promise<void> {

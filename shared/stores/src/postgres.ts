@@ -315,6 +315,15 @@ export class PostgresOffenceStore implements OffenceStore {
     );
     return Number(r.rows[0]!.n);
   }
+
+  async count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number> {
+    const r = await this.db.query<{ n: string }>(
+      `select count(*) as n from (
+         select 1 from offences where game_id = $1 and player_id = $2 and at >= $3 and at <= $4 limit ${OFFENCES_COUNTED}) window_offences`,
+      [gameId, playerId, new Date(at.getTime() - windowMs), at],
+    );
+    return Number(r.rows[0]!.n);
+  }
 }
 
 export class PostgresWebhookOutbox implements WebhookOutbox {

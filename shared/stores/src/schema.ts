@@ -186,4 +186,110 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index webhook_outbox_by_age on webhook_outbox (added_at);
     `,
   },
+  {
+    version: 5,
+    name: 'leads',
+    sql: `
+      -- Moderators scoped to games: '*' is every game, as every account had before this migration.
+      alter table moderators add column games text[] not null default '{*}';
+
+      -- A 'hold' deadline keeps a case waiting longer; the dashboard reads closed cases by time.
+      alter table moderation_cases add column held_at timestamptz;
+      create index moderation_cases_closed on moderation_cases (closed_at) where closed_at is not null;
+
+      -- Lead-managed documents (policies, wellbeing settings), immutable once written, numbered
+      -- per kind; the heads say which version is in force and which runs in shadow.
+      create table document_versions (
+        kind         text not null,
+        version      int not null,
+        body         jsonb not null,
+        content_hash text not null,
+        source       text not null check (source in ('api', 'file', 'default')),
+        created_at   timestamptz not null,
+        created_by   text not null,
+        note         text,
+        primary key (kind, version)
+      );
+      create table document_heads (
+        kind           text primary key,
+        active_version int,
+        active_since   timestamptz,
+        active_by      text,
+        shadow_version int,
+        shadow_since   timestamptz,
+        shadow_by      text
+      );
+      create table document_activations (
+        seq     bigserial primary key,
+        kind    text not null,
+        role    text not null check (role in ('active', 'shadow')),
+        version int,
+        at      timestamptz not null,
+        by      text not null
+      );
+      create index document_activations_by_kind on document_activations (kind, role, seq);
+
+      -- What a candidate policy in shadow would have done beside what was done; decisions both
+      -- policies allowed on the same path are only counted, per minute.
+      create table shadow_comparisons (
+        shadow_version int not null,
+        game_id        text not null,
+        message_id     text not null,
+        player_id      text not null,
+        at             timestamptz not null,
+        active_version int not null,
+        real_path      text not null,
+        real_verdict   text,
+        real_action    text,
+        real_duration  int,
+        real_rule      text,
+        would_path     text not null,
+        would_verdict  text,
+        would_action   text,
+        would_duration int,
+        would_rule     text,
+        primary key (shadow_version, game_id, message_id)
+      );
+      create index shadow_comparisons_by_time on shadow_comparisons (shadow_version, at);
+      create table shadow_quiet (
+        shadow_version int not null,
+        game_id        text not null,
+        minute         timestamptz not null,
+        n              bigint not null,
+        primary key (shadow_version, game_id, minute)
+      );
+
+      -- Final decisions per 10-second slot and label set: what sinbin_final_decisions_total counts.
+      create table decision_stats (
+        slot           timestamptz not null,
+        game_id        text not null,
+        path           text not null,
+        verdict        text not null,
+        action         text not null,
+        category       text not null default '',
+        model_version  text not null,
+        policy_version int not null default 0,
+        n              bigint not null,
+        latency_ms_sum double precision not null default 0,
+        primary key (slot, game_id, path, verdict, action, category, model_version, policy_version)
+      );
+
+      -- Moderators' exposure to the worst content: each case counted once per moderator and kind.
+      create table moderator_exposure (
+        username text not null,
+        case_id  text not null,
+        kind     text not null check (kind in ('view', 'reveal')),
+        game_id  text not null,
+        severe   boolean not null,
+        at       timestamptz not null,
+        primary key (username, case_id, kind)
+      );
+      create index moderator_exposure_by_time on moderator_exposure (at, username);
+      create table moderator_breaks (
+        username text not null,
+        at       timestamptz not null,
+        primary key (username, at)
+      );
+    `,
+  },
 ];

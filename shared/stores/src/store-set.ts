@@ -1,11 +1,13 @@
 // The stores a runtime hands its functions. The embedded runtime shares one in-memory set between
-// all functions (they live in one process) with moderation on PGlite; the real stack builds
-// PostgreSQL / MinIO adapters.
+// all functions (they live in one process) with moderation and what leads manage on PGlite; the
+// real stack builds PostgreSQL / MinIO adapters.
 import type { PGlite } from '@electric-sql/pglite';
-import type { CaseStore, ModeratorStore, StoreSet } from '@sinbin/contract';
+import type { CaseStore, DecisionStats, ExposureStore, ModeratorStore, ShadowLog, StoreSet, VersionedDocuments } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
 import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
+import { MemoryDecisionStats, MemoryExposureStore, MemoryShadowLog, MemoryVersionedDocuments } from './lead-memory';
+import { SqlDecisionStats, SqlExposureStore, SqlShadowLog, SqlVersionedDocuments } from './lead-sql';
 import { lockDataDir, openPGlite } from './sql';
 import { MemoryApiKeyStore, MemorySendLedger, MemoryWebhookLog } from './gateway-memory';
 import { SqlApiKeyStore, SqlSendLedger, SqlWebhookLog } from './gateway-sql';
@@ -31,6 +33,10 @@ export function memoryStoreSet(objectRoot: string, lifecycle: LifecycleStores = 
     apiKeys: new MemoryApiKeyStore(),
     webhooks: new MemoryWebhookLog(),
     ...lifecycleEntries(lifecycle),
+    documents: new MemoryVersionedDocuments(trail),
+    shadow: new MemoryShadowLog(),
+    decisionStats: new MemoryDecisionStats(),
+    exposure: new MemoryExposureStore(),
   };
 }
 
@@ -56,13 +62,22 @@ export async function postgresStoreSet(
     apiKeys: new SqlApiKeyStore(pool),
     webhooks: new SqlWebhookLog(pool),
     ...lifecycleEntries(lifecycle),
+    documents: new SqlVersionedDocuments(pool),
+    shadow: new SqlShadowLog(pool),
+    decisionStats: new SqlDecisionStats(pool),
+    exposure: new SqlExposureStore(pool),
     close: () => pool.end(),
   };
 }
 
+/** The stores that live in moderation's database (PGlite on the embedded runtime): cases, accounts and what leads manage. */
 export interface ModerationStores {
   cases: CaseStore;
   moderators: ModeratorStore;
+  documents: VersionedDocuments;
+  shadow: ShadowLog;
+  decisionStats: DecisionStats;
+  exposure: ExposureStore;
   db: PGlite;
   close(): Promise<void>;
 }
@@ -75,7 +90,16 @@ export async function pgliteModerationStores(dataDir?: string): Promise<Moderati
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   try {
     const db = await openPGlite(dataDir);
-    return { cases: new SqlCaseStore(db), moderators: new SqlModeratorStore(db), db, close: () => db.close().finally(unlock) };
+    return {
+      cases: new SqlCaseStore(db),
+      moderators: new SqlModeratorStore(db),
+      documents: new SqlVersionedDocuments(db),
+      shadow: new SqlShadowLog(db),
+      decisionStats: new SqlDecisionStats(db),
+      exposure: new SqlExposureStore(db),
+      db,
+      close: () => db.close().finally(unlock),
+    };
   } catch (error) {
     unlock();
     throw error;

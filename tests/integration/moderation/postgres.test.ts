@@ -20,9 +20,15 @@ import {
   SqlApiKeyStore,
   SqlSendLedger,
   SqlWebhookLog,
+  SqlDecisionStats,
+  SqlExposureStore,
+  SqlShadowLog,
+  SqlVersionedDocuments,
 } from '@sinbin/stores';
 import { startPostgres } from '../services';
 import { moderationApiSuite } from '../../unit/functions/moderation/api-suite';
+import { leadsApiSuite } from '../../unit/functions/moderation/leads-api-suite';
+import { leadStoreContract } from '../../contract/lead-store-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
 import { storeContract } from '../../contract/store-suite';
 import { caseStoreContract } from '../../contract/case-store-suite';
@@ -62,6 +68,35 @@ moderationApiSuite('PostgreSQL', async () => {
     stores: { ...memoryStoreSet(tmpObjects()), context: new PostgresContextStore(pool), cases: new PostgresCaseStore(pool), moderators: new PostgresModeratorStore(pool) },
     close: async () => {},
   };
+});
+
+/** Every store that lives in the moderation database, on one pool. */
+function moderationDatabase(pool: pg.Pool) {
+  return {
+    context: new PostgresContextStore(pool),
+    cases: new PostgresCaseStore(pool),
+    moderators: new PostgresModeratorStore(pool),
+    documents: new SqlVersionedDocuments(pool),
+    shadow: new SqlShadowLog(pool),
+    decisionStats: new SqlDecisionStats(pool),
+    exposure: new SqlExposureStore(pool),
+  };
+}
+
+leadsApiSuite('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return { stores: { ...memoryStoreSet(tmpObjects()), ...moderationDatabase(pool) }, close: async () => {} };
+});
+
+// The leads' stores where concurrent writers really race on separate connections.
+let leadPool: pg.Pool | undefined;
+leadStoreContract('PostgreSQL', async () => {
+  if (!leadPool) {
+    leadPool = await schemaPool(16);
+    await migrate(leadPool);
+  }
+  return moderationDatabase(leadPool);
 });
 
 storeContract('PostgreSQL', async () => {

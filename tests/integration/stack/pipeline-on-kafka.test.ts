@@ -13,12 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
 import { createLogger } from '@sinbin/runtime';
 import { deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime/stack';
+import { SqlModeratorStore } from '@sinbin/stores';
+import { hashPassword } from '../../../functions/moderation/src/auth';
 import { ofWatchdog, REPO, startKafka, startPostgres, stopKafka, TEST_STATE_DIR } from '../services';
 
 const KEY = 'it-key-0123456789';
 const GAME = 'itgame';
+/** A game whose policy sends nearly every deep-analysed message to a moderator and allows what nobody decides in 3 s. */
+const LAPSE_KEY = 'it-key-lapse-0123456';
 let brokers: string[];
 let stack: Stack;
+let databaseUrl = '';
 let kafka: Kafka;
 
 async function resetDatabase(url: string): Promise<void> {
@@ -28,27 +33,27 @@ async function resetDatabase(url: string): Promise<void> {
   await client.end();
 }
 
-async function post(body: unknown): Promise<Response> {
+async function post(body: unknown, key = KEY): Promise<Response> {
   return fetch(`${stack.urls['game-message-proxy']}/v1/messages`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(20_000),
   });
 }
 
-async function decisionOf(id: string): Promise<Record<string, unknown> | undefined> {
-  const res = await fetch(`${stack.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY}` } });
+async function decisionOf(id: string, key = KEY): Promise<Record<string, unknown> | undefined> {
+  const res = await fetch(`${stack.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${key}` } });
   return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
 }
 
-async function waitForDecisions(ids: string[], timeoutMs = 60_000): Promise<Map<string, Record<string, unknown>>> {
+async function waitForDecisions(ids: string[], timeoutMs = 60_000, key = KEY): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && found.size < ids.length) {
     for (const id of ids) {
       if (found.has(id)) continue;
-      const d = await decisionOf(id);
+      const d = await decisionOf(id, key);
       if (d) found.set(id, d);
     }
     if (found.size < ids.length) await new Promise((r) => setTimeout(r, 250));
@@ -75,21 +80,26 @@ const conversation = (n: number, channel: string) =>
 
 beforeAll(async () => {
   brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : await startKafka();
-  const databaseUrl = process.env.DATABASE_URL ?? (await startPostgres());
+  databaseUrl = process.env.DATABASE_URL ?? (await startPostgres());
   kafka = new Kafka({ clientId: 'it', brokers, logLevel: logLevel.NOTHING });
   await deleteTopicsAndGroups(brokers);
   await resetDatabase(databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-it-'));
   const policyFile = join(dir, 'policy.json');
   // Cases nobody reviews expire quickly, so every message reaches a decision inside the test.
-  writeFileSync(policyFile, JSON.stringify({ default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3 } }));
+  writeFileSync(
+    policyFile,
+    JSON.stringify({ default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3 }, games: { itlapse: { deepMinConfidence: 0.99, onDeadline: 'allow' } } }),
+  );
   stack = await startStack({
     brokers,
     env: {
       ...process.env,
-      GAME_API_KEYS: `${GAME}:${KEY}`,
+      GAME_API_KEYS: `${GAME}:${KEY},itlapse:${LAPSE_KEY}`,
       MODERATOR_TOKENS: 'it-mod:it-mod-token',
       GAME_POLICIES_FILE: policyFile,
+      // Every replica reads the policy heads this often (default 2 s).
+      POLICY_REFRESH_MS: '500',
       DATABASE_URL: databaseUrl,
       OBJECT_DIR: join(dir, 'objects'),
       LOG_LEVEL: 'warn',
@@ -231,6 +241,70 @@ describe('pipeline on Kafka', () => {
     if (deep.running) expect(getPriority(deep.pid!)).toBe(10);
     expect(getPriority(stack.processes.get('fast-classifier')!.pid!)).toBe(0);
   }, 120_000);
+
+  it('decides a case nobody reviews by the deadline rule, naming it and the policy version', async () => {
+    // The lexicon-free trained models send some of this chat to moderators; the policy gives cases 3 s.
+    const messages = conversation(40, 'it-deadline');
+    expect((await post({ messages })).status).toBe(202);
+    const decided = await waitForDecisions(messages.map((m) => m.messageId), 90_000);
+    expect(decided.size).toBe(messages.length);
+    for (const d of decided.values()) {
+      expect(d.policyVersion).toBe(1);
+            if (d.decidedBy === 'deadline') expect(d.lapse).toBe('model');
+    }
+  }, 120_000);
+
+  it('activates a policy version through the lead API and every decision-manager process follows without a restart', async () => {
+    // A lead, as `npm run moderation:create-lead` makes one, in the stack's PostgreSQL.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    await new SqlModeratorStore(pool).create({ username: 'it-lead', role: 'lead', passwordHash: await hashPassword('it lead password 123') }, new Date());
+    await pool.end();
+    const moderation = stack.urls['moderation'];
+    const login = await fetch(`${moderation}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'it-lead', password: 'it lead password 123' }) });
+    const token = ((await login.json()) as { token: string }).token;
+    const lead = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${moderation}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await lead('GET', '/v1/policies')).body.active).toMatchObject({ version: 1, by: 'GAME_POLICIES_FILE' });
+    // An invalid version is refused and nothing changes.
+    expect((await lead('POST', '/v1/policies', { policy: { default: { rules: [] } } })).status).toBe(400);
+    const zero = { default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3, rules: [{ name: 'zero tolerance', when: {}, action: { type: 'kick' } }] } };
+    const created = await lead('POST', '/v1/policies', { policy: zero, note: 'integration' });
+    expect(created.status).toBe(201);
+    const version = created.body.version as number;
+    // In shadow first: decisions stay on version 1, comparisons are recorded.
+    expect((await lead('POST', `/v1/policies/${version}/shadow`, {})).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const shadowed = conversation(20, 'it-shadow');
+    expect((await post({ messages: shadowed })).status).toBe(202);
+    const before = await waitForDecisions(shadowed.map((m) => m.messageId));
+    for (const d of before.values()) expect(d.policyVersion).toBe(1);
+    const report = await (async () => {
+      for (let i = 0; i < 40; i++) {
+        const r = await lead('GET', '/v1/policies/shadow/report?hours=1');
+        if ((r.body.compared as number) >= shadowed.length) return r.body;
+        await new Promise((res) => setTimeout(res, 500));
+      }
+      throw new Error('no shadow comparisons');
+    })();
+    expect(report.shadowVersion).toBe(version);
+    expect(JSON.stringify(report.actions)).toContain('"kick"');
+
+    expect((await lead('POST', `/v1/policies/${version}/activate`, { expected: 1 })).status).toBe(200);
+    let after: Record<string, unknown> | undefined;
+    for (let i = 0; i < 40 && !after; i++) {
+      const probe = conversation(1, 'it-activated');
+      probe[0]!.text = 'you are an idiot';
+      expect((await post(probe[0])).status).toBe(202);
+      const d = (await waitForDecisions([probe[0]!.messageId])).get(probe[0]!.messageId)!;
+      if (d.policyVersion === version) after = d;
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(after).toMatchObject({ policyVersion: version, rule: 'zero tolerance', action: { type: 'kick' } });
+    // Back to the seed for the tests after this one.
+    expect((await lead('POST', '/v1/policies/rollback', {})).body).toMatchObject({ version: 1 });
+  }, 180_000);
 
   it('answers 503 with Retry-After while the broker is down, and resumes when it is back', async () => {
     if (process.env.KAFKA_BROKERS) return; // an external broker is not ours to stop

@@ -16,7 +16,7 @@ describe('PolicyFileSchema', () => {
   it('accepts a minimal file and fills in the defaults', () => {
     const file = PolicyFileSchema.parse({ default: base });
     expect(file.games).toEqual({});
-    expect(file.default).toMatchObject({ moderationDeadlineSeconds: 3600, offenceWindowSeconds: 86_400 });
+    expect(file.default).toMatchObject({ moderationDeadlineSeconds: 300, onDeadline: 'model', holdSeconds: 86_400, offenceWindowSeconds: 86_400 });
   });
 
   it('accepts DEFAULT_POLICY as the default and a partial game override', () => {
@@ -111,8 +111,8 @@ describe('docs/policy.example.json', () => {
 
   it('tunes its two games on top of the default', () => {
     const book = loadPolicyBook(path);
-    expect(book.forGame('arena-shooter')).toMatchObject({ routing: { okBelow: 0.2, toxicFrom: 0.9 }, moderationDeadlineSeconds: 900, offenceWindowSeconds: 3600 });
-    expect(book.forGame('kids-puzzle')).toMatchObject({ deepToxicFrom: 0.35, moderationDeadlineSeconds: DEFAULT_POLICY.moderationDeadlineSeconds });
-    expect(book.forGame('kids-puzzle').rules).toHaveLength(1);
+    expect(book.forGame('arena-shooter')).toMatchObject({ routing: { okBelow: 0.2, toxicFrom: 0.9 }, moderationDeadlineSeconds: 120, onDeadline: 'allow', offenceWindowSeconds: 3600 });
+    expect(book.forGame('kids-puzzle')).toMatchObject({ deepToxicFrom: 0.35, moderationDeadlineSeconds: DEFAULT_POLICY.moderationDeadlineSeconds, onDeadline: 'hold', holdSeconds: 3600 });
+    expect(book.forGame('kids-puzzle').rules).toHaveLength(2);
   });
 });

@@ -179,6 +179,11 @@ export class LmdbOffenceStore implements OffenceStore {
     this.table.put(key, list);
     return list.length;
   }
+
+  async count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number> {
+    const since = at.getTime() - windowMs;
+    return (this.table.get([gameId, playerId]) ?? []).filter((o) => o.at >= since && o.at <= at.getTime()).length;
+  }
 }
 
 /** Unconfirmed webhook deliveries: [gameId, messageId] -> decision. */

@@ -77,7 +77,7 @@ describe('decision-manager onClassified', () => {
 });
 
 describe('decision-manager onAnalysis', () => {
-  const policy = DEFAULT_POLICY; // deepMinConfidence 0.6, deepToxicFrom 0.5, deadline 3600 s
+  const policy = DEFAULT_POLICY; // deepMinConfidence 0.6, deepToxicFrom 0.5, deadline 300 s, lapse: the model's reading
 
   it.each([
     { toxicity: 0.8, confidence: 0.9, want: { kind: 'decide', verdict: 'block' } },
@@ -113,8 +113,19 @@ describe('decision-manager onAnalysis', () => {
         provisionalVerdict: 'block',
         dueAt: iso(90_000),
         openedAt: iso(0),
+        onDeadline: { lapse: 'model' },
       },
     });
+  });
+
+  it.each([
+    { onDeadline: 'allow' as const, want: { lapse: 'allow' } },
+    { onDeadline: 'model' as const, want: { lapse: 'model' } },
+    { onDeadline: 'hold' as const, want: { lapse: 'hold', holdSeconds: 7200 } },
+  ])("a case carries the game's onDeadline rule ($onDeadline)", ({ onDeadline, want }) => {
+    const e = analysisResult({ deep: { toxicity: 0.55, confidence: 0.1, categories: categories({ insult: 0.55 }), modelVersion: 'deep-1' } });
+    const step = onAnalysis(e, { ...policy, onDeadline, holdSeconds: 7200 }, 'c', T0);
+    expect(step.kind === 'moderate' && step.case.onDeadline).toEqual(want);
   });
 
   it('follows a per-game policy: a lower confidence bar lets the deep model decide', () => {
@@ -178,11 +189,24 @@ describe('decision-manager onModeration', () => {
   });
 
   it.each([
-    { hasDeep: true, decidedBy: 'deep', toxicity: 0.55, modelVersion: 'deep-1' },
-    { hasDeep: false, decidedBy: 'fast', toxicity: 0.45, modelVersion: 'fast-1' },
-  ])('an expired case falls back to the model reading (deep: $hasDeep -> decidedBy $decidedBy)', ({ hasDeep, decidedBy, toxicity, modelVersion }) => {
-    const e = moderationResult({ verdict: 'block', resolution: 'expired', moderatorId: undefined, fast, deep: hasDeep ? deep : undefined });
-    expect(onModeration(e)).toMatchObject({ verdict: 'block', decidedBy, toxicity, modelVersion, category: 'insult' });
+    { hasDeep: true, toxicity: 0.55, modelVersion: 'deep-1' },
+    { hasDeep: false, toxicity: 0.45, modelVersion: 'fast-1' },
+  ])('an expired case is decided by the deadline, never passed off as a model decision (deep: $hasDeep)', ({ hasDeep, toxicity, modelVersion }) => {
+    const e = moderationResult({ verdict: 'block', resolution: 'expired', lapse: 'model', moderatorId: undefined, fast, deep: hasDeep ? deep : undefined });
+    expect(onModeration(e)).toMatchObject({ verdict: 'block', decidedBy: 'deadline', lapse: 'model', toxicity, modelVersion, category: 'insult' });
+  });
+
+  it.each([
+    { lapse: 'allow' as const, verdict: 'allow' as const },
+    { lapse: 'hold' as const, verdict: 'block' as const },
+    { lapse: undefined, verdict: 'block' as const },
+  ])("names the game's rule for a lapsed case ($lapse; absent from an older producer: model)", ({ lapse, verdict }) => {
+    const e = moderationResult({ verdict, resolution: 'expired', moderatorId: undefined, fast, deep, ...(lapse ? { lapse } : {}) });
+    const d = onModeration(e);
+    expect(d).toMatchObject({ decidedBy: 'deadline', lapse: lapse ?? 'model', verdict });
+    const decision = finalDecision(d, { type: 'none' }, at(1000), { policyVersion: 3, rule: 'allowed' });
+    expect(FinalDecisionSchema.parse(decision)).toMatchObject({ decidedBy: 'deadline', lapse: lapse ?? 'model', policyVersion: 3, rule: 'allowed' });
+    expect(trainingExample(d, [], 'x', at(0))).toBeUndefined();
   });
 
   it("carries the moderator's action, which overrides the rules", () => {
@@ -206,8 +230,13 @@ describe('decision-manager ruleMatches', () => {
     { when: { minOffences: 3 }, d: {}, offences: 3, want: true, why: 'minOffences is inclusive' },
     { when: { minOffences: 3 }, d: {}, offences: 2, want: false, why: 'too few offences' },
     { when: { category: 'threat' as Category, minOffences: 2 }, d: { category: 'threat' as Category }, offences: 1, want: false, why: 'every condition must hold' },
+    { when: { scores: { threat: 0.7 } }, d: { categories: categories({ threat: 0.7 }) }, offences: 1, want: true, why: 'a category score at its minimum' },
+    { when: { scores: { threat: 0.7 } }, d: { categories: categories({ threat: 0.69 }) }, offences: 1, want: false, why: 'a category score below its minimum' },
+    { when: { scores: { threat: 0.5, insult: 0.5 } }, d: { categories: categories({ threat: 0.9, insult: 0.4 }) }, offences: 1, want: false, why: 'every score must reach its minimum' },
+    { when: { scores: { self_harm: 0.5 } }, d: { categories: { ...categories(), self_harm: 0.8 } as never }, offences: 1, want: true, why: 'a head a later model adds (self_harm) is read when it reports one' },
+    { when: { scores: { self_harm: 0.5 } }, d: {}, offences: 1, want: false, why: 'a category no model reports never matches' },
   ])('$why', ({ when, d, offences, want }) => {
-    expect(ruleMatches(rule(when), draft(d), offences)).toBe(want);
+    expect(ruleMatches(rule(when as Rule['when']), draft(d), offences)).toBe(want);
   });
 });
 

@@ -83,12 +83,12 @@ describe('decision-manager function', () => {
     expect(out[1]!.event as TrainingExample).toMatchObject({ label: 'toxic', category: 'threat', source: 'moderator' });
   });
 
-  it('an expired case decides with the provisional model verdict and no moderator label', async () => {
+  it('an expired case is decided by the deadline with the rule that applied, and is no training example', async () => {
     const { running } = await startFunction(decisionManager);
-    const e = moderationResult({ verdict: 'allow', resolution: 'expired', moderatorId: undefined });
+    const e = moderationResult({ verdict: 'allow', resolution: 'expired', lapse: 'allow', moderatorId: undefined });
     const out = await running.handle(delivery('moderation-results', e));
-    expect(out[0]!.event).toMatchObject({ verdict: 'allow', decidedBy: 'deep' });
-    expect(out[1]!.event).toMatchObject({ source: 'deep', label: 'ok' });
+    expect(out.map((o) => o.topic)).toEqual(['final-decisions']);
+    expect(out[0]!.event).toMatchObject({ verdict: 'allow', decidedBy: 'deadline', lapse: 'allow', rule: 'allowed', policyVersion: 1 });
   });
 
   it('applies a per-game policy from GAME_POLICIES_FILE and the default to other games', async () => {

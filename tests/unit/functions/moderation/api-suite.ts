@@ -352,11 +352,12 @@ export function moderationApiSuite(label: string, makeStores: () => Promise<{ st
         expect((await alice.post('/v1/moderators', { username: 'carol', password: PASSWORD })).status).toBe(403);
         const created = await lead.post('/v1/moderators', { username: 'carol', password: PASSWORD });
         expect(created.status).toBe(201);
-        expect(created.body).toEqual({ username: 'carol', role: 'moderator' });
+        // A new moderator sees no game until a lead assigns some.
+        expect(created.body).toEqual({ username: 'carol', role: 'moderator', games: [] });
         expect((await lead.post('/v1/moderators', { username: 'carol', password: PASSWORD })).status).toBe(409);
         expect((await lead.post('/v1/moderators', { username: 'dave', password: 'short' })).status).toBe(400);
         const carol = client(h.url, await login(h.url, 'carol', PASSWORD));
-        expect((await carol.get('/v1/me')).status).toBe(200);
+        expect((await carol.get('/v1/me')).body).toMatchObject({ username: 'carol', games: [] });
         expect((await lead.post('/v1/moderators/carol/disable')).status).toBe(200);
         expect((await carol.get('/v1/me')).status).toBe(401);
         expect((await client(h.url).post('/v1/auth/login', { username: 'carol', password: PASSWORD })).status).toBe(401);

@@ -69,6 +69,7 @@ describe('moderation expiredResult', () => {
       context: c.context,
       verdict: provisionalVerdict,
       resolution: 'expired',
+      lapse: 'model',
       fast: c.fast,
       deep: c.deep,
       decidedAt: at(3_600_001).toISOString(),
