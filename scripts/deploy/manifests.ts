@@ -366,6 +366,48 @@ const PANELS: PanelSpec[] = [
     targets: [{ expr: 'sum by (fn) (sinbin_function_instances)', legend: '{{fn}}' }],
   },
   {
+    title: 'Moderation queue',
+    unit: 'short',
+    description: 'sinbin_moderation_queue_depth: cases waiting for a moderator, by game.',
+    targets: [{ expr: 'sum by (game) (sinbin_moderation_queue_depth)', legend: '{{game}}' }],
+  },
+  {
+    title: 'Oldest waiting case',
+    unit: 's',
+    description: 'sinbin_moderation_oldest_case_age_seconds: age of the oldest waiting case, by game.',
+    targets: [{ expr: 'max by (game) (sinbin_moderation_oldest_case_age_seconds)', legend: '{{game}}' }],
+  },
+  {
+    title: 'Cases past their deadline / s',
+    unit: 'ops',
+    description: "sinbin_moderation_lapsed_total: what the game's onDeadline rule gave them (allow, model, hold).",
+    targets: [{ expr: 'sum by (lapse, outcome) (rate(sinbin_moderation_lapsed_total[$__rate_interval]))', legend: '{{lapse}} {{outcome}}' }],
+  },
+  {
+    title: 'Moderator verdicts / min',
+    unit: 'short',
+    description: "sinbin_moderator_verdicts_total: by verdict and whether it agreed with the models' reading.",
+    targets: [{ expr: 'sum by (verdict, agreed) (rate(sinbin_moderator_verdicts_total[$__rate_interval])) * 60', legend: '{{verdict}} agreed={{agreed}}' }],
+  },
+  {
+    title: 'Moderator exposure / h',
+    unit: 'short',
+    description: 'sinbin_moderator_exposure_total: cases opened and worst terms revealed, by whether the case held the worst content.',
+    targets: [{ expr: 'sum by (kind, severe) (rate(sinbin_moderator_exposure_total[$__rate_interval])) * 3600', legend: '{{kind}} severe={{severe}}' }],
+  },
+  {
+    title: 'Policy version in service',
+    unit: 'none',
+    description: 'sinbin_policy_version: the version each function applies (active) and runs in shadow (0: none).',
+    targets: [{ expr: 'max by (fn, role) (sinbin_policy_version)', legend: '{{fn}} {{role}}' }],
+  },
+  {
+    title: 'Shadow policy: would-be actions / s',
+    unit: 'ops',
+    description: 'sinbin_shadow_decisions_total: decisions beside what a candidate policy in shadow would have done.',
+    targets: [{ expr: 'sum by (shadow_version, real_action, would_action) (rate(sinbin_shadow_decisions_total[$__rate_interval]))', legend: 'v{{shadow_version}} {{real_action}} -> {{would_action}}' }],
+  },
+  {
     title: 'Shadow: challenger vs champion / s',
     unit: 'ops',
     description: 'sinbin_shadow_scores_total: challenger verdicts beside the champion\'s (agree, flip-to-toxic, flip-to-ok).',
