@@ -62,12 +62,14 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   writeFileSync(join(FAULTS_STATE_DIR, 'disk.json'), `${JSON.stringify(disk)}\n`);
 
-  const [kafka, controller, postgres] = await freePorts(3);
+  const [kafka, controller, postgres, minio, minioConsole] = await freePorts(5);
   Object.assign(process.env, {
     SINBIN_TEST_STATE_DIR: FAULTS_STATE_DIR,
     TEST_KAFKA_PORT: String(kafka),
     TEST_KAFKA_CONTROLLER_PORT: String(controller),
     TEST_PGPORT: String(postgres),
+    TEST_MINIO_PORT: String(minio),
+    TEST_MINIO_CONSOLE_PORT: String(minioConsole),
   });
 
   return async () => {

@@ -20,6 +20,8 @@ export const TEST_SERVICES_ENV: NodeJS.ProcessEnv = {
   KAFKA_PORT: process.env.TEST_KAFKA_PORT ?? '19092',
   KAFKA_CONTROLLER_PORT: process.env.TEST_KAFKA_CONTROLLER_PORT ?? '19093',
   PGPORT: process.env.TEST_PGPORT ?? '55433',
+  MINIO_PORT: process.env.TEST_MINIO_PORT ?? '19000',
+  MINIO_CONSOLE_PORT: process.env.TEST_MINIO_CONSOLE_PORT ?? '19001',
   SINBIN_STATE_DIR: TEST_STATE_DIR,
   // A busy machine (2 cores, load 20 here at times) takes a minute to bring the broker up.
   KAFKA_WAIT_TIMEOUT: process.env.KAFKA_WAIT_TIMEOUT ?? '240',
