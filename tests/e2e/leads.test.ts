@@ -150,9 +150,11 @@ describe('policy versions on the embedded runtime', () => {
     expect(banned).toMatchObject({ rule: 'zero tolerance', action: { type: 'ban', durationSeconds: 86400 } });
 
     expect((await api('/v1/policies/rollback', { method: 'POST', body: {} })).body).toMatchObject({ version: 1, previous: 2 });
+    // A new player per try: a try still decided under version 2 would count as an earlier offence.
+    let attempt = 0;
     const back = await pollUntil(
       async () => {
-        const d = await send('you are an idiot', 'p6');
+        const d = await send('you are an idiot', `p6-${++attempt}`);
         return d.policyVersion === 1 ? d : undefined;
       },
       { timeoutMs: 10_000, what: 'a decision under version 1 again' },

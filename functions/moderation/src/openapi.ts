@@ -5,6 +5,23 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   AuditResponseSchema,
+  DashboardResponseSchema,
+  GameAssignmentResponseSchema,
+  GameAssignmentSchema,
+  HeadMoveRequestSchema,
+  HeadMoveResponseSchema,
+  MyExposureResponseSchema,
+  NewPolicyRequestSchema,
+  PoliciesResponseSchema,
+  PolicyChangeSchema,
+  PolicyDiffResponseSchema,
+  PolicyValidationResponseSchema,
+  PolicyVersionMetaSchema,
+  PolicyVersionResponseSchema,
+  ShadowReportResponseSchema,
+  TeamExposureResponseSchema,
+  WellbeingResponseSchema,
+  WellbeingSettingsSchema,
   CaseContextResponseSchema,
   CaseResponseSchema,
   ClaimResponseSchema,
@@ -32,6 +49,17 @@ const denied = { '401': error('unauthorized') };
 const leadOnly = { ...denied, '403': error('forbidden: leads only') };
 
 const op = (o: ZodOpenApiOperationObject) => o;
+const version = { path: z.object({ version: z.string() }) };
+const PolicyCreatedSchema = PolicyVersionMetaSchema.extend({ warnings: z.array(z.string()), changes: z.array(PolicyChangeSchema), lines: z.array(z.string()) });
+const headMove = (operationId: string, summary: string, params = true) =>
+  op({
+    operationId,
+    summary,
+    security: auth,
+    ...(params ? { requestParams: version } : {}),
+    requestBody: body(HeadMoveRequestSchema),
+    responses: { '200': ok(HeadMoveResponseSchema), '400': error('invalid-json, invalid-body, already-active'), ...leadOnly, '404': error('not-found, no-previous-version'), '409': error('version-conflict') },
+  });
 
 const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/v1/auth/login': { post: op({ operationId: 'login', requestBody: body(LoginRequestSchema), responses: { '200': ok(LoginResponseSchema), '400': error('invalid-json, invalid-body'), '401': error('invalid-credentials'), '429': error('too-many-attempts') } }) },
@@ -65,13 +93,49 @@ const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/v1/moderators/{username}/disable': {
     post: op({ operationId: 'disableModerator', security: auth, requestParams: { path: z.object({ username: z.string() }) }, responses: { '200': ok(z.object({ username: z.string(), disabled: z.literal(true) })), ...leadOnly, '404': error('not-found'), '409': error('self') } }),
   },
+  // Leads: policy versions and shadow runs.
+  '/v1/policies': {
+    get: op({ operationId: 'listPolicies', security: auth, requestParams: { query: z.object({ before: z.string().optional(), limit: z.string().optional() }) }, responses: { '200': ok(PoliciesResponseSchema), ...leadOnly } }),
+    post: op({ operationId: 'createPolicy', summary: 'A new version (never active until activated)', security: auth, requestBody: body(NewPolicyRequestSchema), responses: { '201': ok(PolicyCreatedSchema), '400': error('invalid-json, invalid-body, invalid-policy'), ...leadOnly } }),
+  },
+  '/v1/policies/validate': { post: op({ operationId: 'validatePolicy', security: auth, requestBody: body(NewPolicyRequestSchema), responses: { '200': ok(PolicyValidationResponseSchema), '400': error('invalid-json, invalid-body'), ...leadOnly } }) },
+  '/v1/policies/rollback': { post: headMove('rollbackPolicy', 'Activate the version that was active before this one', false) },
+  '/v1/policies/shadow': { delete: headMove('stopShadowPolicy', 'Stop the shadow run', false) },
+  '/v1/policies/shadow/report': {
+    get: op({ operationId: 'shadowReport', security: auth, requestParams: { query: z.object({ version: z.string().optional(), hours: z.string().optional() }) }, responses: { '200': ok(ShadowReportResponseSchema), '400': error('invalid-query'), ...leadOnly, '404': error('not-found') } }),
+  },
+  '/v1/policies/{version}': { get: op({ operationId: 'getPolicy', security: auth, requestParams: version, responses: { '200': ok(PolicyVersionResponseSchema), ...leadOnly, '404': error('not-found') } }) },
+  '/v1/policies/{version}/diff': {
+    get: op({ operationId: 'diffPolicy', security: auth, requestParams: { ...version, query: z.object({ against: z.string().optional() }) }, responses: { '200': ok(PolicyDiffResponseSchema), '400': error('invalid-query'), ...leadOnly, '404': error('not-found') } }),
+  },
+  '/v1/policies/{version}/activate': { post: headMove('activatePolicy', 'Make this version decide, on every replica, without a restart') },
+  '/v1/policies/{version}/shadow': { post: headMove('shadowPolicy', 'Run this version in shadow: it decides nothing; its would-be actions are recorded') },
+  // Leads: team, games, dashboard.
+  '/v1/moderators/{username}/games': {
+    put: op({ operationId: 'assignGames', security: auth, requestParams: { path: z.object({ username: z.string() }) }, requestBody: body(GameAssignmentSchema), responses: { '200': ok(GameAssignmentResponseSchema), '400': error('invalid-json, invalid-assignment'), ...leadOnly, '404': error('not-found') } }),
+  },
+  '/v1/games': { get: op({ operationId: 'listGames', security: auth, responses: { '200': ok(z.object({ games: z.array(z.string()) })), ...leadOnly } }) },
+  '/v1/dashboard': {
+    get: op({ operationId: 'dashboard', security: auth, requestParams: { query: z.object({ period: z.string().optional() }) }, responses: { '200': ok(DashboardResponseSchema), '400': error('invalid-query'), ...leadOnly } }),
+  },
+  // Moderators' wellbeing.
+  '/v1/cases/{caseId}/reveal': {
+    post: op({ operationId: 'revealCase', summary: 'Unmask the worst terms of a case (counted)', security: auth, requestParams: caseId, responses: { '200': ok(z.object({ caseId: z.string(), revealed: z.literal(true), exposure: MyExposureResponseSchema })), ...denied, '404': error('not-found') } }),
+  },
+  '/v1/me/exposure': { get: op({ operationId: 'myExposure', security: auth, responses: { '200': ok(MyExposureResponseSchema), ...denied } }) },
+  '/v1/me/break': { post: op({ operationId: 'takeBreak', security: auth, responses: { '200': ok(MyExposureResponseSchema), ...denied } }) },
+  '/v1/exposure': { get: op({ operationId: 'teamExposure', security: auth, requestParams: { query: z.object({ day: z.string().optional() }) }, responses: { '200': ok(TeamExposureResponseSchema), '400': error('invalid-query'), ...leadOnly } }) },
+  '/v1/settings/wellbeing': {
+    get: op({ operationId: 'getWellbeingSettings', security: auth, responses: { '200': ok(WellbeingResponseSchema), ...denied } }),
+    put: op({ operationId: 'putWellbeingSettings', security: auth, requestBody: body(WellbeingSettingsSchema), responses: { '200': ok(WellbeingResponseSchema), '400': error('invalid-json, invalid-settings'), ...leadOnly } }),
+  },
   '/openapi.json': { get: op({ operationId: 'getOpenApi', responses: { '200': ok(z.object({}).passthrough(), 'This document') } }) },
 };
 
 export function moderationOpenApi(): ReturnType<typeof createDocument> {
   return createDocument({
     openapi: '3.1.0',
-    info: { title: 'sinbin moderation API', version: '0.2.0', description: "The moderators' API: sign in, the review queue, claims, verdicts with an undo window, case context, live events, audit log, accounts." },
+    info: { title: 'sinbin moderation API', version: '0.2.0', description: "The moderators' API: sign in, the review queue, claims, verdicts with an undo window, case context, live events, audit log, accounts; for leads: policy versions and shadow runs, games per moderator, the dashboard, exposure and wellbeing settings." },
     servers: [{ url: 'http://127.0.0.1:8081', description: 'make run / make up' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A session token from /v1/auth/login, or a MODERATOR_TOKENS token.' } } },
     paths: paths as ZodOpenApiPathsObject,
