@@ -7,6 +7,8 @@ import { metrics } from './metrics';
 export interface HostOptions {
   /** Idle time after which a scale-to-zero function is stopped. */
   idleMs: number;
+  /** How often a function at zero is asked whether work waits for it (its `pendingWork`); default 5 s. */
+  wakeCheckMs?: number;
 }
 
 export class FunctionHost {
@@ -18,6 +20,8 @@ export class FunctionHost {
   private idleTimer: NodeJS.Timeout | undefined;
   private ticking = false;
   private closed = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private waking = false;
   readonly coldStartsMs: number[] = [];
 
   constructor(
@@ -27,6 +31,27 @@ export class FunctionHost {
     private readonly opts: HostOptions,
   ) {
     metrics.instances.set({ fn: fn.name }, 0);
+    if (fn.scaleToZero && fn.pendingWork) {
+      this.wakeTimer = setInterval(() => void this.wakeIfPending(), opts.wakeCheckMs ?? 5000);
+      this.wakeTimer.unref();
+      void this.wakeIfPending();
+    }
+  }
+
+  /** Starts a function at zero when its stores hold work for it (what a crash left waiting). */
+  private async wakeIfPending(): Promise<void> {
+    if (this.running || this.starting || this.waking || this.closed) return;
+    this.waking = true;
+    try {
+      if (await this.fn.pendingWork!(this.services.stores)) {
+        this.log.info({}, 'work waits in the stores: starting from zero');
+        await this.use(async () => undefined);
+      }
+    } catch (error) {
+      this.log.warn({ err: String(error) }, 'could not ask whether work waits; will ask again');
+    } finally {
+      this.waking = false;
+    }
   }
 
   get isRunning(): boolean {
@@ -117,6 +142,7 @@ export class FunctionHost {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.wakeTimer);
     if (this.starting) await this.starting.catch(() => undefined);
     await this.stopInstance('shutdown');
   }

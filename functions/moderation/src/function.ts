@@ -56,6 +56,10 @@ export default defineFunction({
     execTimeout: '30s',
     environment: { MODERATION_CORS_ORIGINS: '*' },
   },
+  // Cases can wait while no instance runs (a crash, or a restart of make run): their deadlines must still pass.
+  async pendingWork(stores) {
+    return (await stores.cases.countPending()) > 0 || (await stores.cases.listUnpublished(1)).length > 0;
+  },
   async start({ config, stores, publisher, log, metrics, now }) {
     const staticTokens = config.MODERATOR_TOKENS;
     if (staticTokens.size === 0 && (await stores.moderators.list()).length === 0) {

@@ -3,8 +3,10 @@
 // publishing with an idempotent Kafka producer. Used by `make up` and the integration tests.
 import { createServer, request, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnyFunction } from '@sinbin/contract';
+import type { AnyFunction, StoreSet } from '@sinbin/contract';
+import { postgresStoreSet } from '@sinbin/stores';
 import { TopicConnector } from '../transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
 import type { DeliveryMode } from '../connector/delivery';
@@ -134,6 +136,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }) }),
   );
   await Promise.all(connectors.map((c) => c.start()));
+  const wake = await wakeWhenPending(functions, processes, opts.env.DATABASE_URL, log);
 
   const urls: Record<string, string> = {};
   const fronts: Server[] = [];
@@ -152,10 +155,57 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     processes,
     connectors,
     async stop() {
+      await wake.stop();
       await Promise.all(fronts.map(closeServer));
       await Promise.all(connectors.map((c) => c.stop()));
       await Promise.all([...processes.values()].map((p) => p.close()));
       await deadLetters.close();
+    },
+  };
+}
+
+/**
+ * What Knative leaves to a schedule: a function at zero whose stores hold work (cases whose deadline
+ * passes while nobody looks, say after its process was killed) is started, as its first event would.
+ */
+async function wakeWhenPending(
+  functions: readonly AnyFunction[],
+  processes: Map<string, FunctionProcess>,
+  databaseUrl: string | undefined,
+  log: Logger,
+  everyMs = 5000,
+): Promise<{ stop(): Promise<void> }> {
+  const probed = functions.filter((fn) => fn.scaleToZero && fn.pendingWork);
+  if (probed.length === 0 || !databaseUrl) return { stop: async () => undefined };
+  const stores: StoreSet & { close(): Promise<void> } = await postgresStoreSet(databaseUrl, join(tmpdir(), 'sinbin-stack-probe'));
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      for (const fn of probed) {
+        const p = processes.get(fn.name)!;
+        if (p.running) continue;
+        try {
+          if (!(await fn.pendingWork!(stores))) continue;
+          log.info({ fn: fn.name }, 'work waits in the stores: starting from zero');
+          await p.acquire();
+          p.release();
+        } catch (error) {
+          log.warn({ fn: fn.name, err: String(error) }, 'could not ask whether work waits; will ask again');
+        }
+      }
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void check(), everyMs);
+  timer.unref();
+  void check();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await stores.close();
     },
   };
 }

@@ -89,6 +89,12 @@ export interface PipelineFunction<E extends EnvSchema = EnvSchema, S extends Sto
   /** The stores it uses; the runtime hands it exactly these. */
   stores: readonly S[];
   deploy: DeployProfile;
+  /**
+   * For a function that scales to zero: whether work waits in its stores while no instance runs
+   * (cases whose deadline passes while nobody is looking, say after a crash). Runtimes ask while the
+   * function is at zero and start an instance when it answers true.
+   */
+  pendingWork?(stores: Pick<StoreSet, S>): Promise<boolean>;
   start(services: FunctionServices<z.infer<E>, S>): Promise<RunningFunction>;
 }
 

@@ -131,4 +131,19 @@ describe('FunctionHost', () => {
     expect(h.isRunning).toBe(false);
     await h.close();
   });
+
+  it.each([
+    { waiting: true, started: 1, what: 'starts a function at zero when its stores hold work for it (what a crash left)' },
+    { waiting: false, started: 0, what: 'leaves a function at zero while its stores hold nothing for it' },
+  ])('$what', async ({ waiting, started }) => {
+    const { fn, probe } = fakeFunction({ scaleToZero: true });
+    let asked = 0;
+    const withProbe: AnyFunction = { ...fn, pendingWork: async () => (asked++, waiting) };
+    const h = new FunctionHost(withProbe, services(), silentLogger(), { idleMs: 60_000, wakeCheckMs: 20 });
+    // Once running it stops asking; at zero it keeps asking.
+    await pollUntil(() => (waiting ? h.isRunning : asked >= 3), { timeoutMs: 5000, what: 'the host to act on the answer' });
+    expect(probe.starts).toBe(started);
+    expect(h.isRunning).toBe(waiting);
+    await h.close();
+  });
 });
