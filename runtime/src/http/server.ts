@@ -156,6 +156,21 @@ export function createFunctionServer(opts: FunctionHttpOptions): Server {
   // One more than the limit is parsed, so a request over it is seen (and refused) rather than cut.
   server.maxHeadersCount = limits.maxHeaders + 1;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node 22+ refuses a request over maxHeadersCount in the parser, before any listener sees it, and
+  // Node's own 431 has no body: answer it in our vocabulary, as the listener does on Node 20.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const code = error.code ?? '';
+    if (code === 'HPE_HEADER_OVERFLOW') {
+      const body = JSON.stringify({ error: 'too-many-headers', message: `a request may carry at most ${limits.maxHeaders} header fields and ${limits.maxHeaderBytes} bytes of headers`, retry: false });
+      socket.end(`HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    // What Node answers when nobody listens for clientError.
+    const status = code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? '413 Payload Too Large' : '400 Bad Request';
+    if (code === 'ECONNRESET') return void socket.destroy();
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  });
   return server;
 }
 
