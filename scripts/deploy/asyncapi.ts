@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Document } from 'yaml';
 import { z } from 'zod';
 import { FUNCTIONS } from '../../functions';
-import { DEAD_LETTER_CE_TYPE, DeadLetterEventSchema, deadLetterTopicOf, TOPIC_NAMES, type TopicName, TOPICS } from '@sinbin/contract';
+import { DEAD_LETTER_CE_TYPE, DeadLetterEventSchema, deadLetterTopicOf, TOPIC_NAMES, type TopicName, TOPICS, variantsOf } from '@sinbin/contract';
 import { KAFKA_BOOTSTRAP, REPLICATION_FACTOR, topicDeployments } from './profiles';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -81,11 +81,18 @@ export function renderAsyncApi(): string {
         },
       },
     };
+    // A variant is another kind of event on the topic: same payload schema, its own CloudEvent type.
+    const variantIds: string[] = [];
+    for (const variant of variantsOf(name)) {
+      const variantId = pascal(variant.name);
+      variantIds.push(variantId);
+      messages[variantId] = { ...(messages[messageId] as object), name: variantId, title: variant.ceType, summary: variant.description, headers: cloudEventHeaders(variant.ceType) };
+    }
     channels[name] = {
       address: name,
       title: name,
       description: topic.description,
-      messages: { [messageId]: { $ref: `#/components/messages/${messageId}` } },
+      messages: Object.fromEntries([messageId, ...variantIds].map((m) => [m, { $ref: `#/components/messages/${m}` }])),
       bindings: kafkaChannel(name),
     };
 
@@ -112,12 +119,13 @@ export function renderAsyncApi(): string {
   const ref = (channel: string) => ({ $ref: `#/channels/${channel}` });
   const msgRef = (channel: string, message: string) => ({ $ref: `#/channels/${channel}/messages/${message}` });
   for (const fn of FUNCTIONS) {
+    const topicMessages = (topic: TopicName) => [msgRef(topic, pascal(topic)), ...variantsOf(topic).map((v) => msgRef(topic, pascal(v.name)))];
     for (const topic of fn.consumes) {
       operations[`${fn.name}.receive.${topic}`] = {
         action: 'receive',
         channel: ref(topic),
         title: `${fn.name} consumes ${topic}`,
-        messages: [msgRef(topic, pascal(topic))],
+        messages: topicMessages(topic),
       };
       operations[`${fn.name}.send.${topic}.dlq`] = {
         action: 'send',
@@ -131,7 +139,7 @@ export function renderAsyncApi(): string {
         action: 'send',
         channel: ref(topic),
         title: `${fn.name} produces ${topic}`,
-        messages: [msgRef(topic, pascal(topic))],
+        messages: topicMessages(topic),
       };
     }
   }

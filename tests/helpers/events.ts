@@ -10,6 +10,7 @@ import {
   emptyCategories,
   type EventOf,
   type FinalDecision,
+  type LimitedMessage,
   type ModelScore,
   type ModerationCase,
   type ModerationResult,
@@ -139,6 +140,15 @@ export function trainingExample(overrides: Partial<TrainingExample> = {}): Train
   };
 }
 
+export function limitedMessage(overrides: Partial<LimitedMessage> = {}): LimitedMessage {
+  return {
+    message: chatMessage(),
+    limit: { rule: 'repeat', reason: 'the same line 4 times in 30 s (at most 3)', outcome: 'block' },
+    limitedAt: iso(5),
+    ...overrides,
+  };
+}
+
 /** A typed delivery as parseDelivery yields it, for calling a running function's handle(). */
 export function delivery<T extends TopicName>(topic: T, event: EventOf<T>, position: { partition?: number; offset?: string } = {}): AnyDelivery {
   const partition = position.partition ?? 0;
@@ -151,6 +161,7 @@ export function eventOf<T extends TopicName>(topic: T): EventOf<T> {
   const builders: { [K in TopicName]: () => EventOf<K> } = {
     'raw-messages': () => chatMessage(),
     'classified-messages': () => classifiedMessage(),
+    'limited-messages': () => limitedMessage(),
     'nlp-analysis-required': () => analysisRequest(),
     'nlp-analysis-results': () => analysisResult(),
     'moderation-required': () => moderationCase(),

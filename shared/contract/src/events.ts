@@ -48,19 +48,38 @@ export const FastRouteSchema = z.enum(['ok', 'toxic', 'needs-analysis']);
 
 /** A routing band: fast toxicity below `okBelow` is OK, from `toxicFrom` on toxic, in between ambiguous. */
 export const RoutingBandSchema = z.object({ okBelow: probability, toxicFrom: probability });
+/** A studio term-list entry a message matched (its normalised form), and the category a block-list entry blocks as. */
+export const TermHitSchema = z.object({ term: z.string().min(1).max(100), category: z.enum(CATEGORIES).optional() });
+export type TermHit = z.infer<typeof TermHitSchema>;
+
+/** What a game's term lists (block and allow) found in a message, at which version of the lists. */
+export const TermMatchSchema = z.object({
+  version: z.number().int().positive(),
+  blocked: z.array(TermHitSchema).max(20),
+  /** Allow-list entries found: the models read the message without them. */
+  allowed: z.array(z.string().min(1).max(100)).max(20),
+  /** The fast model's toxicity of the whole message, when allowed terms were read around. */
+  unmaskedToxicity: probability.optional(),
+});
+export type TermMatch = z.infer<typeof TermMatchSchema>;
 
 /** classified-messages: the fast classifier's score and route for every message. */
 export const ClassifiedMessageSchema = z.object({
   message: ChatMessageSchema,
   route: FastRouteSchema,
   fast: ModelScoreSchema,
-  /** Earlier messages of the channel, attached only when the message needs deep analysis. */
+  /** Earlier messages of the channel, attached when the message needs deep analysis or is blocked (for appeals). */
   context: z.array(ContextLineSchema).max(50).default([]),
   classifiedAt: timestamp,
   /** The fast model's own routing band (a game's policy may override it): lets a candidate policy in shadow re-route. */
   modelThresholds: RoutingBandSchema.optional(),
+  /** Set when the game has term lists and one of their entries is in the message. */
+  terms: TermMatchSchema.optional(),
 });
 export type ClassifiedMessage = z.infer<typeof ClassifiedMessageSchema>;
+
+/** Allow-list terms of the game found in the message: the deep model reads the message without them. */
+const AllowedTermsSchema = z.array(z.string().min(1).max(100)).max(20);
 
 /** nlp-analysis-required: an ambiguous message and its conversation, for the deep analyzer. */
 export const AnalysisRequestSchema = z.object({
@@ -68,6 +87,7 @@ export const AnalysisRequestSchema = z.object({
   fast: ModelScoreSchema,
   context: z.array(ContextLineSchema).max(50),
   requestedAt: timestamp,
+  allowedTerms: AllowedTermsSchema.optional(),
 });
 export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;
 
@@ -83,6 +103,7 @@ export const AnalysisResultSchema = z.object({
   }),
   context: z.array(ContextLineSchema).max(50),
   analyzedAt: timestamp,
+  allowedTerms: AllowedTermsSchema.optional(),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
 
@@ -104,6 +125,40 @@ export type Action = z.infer<typeof ActionSchema>;
 export const DeadlineLapseSchema = z.enum(['allow', 'model', 'hold']);
 export type DeadlineLapse = z.infer<typeof DeadlineLapseSchema>;
 
+/**
+ * Who decided: a model (`fast`, `deep`), a moderator, a lapsed deadline (`deadline`), the flood
+ * and spam limits before any model (`limits`), or the game's own block list (`terms`).
+ */
+export const DECIDED_BY = ['fast', 'deep', 'moderator', 'deadline', 'limits', 'terms'] as const;
+export const DecidedBySchema = z.enum(DECIDED_BY);
+export type DecidedBy = z.infer<typeof DecidedBySchema>;
+
+/** The longest statement a player's appeal may carry. */
+export const MAX_APPEAL_STATEMENT = 2000;
+
+/** A player's appeal of a decision, as the game relayed it, with the decision as it stood. */
+export const AppealSchema = z.object({
+  appealId: id,
+  statement: z.string().min(1).max(MAX_APPEAL_STATEMENT),
+  filedAt: timestamp,
+  original: z.object({
+    verdict: VerdictSchema,
+    action: ActionSchema,
+    decidedBy: DecidedBySchema,
+    decidedAt: timestamp,
+    toxicity: probability,
+    category: CategorySchema.optional(),
+    rule: z.string().max(200).optional(),
+  }),
+  /** The moderator whose verdict is appealed: someone else must review it. */
+  decidedByModerator: id.optional(),
+  /** Why the limits or the block list stopped the message, when they did. */
+  reason: z.string().max(300).optional(),
+});
+export type Appeal = z.infer<typeof AppealSchema>;
+export const AppealOutcomeSchema = z.enum(['upheld', 'overturned', 'lapsed']);
+export type AppealOutcome = z.infer<typeof AppealOutcomeSchema>;
+
 /** moderation-required: a case the models could not decide, for a human moderator. */
 export const ModerationCaseSchema = z.object({
   caseId: id,
@@ -111,8 +166,9 @@ export const ModerationCaseSchema = z.object({
   context: z.array(ContextLineSchema).max(50),
   fast: ModelScoreSchema,
   deep: ModelScoreSchema.optional(),
-  reason: z.enum(['low-confidence', 'model-unavailable']),
-  /** Verdict applied if no moderator decides before `dueAt`, so every message gets a decision. */
+  /** `appeal`: a player contests the decision; `appeal` holds their statement and the decision. */
+  reason: z.enum(['low-confidence', 'model-unavailable', 'appeal']),
+  /** Verdict applied if no moderator decides before `dueAt`, so every message gets a decision (an appeal: the original verdict stands). */
   provisionalVerdict: VerdictSchema,
   dueAt: timestamp,
   openedAt: timestamp,
@@ -120,6 +176,7 @@ export const ModerationCaseSchema = z.object({
   onDeadline: z.object({ lapse: DeadlineLapseSchema, holdSeconds: z.number().int().positive().optional() }).optional(),
   /** Set when a `hold` deadline passed: the case waits longer (until `dueAt`) for a moderator. */
   heldAt: timestamp.optional(),
+  appeal: AppealSchema.optional(),
 });
 export type ModerationCase = z.infer<typeof ModerationCaseSchema>;
 
@@ -139,14 +196,55 @@ export const ModerationResultSchema = z.object({
   fast: ModelScoreSchema,
   deep: ModelScoreSchema.optional(),
   decidedAt: timestamp,
+  /** Set on the result of an appeal case (the case's `appeal`). */
+  appeal: AppealSchema.optional(),
+  /** An appeal case's outcome: a block `verdict` upholds the decision, `allow` overturns it; `lapsed` when none came in time. */
+  appealOutcome: AppealOutcomeSchema.optional(),
 });
 export type ModerationResult = z.infer<typeof ModerationResultSchema>;
 
-export const DECIDED_BY = ['fast', 'deep', 'moderator', 'deadline'] as const;
-export const DecidedBySchema = z.enum(DECIDED_BY);
-export type DecidedBy = z.infer<typeof DecidedBySchema>;
+export const LIMIT_RULES = ['repeat', 'burst', 'channel-burst', 'links', 'char-flood'] as const;
+export const LimitRuleSchema = z.enum(LIMIT_RULES);
+export type LimitRule = z.infer<typeof LimitRuleSchema>;
+/** What a limited message gets: `drop` (hidden, nobody told), `block` (hidden, the player warned), `mute`. */
+export const LimitOutcomeSchema = z.enum(['drop', 'block', 'mute']);
+export type LimitOutcome = z.infer<typeof LimitOutcomeSchema>;
 
-/** final-decisions: exactly one per accepted message; the shape games read by API and webhook. */
+/** Which flood or spam limit a message hit, in words, and what the game's policy gives it. */
+export const LimitHitSchema = z.object({
+  rule: LimitRuleSchema,
+  reason: z.string().min(1).max(300),
+  outcome: LimitOutcomeSchema,
+  /** For `mute`. */
+  muteSeconds: z.number().int().positive().optional(),
+});
+export type LimitHit = z.infer<typeof LimitHitSchema>;
+
+/** limited-messages: a message the flood and spam limits stopped before any model read it. */
+export const LimitedMessageSchema = z.object({
+  message: ChatMessageSchema,
+  limit: LimitHitSchema,
+  limitedAt: timestamp,
+});
+export type LimitedMessage = z.infer<typeof LimitedMessageSchema>;
+
+/** A decision changed after it was published (an appeal overturned it): what it was and why it changed. */
+export const DecisionRevisionSchema = z.object({
+  /** 1 for the first revision; a consumer keeps the highest. */
+  number: z.number().int().positive(),
+  reason: z.enum(['appeal-overturned']),
+  appealId: id,
+  previous: z.object({ verdict: VerdictSchema, action: ActionSchema, decidedBy: DecidedBySchema }),
+  revisedBy: id,
+  revisedAt: timestamp,
+});
+export type DecisionRevision = z.infer<typeof DecisionRevisionSchema>;
+
+/**
+ * final-decisions: exactly one per accepted message; the shape games read by API and webhook. A
+ * later `decision.revised` event (the same shape with `revision`) replaces it when an appeal
+ * overturns it.
+ */
 export const FinalDecisionSchema = z.object({
   messageId: id,
   gameId: id,
@@ -165,12 +263,23 @@ export const FinalDecisionSchema = z.object({
   latencyMs: z.number().nonnegative(),
   /** The policy version the decision manager applied (absent from producers before 0.3). */
   policyVersion: z.number().int().positive().optional(),
-  /** The policy rule that gave the action: a rule's name, `moderator`, `allowed` or `no rule matched`. */
-  rule: z.string().min(1).max(200).optional(),
   /** With `decidedBy: deadline`: what the game's policy gives a lapsed case. */
   lapse: DeadlineLapseSchema.optional(),
+  /** The policy rule that gave the action: a rule's name, `moderator`, `allowed`, `limits` or `no rule matched`. */
+  rule: z.string().min(1).max(200).optional(),
+  /** With `decidedBy: limits`: the limit and what the game's policy gives it. */
+  limit: LimitHitSchema.optional(),
+  /** The game's term-list entries the message matched, when any did. */
+  terms: TermMatchSchema.optional(),
+  /** The player's standing (and offences counted in it) before this message, as the rules read it; on blocked messages. */
+  reputation: z.object({ standing: probability, offences: z.number().int().nonnegative() }).optional(),
+  /** Present on a `decision.revised` event. */
+  revision: DecisionRevisionSchema.optional(),
 });
 export type FinalDecision = z.infer<typeof FinalDecisionSchema>;
+
+/** How much an appeal outcome counts in training against a moderator verdict (1). */
+export const APPEAL_TRAINING_WEIGHT = 3;
 
 /**
  * model-training-data: a labelled example for the next model. Moderator verdicts and appeal
@@ -190,6 +299,8 @@ export const TrainingExampleSchema = z.object({
   label: z.enum(['ok', 'toxic']),
   category: CategorySchema.optional(),
   source: z.enum(['moderator', 'appeal', 'deep']),
+  /** How much the example counts in training (an appeal outcome APPEAL_TRAINING_WEIGHT; absent: 1). */
+  weight: z.number().positive().max(100).optional(),
   createdAt: timestamp,
 });
 export type TrainingExample = z.infer<typeof TrainingExampleSchema>;

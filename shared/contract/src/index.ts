@@ -22,3 +22,7 @@ export * from './bounded-map';
 export * from './legacy-names.mjs';
 export * from './gateway-api';
 export * from './perspective-api';
+export * from './trust';
+export * from './trust-ports';
+export * from './term-lists';
+export * from './trust-api';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ActionSchema, CategorySchema, DeadlineLapseSchema, RoutingBandSchema } from './events';
+import { ActionSchema, CategorySchema, DeadlineLapseSchema, LimitOutcomeSchema, RoutingBandSchema } from './events';
 import { CATEGORIES } from './scorer';
 
 /** A category name as models report it: today's CATEGORIES and any head a later model adds. */
@@ -27,11 +27,66 @@ export const RuleSchema = z.object({
        * a model reports (new heads included); one no model reports yet never matches.
        */
       scores: z.record(CategoryNameSchema, z.number().min(0).max(1)).optional(),
+      /** The player's standing before this message (docs/reputation.md) is at least this: a clean history. */
+      minStanding: z.number().min(0).max(1).optional(),
+      /** The player's standing before this message is at most this: a repeat offender. */
+      maxStanding: z.number().min(0).max(1).optional(),
     })
     .strict(),
   action: ActionSchema,
 });
 export type Rule = z.infer<typeof RuleSchema>;
+
+const seconds = (max: number) => z.number().int().positive().max(max);
+
+/** One limit: more than `max` matching messages inside `windowSeconds` and the next one is limited. */
+const windowLimit = (maxWindow: number) =>
+  z.object({ max: z.number().int().positive().max(10_000), windowSeconds: seconds(maxWindow), outcome: LimitOutcomeSchema.optional() }).strict();
+
+export const LIMIT_WINDOW_MAX_SECONDS = 600;
+
+export const LimitsPolicySchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    /** What a limited message gets unless its limit names its own outcome. */
+    outcome: LimitOutcomeSchema.optional(),
+    /** For the `mute` outcome. */
+    muteSeconds: seconds(7 * 86_400).optional(),
+    /** The same or a near-identical line from one player (any channel). */
+    repeat: windowLimit(LIMIT_WINDOW_MAX_SECONDS).extend({ similarity: z.number().min(0.5).max(1).optional() }).strict().optional(),
+    /** Messages from one player. */
+    burst: windowLimit(LIMIT_WINDOW_MAX_SECONDS).optional(),
+    /** Messages in one channel from everyone (a raid): slows the channel down. */
+    channelBurst: windowLimit(LIMIT_WINDOW_MAX_SECONDS).optional(),
+    /** Messages with a link from one player. */
+    links: windowLimit(LIMIT_WINDOW_MAX_SECONDS).optional(),
+    /** One line made of a character run (`maxRun` or more of one character) or of one word repeated (`maxWordRepeats` times). */
+    charFlood: z.object({ maxRun: z.number().int().min(4).max(2000).optional(), maxWordRepeats: z.number().int().min(3).max(1000).optional(), outcome: LimitOutcomeSchema.optional() }).strict().optional(),
+  })
+  .strict();
+export type LimitsPolicy = z.infer<typeof LimitsPolicySchema>;
+
+export const ReputationPolicySchema = z
+  .object({
+    /** An offence weighs half as much after this many days. */
+    halfLifeDays: z.number().positive().max(3650).optional(),
+    /** Weighted offences that take standing to 1/e (0.37). */
+    scale: z.number().positive().max(1000).optional(),
+  })
+  .strict();
+export type ReputationPolicy = z.infer<typeof ReputationPolicySchema>;
+
+export const AppealsPolicySchema = z
+  .object({
+    /** Players may appeal (through the game) decisions that blocked them. */
+    enabled: z.boolean().optional(),
+    /** An appeal no moderator reviews by then lapses: the decision stands. */
+    deadlineHours: z.number().positive().max(24 * 90).optional(),
+    /** How long after the decision a player may still appeal. */
+    windowDays: z.number().positive().max(365).optional(),
+  })
+  .strict();
+export type AppealsPolicy = z.infer<typeof AppealsPolicySchema>;
 
 export const GamePolicySchema = z
   .object({
@@ -55,6 +110,12 @@ export const GamePolicySchema = z
     offenceWindowSeconds: z.number().int().positive().default(24 * 3600),
     /** Evaluated in order for blocked messages; the first match wins, so put specific rules first. */
     rules: z.array(RuleSchema).min(1),
+    /** Flood and spam limits before any model (docs/limits.md); unset fields keep DEFAULT_LIMITS. */
+    limits: LimitsPolicySchema.optional(),
+    /** How a player's standing is computed (docs/reputation.md); unset fields keep DEFAULT_REPUTATION. */
+    reputation: ReputationPolicySchema.optional(),
+    /** Players' appeals (docs/appeals.md); unset fields keep DEFAULT_APPEALS. */
+    appeals: AppealsPolicySchema.optional(),
   })
   .strict();
 export type GamePolicy = z.infer<typeof GamePolicySchema>;

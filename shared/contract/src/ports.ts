@@ -7,6 +7,7 @@ import type { AuditEntry, PlayerCaseLine } from './moderation-api';
 import type { ModelRegistry } from './lifecycle';
 import type { Action, ChatMessage, FinalDecision, ModerationCase, ModerationResult, Verdict } from './events';
 import type { DecisionStats, ExposureStore, ShadowLog, VersionedDocuments } from './lead-ports';
+import type { AppealStore, LimitWindows, ReputationStore, TermListStore } from './trust-ports';
 
 /** Puts records on topics; resolves only once every record is durably stored. */
 export interface Publisher {
@@ -43,6 +44,8 @@ export interface OffenceStore {
   record(gameId: string, playerId: string, messageId: string, at: Date, windowMs: number): Promise<number>;
   /** The player's offences inside the window ending at `at`, recording nothing (a shadow policy's view). */
   count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number>;
+  /** Forgets an offence (an appeal overturned it), so it no longer escalates the next one. */
+  forget(gameId: string, playerId: string, messageId: string): Promise<void>;
 }
 
 export type CaseStatus = 'pending' | 'decided' | 'expired';
@@ -259,6 +262,8 @@ export interface DecisionStore {
   get(gameId: string, messageId: string): Promise<FinalDecision | undefined>;
   /** The decisions that exist among these messages of one game (absent ones are left out). */
   getMany(gameId: string, messageIds: readonly string[]): Promise<FinalDecision[]>;
+  /** Replaces the stored decision by a revised one (decision.revised) unless it holds this revision or a later one; true when it replaced it. */
+  revise(decision: FinalDecision): Promise<boolean>;
 }
 
 /** A client-supplied messageId as the gateway first accepted it: what it carried and whether it is on raw-messages. */
@@ -389,6 +394,14 @@ export interface StoreSet {
   decisionStats: DecisionStats;
   /** Moderators' exposure to the worst content and their breaks. */
   exposure: ExposureStore;
+  /** The recent traffic the flood and spam limits count. */
+  limits: LimitWindows;
+  /** Players' offences, activity and the evidence of each blocked message. */
+  reputation: ReputationStore;
+  /** Players' appeals, one per decision. */
+  appeals: AppealStore;
+  /** Studios' term lists, versioned. */
+  termLists: TermListStore;
 }
 
 /** Stores that hold no per-message state: a function using only these needs no shared database. */

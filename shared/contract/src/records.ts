@@ -2,7 +2,7 @@
 // delivery a function handles. Each transport's decoder (runtime/src/transport/decoders.ts) turns
 // what it receives into a RawDelivery, then into a Delivery.
 import { randomUUID } from 'node:crypto';
-import { TOPICS, partitionKeyOf, type EventOf, type TopicName } from './topics';
+import { ceTypeOf, partitionKeyOf, type EventOf, type TopicName } from './topics';
 
 /** Records bigger than this are dead-lettered unread; below the brokers' default 1 MiB record limit, so the check is reachable. */
 export const MAX_RECORD_BYTES = 900 * 1024;
@@ -50,7 +50,6 @@ export function outbound<T extends TopicName>(topic: T, event: EventOf<T>): Outb
 
 /** Encodes an event for a producer; the source names the emitting function. */
 export function encodeRecord(out: AnyOutbound, source: string, now = new Date()): WireRecord {
-  const spec = TOPICS[out.topic];
   const key = partitionKeyOf(out.topic, out.event as never);
   return {
     topic: out.topic,
@@ -59,7 +58,7 @@ export function encodeRecord(out: AnyOutbound, source: string, now = new Date())
     headers: {
       ce_specversion: '1.0',
       ce_id: randomUUID(),
-      ce_type: spec.ceType,
+      ce_type: ceTypeOf(out.topic, out.event as never),
       ce_source: `/sinbin/${source}`,
       ce_time: now.toISOString(),
       // Partitioning extension: the key survives a KafkaSource pass-through as `ce-partitionkey`.

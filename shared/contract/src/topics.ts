@@ -8,6 +8,7 @@ import {
   ClassifiedMessageSchema,
   DeadLetterSchema,
   FinalDecisionSchema,
+  LimitedMessageSchema,
   ModerationCaseSchema,
   ModerationResultSchema,
   TrainingExampleSchema,
@@ -23,6 +24,16 @@ interface TopicSpec<S extends z.ZodTypeAny> {
   key: (event: z.infer<S>) => string;
   partitions: number;
   retentionMs: number;
+  description: string;
+  /** Further kinds of event on the topic, each with its own CloudEvent type: an event `when` matches is sent as it. */
+  variants?: readonly TopicVariant<z.infer<S>>[];
+}
+
+export interface TopicVariant<E> {
+  /** The event's name in the docs, e.g. `decision.revised`. */
+  name: string;
+  ceType: string;
+  when: (event: E) => boolean;
   description: string;
 }
 
@@ -51,6 +62,15 @@ export const TOPICS = {
     partitions: 12,
     retentionMs: 7 * DAY,
     description: 'Fast-classifier score and route (ok / toxic / needs-analysis) for every message.',
+  }),
+  'limited-messages': topic({
+    name: 'limited-messages',
+    ceType: 'gg.sinbin.chat.limited.v1',
+    schema: LimitedMessageSchema,
+    key: (e) => byChannel(e.message),
+    partitions: 12,
+    retentionMs: 7 * DAY,
+    description: 'Messages the flood and spam limits stopped before any model, with the limit and its outcome.',
   }),
   'nlp-analysis-required': topic({
     name: 'nlp-analysis-required',
@@ -95,7 +115,15 @@ export const TOPICS = {
     key: (e) => `${e.gameId}/${e.channelId}`,
     partitions: 12,
     retentionMs: 30 * DAY,
-    description: 'Exactly one decision per accepted message, with the action the game applies.',
+    description: 'Exactly one decision per accepted message, with the action the game applies; a decision.revised event when an appeal overturns one.',
+    variants: [
+      {
+        name: 'decision.revised',
+        ceType: 'gg.sinbin.decision.revised.v1',
+        when: (e) => e.revision !== undefined,
+        description: 'A published decision changed by an appeal: the same shape, with `revision` (what it was, who revised it, when); keep the highest revision number per messageId.',
+      },
+    ],
   }),
   'model-training-data': topic({
     name: 'model-training-data',
@@ -122,7 +150,16 @@ export function isTopicName(name: string): name is TopicName {
 }
 
 export function topicByCeType(ceType: string): TopicName | undefined {
-  return TOPIC_NAMES.find((t) => TOPICS[t].ceType === ceType);
+  return TOPIC_NAMES.find((t) => TOPICS[t].ceType === ceType || variantsOf(t).some((v) => v.ceType === ceType));
+}
+
+export function variantsOf<T extends TopicName>(topic: T): readonly TopicVariant<EventOf<T>>[] {
+  return ((TOPICS[topic] as TopicSpec<z.ZodTypeAny>).variants ?? []) as readonly TopicVariant<EventOf<T>>[];
+}
+
+/** The CloudEvent type an event is sent as: its variant's, else the topic's. */
+export function ceTypeOf<T extends TopicName>(topic: T, event: EventOf<T>): string {
+  return variantsOf(topic).find((v) => v.when(event))?.ceType ?? TOPICS[topic].ceType;
 }
 
 export function partitionKeyOf<T extends TopicName>(topic: T, event: EventOf<T>): string {

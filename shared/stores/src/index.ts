@@ -14,5 +14,7 @@ export * from './objects-minio';
 export * from './registry-file';
 export * from './registry-mlflow';
 export * from './lifecycle-stores';
+export * from './trust-memory';
+export * from './trust-sql';
 export { MIGRATIONS } from './schema';
 export * from './retention';

@@ -88,6 +88,14 @@ export class MemoryDecisionLedger implements DecisionLedger, DecisionStore {
     return (await this.putIfAbsent(decision)).created;
   }
 
+  async revise(decision: FinalDecision): Promise<boolean> {
+    const key = decisionKey(decision.gameId, decision.messageId);
+    const stored = this.decisions.get(key);
+    if ((stored?.revision?.number ?? 0) >= (decision.revision?.number ?? 0)) return false;
+    this.decisions.set(key, decision);
+    return true;
+  }
+
   get size(): number {
     return this.decisions.size;
   }
@@ -125,6 +133,12 @@ export class MemoryOffenceStore implements OffenceStore {
   async count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number> {
     const since = at.getTime() - windowMs;
     return (this.offences.get(decisionKey(gameId, playerId)) ?? []).filter((o) => o.at >= since && o.at <= at.getTime()).length;
+  }
+
+  async forget(gameId: string, playerId: string, messageId: string): Promise<void> {
+    const key = decisionKey(gameId, playerId);
+    const list = this.offences.get(key);
+    if (list) this.offences.set(key, list.filter((o) => o.messageId !== messageId));
   }
 }
 

@@ -293,6 +293,18 @@ export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
   async put(decision: FinalDecision): Promise<boolean> {
     return (await this.putIfAbsent(decision)).created;
   }
+
+  /** A revised decision replaces the stored one (or is stored) unless that holds this revision or a later one. */
+  async revise(decision: FinalDecision): Promise<boolean> {
+    const r = await this.db.query(
+      `insert into ${this.table} (game_id, message_id, decision) values ($1, $2, $3)
+       on conflict (game_id, message_id) do update set decision = excluded.decision
+       where coalesce((${this.table}.decision->'revision'->>'number')::int, 0) < $4
+       returning 1`,
+      [decision.gameId, decision.messageId, JSON.stringify(decision), decision.revision?.number ?? 0],
+    );
+    return (r.rowCount ?? r.rows.length) > 0;
+  }
 }
 
 /**
@@ -323,6 +335,10 @@ export class PostgresOffenceStore implements OffenceStore {
       [gameId, playerId, new Date(at.getTime() - windowMs), at],
     );
     return Number(r.rows[0]!.n);
+  }
+
+  async forget(gameId: string, playerId: string, messageId: string): Promise<void> {
+    await this.db.query('delete from offences where game_id = $1 and player_id = $2 and message_id = $3', [gameId, playerId, messageId]);
   }
 }
 

@@ -292,4 +292,76 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 6,
+    name: 'players',
+    sql: `
+      -- What the flood and spam limits count: a trace per message (its shape, never its text),
+      -- kept for the longest limit window and purged after.
+      create table limit_traces (
+        game_id    text not null,
+        message_id text not null,
+        channel_id text not null,
+        player_id  text not null,
+        at         timestamptz not null,
+        shape      text not null,
+        links      int not null,
+        primary key (game_id, message_id)
+      );
+      create index limit_traces_channel on limit_traces (game_id, channel_id, at);
+      create index limit_traces_player on limit_traces (game_id, player_id, at);
+      create index limit_traces_age on limit_traces (at);
+
+      -- Reputation: each player's decided messages (a count) and offences, with the evidence an
+      -- appeal's reviewer reads (the message, its context and the models' readings).
+      create table player_activity (
+        game_id    text not null,
+        player_id  text not null,
+        first_seen timestamptz not null,
+        last_seen  timestamptz not null,
+        messages   bigint not null,
+        primary key (game_id, player_id)
+      );
+      create table player_offences (
+        game_id       text not null,
+        message_id    text not null,
+        player_id     text not null,
+        at            timestamptz not null,
+        offence       jsonb not null,
+        evidence      jsonb not null,
+        overturned_at timestamptz,
+        primary key (game_id, message_id)
+      );
+      create index player_offences_by_player on player_offences (game_id, player_id, at);
+
+      -- One appeal per decision.
+      create table appeals (
+        game_id    text not null,
+        message_id text not null,
+        appeal_id  text not null unique,
+        player_id  text not null,
+        case_id    text not null,
+        statement  text not null,
+        filed_at   timestamptz not null,
+        due_at     timestamptz not null,
+        status     text not null check (status in ('open', 'upheld', 'overturned', 'lapsed')),
+        decided_at timestamptz,
+        decided_by text,
+        primary key (game_id, message_id)
+      );
+      create index appeals_by_filed on appeals (filed_at);
+
+      -- Studios' term lists: immutable versions per game; the newest is in force.
+      create table term_list_versions (
+        game_id      text not null,
+        version      int not null,
+        lists        jsonb not null,
+        content_hash text not null,
+        created_at   timestamptz not null,
+        created_by   text not null,
+        note         text,
+        primary key (game_id, version)
+      );
+    `,
+  },
 ];

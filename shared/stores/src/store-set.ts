@@ -2,7 +2,7 @@
 // all functions (they live in one process) with moderation and what leads manage on PGlite; the
 // real stack builds PostgreSQL / MinIO adapters.
 import type { PGlite } from '@electric-sql/pglite';
-import type { CaseStore, DecisionStats, ExposureStore, ModeratorStore, ShadowLog, StoreSet, VersionedDocuments } from '@sinbin/contract';
+import type { AppealStore, CaseStore, DecisionStats, ExposureStore, ModeratorStore, ShadowLog, StoreSet, VersionedDocuments, TermListStore } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
 import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
@@ -12,6 +12,8 @@ import { lockDataDir, openPGlite } from './sql';
 import { MemoryApiKeyStore, MemorySendLedger, MemoryWebhookLog } from './gateway-memory';
 import { SqlApiKeyStore, SqlSendLedger, SqlWebhookLog } from './gateway-sql';
 import { localLifecycleStores, type LifecycleStores } from './lifecycle-stores';
+import { MemoryAppealStore, MemoryLimitWindows, MemoryReputationStore, MemoryTermListStore } from './trust-memory';
+import { SqlAppealStore, SqlLimitWindows, SqlReputationStore, SqlTermListStore } from './trust-sql';
 
 
 /** The lifecycle stores a store set carries: training data, model artefacts, the registry. */
@@ -37,6 +39,10 @@ export function memoryStoreSet(objectRoot: string, lifecycle: LifecycleStores = 
     shadow: new MemoryShadowLog(),
     decisionStats: new MemoryDecisionStats(),
     exposure: new MemoryExposureStore(),
+    limits: new MemoryLimitWindows(),
+    reputation: new MemoryReputationStore(),
+    appeals: new MemoryAppealStore(),
+    termLists: new MemoryTermListStore(),
   };
 }
 
@@ -66,6 +72,10 @@ export async function postgresStoreSet(
     shadow: new SqlShadowLog(pool),
     decisionStats: new SqlDecisionStats(pool),
     exposure: new SqlExposureStore(pool),
+    limits: new SqlLimitWindows(hot),
+    reputation: new SqlReputationStore(hot),
+    appeals: new SqlAppealStore(pool),
+    termLists: new SqlTermListStore(pool),
     close: () => pool.end(),
   };
 }
@@ -78,6 +88,9 @@ export interface ModerationStores {
   shadow: ShadowLog;
   decisionStats: DecisionStats;
   exposure: ExposureStore;
+  /** Appeals and term lists live beside the cases, so they survive a restart of make run. */
+  appeals: AppealStore;
+  termLists: TermListStore;
   db: PGlite;
   close(): Promise<void>;
 }
@@ -97,6 +110,8 @@ export async function pgliteModerationStores(dataDir?: string): Promise<Moderati
       shadow: new SqlShadowLog(db),
       decisionStats: new SqlDecisionStats(db),
       exposure: new SqlExposureStore(db),
+      appeals: new SqlAppealStore(db),
+      termLists: new SqlTermListStore(db),
       db,
       close: () => db.close().finally(unlock),
     };

@@ -22,6 +22,7 @@ import * as build from '../../helpers/events';
 const SAMPLES: { [T in TopicName]: () => unknown } = {
   'raw-messages': build.chatMessage,
   'classified-messages': build.classifiedMessage,
+  'limited-messages': build.limitedMessage,
   'nlp-analysis-required': build.analysisRequest,
   'nlp-analysis-results': build.analysisResult,
   'moderation-required': build.moderationCase,
@@ -32,7 +33,7 @@ const SAMPLES: { [T in TopicName]: () => unknown } = {
 
 describe('topic registry', () => {
   it('lists the pipeline topics', () => {
-    expect(TOPIC_NAMES).toEqual(['raw-messages', 'classified-messages', 'nlp-analysis-required', 'nlp-analysis-results', 'moderation-required', 'moderation-results', 'final-decisions', 'model-training-data']);
+    expect(TOPIC_NAMES).toEqual(['raw-messages', 'classified-messages', 'limited-messages', 'nlp-analysis-required', 'nlp-analysis-results', 'moderation-required', 'moderation-results', 'final-decisions', 'model-training-data']);
   });
 
   it('gives each topic its own CloudEvent type, found back by topicByCeType', () => {

@@ -151,6 +151,13 @@ export class LmdbDecisionTable implements DecisionLedger, DecisionStore {
     return (await this.putIfAbsent(decision)).created;
   }
 
+  async revise(decision: FinalDecision): Promise<boolean> {
+    const key = [decision.gameId, decision.messageId];
+    if ((this.table.get(key)?.revision?.number ?? 0) >= (decision.revision?.number ?? 0)) return false;
+    this.table.put(key, decision);
+    return true;
+  }
+
   /** Committed decisions (a count over the table: for tests and tools, not the hot path). */
   get size(): number {
     return this.table.db.getCount();
@@ -183,6 +190,11 @@ export class LmdbOffenceStore implements OffenceStore {
   async count(gameId: string, playerId: string, at: Date, windowMs: number): Promise<number> {
     const since = at.getTime() - windowMs;
     return (this.table.get([gameId, playerId]) ?? []).filter((o) => o.at >= since && o.at <= at.getTime()).length;
+  }
+
+  async forget(gameId: string, playerId: string, messageId: string): Promise<void> {
+    const list = this.table.get([gameId, playerId]);
+    if (list?.some((o) => o.messageId === messageId)) this.table.put([gameId, playerId], list.filter((o) => o.messageId !== messageId));
   }
 }
 
