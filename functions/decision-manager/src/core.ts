@@ -11,7 +11,11 @@ import {
   type ClassifiedMessage,
   type DeadlineLapse,
   type FinalDecision,
+  emptyCategories,
   type GamePolicy,
+  type LimitedMessage,
+  type LimitHit,
+  limitAction,
   type ModelScore,
   type ModerationCase,
   type ModerationResult,
@@ -35,6 +39,8 @@ export interface DecisionDraft {
   action?: Action;
   /** With `decidedBy: deadline`: the game's rule for a lapsed case. */
   lapse?: DeadlineLapse;
+  /** With `decidedBy: limits`: the flood or spam limit the message broke. */
+  limit?: LimitHit;
 }
 
 export type Step =
@@ -118,6 +124,24 @@ export function onModeration(e: ModerationResult): DecisionDraft {
   };
 }
 
+/** The model version a limits decision reports: no model read the message. */
+export const LIMITS_VERSION = 'limits';
+
+/** A message the flood and spam limits stopped: blocked, with the action the game's limits give. */
+export function onLimited(e: LimitedMessage): DecisionDraft {
+  return {
+    message: e.message,
+    verdict: 'block',
+    toxicity: 0,
+    categories: emptyCategories(),
+    category: undefined,
+    decidedBy: 'limits',
+    modelVersion: LIMITS_VERSION,
+    action: limitAction(e.limit.outcome, e.limit.muteSeconds ?? 60),
+    limit: e.limit,
+  };
+}
+
 export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number): boolean {
   const w = rule.when;
   if (w.category !== undefined && w.category !== draft.category) return false;
@@ -131,6 +155,7 @@ export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number):
 
 export function chooseAction(draft: DecisionDraft, offences: number, policy: GamePolicy): { action: Action; rule: string } {
   if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: 'allowed' };
+  if (draft.limit && draft.action) return { action: draft.action, rule: 'limits' };
   if (draft.action) return { action: draft.action, rule: 'moderator' };
   const rule = policy.rules.find((r) => ruleMatches(r, draft, offences));
   return rule ? { action: rule.action, rule: rule.name } : { action: { type: 'none' }, rule: 'no rule matched' };
@@ -155,6 +180,7 @@ export function finalDecision(draft: DecisionDraft, action: Action, now: Date, a
     ...(applied.policyVersion !== undefined ? { policyVersion: applied.policyVersion } : {}),
     ...(applied.rule ? { rule: applied.rule } : {}),
     ...(draft.lapse ? { lapse: draft.lapse } : {}),
+    ...(draft.limit ? { limit: draft.limit } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import {
   stableId,
 } from '@sinbin/contract';
 import { FlushBuffer, TallyBuffer } from './buffers';
-import { chooseAction, finalDecision, onAnalysis, onClassified, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
+import { chooseAction, finalDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
 import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -24,7 +24,7 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export default defineFunction({
   name: 'decision-manager',
   description: 'Routes each classified message to a decision, the deep analyzer or a moderator, and applies the game\'s rules.',
-  consumes: ['classified-messages', 'nlp-analysis-results', 'moderation-results'],
+  consumes: ['classified-messages', 'limited-messages', 'nlp-analysis-results', 'moderation-results'],
   produces: ['nlp-analysis-required', 'moderation-required', 'final-decisions', 'model-training-data'],
   scaleToZero: false,
   priority: 'latency',
@@ -70,13 +70,14 @@ export default defineFunction({
     const tallies = new TallyBuffer((rows) => stores.decisionStats.add(rows), { everyMs: 2000, log });
     const comparisons = new FlushBuffer<ShadowComparison>((rows) => stores.shadow.record(rows), { everyMs: 1000, maxItems: 500, log, what: 'shadow comparisons' });
 
-    async function decide(draft: DecisionDraft, context: ContextEntry[], real: Omit<RealPath, 'message'>): Promise<AnyOutbound[]> {
+    async function decide(draft: DecisionDraft, context: ContextEntry[], real: Omit<RealPath, 'message'> | undefined): Promise<AnyOutbound[]> {
       const m = draft.message;
       const snapshot = policies.current();
       const policy = snapshot.active.forGame(m.gameId);
       const at = now();
+      // A flood or spam limit is not an offence that escalates the game's rules (reputation counts it, lightly).
       const offences =
-        draft.verdict === 'block' ? await stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0;
+        draft.verdict === 'block' && draft.decidedBy !== 'limits' ? await stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0;
       const { action, rule } = chooseAction(draft, offences, policy);
       // Offences are recorded once per message, so a redelivery does not escalate. The ledger keeps
       // the first decision; a redelivery republishes that one (consumers dedupe by messageId), so
@@ -87,7 +88,7 @@ export default defineFunction({
         latency.observe({ path: decision.decidedBy }, decision.latencyMs / 1000);
         tallies.add(decision, draft.category ?? null);
         log.debug({ messageId: m.messageId, gameId: m.gameId, verdict: decision.verdict, action: action.type, rule, policyVersion: snapshot.active.version }, 'decided');
-        if (snapshot.shadow) await shadow(decision, draft, { ...real, message: m }, policy, snapshot.shadow.forGame(m.gameId), snapshot.active.version, snapshot.shadow.version, offences);
+        if (snapshot.shadow && real) await shadow(decision, draft, { ...real, message: m }, policy, snapshot.shadow.forGame(m.gameId), snapshot.active.version, snapshot.shadow.version, offences);
       }
       const out: AnyOutbound[] = [outbound('final-decisions', decision)];
       const example = trainingExample(draft, context, stableId('example', m.gameId, m.messageId), at);
@@ -136,6 +137,10 @@ export default defineFunction({
           case 'classified-messages': {
             const e = delivery.event;
             return follow(onClassified(e, now()), e.context, { fast: e.fast, route: e.route, ...(e.modelThresholds ? { modelBand: e.modelThresholds } : {}) });
+          }
+          case 'limited-messages': {
+            // No model read it, so there is no path a candidate policy in shadow could re-route.
+            return decide(onLimited(delivery.event), [], undefined);
           }
           case 'nlp-analysis-results': {
             const e = delivery.event;

@@ -1,5 +1,6 @@
 // The gateway game backends call: POST /v1/messages (202 once every message is on raw-messages,
-// or 200 with the decisions when the client asked to wait and they came in time), GET
+// or on limited-messages when it broke the game's flood and spam limits, or 200 with the
+// decisions when the client asked to wait and they came in time), GET
 // /v1/decisions/:messageId, the Perspective-compatible POST /v1alpha1/comments:analyze, webhook
 // delivery history, the admin API for keys, and /openapi.json. It also consumes final-decisions,
 // keeping them readable by id, waking waiting requests and pushing them to the game's webhook.
@@ -18,15 +19,19 @@ import {
   type HttpRoute,
   intVar,
   json,
+  LIMIT_WINDOW_MAX_SECONDS,
+  LivePolicies,
   type MessagesResponse,
   newMessageId,
   outbound,
+  policyFileVar,
   type SentMessage,
   type WebhookDeliveriesResponse,
 } from '@sinbin/contract';
 import { adminRoutes } from './admin';
 import { analyzeRoute } from './analyze';
 import { acceptedAnswers, bearerToken, canonicalContent, parseMessagesRequest, preferredWait, toChatMessage } from './core';
+import { FloodGuard } from './flood';
 import { AdminTokens, type Caller, KeyRing } from './keys';
 import { KeyRateLimiter } from './limits';
 import { openApiRoute } from './openapi';
@@ -69,6 +74,10 @@ export const GatewayEnvSchema = z.object({
   /** How long a stored key's record is cached: a revocation reaches other replicas within it. */
   API_KEY_CACHE_MS: intVar(5000, 0, 600_000),
   FAST_MODEL_DIR: z.string().optional(),
+  // The seed of the policy versions (their `limits` are the flood and spam limits); leads manage versions after.
+  GAME_POLICIES_FILE: policyFileVar(),
+  /** How often the policy heads are read, so a lead's change to the limits reaches every replica (ms; 0: only at start). */
+  POLICY_REFRESH_MS: intVar(2000, 0),
 });
 export type GatewayConfig = z.infer<typeof GatewayEnvSchema>;
 
@@ -76,15 +85,15 @@ export const MAX_LIVE_KEYS_PER_GAME = 2;
 
 export default defineFunction({
   name: 'game-message-proxy',
-  description: 'Gateway: POST /v1/messages (with synchronous answers), GET /v1/decisions/:id, the Perspective-compatible analyze call; keeps final decisions readable and pushes webhooks.',
+  description: 'Gateway: POST /v1/messages (with synchronous answers and the flood and spam limits), GET /v1/decisions/:id, the Perspective-compatible analyze call; keeps final decisions readable and pushes webhooks.',
   consumes: ['final-decisions'],
-  produces: ['raw-messages'],
+  produces: ['raw-messages', 'limited-messages'],
   scaleToZero: false,
   priority: 'latency',
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -110,6 +119,8 @@ export default defineFunction({
     const waiter = new DecisionWaiter(stores.decisions, { pollMs: config.SYNC_POLL_MS, gauge: metrics.gauge({ name: 'sinbin_gateway_waiting_messages', help: 'Messages whose final decision a request is waiting for.', labelNames: [] }) });
     const keys = new KeyRing(config.GAME_API_KEYS, stores.apiKeys, config.API_KEY_CACHE_MS);
     const limiter = new KeyRateLimiter(config.RATE_LIMIT_PER_KEY);
+    const policies = await LivePolicies.start({ store: stores.documents, seed: config.GAME_POLICIES_FILE, log, refreshMs: config.POLICY_REFRESH_MS, now });
+    const flood = new FloodGuard(stores.limits, policies, log, metrics);
 
     /** The caller of a game route, or the answer that refuses it (401, 429). */
     async function authenticate(req: HttpRequest): Promise<Caller | HttpResponse> {
@@ -170,8 +181,15 @@ export default defineFunction({
       req.signal?.addEventListener('abort', () => stopWaiting.abort(), { once: true });
       // Waiting starts before publishing, so no decision can slip between the two.
       const waiting = wait ? waiter.wait(gameId, ids, wait * 1000, { signal: stopWaiting.signal, checkNow: repeatIndexes.size > 0 }) : undefined;
+      // Flood and spam limits first: a limited message goes to the decision manager, not the models.
+      const limits = await flood.check(toPublish.map(({ message }) => message));
+      const records = toPublish.map(({ message }, k) => {
+        const limit = limits[k];
+        const out = limit ? outbound('limited-messages', { message, limit, limitedAt: at.toISOString() }) : outbound('raw-messages', message);
+        return encodeRecord(out, 'game-message-proxy', at);
+      });
       try {
-        await publisher.publish(toPublish.map(({ message }) => encodeRecord(outbound('raw-messages', message), 'game-message-proxy', at)));
+        await publisher.publish(records);
       } catch (error) {
         stopWaiting.abort();
         await stores.sends.release(supplied.filter((s) => !alreadyOut.has(s.index)).map((s) => s.send)).catch(() => undefined);
@@ -224,12 +242,17 @@ export default defineFunction({
       ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, log, now }),
     ];
     routes.push(openApiRoute());
+    let ticks = 0;
 
     return {
       routes,
       tick: {
-        everyMs: 10 * 60_000,
+        everyMs: 60_000,
         run: async () => {
+          // Traces every minute (no window looks back further than LIMIT_WINDOW_MAX_SECONDS); sends every ten.
+          const traces = await flood.purge(now(), LIMIT_WINDOW_MAX_SECONDS);
+          if (traces > 0) log.debug({ traces }, 'forgot limit traces past the longest window');
+          if (++ticks % 10 !== 1) return;
           const purged = await stores.sends.purge(new Date(now().getTime() - config.IDEMPOTENCY_WINDOW_HOURS * 3_600_000));
           if (purged > 0) log.info({ purged }, 'forgot messageIds past the idempotency window');
         },
@@ -247,6 +270,7 @@ export default defineFunction({
         return [];
       },
       async stop() {
+        policies.stop();
         waiter.stop();
         await webhooks.stop();
       },

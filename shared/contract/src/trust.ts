@@ -111,14 +111,14 @@ export interface ResolvedLimits {
 /**
  * Defaults sized so ordinary fast chat is never limited: a player may say the same line three
  * times in 30 s ("gg", "go go go"), send eight lines in 5 s, and three links a minute; a channel
- * takes 60 lines in 5 s before it slows down.
+ * takes 200 lines in 5 s (40 a second: a crowded lobby) before it drops lines.
  */
 export const DEFAULT_LIMITS: ResolvedLimits = {
   enabled: true,
   muteSeconds: 60,
   repeat: { max: 3, windowSeconds: 30, similarity: 0.85, outcome: 'block' },
   burst: { max: 8, windowSeconds: 5, outcome: 'block' },
-  channelBurst: { max: 60, windowSeconds: 5, outcome: 'drop' },
+  channelBurst: { max: 200, windowSeconds: 5, outcome: 'drop' },
   links: { max: 3, windowSeconds: 60, outcome: 'block' },
   charFlood: { maxRun: 16, maxWordRepeats: 12, outcome: 'block' },
 };

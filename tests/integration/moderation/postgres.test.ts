@@ -19,6 +19,7 @@ import {
   PostgresWebhookOutbox,
   SqlApiKeyStore,
   SqlSendLedger,
+  SqlLimitWindows,
   SqlWebhookLog,
   SqlDecisionStats,
   SqlExposureStore,
@@ -33,6 +34,7 @@ import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
 import { storeContract } from '../../contract/store-suite';
 import { caseStoreContract } from '../../contract/case-store-suite';
 import { gatewayStoreContract } from '../../contract/gateway-store-suite';
+import { limitWindowsContract } from '../../contract/limit-windows-suite';
 
 let url = '';
 const schemas: string[] = [];
@@ -124,6 +126,16 @@ gatewayStoreContract('PostgreSQL', async () => {
   const pool = await schemaPool();
   await migrate(pool);
   return { sends: new SqlSendLedger(namedStatements(pool)), apiKeys: new SqlApiKeyStore(pool), webhooks: new SqlWebhookLog(pool) };
+});
+
+// What every gateway replica of the real stack shares for the flood and spam limits (as postgresStoreSet builds it).
+let limitPool: pg.Pool | undefined;
+limitWindowsContract('PostgreSQL', async () => {
+  if (!limitPool) {
+    limitPool = await schemaPool();
+    await migrate(limitPool);
+  }
+  return new SqlLimitWindows(namedStatements(limitPool));
 });
 
 describe('gateway stores shared by replicas on PostgreSQL', () => {

@@ -16,13 +16,14 @@ import {
   finalDecision,
   onAnalysis,
   onClassified,
+  onLimited,
   onModeration,
   ruleMatches,
   topCategory,
   trainingExample,
   type DecisionDraft,
 } from '../../../../functions/decision-manager/src/core';
-import { analysisResult, at, categories, chatMessage, classifiedMessage, iso, modelScore, moderationResult, T0 } from '../../../helpers/events';
+import { analysisResult, at, categories, chatMessage, classifiedMessage, iso, limitedMessage, modelScore, moderationResult, T0 } from '../../../helpers/events';
 
 const HOUR = 3600;
 
@@ -347,5 +348,23 @@ describe('decision-manager trainingExample', () => {
   it('keeps the message language for per-language models', () => {
     const message = chatMessage({ text: 'ta gueule', locale: 'fr' });
     expect(trainingExample(draft({ message, decidedBy: 'moderator', verdict: 'block' }), context, 'ex-1', T0)!.language).toBe('fr');
+  });
+});
+
+describe('onLimited: a message the flood and spam limits stopped', () => {
+  it.each([
+    ['drop', undefined, { type: 'none' }],
+    ['block', undefined, { type: 'warn' }],
+    ['mute', 300, { type: 'mute', durationSeconds: 300 }],
+    ['mute', undefined, { type: 'mute', durationSeconds: 60 }],
+  ] as const)('%s (mute %s s) gives %j, whatever the rules and offences say', (outcome, muteSeconds, action) => {
+    const limit = { rule: 'repeat' as const, reason: 'the same line 4 times in 30 s (at most 3)', outcome, ...(muteSeconds ? { muteSeconds } : {}) };
+    const d = onLimited(limitedMessage({ limit }));
+    expect(d).toMatchObject({ verdict: 'block', decidedBy: 'limits', modelVersion: 'limits', toxicity: 0, action });
+    const chosen = chooseAction(d, 5, DEFAULT_POLICY);
+    expect(chosen).toEqual({ action, rule: 'limits' });
+    const decision = FinalDecisionSchema.parse(finalDecision(d, chosen.action, at(1000), { policyVersion: 1, rule: chosen.rule }));
+    expect(decision).toMatchObject({ decidedBy: 'limits', rule: 'limits', limit, action });
+    expect(trainingExample(d, [], 'x', at(1000))).toBeUndefined();
   });
 });

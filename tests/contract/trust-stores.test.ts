@@ -1,0 +1,17 @@
+// The players' stores over the in-memory adapters and the SQL adapters on PGlite (migration 6,
+// the same SQL the real stack's PostgreSQL runs: tests/integration/moderation/postgres.test.ts).
+import { afterAll, beforeAll } from 'vitest';
+import type { PGlite } from '@electric-sql/pglite';
+import { MemoryLimitWindows, openPGlite, SqlLimitWindows } from '@sinbin/stores';
+import { limitWindowsContract } from './limit-windows-suite';
+
+let db: PGlite;
+beforeAll(async () => {
+  db = await openPGlite();
+}, 120_000);
+afterAll(async () => {
+  await db.close();
+});
+
+limitWindowsContract('memory', async () => new MemoryLimitWindows());
+limitWindowsContract('SQL on PGlite', async () => new SqlLimitWindows(db));
