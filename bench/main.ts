@@ -1,4 +1,4 @@
-// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models|lifecycle,
+// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|limits,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
 // --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
@@ -68,6 +68,10 @@ if (!values.only || values.only === 'models') {
   } catch (error) {
     figures.models = { error: String(error) };
   }
+}
+if (!values.only || values.only === 'limits') {
+  const { benchLimits } = await import('./limits');
+  figures.limits = await benchLimits({ messages: values.quick ? 5000 : 20_000, rate: Number(values.rate ?? 2000), passes: 5 });
 }
 if (values.only === 'lifecycle') {
   const { benchLifecycle } = await import('./lifecycle');

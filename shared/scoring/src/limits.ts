@@ -72,18 +72,39 @@ function bigrams(s: string): Map<string, number> {
  * least `similarity`): "buy gold at x.com 1" and "buy gold at x.com 2" are; short lines ("gg",
  * "ok") only when equal. Lengths too far apart to reach the threshold are not compared.
  */
-export function nearlySame(a: string, b: string, similarity: number, gramsOfA?: Map<string, number>): boolean {
+export function nearlySame(a: string, b: string, similarity: number, gramsOfA?: Map<string, number>, gramsOfB?: Map<string, number>): boolean {
   if (a === b) return true;
   if (a.length < 8 || b.length < 8) return false;
   if ((2 * Math.min(a.length, b.length)) / (a.length + b.length) < similarity) return false;
   const ga = gramsOfA ?? bigrams(a);
-  const gb = bigrams(b);
+  const gb = gramsOfB ?? bigrams(b);
   let shared = 0;
   for (const [g, n] of gb) shared += Math.min(n, ga.get(g) ?? 0);
   return (2 * shared) / (a.length - 1 + (b.length - 1)) >= similarity;
 }
 
-const within = (traces: readonly ChatTrace[], fromMs: number) => traces.filter((t) => Date.parse(t.at) >= fromMs);
+// Parsed once per trace object: the in-memory store hands the same traces to many messages.
+const parsedTimes = new WeakMap<ChatTrace, number>();
+const gramsOf = new WeakMap<ChatTrace, Map<string, number>>();
+
+function timeOf(t: ChatTrace): number {
+  let ms = parsedTimes.get(t);
+  if (ms === undefined) parsedTimes.set(t, (ms = Date.parse(t.at)));
+  return ms;
+}
+
+function bigramsOf(t: ChatTrace): Map<string, number> {
+  let grams = gramsOf.get(t);
+  if (!grams) gramsOf.set(t, (grams = bigrams(t.shape)));
+  return grams;
+}
+
+/** How many of the traces (newest first) came at or after `fromMs`. */
+function countSince(times: readonly number[], fromMs: number, match?: (i: number) => boolean): number {
+  let n = 0;
+  for (let i = 0; i < times.length; i++) if (times[i]! >= fromMs && (!match || match(i))) n++;
+  return n;
+}
 
 /**
  * The first limit the message breaks, in the order a studio reads them (the line itself, then
@@ -99,33 +120,43 @@ export function checkLimits(message: ChatMessage, trace: ChatTrace, recent: Rece
     outcome,
     ...(outcome === 'mute' ? { muteSeconds: limits.muteSeconds } : {}),
   });
-  const at = Date.parse(trace.at);
+  const at = timeOf(trace);
 
   const flood = floodMeasures(message.text);
   const cf = limits.charFlood;
   if (flood.longestRun >= cf.maxRun) return hit('char-flood', `one character ${flood.longestRun} times in a row (limit ${cf.maxRun})`, cf.outcome);
   if (flood.wordRepeats >= cf.maxWordRepeats) return hit('char-flood', `one word ${flood.wordRepeats} times in the line (limit ${cf.maxWordRepeats})`, cf.outcome);
 
+  const player = recent.player;
+  const playerTimes = player.map(timeOf);
   const rp = limits.repeat;
   if (trace.shape !== '') {
-    const grams = trace.shape.length >= 8 ? bigrams(trace.shape) : undefined;
-    let same = 0;
-    for (const t of within(recent.player, at - rp.windowSeconds * 1000)) if (nearlySame(trace.shape, t.shape, rp.similarity, grams)) same++;
+    const grams = trace.shape.length >= 8 ? bigramsOf(trace) : undefined;
+    const same = countSince(playerTimes, at - rp.windowSeconds * 1000, (i) => {
+      const other = player[i]!;
+      return other.shape === trace.shape || (grams !== undefined && nearlySame(trace.shape, other.shape, rp.similarity, grams, other.shape.length >= 8 ? bigramsOf(other) : undefined));
+    });
     if (same >= rp.max) return hit('repeat', `the same line ${same + 1} times in ${rp.windowSeconds} s (at most ${rp.max})`, rp.outcome);
   }
 
   const ln = limits.links;
   if (trace.links > 0) {
-    const withLinks = within(recent.player, at - ln.windowSeconds * 1000).filter((t) => t.links > 0).length;
+    const withLinks = countSince(playerTimes, at - ln.windowSeconds * 1000, (i) => player[i]!.links > 0);
     if (withLinks >= ln.max) return hit('links', `${withLinks + 1} messages with links in ${ln.windowSeconds} s (at most ${ln.max})`, ln.outcome);
   }
 
   const b = limits.burst;
-  const sent = within(recent.player, at - b.windowSeconds * 1000).length;
+  const sent = countSince(playerTimes, at - b.windowSeconds * 1000);
   if (sent >= b.max) return hit('burst', `${sent + 1} messages in ${b.windowSeconds} s from one player (at most ${b.max})`, b.outcome);
 
   const cb = limits.channelBurst;
-  const inChannel = within(recent.channel, at - cb.windowSeconds * 1000).length;
+  // The channel's count is all it needs: no time parsed past the window's start (traces are newest first).
+  const channelFrom = at - cb.windowSeconds * 1000;
+  let inChannel = 0;
+  for (const t of recent.channel) {
+    if (timeOf(t) < channelFrom) break;
+    inChannel++;
+  }
   if (inChannel >= cb.max) return hit('channel-burst', `${inChannel + 1} messages in ${cb.windowSeconds} s in the channel (at most ${cb.max})`, cb.outcome);
   return undefined;
 }

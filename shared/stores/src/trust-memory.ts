@@ -22,30 +22,61 @@ import {
 const k = (a: string, b: string) => `${a}\u0000${b}`;
 const newestFirst = <T extends { at: string }>(a: T, b: T) => Date.parse(b.at) - Date.parse(a.at);
 
+/** A trace with its time as a number, kept in arrival order. */
+interface HeldTrace {
+  trace: ChatTrace;
+  atMs: number;
+}
+
 export class MemoryLimitWindows implements LimitWindows {
-  private readonly byChannel = new BoundedMap<string, ChatTrace[]>(200_000);
-  private readonly byPlayer = new BoundedMap<string, ChatTrace[]>(500_000);
+  private readonly byChannel = new BoundedMap<string, HeldTrace[]>(200_000);
+  private readonly byPlayer = new BoundedMap<string, HeldTrace[]>(500_000);
+  /** Observed messages and when, so a redelivery is not counted twice. */
+  private readonly seenIds = new BoundedMap<string, number>(1_000_000);
   /** Traces kept per channel or player: more than any limit counts. */
   constructor(private readonly perKey = 500) {}
 
+  // Traces arrive in (nearly) time order, so the newest are at the end: a read walks back from
+  // there and stops at the window's start or the limit, whatever the list holds.
   async observe(trace: ChatTrace, since: Date, limit: number): Promise<RecentTraffic> {
     const from = since.getTime();
-    const at = Date.parse(trace.at);
+    const atMs = Date.parse(trace.at);
     const channelKey = k(trace.gameId, trace.channelId);
     const playerKey = k(trace.gameId, trace.playerId);
-    const earlier = (list: ChatTrace[]) =>
-      list
-        .filter((t) => t.messageId !== trace.messageId && Date.parse(t.at) >= from && Date.parse(t.at) <= at)
-        .sort(newestFirst)
-        .slice(0, limit);
-    const channel = this.byChannel.get(channelKey) ?? [];
-    const player = this.byPlayer.get(playerKey) ?? [];
+    const earlier = (list: HeldTrace[] | undefined): ChatTrace[] => {
+      const out: HeldTrace[] = [];
+      if (!list) return [];
+      let ordered = true;
+      for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
+        const held = list[i]!;
+        if (held.atMs < from - 60_000) break; // well before the window: nothing older can be in it
+        if (held.atMs >= from && held.atMs <= atMs && held.trace.messageId !== trace.messageId) {
+          if (out.length > 0 && held.atMs > out[out.length - 1]!.atMs) ordered = false;
+          out.push(held);
+        }
+      }
+      if (!ordered) out.sort((x, y) => y.atMs - x.atMs);
+      return out.map((h) => h.trace);
+    };
+    const channel = this.byChannel.get(channelKey);
+    const player = this.byPlayer.get(playerKey);
     const result = { channel: earlier(channel), player: earlier(player) };
-    if (!channel.some((t) => t.messageId === trace.messageId)) {
-      this.byChannel.set(channelKey, keep([...channel, trace], this.perKey));
-      this.byPlayer.set(playerKey, keep([...player, trace], this.perKey));
+    const id = k(trace.gameId, trace.messageId);
+    if (!this.seenIds.has(id)) {
+      this.seenIds.set(id, atMs);
+      this.append(this.byChannel, channelKey, channel, { trace, atMs });
+      this.append(this.byPlayer, playerKey, player, { trace, atMs });
     }
     return result;
+  }
+
+  private append(map: BoundedMap<string, HeldTrace[]>, key: string, list: HeldTrace[] | undefined, held: HeldTrace): void {
+    if (!list) {
+      map.set(key, [held]);
+      return;
+    }
+    list.push(held);
+    if (list.length > this.perKey * 2) list.splice(0, list.length - this.perKey);
   }
 
   async purge(before: Date): Promise<number> {
@@ -53,18 +84,15 @@ export class MemoryLimitWindows implements LimitWindows {
     let n = 0;
     for (const map of [this.byChannel, this.byPlayer]) {
       map.deleteWhere((list) => {
-        const kept = list.filter((t) => Date.parse(t.at) >= cut);
+        const kept = list.filter((t) => t.atMs >= cut);
         if (map === this.byChannel) n += list.length - kept.length;
         list.splice(0, list.length, ...kept);
         return kept.length === 0;
       });
     }
+    this.seenIds.deleteWhere((atMs) => atMs < cut);
     return n;
   }
-}
-
-function keep(list: ChatTrace[], max: number): ChatTrace[] {
-  return list.length > max ? list.slice(list.length - max) : list;
 }
 
 interface StoredOffence {
