@@ -12,7 +12,7 @@ import { FUNCTIONS } from '../../functions';
 import { LEXICON_ENV } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
 
-const KEYS = { alpha: 'key-alpha-limits-e2e-01', beta: 'key-beta-limits-e2e-001', gamma: 'key-gamma-limits-e2e-01' };
+const KEYS = { alpha: 'key-alpha-limits-e2e-01', beta: 'key-beta-limits-e2e-001', gamma: 'key-gamma-limits-e2e-01', delta: 'key-delta-limits-e2e-01' };
 let runtime: EmbeddedRuntime;
 let gateway: string;
 const seen = { raw: [] as string[], classified: [] as string[], limited: [] as string[], decisions: [] as FinalDecision[] };
@@ -23,12 +23,13 @@ beforeAll(async () => {
   writeFileSync(
     policies,
     JSON.stringify({
-      default: { rules: DEFAULT_POLICY.rules },
-      games: { beta: { limits: { outcome: 'mute', muteSeconds: 120 } }, gamma: { limits: { outcome: 'drop', burst: { max: 3, windowSeconds: 10 } } } },
+      // Limits are off until a policy has them: on with the defaults for every game, one's own outcome for beta and gamma.
+      default: { rules: DEFAULT_POLICY.rules, limits: {} },
+      games: { beta: { limits: { outcome: 'mute', muteSeconds: 120 } }, gamma: { limits: { outcome: 'drop', burst: { max: 3, windowSeconds: 10 } } }, delta: { limits: { enabled: false } } },
     }),
   );
   runtime = await startEmbedded({
-    env: { ...LEXICON_ENV, GAME_API_KEYS: `alpha:${KEYS.alpha},beta:${KEYS.beta},gamma:${KEYS.gamma}`, GAME_POLICIES_FILE: policies, GATEWAY_PORT: '0', MODERATION_PORT: '0' },
+    env: { ...LEXICON_ENV, GAME_API_KEYS: `alpha:${KEYS.alpha},beta:${KEYS.beta},gamma:${KEYS.gamma},delta:${KEYS.delta}`, GAME_POLICIES_FILE: policies, GATEWAY_PORT: '0', MODERATION_PORT: '0' },
     functions: FUNCTIONS,
     objectDir: join(dir, 'objects'),
     logDir: join(dir, 'log'),
@@ -62,6 +63,11 @@ async function decided(ids: readonly string[]): Promise<Map<string, FinalDecisio
 }
 
 describe('flood and spam limits on make run', () => {
+  it('leaves a game whose policy has no limits alone', async () => {
+    await send(KEYS.delta, [{ messageId: 'delta-flood', channelId: 'c', playerId: 'p', text: 'A'.repeat(40) }]);
+    expect((await decided(['delta-flood'])).get('delta-flood')!.decidedBy).not.toBe('limits');
+  });
+
   it('lets ordinary fast chat through to the models: "gg", "go go go", a few lines each', async () => {
     const lines = ['gg', 'go go go', 'gg', 'nice one', 'go go go', 'gg wp'];
     const ids: string[] = [];

@@ -189,12 +189,59 @@ export interface components {
                 /** Format: date-time */
                 decidedAt: string;
                 /** @enum {string} */
-                decidedBy: "fast" | "deep" | "moderator";
+                decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
                 gameId: string;
+                /** @enum {string} */
+                lapse?: "allow" | "model" | "hold";
                 latencyMs: number;
+                limit?: {
+                    muteSeconds?: number;
+                    /** @enum {string} */
+                    outcome: "drop" | "block" | "mute";
+                    reason: string;
+                    /** @enum {string} */
+                    rule: "repeat" | "burst" | "channel-burst" | "links" | "char-flood";
+                };
                 messageId: string;
+                model?: string;
                 modelVersion: string;
                 playerId: string;
+                policyVersion?: number;
+                reputation?: {
+                    offences: number;
+                    standing: number;
+                };
+                revision?: {
+                    appealId: string;
+                    number: number;
+                    previous: {
+                        action: {
+                            durationSeconds?: number;
+                            /** @enum {string} */
+                            type: "none" | "warn" | "mute" | "kick" | "ban";
+                        };
+                        /** @enum {string} */
+                        decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
+                        /** @enum {string} */
+                        verdict: "allow" | "block";
+                    };
+                    /** @enum {string} */
+                    reason: "appeal-overturned";
+                    /** Format: date-time */
+                    revisedAt: string;
+                    revisedBy: string;
+                };
+                rule?: string;
+                terms?: {
+                    allowed: string[];
+                    blocked: {
+                        /** @enum {string} */
+                        category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                        term: string;
+                    }[];
+                    unmaskedToxicity?: number;
+                    version: number;
+                };
                 toxicity: number;
                 /** @enum {string} */
                 verdict: "allow" | "block";
@@ -311,12 +358,59 @@ export interface components {
             /** Format: date-time */
             decidedAt: string;
             /** @enum {string} */
-            decidedBy: "fast" | "deep" | "moderator";
+            decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
             gameId: string;
+            /** @enum {string} */
+            lapse?: "allow" | "model" | "hold";
             latencyMs: number;
+            limit?: {
+                muteSeconds?: number;
+                /** @enum {string} */
+                outcome: "drop" | "block" | "mute";
+                reason: string;
+                /** @enum {string} */
+                rule: "repeat" | "burst" | "channel-burst" | "links" | "char-flood";
+            };
             messageId: string;
+            model?: string;
             modelVersion: string;
             playerId: string;
+            policyVersion?: number;
+            reputation?: {
+                offences: number;
+                standing: number;
+            };
+            revision?: {
+                appealId: string;
+                number: number;
+                previous: {
+                    action: {
+                        durationSeconds?: number;
+                        /** @enum {string} */
+                        type: "none" | "warn" | "mute" | "kick" | "ban";
+                    };
+                    /** @enum {string} */
+                    decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
+                    /** @enum {string} */
+                    verdict: "allow" | "block";
+                };
+                /** @enum {string} */
+                reason: "appeal-overturned";
+                /** Format: date-time */
+                revisedAt: string;
+                revisedBy: string;
+            };
+            rule?: string;
+            terms?: {
+                allowed: string[];
+                blocked: {
+                    /** @enum {string} */
+                    category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                    term: string;
+                }[];
+                unmaskedToxicity?: number;
+                version: number;
+            };
             toxicity: number;
             /** @enum {string} */
             verdict: "allow" | "block";
@@ -394,12 +488,59 @@ export interface components {
                     /** Format: date-time */
                     decidedAt: string;
                     /** @enum {string} */
-                    decidedBy: "fast" | "deep" | "moderator";
+                    decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
                     gameId: string;
+                    /** @enum {string} */
+                    lapse?: "allow" | "model" | "hold";
                     latencyMs: number;
+                    limit?: {
+                        muteSeconds?: number;
+                        /** @enum {string} */
+                        outcome: "drop" | "block" | "mute";
+                        reason: string;
+                        /** @enum {string} */
+                        rule: "repeat" | "burst" | "channel-burst" | "links" | "char-flood";
+                    };
                     messageId: string;
+                    model?: string;
                     modelVersion: string;
                     playerId: string;
+                    policyVersion?: number;
+                    reputation?: {
+                        offences: number;
+                        standing: number;
+                    };
+                    revision?: {
+                        appealId: string;
+                        number: number;
+                        previous: {
+                            action: {
+                                durationSeconds?: number;
+                                /** @enum {string} */
+                                type: "none" | "warn" | "mute" | "kick" | "ban";
+                            };
+                            /** @enum {string} */
+                            decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
+                            /** @enum {string} */
+                            verdict: "allow" | "block";
+                        };
+                        /** @enum {string} */
+                        reason: "appeal-overturned";
+                        /** Format: date-time */
+                        revisedAt: string;
+                        revisedBy: string;
+                    };
+                    rule?: string;
+                    terms?: {
+                        allowed: string[];
+                        blocked: {
+                            /** @enum {string} */
+                            category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                            term: string;
+                        }[];
+                        unmaskedToxicity?: number;
+                        version: number;
+                    };
                     toxicity: number;
                     /** @enum {string} */
                     verdict: "allow" | "block";
@@ -422,12 +563,59 @@ export interface components {
                 /** Format: date-time */
                 decidedAt: string;
                 /** @enum {string} */
-                decidedBy: "fast" | "deep" | "moderator";
+                decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
                 gameId: string;
+                /** @enum {string} */
+                lapse?: "allow" | "model" | "hold";
                 latencyMs: number;
+                limit?: {
+                    muteSeconds?: number;
+                    /** @enum {string} */
+                    outcome: "drop" | "block" | "mute";
+                    reason: string;
+                    /** @enum {string} */
+                    rule: "repeat" | "burst" | "channel-burst" | "links" | "char-flood";
+                };
                 messageId: string;
+                model?: string;
                 modelVersion: string;
                 playerId: string;
+                policyVersion?: number;
+                reputation?: {
+                    offences: number;
+                    standing: number;
+                };
+                revision?: {
+                    appealId: string;
+                    number: number;
+                    previous: {
+                        action: {
+                            durationSeconds?: number;
+                            /** @enum {string} */
+                            type: "none" | "warn" | "mute" | "kick" | "ban";
+                        };
+                        /** @enum {string} */
+                        decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
+                        /** @enum {string} */
+                        verdict: "allow" | "block";
+                    };
+                    /** @enum {string} */
+                    reason: "appeal-overturned";
+                    /** Format: date-time */
+                    revisedAt: string;
+                    revisedBy: string;
+                };
+                rule?: string;
+                terms?: {
+                    allowed: string[];
+                    blocked: {
+                        /** @enum {string} */
+                        category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                        term: string;
+                    }[];
+                    unmaskedToxicity?: number;
+                    version: number;
+                };
                 toxicity: number;
                 /** @enum {string} */
                 verdict: "allow" | "block";

@@ -14,7 +14,7 @@ export const PathIdSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not hold control characters')
+  .refine((s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f), 'must not hold control characters')
   .refine((s) => s.trim() === s, 'must not start or end with spaces');
 
 // --- Reputation ---------------------------------------------------------------------------------

@@ -123,13 +123,20 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   charFlood: { maxRun: 16, maxWordRepeats: 12, outcome: 'block' },
 };
 
-/** A game's limits over the defaults: a limit without its own outcome takes the game's `outcome`, else the default's. */
+/** What a policy without `limits` gets: none (a studio turns them on per game, or for all in `default`). */
+export const LIMITS_OFF: ResolvedLimits = { ...DEFAULT_LIMITS, enabled: false };
+
+/**
+ * A game's limits over the defaults: off when its policy has no `limits`, on once it has them
+ * (`"limits": {}` turns on the defaults); a limit without its own outcome takes the game's
+ * `outcome`, else the default's.
+ */
 export function resolveLimits(p: LimitsPolicy | undefined): ResolvedLimits {
-  if (!p) return DEFAULT_LIMITS;
+  if (!p) return LIMITS_OFF;
   const d = DEFAULT_LIMITS;
   const outcomeOf = (own: LimitOutcome | undefined, fallback: LimitOutcome) => own ?? p.outcome ?? fallback;
   return {
-    enabled: p.enabled ?? d.enabled,
+    enabled: p.enabled ?? true,
     muteSeconds: p.muteSeconds ?? d.muteSeconds,
     repeat: { ...d.repeat, ...p.repeat, outcome: outcomeOf(p.repeat?.outcome, d.repeat.outcome) },
     burst: { ...d.burst, ...p.burst, outcome: outcomeOf(p.burst?.outcome, d.burst.outcome) },

@@ -79,8 +79,15 @@ describe("the game's settings", () => {
     expect(check('buy gold now', { player: spam }, resolveLimits(policy))).toMatchObject(expected);
   });
 
-  it('turned off, nothing is limited', () => {
-    expect(check('A'.repeat(50), { player: spam }, resolveLimits({ enabled: false }))).toBeUndefined();
+  it.each([
+    ['a policy without limits', undefined],
+    ['limits turned off', { enabled: false }],
+  ] as const)('%s: nothing is limited', (_name, policy) => {
+    expect(check('A'.repeat(50), { player: spam }, resolveLimits(policy))).toBeUndefined();
+  });
+
+  it('"limits": {} turns on the defaults', () => {
+    expect(resolveLimits({})).toEqual(DEFAULT_LIMITS);
   });
 
   it('asks the store for one trace more than the largest count', () => {
