@@ -2,8 +2,9 @@
 // the same SQL the real stack's PostgreSQL runs: tests/integration/moderation/postgres.test.ts).
 import { afterAll, beforeAll } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { MemoryLimitWindows, openPGlite, SqlLimitWindows } from '@sinbin/stores';
+import { MemoryLimitWindows, MemoryTermListStore, openPGlite, SqlLimitWindows, SqlTermListStore } from '@sinbin/stores';
 import { limitWindowsContract } from './limit-windows-suite';
+import { termListStoreContract } from './term-list-store-suite';
 
 let db: PGlite;
 beforeAll(async () => {
@@ -15,3 +16,6 @@ afterAll(async () => {
 
 limitWindowsContract('memory', async () => new MemoryLimitWindows());
 limitWindowsContract('SQL on PGlite', async () => new SqlLimitWindows(db));
+
+termListStoreContract('memory', async () => new MemoryTermListStore());
+termListStoreContract('SQL on PGlite', async () => new SqlTermListStore(db));

@@ -20,6 +20,7 @@ import {
   type ModerationCase,
   type ModerationResult,
   type Rule,
+  type TermMatch,
   type TrainingExample,
   type Verdict,
 } from '@sinbin/contract';
@@ -41,6 +42,8 @@ export interface DecisionDraft {
   lapse?: DeadlineLapse;
   /** With `decidedBy: limits`: the flood or spam limit the message broke. */
   limit?: LimitHit;
+  /** The game's term-list entries the message matched. */
+  terms?: TermMatch;
 }
 
 export type Step =
@@ -70,11 +73,24 @@ function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, d
   };
 }
 
+/** The strength a studio's block-list term gives its category and the toxicity (as a moderator's block does). */
+export const TERM_BLOCK_STRENGTH = 0.9;
+
+/** A message with a term of the game's block list: blocked as the term's category, decided by `terms`. */
+function termsDraft(e: ClassifiedMessage, terms: TermMatch): DecisionDraft {
+  const category: Category = terms.blocked[0]?.category ?? 'profanity';
+  const categories = { ...e.fast.categories, [category]: Math.max(e.fast.categories[category], TERM_BLOCK_STRENGTH) };
+  return { ...modelDraft(e.message, 'block', e.fast, 'fast'), decidedBy: 'terms', toxicity: Math.max(e.fast.toxicity, TERM_BLOCK_STRENGTH), categories, category, terms };
+}
+
 export function onClassified(e: ClassifiedMessage, now: Date): Step {
+  if (e.terms?.blocked.length) return { kind: 'decide', draft: termsDraft(e, e.terms) };
   if (e.route === 'needs-analysis') {
-    return { kind: 'analyse', request: { message: e.message, fast: e.fast, context: e.context, requestedAt: now.toISOString() } };
+    const allowedTerms = e.terms?.allowed.length ? { allowedTerms: e.terms.allowed } : {};
+    return { kind: 'analyse', request: { message: e.message, fast: e.fast, context: e.context, requestedAt: now.toISOString(), ...allowedTerms } };
   }
-  return { kind: 'decide', draft: modelDraft(e.message, e.route === 'toxic' ? 'block' : 'allow', e.fast, 'fast') };
+  const draft = modelDraft(e.message, e.route === 'toxic' ? 'block' : 'allow', e.fast, 'fast');
+  return { kind: 'decide', draft: e.terms ? { ...draft, terms: e.terms } : draft };
 }
 
 /** Used only when neither the game's policy nor the deep model states its cut-offs. */
@@ -181,6 +197,7 @@ export function finalDecision(draft: DecisionDraft, action: Action, now: Date, a
     ...(applied.rule ? { rule: applied.rule } : {}),
     ...(draft.lapse ? { lapse: draft.lapse } : {}),
     ...(draft.limit ? { limit: draft.limit } : {}),
+    ...(draft.terms ? { terms: draft.terms } : {}),
   };
 }
 

@@ -1,9 +1,17 @@
 // Pure core of the deep analyzer: an ambiguous message read with its conversation.
 import { type AnalysisRequest, type AnalysisResult, clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@sinbin/contract';
+import { compileTermLists, matchTerms } from '@sinbin/scoring/terms';
+
+/** The message as the model reads it: without the game's allow-list terms it holds (the fast stage found them). */
+export function readText(request: AnalysisRequest): string {
+  if (!request.allowedTerms?.length) return request.message.text;
+  const allow = compileTermLists({ block: [], allow: request.allowedTerms.map((term) => ({ term })) }, 1);
+  return matchTerms(allow, request.message.text).readAs || ' ';
+}
 
 export function scoringInput(request: AnalysisRequest): ScoringInput {
   return {
-    text: request.message.text,
+    text: readText(request),
     playerId: request.message.playerId,
     context: request.context.map(({ playerId, text }) => (playerId === undefined ? { text } : { playerId, text })),
     // A stacked deep model combines its own reading with the fast stage's score.
@@ -35,5 +43,6 @@ export function analysisResult(request: AnalysisRequest, score: ToxicityScore, m
     },
     context: request.context,
     analyzedAt: now.toISOString(),
+    ...(request.allowedTerms?.length ? { allowedTerms: request.allowedTerms } : {}),
   };
 }

@@ -1,10 +1,13 @@
-// Wires the fast classifier's core to its ports: the scorer, the channel context store, policy.
+// Wires the fast classifier's core to its ports: the scorer, the channel context store, policy,
+// and the studios' term lists (a block-list term routes the message to a block; the model reads
+// the message without its allow-list terms).
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { boolVar, defineFunction, intVar, LivePolicies, outbound, policyFileVar, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
 import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
 import { loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
+import { LiveTermLists, matchTerms } from '@sinbin/scoring/terms';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
 
 export default defineFunction({
@@ -29,7 +32,7 @@ export default defineFunction({
     POLICY_REFRESH_MS: intVar(2000, 0),
   }),
   secrets: [],
-  stores: ['context', 'registry', 'artefacts', 'documents'],
+  stores: ['context', 'registry', 'artefacts', 'documents', 'termLists'],
   deploy: {
     minScale: 2,
     maxScale: 12,
@@ -50,6 +53,7 @@ export default defineFunction({
       now,
       onChange: (s) => policyVersion.set({ fn: 'fast-classifier', role: 'active' }, s.active.version),
     });
+    const termLists = await LiveTermLists.start({ store: stores.termLists, log, refreshMs: config.POLICY_REFRESH_MS });
     const model = await loadFastClassifier({ modelDir: config.FAST_MODEL_DIR, thread: config.MODEL_THREAD, log });
     // Serves the registry's champion once there is one, and follows the alias without a restart.
     const champion = new ChampionScorer({
@@ -74,7 +78,11 @@ export default defineFunction({
         if (delivery.topic !== 'raw-messages') return [];
         const message = delivery.event;
         const key = channelKey(message);
-        const [score] = (await scorer.score([{ text: message.text, playerId: message.playerId }])) as AttributedScore[];
+        const lists = termLists.forGame(message.gameId);
+        const reading = lists ? matchTerms(lists, message.text) : undefined;
+        // An allowed term can no longer be the reason for a block: the model reads around it.
+        const readAs = reading?.match?.allowed.length ? reading.readAs || ' ' : message.text;
+        const [score] = (await scorer.score([{ text: readAs, playerId: message.playerId }])) as AttributedScore[];
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
         const modelBand = thresholdsOf(score!.servedBy);
         const thresholds = policies.current().active.forGame(message.gameId).routing ?? modelBand;
@@ -84,12 +92,22 @@ export default defineFunction({
         else await stores.context.append(key, line);
         const attribution = { modelVersion: score!.modelVersion, ...(score!.model ? { model: score!.model } : {}) };
         const classified = classify({ message, score: score!, ...attribution, thresholds, context, now: now() });
+        const terms = reading?.match;
         // The model's own band travels along, so a candidate policy in shadow can re-route the message.
-        return [outbound('classified-messages', { ...classified, modelThresholds: { okBelow: modelBand.okBelow, toxicFrom: modelBand.toxicFrom } })];
+        return [
+          outbound('classified-messages', {
+            ...classified,
+            // A studio's block-list term decides, whatever the model read.
+            ...(terms?.blocked.length ? { route: 'toxic' as const } : {}),
+            ...(terms ? { terms } : {}),
+            modelThresholds: { okBelow: modelBand.okBelow, toxicFrom: modelBand.toxicFrom },
+          }),
+        ];
       },
       ...(config.MODEL_REGISTRY_POLL_MS > 0 ? { tick: { everyMs: config.MODEL_REGISTRY_POLL_MS, run: () => champion.refresh() } } : {}),
       async stop() {
         policies.stop();
+        termLists.stop();
         await champion.close();
       },
     };

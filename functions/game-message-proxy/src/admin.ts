@@ -1,5 +1,5 @@
-// The gateway's admin API: game API keys (create, list by id and creation date, revoke) and any
-// game's webhook deliveries. Authenticated by an admin token from config (GATEWAY_ADMIN_TOKENS),
+// The gateway's admin API: game API keys (create, list by id and creation date, revoke), any
+// game's webhook deliveries and its term lists (term-lists-admin.ts). Authenticated by an admin token from config (GATEWAY_ADMIN_TOKENS),
 // kept as a digest and compared in constant time; without one the admin API is off.
 import {
   type ApiKeyInfo,
@@ -15,10 +15,12 @@ import {
   json,
   type Logger,
   NewApiKeySchema,
+  type TermListStore,
   type WebhookDeliveriesResponse,
 } from '@sinbin/contract';
 import { bearerToken } from './core';
 import { type AdminTokens, type KeyRing, newApiKey } from './keys';
+import { termListRoutes } from './term-lists-admin';
 
 export interface AdminDeps {
   tokens: AdminTokens;
@@ -26,6 +28,7 @@ export interface AdminDeps {
   store: ApiKeyStore;
   maxLive: number;
   deliveriesOf: (gameId: string, req: HttpRequest) => Promise<WebhookDeliveriesResponse | HttpResponse>;
+  termLists: TermListStore;
   log: Logger;
   now: () => Date;
 }
@@ -99,5 +102,6 @@ export function adminRoutes(deps: AdminDeps): HttpRoute[] {
         return 'status' in answer ? answer : json(200, answer);
       }),
     },
+    ...termListRoutes({ store: deps.termLists, admin, log, now }),
   ];
 }

@@ -93,7 +93,7 @@ export default defineFunction({
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents', 'termLists'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -239,7 +239,7 @@ export default defineFunction({
       { method: 'GET', path: '/v1/decisions/:messageId', handler: getDecision },
       { method: 'GET', path: '/v1/webhook-deliveries', handler: webhookDeliveries },
       await analyzeRoute({ keys, limiter, modelDir: config.FAST_MODEL_DIR, log, metrics }),
-      ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, log, now }),
+      ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, termLists: stores.termLists, log, now }),
     ];
     routes.push(openApiRoute());
     let ticks = 0;

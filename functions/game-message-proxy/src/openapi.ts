@@ -19,6 +19,12 @@ import {
   MessagesResponseSchema,
   NewApiKeySchema,
   ApiKeyInfoSchema,
+  TermCheckRequestSchema,
+  TermCheckResponseSchema,
+  TermListHistorySchema,
+  TermListRequestSchema,
+  TermListSavedSchema,
+  TermListVersionSchema,
   WebhookDeliveriesResponseSchema,
   WebhookPayloadSchema,
 } from '@sinbin/contract';
@@ -132,6 +138,58 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string() }), query: z.object({ limit: z.string().optional() }) },
       responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+    },
+  },
+  '/admin/v1/games/{gameId}/term-lists': {
+    get: {
+      operationId: 'getTermLists',
+      summary: "A game's term lists in force (version null: none)",
+      security: adminAuth,
+      requestParams: { path: z.object({ gameId: z.string() }) },
+      responses: { '200': { description: 'The latest version.', ...body(TermListVersionSchema) }, '400': error('invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+    },
+    put: {
+      operationId: 'saveTermLists',
+      summary: "Save a game's block and allow lists as a new version (in force within POLICY_REFRESH_MS everywhere)",
+      security: adminAuth,
+      requestParams: { path: z.object({ gameId: z.string() }) },
+      requestBody: body(TermListRequestSchema),
+      responses: {
+        '200': { description: 'Saved as a new version (or unchanged), with what changed.', ...body(TermListSavedSchema) },
+        '201': { description: "The game's first version.", ...body(TermListSavedSchema) },
+        '400': error('invalid-json, invalid-term-list (every problem listed; nothing saved)'),
+        '401': error('admin-unauthorized'),
+        '403': error('admin-disabled'),
+        '409': error('version-conflict'),
+      },
+    },
+  },
+  '/admin/v1/games/{gameId}/term-lists/versions': {
+    get: {
+      operationId: 'getTermListHistory',
+      summary: 'Every version, newest first: who saved it, when, why, what it changed (the audit)',
+      security: adminAuth,
+      requestParams: { path: z.object({ gameId: z.string() }), query: z.object({ limit: z.string().optional(), before: z.string().optional() }) },
+      responses: { '200': { description: 'Versions.', ...body(TermListHistorySchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+    },
+  },
+  '/admin/v1/games/{gameId}/term-lists/versions/{version}': {
+    get: {
+      operationId: 'getTermListVersion',
+      summary: 'One version of the lists',
+      security: adminAuth,
+      requestParams: { path: z.object({ gameId: z.string(), version: z.string() }) },
+      responses: { '200': { description: 'The version.', ...body(TermListVersionSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled'), '404': error('not-found') },
+    },
+  },
+  '/admin/v1/games/{gameId}/term-lists/check': {
+    post: {
+      operationId: 'checkTermLists',
+      summary: "What the game's lists find in a text, and what the models would read",
+      security: adminAuth,
+      requestParams: { path: z.object({ gameId: z.string() }) },
+      requestBody: body(TermCheckRequestSchema),
+      responses: { '200': { description: 'Hits.', ...body(TermCheckResponseSchema) }, '400': error('invalid-json, invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
     },
   },
   '/openapi.json': {

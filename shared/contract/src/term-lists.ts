@@ -31,8 +31,8 @@ export const TermEntrySchema = z
   .strict();
 export type TermEntry = z.infer<typeof TermEntrySchema>;
 
-/** An entry as a plain string, or as an object with a category and a note. */
-const entry = z.union([termText.transform((term) => ({ term })), TermEntrySchema]);
+/** An entry as a plain string, or as an object with a category and a note (a plain string's problems are reported as the term's). */
+const entry = z.preprocess((v) => (typeof v === 'string' ? { term: v } : v), TermEntrySchema);
 
 export const TermListsSchema = z
   .object({

@@ -20,6 +20,7 @@ import {
   SqlApiKeyStore,
   SqlSendLedger,
   SqlLimitWindows,
+  SqlTermListStore,
   SqlWebhookLog,
   SqlDecisionStats,
   SqlExposureStore,
@@ -35,6 +36,7 @@ import { storeContract } from '../../contract/store-suite';
 import { caseStoreContract } from '../../contract/case-store-suite';
 import { gatewayStoreContract } from '../../contract/gateway-store-suite';
 import { limitWindowsContract } from '../../contract/limit-windows-suite';
+import { termListStoreContract } from '../../contract/term-list-store-suite';
 
 let url = '';
 const schemas: string[] = [];
@@ -136,6 +138,12 @@ limitWindowsContract('PostgreSQL', async () => {
     await migrate(limitPool);
   }
   return new SqlLimitWindows(namedStatements(limitPool));
+});
+
+termListStoreContract('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return new SqlTermListStore(pool);
 });
 
 describe('gateway stores shared by replicas on PostgreSQL', () => {

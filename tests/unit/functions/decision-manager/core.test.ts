@@ -368,3 +368,25 @@ describe('onLimited: a message the flood and spam limits stopped', () => {
     expect(trainingExample(d, [], 'x', at(1000))).toBeUndefined();
   });
 });
+
+describe("onClassified with the game's term lists", () => {
+  const terms = (blocked: { term: string; category?: 'threat' }[], allowed: string[] = []) => ({ version: 3, blocked, allowed });
+  it.each([
+    ['a block-list term decides, as its category', classifiedMessage({ route: 'ok', terms: terms([{ term: 'i will find you', category: 'threat' }]) }), { verdict: 'block', decidedBy: 'terms', category: 'threat' }],
+    ['a term without category blocks as profanity', classifiedMessage({ route: 'needs-analysis', terms: terms([{ term: 'scrub' }]) }), { verdict: 'block', decidedBy: 'terms', category: 'profanity' }],
+    ['allowed terms only: the model decides, the decision records them', classifiedMessage({ route: 'ok', terms: terms([], ['kill']) }), { verdict: 'allow', decidedBy: 'fast' }],
+  ] as const)('%s', (_name, e, expected) => {
+    const step = onClassified(e, T0);
+    expect(step.kind).toBe('decide');
+    if (step.kind !== 'decide') return;
+    expect(step.draft).toMatchObject({ ...expected, terms: e.terms });
+    const d = FinalDecisionSchema.parse(finalDecision(step.draft, { type: 'none' }, at(10)));
+    expect(d.terms).toEqual(e.terms);
+    if (expected.decidedBy === 'terms') expect(d.toxicity).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('passes allowed terms to the deep analysis, so it reads around them too', () => {
+    const step = onClassified(classifiedMessage({ route: 'needs-analysis', terms: terms([], ['kill']) }), T0);
+    expect(step).toMatchObject({ kind: 'analyse', request: { allowedTerms: ['kill'] } });
+  });
+});

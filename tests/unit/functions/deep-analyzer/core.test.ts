@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisResultSchema, type ToxicityScore } from '@sinbin/contract';
-import { analysisResult, scoringInput } from '../../../../functions/deep-analyzer/src/core';
+import { analysisResult, readText, scoringInput } from '../../../../functions/deep-analyzer/src/core';
 import { analysisRequest, categories, chatMessage, T0 } from '../../../helpers/events';
 
 const score = (toxicity: number, extra: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity, categories: categories({ insult: toxicity }), ...extra });
@@ -76,5 +76,12 @@ describe('deep-analyzer analysisResult', () => {
     const without = analysisResult(analysisRequest(), score(0.8), 'lexicon-1', T0);
     expect(without.deep).not.toHaveProperty('toxicFrom');
     expect(without.deep).not.toHaveProperty('minConfidence');
+  });
+});
+
+describe('allowed terms', () => {
+  it('the deep model reads the message without the game-allowed terms', () => {
+    expect(readText(analysisRequest({ message: chatMessage({ text: 'i will KILL you' }), allowedTerms: ['kill'] }))).toBe('i will you');
+    expect(readText(analysisRequest({ message: chatMessage({ text: 'i will KILL you' }) }))).toBe('i will KILL you');
   });
 });
