@@ -2,9 +2,10 @@
 // the same SQL the real stack's PostgreSQL runs: tests/integration/moderation/postgres.test.ts).
 import { afterAll, beforeAll } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { MemoryLimitWindows, MemoryTermListStore, openPGlite, SqlLimitWindows, SqlTermListStore } from '@sinbin/stores';
+import { MemoryLimitWindows, MemoryReputationStore, MemoryTermListStore, openPGlite, SqlLimitWindows, SqlReputationStore, SqlTermListStore } from '@sinbin/stores';
 import { limitWindowsContract } from './limit-windows-suite';
 import { termListStoreContract } from './term-list-store-suite';
+import { reputationStoreContract } from './reputation-store-suite';
 
 let db: PGlite;
 beforeAll(async () => {
@@ -19,3 +20,6 @@ limitWindowsContract('SQL on PGlite', async () => new SqlLimitWindows(db));
 
 termListStoreContract('memory', async () => new MemoryTermListStore());
 termListStoreContract('SQL on PGlite', async () => new SqlTermListStore(db));
+
+reputationStoreContract('memory', async () => new MemoryReputationStore());
+reputationStoreContract('SQL on PGlite', async () => new SqlReputationStore(db));

@@ -178,6 +178,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/players/{playerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A player's standing in this game: decayed standing, offences by category and severity, sanctions in force, recent blocked decisions */
+        get: operations["getPlayer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-deliveries": {
         parameters: {
             query?: never;
@@ -512,6 +529,92 @@ export interface components {
             gameId: string;
             /** @description Who or what the key is for; shown in the list. */
             label?: string;
+        };
+        PlayerDecision: {
+            action: {
+                durationSeconds?: number;
+                /** @enum {string} */
+                type: "none" | "warn" | "mute" | "kick" | "ban";
+            };
+            appeal?: {
+                /** @enum {string} */
+                status: "open" | "upheld" | "overturned" | "lapsed";
+            };
+            /** @enum {string} */
+            category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "spam";
+            counts: boolean;
+            /** Format: date-time */
+            decidedAt: string;
+            /** @enum {string} */
+            decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
+            links: {
+                appeal: string;
+                decision: string;
+            };
+            messageId: string;
+            rule?: string;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "severe";
+            /** @enum {string} */
+            status: "standing" | "overturned";
+            weight: number;
+        };
+        PlayerReputation: {
+            activity: {
+                /** Format: date-time */
+                firstSeen: string;
+                /** Format: date-time */
+                lastSeen: string;
+                messages: number;
+            };
+            /** Format: date-time */
+            asOf: string;
+            gameId: string;
+            offences: {
+                byCategory: {
+                    [key: string]: {
+                        high: number;
+                        low: number;
+                        medium: number;
+                        severe: number;
+                    };
+                };
+                bySeverity: {
+                    high: number;
+                    low: number;
+                    medium: number;
+                    severe: number;
+                };
+                counted: number;
+                overturned: number;
+                total: number;
+            };
+            playerId: string;
+            recent: components["schemas"]["PlayerDecision"][];
+            sanctions: {
+                /** @enum {string} */
+                action: "mute" | "ban";
+                durationSeconds?: number;
+                messageId: string;
+                /** Format: date-time */
+                since: string;
+                until: string | null;
+            }[];
+            standing: number;
+            standingModel: {
+                halfLifeDays: number;
+                lookbackDays: number;
+                scale: number;
+                /** @description The sum of the decayed weights now. */
+                weight: number;
+                /** @description Weight of a new offence by severity. */
+                weights: {
+                    high: number;
+                    low: number;
+                    medium: number;
+                    severe: number;
+                };
+            };
         };
         TermCheck: {
             allowed: string[];
@@ -1464,6 +1567,64 @@ export interface operations {
             };
             /** @description unavailable: nothing was stored; retry with the same messageIds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getPlayer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                playerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reputation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerReputation"];
+                };
+            };
+            /** @description invalid-player-id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description missing-api-key, unknown-api-key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description not-found (unknown here, or another game's player) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description rate-limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

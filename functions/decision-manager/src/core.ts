@@ -16,6 +16,10 @@ import {
   type LimitedMessage,
   type LimitHit,
   limitAction,
+  type OffenceCategory,
+  type PlayerOffence,
+  sanctionEnd,
+  severityOf,
   type ModelScore,
   type ModerationCase,
   type ModerationResult,
@@ -158,8 +162,14 @@ export function onLimited(e: LimitedMessage): DecisionDraft {
   };
 }
 
-export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number): boolean {
+/**
+ * Whether a rule holds. `standing` is the player's standing before this message (1: a clean
+ * record, also when it was not read).
+ */
+export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number, standing = 1): boolean {
   const w = rule.when;
+  if (w.minStanding !== undefined && standing < w.minStanding) return false;
+  if (w.maxStanding !== undefined && standing > w.maxStanding) return false;
   if (w.category !== undefined && w.category !== draft.category) return false;
   if (w.minToxicity !== undefined && draft.toxicity < w.minToxicity) return false;
   if (w.minOffences !== undefined && offences < w.minOffences) return false;
@@ -169,15 +179,20 @@ export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number):
   return true;
 }
 
-export function chooseAction(draft: DecisionDraft, offences: number, policy: GamePolicy): { action: Action; rule: string } {
+export function chooseAction(draft: DecisionDraft, offences: number, policy: GamePolicy, standing?: number): { action: Action; rule: string } {
   if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: 'allowed' };
   if (draft.limit && draft.action) return { action: draft.action, rule: 'limits' };
   if (draft.action) return { action: draft.action, rule: 'moderator' };
-  const rule = policy.rules.find((r) => ruleMatches(r, draft, offences));
+  const rule = policy.rules.find((r) => ruleMatches(r, draft, offences, standing));
   return rule ? { action: rule.action, rule: rule.name } : { action: { type: 'none' }, rule: 'no rule matched' };
 }
 
-export function finalDecision(draft: DecisionDraft, action: Action, now: Date, applied: { policyVersion?: number; rule?: string } = {}): FinalDecision {
+export function finalDecision(
+  draft: DecisionDraft,
+  action: Action,
+  now: Date,
+  applied: { policyVersion?: number; rule?: string; reputation?: { standing: number; offences: number } } = {},
+): FinalDecision {
   const m = draft.message;
   return {
     messageId: m.messageId,
@@ -198,6 +213,29 @@ export function finalDecision(draft: DecisionDraft, action: Action, now: Date, a
     ...(draft.lapse ? { lapse: draft.lapse } : {}),
     ...(draft.limit ? { limit: draft.limit } : {}),
     ...(draft.terms ? { terms: draft.terms } : {}),
+    ...(applied.reputation ? { reputation: applied.reputation } : {}),
+  };
+}
+
+/** What a blocked message costs the player: the offence reputation keeps (docs/reputation.md). */
+export function offenceOf(decision: FinalDecision, draft: DecisionDraft): PlayerOffence {
+  const category: OffenceCategory | undefined = draft.decidedBy === 'limits' ? 'spam' : draft.category;
+  const sanctionUntil = sanctionEnd(decision.action, decision.decidedAt);
+  return {
+    gameId: decision.gameId,
+    playerId: decision.playerId,
+    messageId: decision.messageId,
+    channelId: decision.channelId,
+    at: decision.decidedAt,
+    decidedBy: decision.decidedBy,
+    ...(category ? { category } : {}),
+    severity: severityOf(decision.toxicity, category),
+    toxicity: decision.toxicity,
+    action: decision.action,
+    ...(sanctionUntil !== undefined ? { sanctionUntil } : {}),
+    ...(decision.rule ? { rule: decision.rule } : {}),
+    // A line the limits dropped unseen is noise, not conduct.
+    counts: !(draft.limit && draft.limit.outcome === 'drop'),
   };
 }
 

@@ -12,11 +12,14 @@ import {
   LivePolicies,
   outbound,
   policyFileVar,
+  reputationLookback,
+  resolveReputation,
+  standingOf,
   type ShadowComparison,
   stableId,
 } from '@sinbin/contract';
 import { FlushBuffer, TallyBuffer } from './buffers';
-import { chooseAction, finalDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
+import { chooseAction, finalDecision, offenceOf, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
 import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -35,7 +38,7 @@ export default defineFunction({
     POLICY_REFRESH_MS: intVar(2000, 0),
   }),
   secrets: [],
-  stores: ['ledger', 'offences', 'documents', 'shadow', 'decisionStats'],
+  stores: ['ledger', 'offences', 'documents', 'shadow', 'decisionStats', 'reputation'],
   deploy: {
     minScale: 2,
     maxScale: 12,
@@ -78,11 +81,25 @@ export default defineFunction({
       // A flood or spam limit is not an offence that escalates the game's rules (reputation counts it, lightly).
       const offences =
         draft.verdict === 'block' && draft.decidedBy !== 'limits' ? await stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0;
-      const { action, rule } = chooseAction(draft, offences, policy);
+      // The player's standing before this message (its other offences, decayed), for the rules to read.
+      const reputation = resolveReputation(policy.reputation);
+      const since = reputationLookback(at, reputation);
+      let standing: { standing: number; offences: number } | undefined;
+      if (draft.verdict === 'block') {
+        const { offences: record } = await stores.reputation.player(m.gameId, m.playerId, since, 1000);
+        const s = standingOf(record.filter((o) => o.messageId !== m.messageId), at, reputation);
+        standing = { standing: s.standing, offences: s.counted };
+      }
+      const { action, rule } = chooseAction(draft, offences, policy, standing?.standing);
       // Offences are recorded once per message, so a redelivery does not escalate. The ledger keeps
       // the first decision; a redelivery republishes that one (consumers dedupe by messageId), so
       // a crash between recording and publishing never loses it, nor decides a second time.
-      const { decision, created } = await stores.ledger.putIfAbsent(finalDecision(draft, action, at, { policyVersion: snapshot.active.version, rule }));
+      const { decision, created } = await stores.ledger.putIfAbsent(finalDecision(draft, action, at, { policyVersion: snapshot.active.version, rule, ...(standing ? { reputation: standing } : {}) }));
+      // Reputation keeps the offence (once per messageId, so a redelivery is harmless) with what it was decided on.
+      if (decision.verdict === 'block') {
+        const evidence = { message: m, context, ...(real ? { fast: real.fast, ...(real.deep ? { deep: real.deep } : {}) } : {}), ...(real?.moderation?.moderatorId ? { moderatorId: real.moderation.moderatorId } : {}), ...(draft.limit ? { limit: draft.limit } : {}), ...(draft.terms ? { terms: draft.terms } : {}) };
+        await stores.reputation.recordOffence(offenceOf(decision, draft), evidence, since);
+      } else if (created) await stores.reputation.seen(m.gameId, m.playerId, at);
       if (created) {
         decisions.inc({ path: decision.decidedBy, verdict: decision.verdict, action: decision.action.type });
         latency.observe({ path: decision.decidedBy }, decision.latencyMs / 1000);

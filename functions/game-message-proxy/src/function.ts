@@ -35,6 +35,7 @@ import { FloodGuard } from './flood';
 import { AdminTokens, type Caller, KeyRing } from './keys';
 import { KeyRateLimiter } from './limits';
 import { openApiRoute } from './openapi';
+import { playerRoute } from './reputation';
 import { DecisionWaiter } from './sync';
 import { WebhookConfigSchema, WebhookDispatcher } from './webhooks';
 
@@ -93,7 +94,7 @@ export default defineFunction({
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents', 'termLists'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents', 'termLists', 'reputation'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -238,6 +239,7 @@ export default defineFunction({
       { method: 'POST', path: '/v1/messages', handler: postMessages },
       { method: 'GET', path: '/v1/decisions/:messageId', handler: getDecision },
       { method: 'GET', path: '/v1/webhook-deliveries', handler: webhookDeliveries },
+      { method: 'GET', path: '/v1/players/:playerId', handler: playerRoute({ store: stores.reputation, policies, authenticate, now }) },
       await analyzeRoute({ keys, limiter, modelDir: config.FAST_MODEL_DIR, log, metrics }),
       ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, termLists: stores.termLists, log, now }),
     ];

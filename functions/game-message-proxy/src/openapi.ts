@@ -19,6 +19,7 @@ import {
   MessagesResponseSchema,
   NewApiKeySchema,
   ApiKeyInfoSchema,
+  PlayerReputationSchema,
   TermCheckRequestSchema,
   TermCheckResponseSchema,
   TermListHistorySchema,
@@ -88,6 +89,15 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       security: gameAuth,
       requestParams: { query: z.object({ limit: z.string().optional().meta({ description: '1-500, default 100' }) }) },
       responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), ...common },
+    },
+  },
+  '/v1/players/{playerId}': {
+    get: {
+      operationId: 'getPlayer',
+      summary: "A player's standing in this game: decayed standing, offences by category and severity, sanctions in force, recent blocked decisions",
+      security: gameAuth,
+      requestParams: { path: z.object({ playerId: z.string() }) },
+      responses: { '200': { description: 'The reputation.', ...body(PlayerReputationSchema) }, '400': error('invalid-player-id'), '401': error('missing-api-key, unknown-api-key'), '404': error('not-found (unknown here, or another game\'s player)'), '429': error('rate-limited') },
     },
   },
   '/v1alpha1/comments:analyze': {

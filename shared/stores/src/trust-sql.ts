@@ -155,17 +155,21 @@ export class SqlReputationStore implements ReputationStore {
 
   async recordOffence(offence: PlayerOffence, evidence: DecisionEvidence, since: Date): Promise<PlayerOffence[]> {
     // One statement: the insert (once per message) and the player's other offences, read from the snapshot before it.
-    const rows = await this.db.query<OffenceRow & { ins: boolean }>(
+    // One row says whether this call inserted it: only then is the message counted as seen
+    // (a redelivery is not a second message).
+    const rows = await this.db.query<OffenceRow & { inserted: boolean | null }>(
       `with ins as (
          insert into player_offences (game_id, message_id, player_id, at, offence, evidence)
          values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning 1)
-       select offence, overturned_at, exists (select 1 from ins) as ins from player_offences
-       where game_id = $1 and player_id = $3 and at >= $7 and message_id <> $2
-       order by at desc limit 500`,
+       select null::jsonb as offence, null::timestamptz as overturned_at, exists (select 1 from ins) as inserted
+       union all
+       (select offence, overturned_at, null from player_offences
+        where game_id = $1 and player_id = $3 and at >= $7 and message_id <> $2
+        order by at desc limit 500)`,
       [offence.gameId, offence.messageId, offence.playerId, offence.at, JSON.stringify(withoutUndefined({ ...offence, overturnedAt: undefined, sanctionUntil: undefined })), JSON.stringify(evidence), since],
     );
-    await this.seen(offence.gameId, offence.playerId, new Date(offence.at));
-    return rows.rows.map(offenceOf);
+    if (rows.rows.find((r) => r.inserted !== null)?.inserted) await this.seen(offence.gameId, offence.playerId, new Date(offence.at));
+    return rows.rows.filter((r) => r.inserted === null).map(offenceOf);
   }
 
   async player(gameId: string, playerId: string, since: Date, limit: number): Promise<{ activity?: PlayerActivity; offences: PlayerOffence[] }> {

@@ -21,6 +21,7 @@ import {
   SqlSendLedger,
   SqlLimitWindows,
   SqlTermListStore,
+  SqlReputationStore,
   SqlWebhookLog,
   SqlDecisionStats,
   SqlExposureStore,
@@ -37,6 +38,7 @@ import { caseStoreContract } from '../../contract/case-store-suite';
 import { gatewayStoreContract } from '../../contract/gateway-store-suite';
 import { limitWindowsContract } from '../../contract/limit-windows-suite';
 import { termListStoreContract } from '../../contract/term-list-store-suite';
+import { reputationStoreContract } from '../../contract/reputation-store-suite';
 
 let url = '';
 const schemas: string[] = [];
@@ -138,6 +140,12 @@ limitWindowsContract('PostgreSQL', async () => {
     await migrate(limitPool);
   }
   return new SqlLimitWindows(namedStatements(limitPool));
+});
+
+reputationStoreContract('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return new SqlReputationStore(namedStatements(pool));
 });
 
 termListStoreContract('PostgreSQL', async () => {

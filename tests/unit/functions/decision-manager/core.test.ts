@@ -17,6 +17,7 @@ import {
   onAnalysis,
   onClassified,
   onLimited,
+  offenceOf,
   onModeration,
   ruleMatches,
   topCategory,
@@ -388,5 +389,34 @@ describe("onClassified with the game's term lists", () => {
   it('passes allowed terms to the deep analysis, so it reads around them too', () => {
     const step = onClassified(classifiedMessage({ route: 'needs-analysis', terms: terms([], ['kill']) }), T0);
     expect(step).toMatchObject({ kind: 'analyse', request: { allowedTerms: ['kill'] } });
+  });
+});
+
+describe('rules that read the standing', () => {
+  const policy = GamePolicySchema.parse({
+    rules: [
+      { name: 'clean', when: { minStanding: 0.8 }, action: { type: 'warn' } },
+      { name: 'repeat', when: { maxStanding: 0.3 }, action: { type: 'ban' } },
+      { name: 'middle', when: {}, action: { type: 'mute', durationSeconds: 600 } },
+    ],
+  });
+  it.each([
+    [undefined, 'clean'],
+    [1, 'clean'],
+    [0.8, 'clean'],
+    [0.5, 'middle'],
+    [0.3, 'repeat'],
+    [0.1, 'repeat'],
+  ])('standing %s: %s', (standing, rule) => {
+    expect(chooseAction(draft({ verdict: 'block' }), 1, policy, standing).rule).toBe(rule);
+  });
+
+  it('an offence keeps what it cost: severity, sanction end, whether it counts', () => {
+    const d = draft({ verdict: 'block', toxicity: 0.96, category: 'threat' });
+    const decision = finalDecision(d, { type: 'mute', durationSeconds: 60 }, at(0), { rule: 'r', reputation: { standing: 0.5, offences: 2 } });
+    expect(decision.reputation).toEqual({ standing: 0.5, offences: 2 });
+    expect(offenceOf(decision, d)).toMatchObject({ category: 'threat', severity: 'severe', sanctionUntil: new Date(at(0).getTime() + 60_000).toISOString(), counts: true, rule: 'r' });
+    const dropped = onLimited(limitedMessage({ limit: { rule: 'channel-burst', reason: 'x', outcome: 'drop' } }));
+    expect(offenceOf(finalDecision(dropped, { type: 'none' }, at(0)), dropped)).toMatchObject({ category: 'spam', severity: 'low', counts: false });
   });
 });
