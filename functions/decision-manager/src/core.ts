@@ -2,6 +2,8 @@
 // step and turns verdicts into final decisions with the game's rules.
 import {
   type Action,
+  type Appeal,
+  APPEAL_TRAINING_WEIGHT,
   type AnalysisRequest,
   type AnalysisResult,
   CATEGORIES,
@@ -214,6 +216,48 @@ export function finalDecision(
     ...(draft.limit ? { limit: draft.limit } : {}),
     ...(draft.terms ? { terms: draft.terms } : {}),
     ...(applied.reputation ? { reputation: applied.reputation } : {}),
+  };
+}
+
+/** The decision an overturned appeal publishes: the message allowed, the sanction lifted, what it was before. */
+export function revisedDecision(original: FinalDecision, appeal: Appeal, moderatorId: string, now: Date): FinalDecision {
+  const { revision: _earlier, limit: _limit, reputation: _reputation, ...rest } = original;
+  return {
+    ...rest,
+    verdict: 'allow',
+    action: { type: 'none' },
+    decidedBy: 'moderator',
+    rule: 'appeal overturned',
+    decidedAt: now.toISOString(),
+    revision: {
+      number: (original.revision?.number ?? 0) + 1,
+      reason: 'appeal-overturned',
+      appealId: appeal.appealId,
+      previous: { verdict: original.verdict, action: original.action, decidedBy: original.decidedBy },
+      revisedBy: moderatorId,
+      revisedAt: now.toISOString(),
+    },
+  };
+}
+
+/** An appeal's outcome as a label for the next model, counting APPEAL_TRAINING_WEIGHT times a moderator verdict. */
+export function appealExample(e: ModerationResult, exampleId: string, now: Date): TrainingExample | undefined {
+  if (!e.appeal || (e.appealOutcome !== 'upheld' && e.appealOutcome !== 'overturned')) return undefined;
+  const m = e.message;
+  const category = e.appealOutcome === 'upheld' ? (e.category ?? e.appeal.original.category) : undefined;
+  return {
+    exampleId,
+    messageId: m.messageId,
+    gameId: m.gameId,
+    playerId: m.playerId,
+    ...(m.locale ? { language: m.locale } : {}),
+    text: m.text,
+    context: e.context,
+    label: e.appealOutcome === 'overturned' ? 'ok' : 'toxic',
+    ...(category ? { category } : {}),
+    source: 'appeal',
+    weight: APPEAL_TRAINING_WEIGHT,
+    createdAt: now.toISOString(),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type FinalDecision,
   type GamePolicy,
   intVar,
+  type ModerationResult,
   LivePolicies,
   outbound,
   policyFileVar,
@@ -19,7 +20,7 @@ import {
   stableId,
 } from '@sinbin/contract';
 import { FlushBuffer, TallyBuffer } from './buffers';
-import { chooseAction, finalDecision, offenceOf, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
+import { appealExample, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
 import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -38,7 +39,7 @@ export default defineFunction({
     POLICY_REFRESH_MS: intVar(2000, 0),
   }),
   secrets: [],
-  stores: ['ledger', 'offences', 'documents', 'shadow', 'decisionStats', 'reputation'],
+  stores: ['ledger', 'offences', 'documents', 'shadow', 'decisionStats', 'reputation', 'appeals'],
   deploy: {
     minScale: 2,
     maxScale: 12,
@@ -137,6 +138,36 @@ export default defineFunction({
       }
     }
 
+    const appealOutcomes = metrics.counter({ name: 'sinbin_appeals_decided_total', help: 'Appeals decided, by outcome (upheld, overturned, lapsed).', labelNames: ['outcome'] });
+
+    /**
+     * An appeal case's result: the outcome is recorded once; an overturn publishes decision.revised
+     * (the message allowed, the sanction lifted), takes the offence out of the player's reputation
+     * and escalation, and an upheld or overturned appeal becomes a weighted training label.
+     */
+    async function onAppeal(e: ModerationResult): Promise<AnyOutbound[]> {
+      const m = e.message;
+      const at = now();
+      const outcome = e.appealOutcome!;
+      if (await stores.appeals.resolve(m.gameId, m.messageId, outcome, e.moderatorId, at)) appealOutcomes.inc({ outcome });
+      const out: AnyOutbound[] = [];
+      if (outcome === 'overturned' && e.appeal && e.moderatorId) {
+        const original = await stores.ledger.get(m.gameId, m.messageId);
+        if (original) {
+          // A redelivery finds the revision stored and publishes that one again (consumers keep the highest).
+          const revised = original.revision ? original : revisedDecision(original, e.appeal, e.moderatorId, at);
+          if (!original.revision) await stores.ledger.revise(revised);
+          await stores.reputation.overturn(m.gameId, m.messageId, at);
+          await stores.offences.forget(m.gameId, m.playerId, m.messageId);
+          out.push(outbound('final-decisions', revised));
+          log.info({ messageId: m.messageId, gameId: m.gameId, appealId: e.appeal.appealId }, 'appeal overturned the decision');
+        }
+      }
+      const example = appealExample(e, stableId('appeal-example', m.gameId, m.messageId), at);
+      if (example) out.push(outbound('model-training-data', example));
+      return out;
+    }
+
     async function follow(step: Step, context: ContextEntry[], real: Omit<RealPath, 'message'>): Promise<AnyOutbound[]> {
       switch (step.kind) {
         case 'decide':
@@ -167,6 +198,7 @@ export default defineFunction({
           }
           case 'moderation-results': {
             const e = delivery.event;
+            if (e.appealOutcome) return onAppeal(e);
             return decide(onModeration(e), e.context, { fast: e.fast, route: 'needs-analysis', ...(e.deep ? { deep: e.deep } : {}), moderation: e });
           }
           default:

@@ -30,6 +30,7 @@ import {
 } from '@sinbin/contract';
 import { adminRoutes } from './admin';
 import { analyzeRoute } from './analyze';
+import { appealRoutes } from './appeals';
 import { acceptedAnswers, bearerToken, canonicalContent, parseMessagesRequest, preferredWait, toChatMessage } from './core';
 import { FloodGuard } from './flood';
 import { AdminTokens, type Caller, KeyRing } from './keys';
@@ -88,13 +89,13 @@ export default defineFunction({
   name: 'game-message-proxy',
   description: 'Gateway: POST /v1/messages (with synchronous answers and the flood and spam limits), GET /v1/decisions/:id, the Perspective-compatible analyze call; keeps final decisions readable and pushes webhooks.',
   consumes: ['final-decisions'],
-  produces: ['raw-messages', 'limited-messages'],
+  produces: ['raw-messages', 'limited-messages', 'moderation-required'],
   scaleToZero: false,
   priority: 'latency',
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents', 'termLists', 'reputation'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents', 'termLists', 'reputation', 'appeals'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -239,6 +240,7 @@ export default defineFunction({
       { method: 'POST', path: '/v1/messages', handler: postMessages },
       { method: 'GET', path: '/v1/decisions/:messageId', handler: getDecision },
       { method: 'GET', path: '/v1/webhook-deliveries', handler: webhookDeliveries },
+      ...appealRoutes({ decisions: stores.decisions, appeals: stores.appeals, reputation: stores.reputation, policies, publisher, authenticate, log, now }),
       { method: 'GET', path: '/v1/players/:playerId', handler: playerRoute({ store: stores.reputation, policies, authenticate, now }) },
       await analyzeRoute({ keys, limiter, modelDir: config.FAST_MODEL_DIR, log, metrics }),
       ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, termLists: stores.termLists, log, now }),
@@ -262,6 +264,12 @@ export default defineFunction({
       async handle(delivery) {
         if (delivery.topic !== 'final-decisions') return [];
         const decision = delivery.event;
+        if (decision.revision) {
+          // decision.revised (an appeal overturned it): replaces the stored one and is owed to the webhook once.
+          if (await stores.decisions.revise(decision)) await webhooks.accept(decision);
+          waiter.notify(decision);
+          return [];
+        }
         // Stored means owed (and perhaps sent) already: a redelivered decision is not owed twice.
         if (!(await stores.decisions.get(decision.gameId, decision.messageId))) {
           // Owed and stored before the offset moves on, issued together: on the embedded log both

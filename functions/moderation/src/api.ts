@@ -40,7 +40,7 @@ import {
   type VerdictResponse,
 } from '@sinbin/contract';
 import { decoyHash, hashPassword, newSessionToken, verifyPassword } from './auth';
-import { channelKey, inScope, LoginThrottle, moderatorResult, scopeCounts, scopeGames, severity, undoDeadline } from './core';
+import { channelKey, inScope, LoginThrottle, mayReview, moderatorResult, scopeCounts, scopeGames, severity, undoDeadline } from './core';
 import { routeKit, type Principal } from './kit';
 import type { LiveFeed, QueueChange } from './live';
 import { policyRoutes } from './policies-api';
@@ -268,6 +268,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     const at = now();
     const stored = await findCase(caseId, who);
     if (!stored) return notFound();
+    if (!mayReview(stored.case, who.moderatorId)) return apiError('own-decision', 'this is an appeal of your own verdict: another moderator reviews it');
     // A person reviews under a claim and may undo for a while; an API token may also decide an
     // unclaimed case outright (the original API), and that verdict is published at once.
     const direct = who.kind === 'token' && stored.claim?.moderatorId !== who.moderatorId;

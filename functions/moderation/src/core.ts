@@ -31,7 +31,14 @@ export function moderatorResult(c: ModerationCase, v: VerdictRequest, moderatorI
     fast: c.fast,
     ...(c.deep ? { deep: c.deep } : {}),
     decidedAt: now.toISOString(),
+    // An appeal: a block upholds the decision, an allow overturns it.
+    ...(c.appeal ? { appeal: c.appeal, appealOutcome: v.verdict === 'block' ? ('upheld' as const) : ('overturned' as const) } : {}),
   };
+}
+
+/** Whether the moderator may decide the case: nobody reviews the appeal of their own verdict. */
+export function mayReview(c: ModerationCase, moderatorId: string): boolean {
+  return c.appeal?.decidedByModerator === undefined || c.appeal.decidedByModerator !== moderatorId;
 }
 
 /**
@@ -49,6 +56,8 @@ export function expiredResult(c: ModerationCase, now: Date, lapse: DeadlineLapse
     fast: c.fast,
     ...(c.deep ? { deep: c.deep } : {}),
     decidedAt: now.toISOString(),
+    // An appeal nobody reviewed in time lapses: the decision stands.
+    ...(c.appeal ? { appeal: c.appeal, appealOutcome: 'lapsed' as const, verdict: c.provisionalVerdict } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface DecisionLedger {
   get(gameId: string, messageId: string): Promise<FinalDecision | undefined>;
   /** Stores the decision unless one exists; returns the decision that holds. */
   putIfAbsent(decision: FinalDecision): Promise<{ decision: FinalDecision; created: boolean }>;
+  /** Replaces the decision by a revised one (an appeal overturned it) unless it holds this revision or a later one; true when it replaced it. */
+  revise(decision: FinalDecision): Promise<boolean>;
 }
 
 /** Offences per player, so rules can escalate warn -> mute -> kick -> ban. */
