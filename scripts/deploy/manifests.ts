@@ -320,6 +320,21 @@ const PANELS: PanelSpec[] = [
     ],
   },
   {
+    title: 'Flood and spam limits / s',
+    unit: 'ops',
+    description: 'sinbin_gateway_messages_limited_total: messages the limits decided before any model, by game, rule and outcome; sinbin_gateway_limits_unchecked_total: messages passed on unchecked because the limits store failed.',
+    targets: [
+      { expr: 'sum by (game, rule, outcome) (rate(sinbin_gateway_messages_limited_total[$__rate_interval]))', legend: '{{game}} {{rule}} {{outcome}}' },
+      { expr: 'sum (rate(sinbin_gateway_limits_unchecked_total[$__rate_interval]))', legend: 'unchecked' },
+    ],
+  },
+  {
+    title: 'Appeals decided / s',
+    unit: 'ops',
+    description: 'sinbin_appeals_decided_total: appeals upheld, overturned (a decision.revised published) or lapsed.',
+    targets: [{ expr: 'sum by (outcome) (rate(sinbin_appeals_decided_total[$__rate_interval]))', legend: '{{outcome}}' }],
+  },
+  {
     title: 'Gateway: analyze calls / s',
     unit: 'ops',
     description: 'sinbin_gateway_analyze_total: Perspective-compatible calls by outcome.',

@@ -153,7 +153,7 @@ describe('dashboard', () => {
     expect(r.traffic.byPath.fast).toEqual([13, 0, 0]);
     expect(r.traffic.byPath.deadline).toEqual([0, 0, 1]);
     expect(r.traffic.blocked).toEqual([3, 0, 2]);
-    expect(r.decisions.byPath).toEqual({ fast: 13, deep: 2, moderator: 0, deadline: 1 });
+    expect(r.decisions.byPath).toEqual({ fast: 13, deep: 2, moderator: 0, deadline: 1, limits: 0, terms: 0 });
     expect(r.categories).toEqual([
       { category: 'insult', blocked: 3 },
       { category: 'threat', blocked: 2 },
