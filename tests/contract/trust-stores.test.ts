@@ -2,10 +2,11 @@
 // the same SQL the real stack's PostgreSQL runs: tests/integration/moderation/postgres.test.ts).
 import { afterAll, beforeAll } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { MemoryLimitWindows, MemoryReputationStore, MemoryTermListStore, openPGlite, SqlLimitWindows, SqlReputationStore, SqlTermListStore } from '@sinbin/stores';
+import { MemoryAppealStore, MemoryLimitWindows, MemoryReputationStore, MemoryTermListStore, openPGlite, SqlAppealStore, SqlLimitWindows, SqlReputationStore, SqlTermListStore } from '@sinbin/stores';
 import { limitWindowsContract } from './limit-windows-suite';
 import { termListStoreContract } from './term-list-store-suite';
 import { reputationStoreContract } from './reputation-store-suite';
+import { appealStoreContract } from './appeal-store-suite';
 
 let db: PGlite;
 beforeAll(async () => {
@@ -23,3 +24,6 @@ termListStoreContract('SQL on PGlite', async () => new SqlTermListStore(db));
 
 reputationStoreContract('memory', async () => new MemoryReputationStore());
 reputationStoreContract('SQL on PGlite', async () => new SqlReputationStore(db));
+
+appealStoreContract('memory', async () => new MemoryAppealStore());
+appealStoreContract('SQL on PGlite', async () => new SqlAppealStore(db));

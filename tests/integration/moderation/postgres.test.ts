@@ -22,6 +22,7 @@ import {
   SqlLimitWindows,
   SqlTermListStore,
   SqlReputationStore,
+  SqlAppealStore,
   SqlWebhookLog,
   SqlDecisionStats,
   SqlExposureStore,
@@ -39,6 +40,7 @@ import { gatewayStoreContract } from '../../contract/gateway-store-suite';
 import { limitWindowsContract } from '../../contract/limit-windows-suite';
 import { termListStoreContract } from '../../contract/term-list-store-suite';
 import { reputationStoreContract } from '../../contract/reputation-store-suite';
+import { appealStoreContract } from '../../contract/appeal-store-suite';
 
 let url = '';
 const schemas: string[] = [];
@@ -140,6 +142,12 @@ limitWindowsContract('PostgreSQL', async () => {
     await migrate(limitPool);
   }
   return new SqlLimitWindows(namedStatements(limitPool));
+});
+
+appealStoreContract('PostgreSQL', async () => {
+  const pool = await schemaPool();
+  await migrate(pool);
+  return new SqlAppealStore(pool);
 });
 
 reputationStoreContract('PostgreSQL', async () => {
