@@ -4,7 +4,7 @@ import { ACTIONS, decide, move, moveAfterLoss, release } from './actions';
 import { toggleReveal } from './wellbeing';
 import { conversationView } from './conversation';
 import { fill, h } from './dom';
-import { categoryLabel, deadlineOutcome, formatCountdown, routedBecause, topCategory } from './format';
+import { appealedDecision, categoryLabel, deadlineOutcome, formatCountdown, routedBecause, topCategory } from './format';
 import { historyView } from './history';
 import { scoresView } from './scores';
 import { ageOf, countdownTo, regions, serverNow, state } from './state';
@@ -58,6 +58,16 @@ export function renderCase(): void {
         h('kbd', { title: 'extend' }, 'E'),
       ),
     ),
+    // An appeal: the player's own words and the decision they contest; Allow overturns it, Block upholds it.
+    c.appeal
+      ? h(
+          'section',
+          { class: 'appeal', id: 'appeal', 'aria-label': 'Appeal' },
+          h('p', null, h('strong', null, 'Appeal: '), `the message was ${appealedDecision(c.appeal)}`, c.appeal.reason ? ` — ${c.appeal.reason}` : ''),
+          h('blockquote', { id: 'appeal-statement' }, c.appeal.statement),
+          h('p', { class: 'muted' }, 'Allow overturns the decision (the sanction is lifted); Block upholds it.'),
+        )
+      : null,
     current.lost ? h('p', { class: 'notice', role: 'alert' }, current.lost, ' ', h('button', { type: 'button', onclick: () => void moveAfterLoss() }, 'Next case')) : null,
     masked
       ? h(

@@ -82,7 +82,15 @@ export function initials(playerId: string): string {
  * models could not decide it, so the UI never calls it "reported".
  */
 export function routedBecause(reason: ModerationCase['reason']): string {
+  if (reason === 'appeal') return 'the player appealed the decision';
   return reason === 'low-confidence' ? 'the models were unsure' : 'the deep model was unavailable';
+}
+
+/** An appealed decision in words: "blocked by the fast model (warn, rule: first offence)". */
+export function appealedDecision(a: NonNullable<ModerationCase['appeal']>): string {
+  const by = { fast: 'the fast model', deep: 'the deep model', moderator: 'a moderator', deadline: 'the deadline', limits: 'the flood and spam limits', terms: "the game's block list" }[a.original.decidedBy];
+  const action = a.original.action.type === 'none' ? 'no action' : a.original.action.type + (a.original.action.durationSeconds ? ` ${Math.round(a.original.action.durationSeconds / 60)} min` : '');
+  return `${a.original.verdict === 'block' ? 'blocked' : 'allowed'} by ${by} (${action}${a.original.rule ? `, rule: ${a.original.rule}` : ''})`;
 }
 
 /** Severity buckets for the queue's badges. */
