@@ -21,6 +21,9 @@ const KEY = 'it-key-0123456789';
 const GAME = 'itgame';
 /** A game whose policy sends nearly every deep-analysed message to a moderator and allows what nobody decides in 3 s. */
 const LAPSE_KEY = 'it-key-lapse-0123456';
+// A game with the flood limits on, for the players' trust and safety on the real stack.
+const TRUST_KEY = 'it-key-trust-0123456';
+const ADMIN_TOKEN = 'it-admin-token-0123456789';
 let brokers: string[];
 let stack: Stack;
 let databaseUrl = '';
@@ -89,13 +92,14 @@ beforeAll(async () => {
   // Cases nobody reviews expire quickly, so every message reaches a decision inside the test.
   writeFileSync(
     policyFile,
-    JSON.stringify({ default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3 }, games: { itlapse: { deepMinConfidence: 0.99, onDeadline: 'allow' } } }),
+    JSON.stringify({ default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 3 }, games: { itlapse: { deepMinConfidence: 0.99, onDeadline: 'allow' }, ittrust: { limits: {} } } }),
   );
   stack = await startStack({
     brokers,
     env: {
       ...process.env,
-      GAME_API_KEYS: `${GAME}:${KEY},itlapse:${LAPSE_KEY}`,
+      GAME_API_KEYS: `${GAME}:${KEY},itlapse:${LAPSE_KEY},ittrust:${TRUST_KEY}`,
+      GATEWAY_ADMIN_TOKENS: ADMIN_TOKEN,
       MODERATOR_TOKENS: 'it-mod:it-mod-token',
       GAME_POLICIES_FILE: policyFile,
       // Every replica reads the policy heads this often (default 2 s).
@@ -304,6 +308,59 @@ describe('pipeline on Kafka', () => {
     expect(after).toMatchObject({ policyVersion: version, rule: 'zero tolerance', action: { type: 'kick' } });
     // Back to the seed for the tests after this one.
     expect((await lead('POST', '/v1/policies/rollback', {})).body).toMatchObject({ version: 1 });
+  }, 180_000);
+
+  it("limits, term lists, reputation and appeals across the stack's processes (Kafka, PostgreSQL)", async () => {
+    const gw = stack.urls['game-message-proxy']!;
+    const trust = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) =>
+      fetch(`${gw}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { authorization: `Bearer ${init.token ?? TRUST_KEY}`, 'content-type': 'application/json' },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+    // Flood: the 4th identical line is decided by the limits, in the decision manager's process, without a model.
+    const spam = ['tr-1', 'tr-2', 'tr-3', 'tr-4'];
+    expect((await post({ messages: spam.map((messageId) => ({ messageId, channelId: 'trade', playerId: 'spammer', text: 'cheap gold at goldz now' })) }, TRUST_KEY)).status).toBe(202);
+    const decided = await waitForDecisions(spam, 60_000, TRUST_KEY);
+    expect(decided.get('tr-4')).toMatchObject({ verdict: 'block', decidedBy: 'limits', action: { type: 'warn' }, limit: { rule: 'repeat' } });
+    expect(decided.get('tr-3')!.decidedBy).not.toBe('limits');
+
+    // Term lists: saved through the admin API, in force in the fast classifier's process within POLICY_REFRESH_MS.
+    const saved = await trust('/admin/v1/games/ittrust/term-lists', { method: 'PUT', body: { block: ['bananas'] }, token: ADMIN_TOKEN });
+    expect(saved.status).toBe(201);
+    let byTerms: Record<string, unknown> | undefined;
+    for (let i = 0; i < 40 && byTerms?.decidedBy !== 'terms'; i++) {
+      expect((await post({ messageId: `tt-${i}`, channelId: `t-${i}`, playerId: `fruit-${i}`, text: 'bananas everywhere' }, TRUST_KEY)).status).toBe(202);
+      byTerms = (await waitForDecisions([`tt-${i}`], 30_000, TRUST_KEY)).get(`tt-${i}`);
+    }
+    expect(byTerms).toMatchObject({ verdict: 'block', decidedBy: 'terms', terms: { version: 1, blocked: [{ term: 'bananas' }] } });
+
+    // Reputation, read by the gateway from what the decision manager recorded.
+    const rep = (await (await trust('/v1/players/spammer')).json()) as { offences: { total: number; byCategory: Record<string, unknown> } };
+    expect(rep.offences.total).toBe(1);
+    expect(Object.keys(rep.offences.byCategory)).toEqual(['spam']);
+
+    // Appeal the limited line; a moderator overturns it; the gateway serves the revision.
+    expect((await trust('/v1/decisions/tr-4/appeal', { method: 'POST', body: { statement: 'I was selling my own spare gold once' } })).status).toBe(201);
+    expect((await trust('/v1/decisions/tr-4/appeal', { method: 'POST', body: { statement: 'again' } })).status).toBe(409);
+    expect((await fetch(`${gw}/v1/decisions/tr-4/appeal`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ statement: 'x' }) })).status).toBe(404);
+    const mod = stack.urls['moderation']!;
+    let caseId: string | undefined;
+    for (let i = 0; i < 100 && !caseId; i++) {
+      const list = (await (await fetch(`${mod}/v1/cases?limit=200`, { headers: { authorization: 'Bearer it-mod-token' } })).json()) as { cases: { caseId: string; reason: string; message: { messageId: string } }[] };
+      caseId = list.cases.find((c) => c.reason === 'appeal' && c.message.messageId === 'tr-4')?.caseId;
+      if (!caseId) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(caseId).toBeDefined();
+    const verdict = await fetch(`${mod}/v1/cases/${caseId}/verdict`, { method: 'POST', headers: { authorization: 'Bearer it-mod-token', 'content-type': 'application/json' }, body: JSON.stringify({ verdict: 'allow' }) });
+    expect(verdict.status).toBe(200);
+    let revised: Record<string, unknown> | undefined;
+    for (let i = 0; i < 150 && !revised?.revision; i++) {
+      revised = await decisionOf('tr-4', TRUST_KEY);
+      if (!revised?.revision) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(revised).toMatchObject({ verdict: 'allow', action: { type: 'none' }, revision: { number: 1, reason: 'appeal-overturned', revisedBy: 'it-mod' } });
+    expect(((await (await trust('/v1/decisions/tr-4/appeal')).json()) as { status: string }).status).toBe('overturned');
   }, 180_000);
 
   it('answers 503 with Retry-After while the broker is down, and resumes when it is back', async () => {
