@@ -47,7 +47,7 @@ export function renderCase(): void {
       'p',
       { class: 'case-meta' },
       h('span', null, 'waiting ', h('span', { 'data-since': c.openedAt }, ageOf(c.openedAt))),
-      h('span', null, `${deadlineOutcome(c)} in `, h('span', { 'data-until': c.dueAt }, countdownTo(c.dueAt)), ' unless you decide'),
+      h('span', null, `${c.appeal ? 'the decision stands' : deadlineOutcome(c)} in `, h('span', { 'data-until': c.dueAt }, countdownTo(c.dueAt)), ' unless you decide'),
       h('span', null, `here because ${routedBecause(c.reason)}`),
       h(
         'span',
