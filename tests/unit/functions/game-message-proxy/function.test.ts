@@ -127,6 +127,21 @@ describe('gateway GET /v1/decisions/:messageId and the final-decisions consumer'
     expect(await stores.decisions.get('alpha', 'm-2')).toEqual(first);
   });
 
+  it('replaces a decision by its revision (decision.revised) once, and never by an older one', async () => {
+    const { running, stores } = await start();
+    const first = finalDecision({ gameId: 'alpha', messageId: 'm-3', verdict: 'block', action: { type: 'mute', durationSeconds: 60 } });
+    const revision = { number: 1, reason: 'appeal-overturned' as const, appealId: 'ap', previous: { verdict: 'block' as const, action: first.action, decidedBy: first.decidedBy }, revisedBy: 'bob', revisedAt: '2026-03-01T13:00:00.000Z' };
+    const revised = { ...first, verdict: 'allow' as const, action: { type: 'none' as const }, decidedBy: 'moderator' as const, revision };
+    await running.handle(delivery('final-decisions', first));
+    await running.handle(delivery('final-decisions', revised));
+    // A redelivery of the revision, then of the original decision, changes nothing.
+    await running.handle(delivery('final-decisions', revised));
+    await running.handle(delivery('final-decisions', first));
+    expect(await stores.decisions.get('alpha', 'm-3')).toEqual(revised);
+    const res = await callRoute(running.routes!, { method: 'GET', path: '/v1/decisions/m-3', headers: bearer('key-alpha-0001') });
+    expect(res.json).toMatchObject({ verdict: 'allow', revision: { number: 1, revisedBy: 'bob' } });
+  });
+
   it('ignores events of topics it does not consume', async () => {
     const { running } = await start();
     expect(await running.handle(delivery('raw-messages', { messageId: 'x', gameId: 'g', channelId: 'c', playerId: 'p', text: 't', sentAt: T0.toISOString(), receivedAt: T0.toISOString() }))).toEqual([]);
