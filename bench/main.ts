@@ -1,6 +1,6 @@
 // `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models|lifecycle,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
-// --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
+// --gate-config FILE (lifecycle: the studio's gate, default docs/gate.example.json), --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { adoptFormerEnvAtStart } from '@sinbin/contract';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     wait: { type: 'string' },
     log: { type: 'string' },
+    'gate-config': { type: 'string' },
   },
 });
 
@@ -71,7 +72,7 @@ if (!values.only || values.only === 'models') {
 }
 if (values.only === 'lifecycle') {
   const { benchLifecycle } = await import('./lifecycle');
-  figures.lifecycle = await benchLifecycle({ quick: values.quick });
+  figures.lifecycle = await benchLifecycle({ quick: values.quick, ...(values['gate-config'] ? { gateConfig: values['gate-config'] } : {}) });
 }
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);
