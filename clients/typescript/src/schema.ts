@@ -52,6 +52,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered model versions, their aliases (champion, challenger) and the champion history */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/models/{model}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a version champion (checked as a function would load it first); running functions follow within MODEL_REGISTRY_POLL_MS */
+        post: operations["promoteModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/models/{model}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the previous champion champion again */
+        post: operations["rollbackModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -189,12 +240,17 @@ export interface components {
                 /** Format: date-time */
                 decidedAt: string;
                 /** @enum {string} */
-                decidedBy: "fast" | "deep" | "moderator";
+                decidedBy: "fast" | "deep" | "moderator" | "deadline";
                 gameId: string;
+                /** @enum {string} */
+                lapse?: "allow" | "model" | "hold";
                 latencyMs: number;
                 messageId: string;
+                model?: string;
                 modelVersion: string;
                 playerId: string;
+                policyVersion?: number;
+                rule?: string;
                 toxicity: number;
                 /** @enum {string} */
                 verdict: "allow" | "block";
@@ -311,12 +367,17 @@ export interface components {
             /** Format: date-time */
             decidedAt: string;
             /** @enum {string} */
-            decidedBy: "fast" | "deep" | "moderator";
+            decidedBy: "fast" | "deep" | "moderator" | "deadline";
             gameId: string;
+            /** @enum {string} */
+            lapse?: "allow" | "model" | "hold";
             latencyMs: number;
             messageId: string;
+            model?: string;
             modelVersion: string;
             playerId: string;
+            policyVersion?: number;
+            rule?: string;
             toxicity: number;
             /** @enum {string} */
             verdict: "allow" | "block";
@@ -394,12 +455,17 @@ export interface components {
                     /** Format: date-time */
                     decidedAt: string;
                     /** @enum {string} */
-                    decidedBy: "fast" | "deep" | "moderator";
+                    decidedBy: "fast" | "deep" | "moderator" | "deadline";
                     gameId: string;
+                    /** @enum {string} */
+                    lapse?: "allow" | "model" | "hold";
                     latencyMs: number;
                     messageId: string;
+                    model?: string;
                     modelVersion: string;
                     playerId: string;
+                    policyVersion?: number;
+                    rule?: string;
                     toxicity: number;
                     /** @enum {string} */
                     verdict: "allow" | "block";
@@ -422,12 +488,17 @@ export interface components {
                 /** Format: date-time */
                 decidedAt: string;
                 /** @enum {string} */
-                decidedBy: "fast" | "deep" | "moderator";
+                decidedBy: "fast" | "deep" | "moderator" | "deadline";
                 gameId: string;
+                /** @enum {string} */
+                lapse?: "allow" | "model" | "hold";
                 latencyMs: number;
                 messageId: string;
+                model?: string;
                 modelVersion: string;
                 playerId: string;
+                policyVersion?: number;
+                rule?: string;
                 toxicity: number;
                 /** @enum {string} */
                 verdict: "allow" | "block";
@@ -656,6 +727,248 @@ export interface operations {
             };
             /** @description config-key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        models: {
+                            history: string[];
+                            model: string;
+                            versions: {
+                                aliases: string[];
+                                createdAt?: string;
+                                gate?: string;
+                                runId?: string;
+                                scorer?: string;
+                                version: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description admin-unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    promoteModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: "sinbin-fast" | "sinbin-deep";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    expectedChampion?: string | number;
+                    version: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new and the previous champion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        champion: string;
+                        model: string;
+                        previous: string | null;
+                    };
+                };
+            };
+            /** @description invalid-json, invalid-body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description version-conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid-artefact */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    rollbackModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: "sinbin-fast" | "sinbin-deep";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    expectedChampion?: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new and the previous champion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        champion: string;
+                        model: string;
+                        previous: string | null;
+                    };
+                };
+            };
+            /** @description invalid-json, invalid-body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description version-conflict, no-previous-version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

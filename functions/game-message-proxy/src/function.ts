@@ -24,7 +24,8 @@ import {
   type SentMessage,
   type WebhookDeliveriesResponse,
 } from '@sinbin/contract';
-import { adminRoutes } from './admin';
+import { adminGuard, adminRoutes } from './admin';
+import { modelAdminRoutes } from './models-admin';
 import { analyzeRoute } from './analyze';
 import { acceptedAnswers, bearerToken, canonicalContent, parseMessagesRequest, preferredWait, toChatMessage } from './core';
 import { AdminTokens, type Caller, KeyRing } from './keys';
@@ -84,7 +85,7 @@ export default defineFunction({
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'registry', 'artefacts'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -216,12 +217,14 @@ export default defineFunction({
       return { attempts: (await stores.webhooks.attempts(gameId, limit)).map(strip), deadLetters: (await stores.webhooks.deadLetters(gameId, limit)).map(strip) };
     }
 
+    const adminTokens = new AdminTokens(config.GATEWAY_ADMIN_TOKENS);
     const routes: HttpRoute[] = [
       { method: 'POST', path: '/v1/messages', handler: postMessages },
       { method: 'GET', path: '/v1/decisions/:messageId', handler: getDecision },
       { method: 'GET', path: '/v1/webhook-deliveries', handler: webhookDeliveries },
       await analyzeRoute({ keys, limiter, modelDir: config.FAST_MODEL_DIR, log, metrics }),
-      ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, log, now }),
+      ...adminRoutes({ tokens: adminTokens, keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, log, now }),
+      ...modelAdminRoutes({ lifecycle: { registry: stores.registry, artefacts: stores.artefacts }, admin: adminGuard(adminTokens), log }),
     ];
     routes.push(openApiRoute());
 

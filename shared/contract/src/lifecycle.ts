@@ -233,3 +233,40 @@ export function gate(
     );
   return { passed: reasons.length === 0, checks, reasons };
 }
+
+// --- Admin API (the gateway's /admin/v1/models) -------------------------------------------------
+
+const versionNumber = z.union([z.string().regex(/^\d+$/, 'a version number'), z.number().int().positive()]).transform(String);
+
+export const ModelPromoteRequestSchema = z
+  .object({
+    version: versionNumber,
+    /** The champion the caller saw; the move is refused (409) if another move came first. */
+    expectedChampion: versionNumber.optional(),
+  })
+  .strict();
+export const ModelRollbackRequestSchema = z.object({ expectedChampion: versionNumber.optional() }).strict();
+
+export const ChampionMoveResponseSchema = z.object({ model: z.string(), champion: z.string(), previous: z.string().nullable() });
+export type ChampionMoveResponse = z.infer<typeof ChampionMoveResponseSchema>;
+
+export const ModelsResponseSchema = z.object({
+  models: z.array(
+    z.object({
+      model: z.string(),
+      /** Earlier champions, oldest first: what rollback steps back through. */
+      history: z.array(z.string()),
+      versions: z.array(
+        z.object({
+          version: z.string(),
+          aliases: z.array(z.string()),
+          scorer: z.string().optional(),
+          gate: z.string().optional(),
+          runId: z.string().optional(),
+          createdAt: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ModelsResponse = z.infer<typeof ModelsResponseSchema>;
