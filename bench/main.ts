@@ -1,6 +1,6 @@
 // `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models|lifecycle,
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
-// --gate-config FILE (lifecycle: the studio's gate, default docs/gate.example.json), --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
+// --promotion (lifecycle: promotion and rollback under --rate on the real stack), --gate-config FILE (lifecycle: the studio's gate, default docs/gate.example.json), --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { adoptFormerEnvAtStart } from '@sinbin/contract';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     wait: { type: 'string' },
     log: { type: 'string' },
     'gate-config': { type: 'string' },
+    promotion: { type: 'boolean', default: false },
   },
 });
 
@@ -70,7 +71,10 @@ if (!values.only || values.only === 'models') {
     figures.models = { error: String(error) };
   }
 }
-if (values.only === 'lifecycle') {
+if (values.only === 'lifecycle' && values.promotion) {
+  const { benchPromotion } = await import('./promotion');
+  figures.promotion = await benchPromotion({ rate: Number(values.rate ?? 500) });
+} else if (values.only === 'lifecycle') {
   const { benchLifecycle } = await import('./lifecycle');
   figures.lifecycle = await benchLifecycle({ quick: values.quick, ...(values['gate-config'] ? { gateConfig: values['gate-config'] } : {}) });
 }
