@@ -141,6 +141,8 @@ export async function benchPromotion(opts: { rate: number; steadyS?: number; hol
       const inSwap = (d: FinalDecision) => swaps.some((s) => Date.parse(d.decidedAt) >= s.at && Date.parse(d.decidedAt) <= s.windowEnd);
       const steady = fast.filter((d) => Date.parse(d.decidedAt) >= steadyFrom && Date.parse(d.decidedAt) < steadyTo);
       const during = fast.filter(inSwap);
+      // The same period without a swap in progress: the holds between the swaps (a baseline of the same load and warmth).
+      const between = fast.filter((d) => Date.parse(d.decidedAt) >= steadyTo && !inSwap(d));
       const steadyLatency = summarize(steady.map((d) => d.latencyMs));
       const swapLatency = summarize(during.map((d) => d.latencyMs));
       return {
@@ -156,8 +158,9 @@ export async function benchPromotion(opts: { rate: number; steadyS?: number; hol
         versions: [...new Set(fast.map((d) => `${d.model ?? 'bundled'}@${d.modelVersion}`))].sort(),
         phases: { warmUpS, steadyS, holdAfterEachMoveS: holdS, swapWindow: 'from the alias move until 5 s after the decisions show the new version' },
         swaps: swaps.map(({ move, seenAfterS }) => ({ move, seenAfterS })),
-        fastPathLatencyMs: { steady: steadyLatency, duringSwaps: swapLatency },
+        fastPathLatencyMs: { steady: steadyLatency, betweenSwaps: summarize(between.map((d) => d.latencyMs)), duringSwaps: swapLatency },
         p99Ratio: steady.length && during.length ? Math.round((swapLatency.p99 / steadyLatency.p99) * 100) / 100 : null,
+        p99RatioToBetweenSwaps: between.length && during.length ? Math.round((swapLatency.p99 / summarize(between.map((d) => d.latencyMs)).p99) * 100) / 100 : null,
         wallS: Math.round((performance.now() - t0) / 1000),
       };
     } finally {
