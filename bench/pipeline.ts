@@ -47,7 +47,9 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
   const receiver = await startDecisionReceiver();
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-bench-'));
   const gatewayPort = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'runtime/src/embedded/main.ts'], {
+  // BENCH_EMBEDDED_ENTRY: a bundle of runtime/src/embedded/main.ts (.js, run by node alone) instead of the sources through tsx.
+  const entry = process.env.BENCH_EMBEDDED_ENTRY ?? 'runtime/src/embedded/main.ts';
+  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry], {
     env: {
       ...process.env,
       GATEWAY_PORT: String(gatewayPort),
