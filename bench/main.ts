@@ -1,6 +1,6 @@
 // `npm run bench`: benchmark figures as JSON on stdout. `npm run bench -- load [--log durable,memory]
 // [--rate 2000] [--duration 20] [--clients 50] [--seed 1] [--runs 1] [--out f.json] [--compare prev.json]`:
-// the embedded default under single-message POSTs only (bench/load-command.ts). Flags: --only pipeline|sync|kafka|moderation|models|lifecycle,
+// the embedded default under single-message POSTs only (bench/load-command.ts). Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|fastpath (--lines N --runs N),
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
 // --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
@@ -25,6 +25,7 @@ const { values, positionals } = parseArgs({
     wait: { type: 'string' },
     log: { type: 'string' },
     seed: { type: 'string' },
+    lines: { type: 'string' },
     runs: { type: 'string' },
     out: { type: 'string' },
     compare: { type: 'string' },
@@ -92,6 +93,10 @@ if (!values.only || values.only === 'models') {
   } catch (error) {
     figures.models = { error: String(error) };
   }
+}
+if (values.only === 'fastpath') {
+  const { benchFastPath } = await import('./fast-path');
+  figures.fastPath = await benchFastPath({ lines: Number(values.lines ?? (values.quick ? 20_000 : 200_000)), runs: Number(values.runs ?? 3) });
 }
 if (values.only === 'lifecycle') {
   const { benchLifecycle } = await import('./lifecycle');
