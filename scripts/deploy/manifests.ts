@@ -360,6 +360,12 @@ const PANELS: PanelSpec[] = [
     targets: [{ expr: 'histogram_quantile(0.9, sum by (le, fn) (rate(sinbin_cold_start_seconds_bucket[$__rate_interval])))', legend: '{{fn}}' }],
   },
   {
+    title: 'Consumer lag',
+    unit: 'short',
+    description: 'sinbin_consumer_lag: records each function (its consumer group) has not committed yet, per topic; one that keeps growing is a function falling behind.',
+    targets: [{ expr: 'max by (fn, topic) (sinbin_consumer_lag)', legend: '{{fn}} {{topic}}' }],
+  },
+  {
     title: 'Function instances',
     unit: 'short',
     description: 'sinbin_function_instances (0 while scaled to zero).',
