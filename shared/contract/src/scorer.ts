@@ -63,6 +63,30 @@ export interface DetectedLanguage {
   confidence: number;
 }
 
+/** The languages a message can be routed as; everything else is read as English. */
+export const ROUTED_LANGUAGES = ['en', 'fr'] as const;
+export type RoutedLanguage = (typeof ROUTED_LANGUAGES)[number];
+
+export interface LanguageRule {
+  /** The detector's score for French at or above which a line is French. */
+  minConfidence: number;
+  /** Letters a line needs before it can be French ("lol" reads as French to every detector). */
+  minLetters: number;
+}
+
+/** The rule measured in bench/lang/RESULTS.md: 87 % of French lines routed, ≤ 1 % of English ones. */
+export const FRENCH_RULE: LanguageRule = { minConfidence: 0.6, minLetters: 4 };
+
+/** Lines are read for their language up to this many characters. */
+export const MAX_DETECT_CHARS = 512;
+
+/** Which models read a message: French under the rule, English otherwise. */
+export function routeLanguage(text: string, detected: DetectedLanguage | undefined, rule: LanguageRule = FRENCH_RULE): RoutedLanguage {
+  if (!detected || detected.code !== 'fr' || detected.confidence < rule.minConfidence) return 'en';
+  const letters = text.slice(0, MAX_DETECT_CHARS).match(/\p{L}/gu)?.length ?? 0;
+  return letters >= rule.minLetters ? 'fr' : 'en';
+}
+
 export interface ToxicityScore {
   /** Probability-like toxicity in [0, 1]. */
   toxicity: number;
@@ -104,6 +128,18 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
   return 'needs-analysis';
 }
 
+/**
+ * The fast path's route: the band, except that a message with an alarm (threat, self-harm
+ * encouragement, doxxing) never takes the ok route, and a message for another language's model
+ * (`analyse: true`) is never decided by the English fast model alone.
+ */
+export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
+  const route = routeByThresholds(score.toxicity, t);
+  if (score.alarm && route === 'ok') return 'needs-analysis';
+  if (opts.analyse && !score.alarm) return 'needs-analysis';
+  return route;
+}
+
 export function emptyCategories(): CategoryScores {
   return { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0, self_harm: 0, severe_toxicity: 0 };
 }
@@ -111,8 +147,17 @@ export function emptyCategories(): CategoryScores {
 /** Scores leave a function inside [0, 1]: a model's NaN or overflow must not fail the event's schema. */
 export const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 
-export function clampCategories(categories: CategoryScores): CategoryScores {
+export function clampCategories(categories: ReportedCategoryScores): CategoryScores {
   const out = emptyCategories();
-  for (const c of CATEGORIES) out[c] = clamp01(categories[c]);
+  for (const c of CATEGORIES) out[c] = clamp01(categoryScore(categories, c));
   return out;
+}
+
+/**
+ * Whether an alarm goes to a moderator under `alarms: moderator`: when the rule layer raised it.
+ * The fast model's alarm head alone is too loose for a moderator's time (it fires on "i'll kill
+ * you in the arena"): it only keeps the message off the fast ok route, and the deep reading decides.
+ */
+export function alarmNeedsModerator(alarm: Alarm): boolean {
+  return alarm.by.includes('rule');
 }

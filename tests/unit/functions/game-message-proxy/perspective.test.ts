@@ -13,7 +13,7 @@ const analyze = async (body: unknown, path = `/v1alpha1/comments:analyze?key=${K
   const res = await callRoute(running.routes!, { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body });
   return { res, publisher };
 };
-const score = (toxicity: number, c: Partial<ToxicityScore['categories']> = {}): ToxicityScore => ({ toxicity, categories: { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0, ...c } });
+const score = (toxicity: number, c: Partial<ToxicityScore['categories']> = {}): ToxicityScore => ({ toxicity, categories: { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0, self_harm: 0, severe_toxicity: 0, ...c } });
 
 describe('attribute table', () => {
   it('names a source for every production attribute', () => {
