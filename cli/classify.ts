@@ -4,12 +4,12 @@
 //
 //   npm run -s classify -- --input in.jsonl --output out.jsonl [--stage fast|cascade]
 //     [--fast-model DIR] [--deep-model DIR] [--multilingual-model DIR] [--languages en,fr|en]
-//     [--alarms moderator|block|models] [--mild-taunts allow|warn|rules]
+//     [--french-to-analysis] [--alarms moderator|block|models] [--mild-taunts allow|warn|rules]
 //     [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
 //
 // As the pipeline decides under the default policy: the fast model with the rule layer (alarms,
-// mild taunts) and eld's language reading; French (under the routing rule) to the multilingual
-// model; alarms to a moderator (verdict `review`) unless --alarms says otherwise.
+// mild taunts) and eld's language reading; the French messages the fast band sends to analysis are
+// read by the multilingual model (with --french-to-analysis: every French message); alarms to a moderator (verdict `review`) unless --alarms says otherwise.
 
 import {
   adoptFormerEnvAtStart,
@@ -81,6 +81,8 @@ interface Options {
   deepModel: string;
   multilingualModel: string;
   languages: RoutedLanguage[];
+  /** Every French message to the multilingual model, not only the fast band's middle (measured worse). */
+  otherLanguagesToAnalysis: boolean;
   alarms: 'moderator' | 'block' | 'models';
   mildTaunts: 'allow' | 'warn' | 'rules';
   minConfidence?: number;
@@ -103,7 +105,7 @@ function parseOptions(argv: string[]): Options {
       'fast-model': { type: 'string' }, 'deep-model': { type: 'string' }, 'min-confidence': { type: 'string' },
       'ok-below': { type: 'string' }, 'toxic-from': { type: 'string' }, batch: { type: 'string' },
       'multilingual-model': { type: 'string' }, languages: { type: 'string', default: 'en,fr' },
-      alarms: { type: 'string', default: 'moderator' }, 'mild-taunts': { type: 'string', default: 'allow' },
+      alarms: { type: 'string', default: 'moderator' }, 'french-to-analysis': { type: 'boolean', default: false }, 'mild-taunts': { type: 'string', default: 'allow' },
     },
     strict: true,
   });
@@ -123,6 +125,7 @@ function parseOptions(argv: string[]): Options {
     deepModel: values['deep-model'] ?? process.env.SINBIN_DEEP_MODEL_DIR ?? defaultModelDir('deep'),
     multilingualModel: values['multilingual-model'] ?? process.env.SINBIN_MULTILINGUAL_MODEL_DIR ?? defaultModelDir('multilingual'),
     languages: languages as RoutedLanguage[],
+    otherLanguagesToAnalysis: values['french-to-analysis'],
     alarms: values.alarms as Options['alarms'],
     mildTaunts: values['mild-taunts'] as Options['mildTaunts'],
     minConfidence: parseNumber('min-confidence', values['min-confidence'], 0, 1),
@@ -176,7 +179,7 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
   const cascade = options.stage === 'cascade';
   const out: OutputLine[] = fastScores.map((s, i) => {
     const readAs: RoutedLanguage = options.languages.includes('fr') ? routeLanguage(inputs[i]!.text, s.language) : 'en';
-    const fastRoute = routeFast(s, thresholds, { analyse: cascade && readAs !== 'en' });
+    const fastRoute = routeFast(s, thresholds, { analyse: cascade && readAs !== 'en' && options.otherLanguagesToAnalysis });
     const modelVerdict: Verdict = fastRoute === 'needs-analysis' ? 'review' : fastRoute;
     return {
       id: lines[i]!.id, verdict: policyVerdict(modelVerdict, s, false, options), toxicity: s.toxicity, stage: 'fast', categories: s.categories,

@@ -83,7 +83,8 @@ for (const set of SETS) {
   } else {
     entry.all = f1(pairs);
     if (set === 'french-game-chat') {
-      entry.routedToMultilingual = rate(pairs.filter((p) => p.out.readAs === 'fr').length, pairs.length);
+      entry.detectedFrench = rate(pairs.filter((p) => p.out.readAs === 'fr').length, pairs.length);
+      entry.readByMultilingual = rate(pairs.filter((p) => p.out.readAs === 'fr' && p.out.stage === 'deep').length, pairs.length);
       entry.mildTaunts = { n: pairs.filter((p) => p.line.kind === 'mild-taunt').length, flagged: rate(flagged(pairs.filter((p) => p.line.kind === 'mild-taunt')), pairs.filter((p) => p.line.kind === 'mild-taunt').length) };
     }
   }

@@ -27,6 +27,13 @@ export default defineFunction({
     /** Where registered versions are downloaded (default: a folder of this process under the temp dir). */
     MODEL_CACHE_DIR: z.string().optional(),
     POLICY_REFRESH_MS: intVar(2000, 0),
+    /**
+     * Send every message not in English to the deep stage (read there by the multilingual model),
+     * instead of letting the fast model decide the clear ones by its band. Off: on the French set
+     * the English fast model's clear cases plus the multilingual model on the middle measured
+     * better (models/multilingual/MODEL_CARD.md).
+     */
+    OTHER_LANGUAGES_TO_ANALYSIS: boolVar(false),
   }),
   secrets: [],
   stores: ['context', 'registry', 'artefacts', 'documents'],
@@ -75,10 +82,11 @@ export default defineFunction({
         const message = delivery.event;
         const key = channelKey(message);
         const [served] = (await scorer.score([{ text: message.text, playerId: message.playerId }])) as AttributedScore[];
-        // The rule layer (alarms, mild taunts) and the language travel with the score; French goes to the multilingual model.
+        // The rule layer (alarms, mild taunts) and the language travel with the score; the deep
+        // analyzer reads French with the multilingual model.
         const language = detectLanguage(message.text);
         const score = { ...served!, ...applyRules(message.text, served!), language };
-        const analyse = routeLanguage(message.text, language) !== 'en';
+        const analyse = config.OTHER_LANGUAGES_TO_ANALYSIS && routeLanguage(message.text, language) !== 'en';
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
         const modelBand = thresholdsOf(score.servedBy);
         const thresholds = policies.current().active.forGame(message.gameId).routing ?? modelBand;
