@@ -113,6 +113,25 @@ describe('models v2 on make run', () => {
   }, 90_000);
 });
 
+describe('Perspective-compatible analyze on the v2 heads', () => {
+  const analyze = async (text: string) => {
+    const res = await fetch(`${runtime.urls['game-message-proxy']}/v1alpha1/comments:analyze?key=${KEY}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: { text }, requestedAttributes: { TOXICITY: {}, SEVERE_TOXICITY: {}, THREAT: {}, INSULT: {} } }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { attributeScores: Record<string, { summaryScore: { value: number } }> };
+    return Object.fromEntries(Object.entries(body.attributeScores).map(([k, v]) => [k, v.summaryScore.value]));
+  };
+
+  it('scores a threat the rules catch as a threat, and a plain game line low on every attribute', async () => {
+    expect((await analyze('i know where you live')).THREAT).toBeGreaterThanOrEqual(0.9);
+    const clean = await analyze('push mid, they are low');
+    for (const v of Object.values(clean)) expect(v).toBeLessThan(0.5);
+  });
+});
+
 describe('bad input', () => {
   it.each([
     { what: 'empty text', text: '', status: 400, error: /text must not be empty/ },
