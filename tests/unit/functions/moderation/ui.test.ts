@@ -65,9 +65,10 @@ describe('keys', () => {
     ['?', 'help'],
   ])('%s -> %s', (key, kind) => expect(commandFor({ key })?.kind).toBe(kind));
 
-  it('maps 1-5 to the categories and leaves modified keys to the browser', () => {
+  it('maps 1-6 to the categories and leaves modified keys to the browser', () => {
     expect(commandFor({ key: '4' })).toEqual({ kind: 'block-as', category: 'threat' });
-    expect(commandFor({ key: '6' })).toBeUndefined();
+    expect(commandFor({ key: '6' })).toEqual({ kind: 'block-as', category: 'self_harm' });
+    expect(commandFor({ key: '7' })).toBeUndefined();
     expect(commandFor({ key: 'a', ctrlKey: true })).toBeUndefined();
     expect(commandFor({ key: 'r', metaKey: true })).toBeUndefined();
   });
