@@ -82,6 +82,7 @@ export function initials(playerId: string): string {
  * models could not decide it, so the UI never calls it "reported".
  */
 export function routedBecause(reason: ModerationCase['reason']): string {
+  if (reason === 'alarm') return 'it reads as a threat, self-harm encouragement or doxxing (first in the queue)';
   return reason === 'low-confidence' ? 'the models were unsure' : 'the deep model was unavailable';
 }
 
