@@ -92,6 +92,9 @@ if (!values.only || values.only === 'models') {
   try {
     const { benchModels } = await import('./models');
     figures.models = await benchModels({ quick: values.quick });
+    // The comparison table for people (stdout stays JSON).
+    const table = (figures.models as { table?: string[] }).table;
+    if (table) process.stderr.write(table.join('\n') + '\n');
   } catch (error) {
     figures.models = { error: String(error) };
   }

@@ -75,7 +75,7 @@ export function renderStack(): string {
       lang: 'sinbin-ts',
       handler: `./functions/${p.name}`,
       image: `\${REGISTRY:-${IMAGE_REPOSITORY}}/${imageName(p.name)}:\${TAG:-${IMAGE_TAG}}`,
-      build_args: { FUNCTION: p.name, MODEL: p.model ?? '' },
+      build_args: { FUNCTION: p.name, MODEL: [p.model ?? []].flat().join(' ') },
       environment: {
         ...COMMON_ENVIRONMENT,
         ...p.environment,
@@ -99,7 +99,7 @@ export function renderStack(): string {
     configuration: {
       // Beside the handler, each build context gets what the workspace build needs; the
       // template's Dockerfile copies the models into an image only when MODEL says so.
-      copy: ['./package.json', './package-lock.json', './shared', './runtime', './functions', './models/fast', './models/deep'],
+      copy: ['./package.json', './package-lock.json', './shared', './runtime', './functions', './models/fast', './models/deep', './models/multilingual'],
     },
     functions,
   };

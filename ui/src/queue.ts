@@ -57,7 +57,7 @@ export function renderQueue(): void {
             // ranking's severity, which weighs threats and identity hate above plain insults.
             h(
               'span',
-              { class: `sev-badge sev-${level}`, title: `${percent(reading.toxicity)} toxic (${c.deep ? 'deep' : 'fast'} model) · severity ${level}: ${categoryLabel(topCategory(reading))} ${percent(reading.categories[topCategory(reading)])}` },
+              { class: `sev-badge sev-${level}`, title: `${percent(reading.toxicity)} toxic (${c.deep ? 'deep' : 'fast'} model) · severity ${level}: ${categoryLabel(topCategory(reading))} ${percent(reading.categories[topCategory(reading)] ?? 0)}` },
               h('span', { class: 'sr-only' }, `severity ${level}, toxic `),
               percent(reading.toxicity),
             ),

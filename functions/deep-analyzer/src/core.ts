@@ -1,5 +1,10 @@
 // Pure core of the deep analyzer: an ambiguous message read with its conversation.
-import { type AnalysisRequest, type AnalysisResult, clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@sinbin/contract';
+import { type AnalysisRequest, type AnalysisResult, clamp01, clampCategories, routeLanguage, type RoutedLanguage, type ScoringInput, type ToxicityScore } from '@sinbin/contract';
+
+/** Which deep model reads the message: the fast path's language reading, under the routing rule. */
+export function readingLanguage(request: AnalysisRequest): RoutedLanguage {
+  return routeLanguage(request.message.text, request.fast.language);
+}
 
 export function scoringInput(request: AnalysisRequest): ScoringInput {
   return {

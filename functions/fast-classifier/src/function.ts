@@ -2,9 +2,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, defineFunction, intVar, LivePolicies, outbound, policyFileVar, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
+import { boolVar, defineFunction, intVar, LivePolicies, outbound, policyFileVar, routeLanguage, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
 import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
-import { loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
+import { applyRules, detectLanguage, loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
 
 export default defineFunction({
@@ -27,6 +27,13 @@ export default defineFunction({
     /** Where registered versions are downloaded (default: a folder of this process under the temp dir). */
     MODEL_CACHE_DIR: z.string().optional(),
     POLICY_REFRESH_MS: intVar(2000, 0),
+    /**
+     * Send every message not in English to the deep stage (read there by the multilingual model),
+     * instead of letting the fast model decide the clear ones by its band. Off: on the French set
+     * the English fast model's clear cases plus the multilingual model on the middle measured
+     * better (models/multilingual/MODEL_CARD.md).
+     */
+    OTHER_LANGUAGES_TO_ANALYSIS: boolVar(false),
   }),
   secrets: [],
   stores: ['context', 'registry', 'artefacts', 'documents'],
@@ -74,16 +81,21 @@ export default defineFunction({
         if (delivery.topic !== 'raw-messages') return [];
         const message = delivery.event;
         const key = channelKey(message);
-        const [score] = (await scorer.score([{ text: message.text, playerId: message.playerId }])) as AttributedScore[];
+        const [served] = (await scorer.score([{ text: message.text, playerId: message.playerId }])) as AttributedScore[];
+        // The rule layer (alarms, mild taunts) and the language travel with the score; the deep
+        // analyzer reads French with the multilingual model.
+        const language = detectLanguage(message.text);
+        const score = { ...served!, ...applyRules(message.text, served!), language };
+        const analyse = config.OTHER_LANGUAGES_TO_ANALYSIS && routeLanguage(message.text, language) !== 'en';
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
-        const modelBand = thresholdsOf(score!.servedBy);
+        const modelBand = thresholdsOf(score.servedBy);
         const thresholds = policies.current().active.forGame(message.gameId).routing ?? modelBand;
         // Every line joins its channel's context; only a message going to analysis reads it back.
         let context: StoredContextLine[] = [];
-        if (needsContext(score!, thresholds)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
+        if (needsContext(score, thresholds, analyse)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
         else await stores.context.append(key, line);
-        const attribution = { modelVersion: score!.modelVersion, ...(score!.model ? { model: score!.model } : {}) };
-        const classified = classify({ message, score: score!, ...attribution, thresholds, context, now: now() });
+        const attribution = { modelVersion: score.modelVersion, ...(score.model ? { model: score.model } : {}) };
+        const classified = classify({ message, score, ...attribution, thresholds, context, now: now(), analyse });
         // The model's own band travels along, so a candidate policy in shadow can re-route the message.
         return [outbound('classified-messages', { ...classified, modelThresholds: { okBelow: modelBand.okBelow, toxicFrom: modelBand.toxicFrom } })];
       },

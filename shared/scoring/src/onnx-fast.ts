@@ -17,6 +17,7 @@ import {
 } from '@sinbin/contract';
 import { normalizeForFeatures, writeFeatureIds, type HashingConfig } from './fast-features';
 import { type LinearHead, readLinearHead, scoreIds } from './linear-head';
+import { modelAlarm } from './rules';
 
 export const FAST_MODEL_JSON = 'fast-model.json';
 
@@ -41,6 +42,8 @@ const FastModelMetaSchema = z.object({
   }),
   defaultThresholds: ThresholdsSchema,
   decisionThreshold: z.number().min(0).max(1),
+  /** v2: the alarm head's cut (threat, self-harm encouragement, doxxing); the graph already floors toxicity at `floor`. */
+  alarm: z.object({ cut: z.number().min(0).max(1), floor: z.number().min(0).max(1) }).optional(),
 });
 
 export type FastModelMeta = z.infer<typeof FastModelMetaSchema>;
@@ -149,6 +152,7 @@ class FastScorer implements OnnxFastScorer {
   private readonly hashing: HashingConfig;
   private readonly toxicityColumn: number;
   private readonly categoryColumns: number[];
+  private readonly alarmColumn: number;
   private readonly scratch: Int32Array;
   private readonly counts: Int32Array;
 
@@ -167,6 +171,7 @@ class FastScorer implements OnnxFastScorer {
     this.toxicityColumn = meta.outputs.indexOf('toxicity');
     if (this.toxicityColumn < 0) throw new Error('fast model: outputs list has no "toxicity"');
     this.categoryColumns = categoryColumns(meta.outputs);
+    this.alarmColumn = meta.alarm ? meta.outputs.indexOf('alarm') : -1;
     this.scratch = new Int32Array(maxBatch * meta.hashing.maxFeatures);
     this.counts = new Int32Array(maxBatch);
   }
@@ -227,7 +232,8 @@ class FastScorer implements OnnxFastScorer {
       const col = this.categoryColumns[k] ?? -1;
       categories[c] = col >= 0 ? (probs[base + col] ?? 0) : 0;
     });
-    return { toxicity: probs[base + this.toxicityColumn] ?? 0, categories };
+    const alarmed = this.alarmColumn >= 0 && (probs[base + this.alarmColumn] ?? 0) >= (this.meta.alarm?.cut ?? 1);
+    return { toxicity: probs[base + this.toxicityColumn] ?? 0, categories, ...(alarmed ? { alarm: modelAlarm(categories) } : {}) };
   }
 
   async close(): Promise<void> {

@@ -82,8 +82,9 @@ describe('stack.yml (OpenFaaS)', () => {
   it('copies the models only into the images that score', () => {
     const s = stack();
     const withModel = Object.entries(s.functions).filter(([, fn]) => fn.build_args.MODEL).map(([name, fn]) => [name, fn.build_args.MODEL]);
-    // The gateway scores Perspective-compatible analyze calls with the fast model.
-    expect(Object.fromEntries(withModel)).toEqual({ 'fast-classifier': 'fast', 'deep-analyzer': 'deep', 'game-message-proxy': 'fast' });
+    // The gateway scores Perspective-compatible analyze calls with the fast model; the deep
+    // analyzer reads French with the multilingual model.
+    expect(Object.fromEntries(withModel)).toEqual({ 'fast-classifier': 'fast', 'deep-analyzer': 'deep multilingual', 'game-message-proxy': 'fast' });
   });
 
   it('annotates every topic-triggered function with its registry topics', () => {
@@ -161,8 +162,8 @@ describe('template/sinbin-ts', () => {
     expect(final).toMatch(/OBJECT_DIR=\/tmp\//);
   });
 
-  it('adds models only when MODEL is set', () => {
-    expect(dockerfile).toMatch(/if \[ -n "\$MODEL" \]; then cp -r "\/tmp\/models\/\$MODEL"/);
+  it('adds models only when MODEL names them (a space-separated list)', () => {
+    expect(dockerfile).toMatch(/for m in \$MODEL; do cp -r "\/tmp\/models\/\$m"/);
   });
 
   it('declares the language faas-cli looks up', () => {
