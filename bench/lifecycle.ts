@@ -6,19 +6,22 @@
 // becomes a verdict in the training-data bucket, as the pipeline's sink writes it. After 500, 2,000
 // and 5,000 verdicts `sinbin retrain --promote` runs (fine-tune, gate, register, promote if it
 // passes). Reported: CONDA toxic-F1 and review rate of each champion on the held-out matches.
+// Two curves in one run, as a pair: the default gate (one tolerance for every set) and a studio's
+// gate config (per-set tolerances, docs/gate.example.json: its own game's chat counts more than
+// the generic hand-written sets).
 // The replay runs the scoring, routing, retraining and gating code of the pipeline in one process,
 // not the running functions (the promotion-under-load test covers those).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RoutingThresholds, ToxicityScorer, TrainingExample } from '@sinbin/contract';
+import { DEFAULT_GATE, type GatePolicy, type RoutingThresholds, type ToxicityScorer, type TrainingExample } from '@sinbin/contract';
 import { checkArtefact, downloadVersion, initModels, loaderOf, promote, registerVersion } from '@sinbin/scoring';
 import { localLifecycleStores } from '@sinbin/stores';
 import { exampleObjectBody, exampleObjectKey } from '../functions/training-data-sink/src/core';
 import { buildGoldenSet, figures, GOLDEN_KEY } from '../cli/lifecycle/golden';
 import { retrain } from '../cli/lifecycle/retrain';
-import { lifecyclePython } from '../cli/lifecycle/config';
+import { lifecyclePython, readGateConfig } from '../cli/lifecycle/config';
 import { cleanConda, condaHeldOut, isHeldOutMatch, modelsDataDir, parseCsv } from './models';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -66,24 +69,43 @@ function baseWithoutConda(python: string): { dir: string; trainedNow: boolean; s
   return { dir, trainedNow: true, seconds: round((performance.now() - t0) / 1000) };
 }
 
-export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function benchLifecycle(opts: { quick?: boolean; gateConfig?: string } = {}): Promise<Record<string, unknown>> {
   const dataDir = modelsDataDir();
   if (!existsSync(join(dataDir, 'conda', 'CONDA_train.csv'))) return { skipped: `data dir ${dataDir} not found (set SINBIN_DATA_DIR)` };
   const python = lifecyclePython();
   const base = baseWithoutConda(python);
+  const heldOut = condaHeldOut(dataDir).map((h) => ({ text: h.text, toxic: h.toxic }));
+  const replay = condaReplay(dataDir);
+  const checkpoints = opts.quick ? [200, 500] : CHECKPOINTS;
+  const gateFile = resolve(REPO, opts.gateConfig ?? 'docs/gate.example.json');
+  const gates: [string, GatePolicy][] = [
+    ['default', DEFAULT_GATE],
+    ['studio', readGateConfig(gateFile, DEFAULT_GATE)],
+  ];
+  say(`${replay.length} CONDA training-match lines to replay, ${heldOut.length} held-out lines; retrain at ${checkpoints.join(', ')} verdicts; gates: ${gates.map(([g]) => g).join(', ')}`);
+  const curves: Record<string, unknown> = {};
+  for (const [name, policy] of gates) {
+    say(`--- gate "${name}": ${JSON.stringify(policy)}`);
+    curves[name] = { gate: policy, ...(await curve({ python, baseDir: base.dir, heldOut, replay, checkpoints, policy, label: name })) };
+  }
+  return {
+    method: 'offline replay of CONDA training matches through the champion\'s scoring and routing; review cases answered from CONDA labels; sinbin retrain --promote at each checkpoint; figures on CONDA held-out matches (fast model alone, toxicity >= 0.5; review = the fast routing band); one curve per gate, each from the same base',
+    base: { trainedWithout: ['conda'], trainedNow: base.trainedNow, ...(base.seconds ? { trainSeconds: base.seconds } : {}) },
+    gateConfig: gateFile.slice(REPO.length + 1),
+    curves,
+  };
+}
+
+/** One learning curve: fresh stores, the base as champion, the replay, a retrain at each checkpoint under `policy`. */
+async function curve(a: { python: string; baseDir: string; heldOut: ReplayLine[]; replay: ReplayLine[]; checkpoints: number[]; policy: GatePolicy; label: string }) {
+  const { python, heldOut, replay, checkpoints } = a;
   const stores = localLifecycleStores(mkdtempSync(join(tmpdir(), 'sinbin-bench-lifecycle-')));
   // The gate's golden set without CONDA: the held-out matches are what the curve reports, never what selects.
   const golden = buildGoldenSet().rows.filter((r) => r.source !== 'conda');
   await stores.artefacts.put(GOLDEN_KEY, `${golden.map((r) => JSON.stringify(r)).join('\n')}\n`, 'application/x-ndjson');
-  const v1 = await registerVersion(stores, 'sinbin-fast', base.dir, { tags: { origin: 'bench-base-without-conda', base: 'self' } });
+  const v1 = await registerVersion(stores, 'sinbin-fast', a.baseDir, { tags: { origin: 'bench-base-without-conda', base: 'self' } });
   await promote(stores, 'sinbin-fast', v1.version);
   await initModels(stores, ['sinbin-fast']);
-
-  const heldOut = condaHeldOut(dataDir).map((h) => ({ text: h.text, toxic: h.toxic }));
-  const replay = condaReplay(dataDir);
-  const checkpoints = opts.quick ? [200, 500] : CHECKPOINTS;
-  say(`${replay.length} CONDA training-match lines to replay, ${heldOut.length} held-out lines; retrain at ${checkpoints.join(', ')} verdicts`);
-
   const loadChampion = async (alias = 'champion') => {
     const v = (await stores.registry.byAlias('sinbin-fast', alias))!;
     const dir = join(mkdtempSync(join(tmpdir(), 'sinbin-bench-champion-')), 'v');
@@ -92,7 +114,7 @@ export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Re
   };
   let champion = await loadChampion();
   const start = { version: champion.version, ...(await heldOutFigures(champion.scorer, heldOut)) };
-  say(`start (without CONDA): CONDA toxic-F1 ${start.condaToxicF1}, review ${(start.reviewRate * 100).toFixed(1)} %`);
+  say(`[${a.label}] start (without CONDA): CONDA toxic-F1 ${start.condaToxicF1}, review ${(start.reviewRate * 100).toFixed(1)} %`);
   const rounds: Record<string, unknown>[] = [];
   let verdicts = 0;
   let next = 0;
@@ -125,8 +147,8 @@ export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Re
       verdicts++;
       if (verdicts === checkpoints[next]) {
         const elapsed = (performance.now() - t0) / 1000;
-        say(`${verdicts} verdicts after ${replayed} replayed lines (${(elapsed / 60).toFixed(1)} min); retraining (${checkpoints.length - next} retrains left)`);
-        const result = await retrain(stores, { model: 'sinbin-fast', python, now: new Date(), retentionDays: 365, promote: true, log: (l) => say(`  ${l}`) });
+        say(`[${a.label}] ${verdicts} verdicts after ${replayed} replayed lines (${(elapsed / 60).toFixed(1)} min); retraining (${checkpoints.length - next} retrains left)`);
+        const result = await retrain(stores, { model: 'sinbin-fast', python, now: new Date(), retentionDays: 365, promote: true, gate: a.policy, log: (l) => say(`  ${l}`) });
         await champion.scorer.close?.();
         champion = await loadChampion();
         const figuresNow = await heldOutFigures(champion.scorer, heldOut);
@@ -145,18 +167,11 @@ export async function benchLifecycle(opts: { quick?: boolean } = {}): Promise<Re
           challenger: challengerFigures,
           trainingSet: result.counts,
         });
-        say(`champion version ${champion.version}: CONDA toxic-F1 ${figuresNow.condaToxicF1}, review ${(figuresNow.reviewRate * 100).toFixed(1)} %; challenger ${challengerFigures.version}: ${challengerFigures.condaToxicF1}, review ${(challengerFigures.reviewRate * 100).toFixed(1)} % (gate ${result.gate.passed ? 'passed' : 'failed'})`);
+        say(`[${a.label}] champion version ${champion.version}: CONDA toxic-F1 ${figuresNow.condaToxicF1}, review ${(figuresNow.reviewRate * 100).toFixed(1)} %; challenger ${challengerFigures.version}: ${challengerFigures.condaToxicF1}, review ${(challengerFigures.reviewRate * 100).toFixed(1)} % (gate ${result.gate.passed ? 'passed' : 'failed'})`);
         next++;
       }
     }
   }
   await champion.scorer.close?.();
-  return {
-    method: 'offline replay of CONDA training matches through the champion\'s scoring and routing; review cases answered from CONDA labels; sinbin retrain --promote at each checkpoint; figures on CONDA held-out matches (fast model alone, toxicity >= 0.5; review = the fast routing band)',
-    base: { trainedWithout: ['conda'], trainedNow: base.trainedNow, ...(base.seconds ? { trainSeconds: base.seconds } : {}) },
-    start,
-    rounds,
-    verdictsReached: verdicts,
-    linesReplayed: replayed,
-  };
+  return { start, rounds, verdictsReached: verdicts, linesReplayed: replayed };
 }

@@ -1,6 +1,8 @@
-// `npm run bench`: benchmark figures as JSON on stdout. Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|limits,
+// `npm run bench`: benchmark figures as JSON on stdout. `npm run bench -- load [--log durable,memory]
+// [--rate 2000] [--duration 20] [--clients 50] [--seed 1] [--runs 1] [--out f.json] [--compare prev.json]`:
+// the embedded default under single-message POSTs only (bench/load-command.ts). Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|fastpath|limits (--lines N --runs N),
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
-// --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
+// --promotion (lifecycle: promotion and rollback under --rate on the real stack), --gate-config FILE (lifecycle: the studio's gate, default docs/gate.example.json), --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
 import { adoptFormerEnvAtStart } from '@sinbin/contract';
@@ -9,7 +11,8 @@ import { BENCH_LOGS, type BenchLog, benchPipeline } from './pipeline';
 
 adoptFormerEnvAtStart();
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -21,10 +24,34 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     wait: { type: 'string' },
     log: { type: 'string' },
+    'gate-config': { type: 'string' },
+    promotion: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    lines: { type: 'string' },
+    runs: { type: 'string' },
+    out: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 
 const figures: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, startedAt: new Date().toISOString() };
+if (positionals[0] === 'load') {
+  const { loadCommand } = await import('./load-command');
+  const result = await loadCommand({
+    logs: (values.log ?? 'durable').split(',') as BenchLog[],
+    rate: Number(values.rate ?? 2000),
+    durationS: Number(values.duration ?? (values.quick ? 5 : 20)),
+    batch: Number(values.batch ?? 1),
+    clients: Number(values.clients ?? 50),
+    seed: Number(values.seed ?? 1),
+    runs: Number(values.runs ?? 1),
+    ...(values.out ? { out: values.out } : {}),
+    ...(values.compare ? { compare: values.compare } : {}),
+  });
+  process.stdout.write(`${JSON.stringify({ ...figures, ...result }, null, 2)}\n`);
+  process.exit(0);
+}
+if (positionals.length > 0) throw new Error(`unknown benchmark ${positionals.join(' ')} (load)`);
 if (!values.only || values.only === 'pipeline') {
   const logs = values.log === 'all' ? BENCH_LOGS : ((values.log ?? 'durable').split(',') as BenchLog[]);
   const unknown = logs.filter((l) => !BENCH_LOGS.includes(l));
@@ -65,6 +92,9 @@ if (!values.only || values.only === 'models') {
   try {
     const { benchModels } = await import('./models');
     figures.models = await benchModels({ quick: values.quick });
+    // The comparison table for people (stdout stays JSON).
+    const table = (figures.models as { table?: string[] }).table;
+    if (table) process.stderr.write(table.join('\n') + '\n');
   } catch (error) {
     figures.models = { error: String(error) };
   }
@@ -73,9 +103,16 @@ if (!values.only || values.only === 'limits') {
   const { benchLimits } = await import('./limits');
   figures.limits = await benchLimits({ messages: values.quick ? 5000 : 20_000, rate: Number(values.rate ?? 2000), passes: 5 });
 }
-if (values.only === 'lifecycle') {
+if (values.only === 'fastpath') {
+  const { benchFastPath } = await import('./fast-path');
+  figures.fastPath = await benchFastPath({ lines: Number(values.lines ?? (values.quick ? 20_000 : 200_000)), runs: Number(values.runs ?? 3) });
+}
+if (values.only === 'lifecycle' && values.promotion) {
+  const { benchPromotion } = await import('./promotion');
+  figures.promotion = await benchPromotion({ rate: Number(values.rate ?? 500) });
+} else if (values.only === 'lifecycle') {
   const { benchLifecycle } = await import('./lifecycle');
-  figures.lifecycle = await benchLifecycle({ quick: values.quick });
+  figures.lifecycle = await benchLifecycle({ quick: values.quick, ...(values['gate-config'] ? { gateConfig: values['gate-config'] } : {}) });
 }
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);

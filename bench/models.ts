@@ -1,16 +1,17 @@
-// Model benchmark on held-out data: the fast classifier and the deep analyzer (one core each),
-// next to the `obscenity` word filter, for speed and per-source quality. Held-out = CONDA_train
+// Model benchmark on held-out data: the fast classifier, the deep analyzer and the cascade (one core
+// each), next to the `obscenity` word filter and alt-profanity-check, on the same texts: F1 per
+// source, review rate, msgs/s; `table` is the markdown models/README.md shows. Held-out = CONDA_train
 // matches that models/sinbin_models/data.py puts in its test split, and the TweetEval offensive val file.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
 import { defaultModelDir } from '@sinbin/scoring';
 import { loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { loadTransformerDeepScorer } from '@sinbin/scoring/deep';
-import type { ContextLine, ScoringInput } from '@sinbin/contract';
+import { type ContextLine, routeByThresholds, type ScoringInput } from '@sinbin/contract';
+import { ALT_PROFANITY_CHECK, altProfanityCheck, obscenityPeer } from './peers';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTEXT_LINES = 8;
@@ -116,38 +117,91 @@ function repeatTo<T>(items: T[], total: number): T[] {
   return Array.from({ length: total }, (_, i) => items[i % items.length]!);
 }
 
+type Verdict = 'ok' | 'toxic' | 'review';
+interface SystemRow {
+  system: string;
+  /** Per source: F1 (review counted as the model's provisional verdict), review rate, msgs/s. */
+  sources: Record<string, ReturnType<typeof quality> & { reviewRate: number; msgsPerSecond: number }>;
+}
+
+function row(labels: boolean[], verdicts: Verdict[], provisional: boolean[], msgsPerSecond: number) {
+  return { ...quality(labels, provisional), reviewRate: round(verdicts.filter((v) => v === 'review').length / Math.max(1, verdicts.length)), msgsPerSecond };
+}
+
+/** The markdown table models/README.md shows: one line per system, F1 / review / msgs/s per source. */
+export function modelsTable(rows: SystemRow[], sourceNames: string[]): string[] {
+  const head = `| system | ${sourceNames.map((s) => `${s} toxic-F1 | ${s} macro-F1 | ${s} review | ${s} msgs/s`).join(' | ')} |`;
+  const rule = `|---|${sourceNames.map(() => '---:|---:|---:|---:').join('|')}|`;
+  const cell = (r: SystemRow, s: string) => {
+    const q = r.sources[s];
+    return q ? `${q.f1Toxic} | ${q.macroF1} | ${(q.reviewRate * 100).toFixed(1)} % | ${q.msgsPerSecond.toLocaleString('en')}` : '– | – | – | –';
+  };
+  return [head, rule, ...rows.map((r) => `| ${r.system} | ${sourceNames.map((s) => cell(r, s)).join(' | ')} |`)];
+}
+
 export async function benchModels(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const dir = modelsDataDir();
   if (!existsSync(join(dir, 'conda', 'CONDA_train.csv'))) return { skipped: `data dir ${dir} not found (set SINBIN_DATA_DIR)` };
   const sources: Record<string, Labelled[]> = { conda: condaHeldOut(dir), tweeteval_offensive: tweetEvalVal(dir) };
-  const result: Record<string, unknown> = { dataDir: dir, heldOut: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, v.length])) };
-
-  // Fast classifier: one ONNX thread, batches of 4096, feature extraction included in the timing.
+  const names = Object.keys(sources);
+  const result: Record<string, unknown> = { dataDir: dir, heldOut: Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, v.length])), load: (await import('node:os')).loadavg().map((x) => round(x, 2)) };
+  const rows: Record<'fast' | 'deep' | 'cascade' | 'obscenity' | 'apc', SystemRow> = {
+    fast: { system: '', sources: {} }, deep: { system: '', sources: {} }, cascade: { system: '', sources: {} },
+    obscenity: { system: 'obscenity 0.4 (npm word filter)', sources: {} }, apc: { system: `${ALT_PROFANITY_CHECK} (PyPI, TF-IDF + linear SVM; Python, batch)`, sources: {} },
+  };
   const fast = await loadOnnxFastScorer(defaultModelDir('fast'), { intraOpNumThreads: 1, maxBatch: 4096 });
-  const fastOut: Record<string, unknown> = { version: fast.version, thresholds: fast.defaultThresholds, decisionThreshold: fast.decisionThreshold };
+  const deep = await loadTransformerDeepScorer(defaultModelDir('deep'), { intraOpNumThreads: 1, maxBatch: 64 });
+  const band = fast.defaultThresholds;
+  const minConfidence = deep.reviewBelowConfidence ?? 0.2;
+  rows.fast.system = `sinbin fast ${fast.version} (band ${band.okBelow}-${band.toxicFrom}: middle = review)`;
+  rows.deep.system = `sinbin deep ${deep.version} alone (cut ${deep.standaloneDecisionThreshold}, with context)`;
+  rows.cascade.system = `sinbin cascade (fast band, deep on the middle, review below confidence ${minConfidence})`;
+  const fastOut: Record<string, unknown> = { version: fast.version, thresholds: band, decisionThreshold: fast.decisionThreshold };
+  const deepOut: Record<string, unknown> = { version: deep.version, standaloneDecisionThreshold: deep.standaloneDecisionThreshold, reviewBelowConfidence: deep.reviewBelowConfidence };
+  const obscenity = obscenityPeer();
   for (const [name, msgs] of Object.entries(sources)) {
-    const scores = await fast.score(msgs);
+    const labels = msgs.map((m) => m.toxic);
+    process.stderr.write(`bench models: ${name} (${msgs.length} messages)\n`);
+    // Fast: one ONNX thread, batches of 4096, feature extraction included in the timing.
+    const fastScores = await fast.score(msgs);
     const load = repeatTo(msgs.map((m) => ({ text: m.text })), opts.quick ? 50_000 : 300_000);
     await fast.score(load.slice(0, 4096)); // warm-up
-    const [, seconds] = await timeIt(async () => {
+    const [, fastSeconds] = await timeIt(async () => {
       for (let i = 0; i < load.length; i += 4096) await fast.score(load.slice(i, i + 4096));
     });
-    fastOut[name] = { quality: quality(msgs.map((m) => m.toxic), scores.map((s) => s.toxicity >= fast.decisionThreshold)), msgsPerSecond: Math.round(load.length / seconds) };
-  }
-  await fast.close();
-  result.fast = fastOut;
+    const fastRate = Math.round(load.length / fastSeconds);
+    const routes = fastScores.map((s) => routeByThresholds(s.toxicity, band));
+    const fastVerdicts = routes.map((r): Verdict => (r === 'needs-analysis' ? 'review' : r));
+    rows.fast.sources[name] = row(labels, fastVerdicts, fastScores.map((s) => s.toxicity >= fast.decisionThreshold), fastRate);
+    fastOut[name] = { quality: quality(labels, fastScores.map((s) => s.toxicity >= fast.decisionThreshold)), msgsPerSecond: fastRate };
 
-  // Deep analyzer with conversation context, one intra-op thread.
-  const deep = await loadTransformerDeepScorer(defaultModelDir('deep'), { intraOpNumThreads: 1, maxBatch: 64 });
-  const deepOut: Record<string, unknown> = { version: deep.version, standaloneDecisionThreshold: deep.standaloneDecisionThreshold };
-  for (const [name, msgs] of Object.entries(sources)) {
+    // Deep alone, with conversation context, one intra-op thread.
     const sample = opts.quick ? msgs.slice(0, 600) : msgs;
-    const [scores, seconds] = await timeIt(() => deep.score(sample));
-    deepOut[name] = {
-      quality: quality(sample.map((m) => m.toxic), scores.map((s) => s.toxicity >= deep.standaloneDecisionThreshold)),
-      msgsPerSecond: Math.round(sample.length / seconds),
-      withContext: sample.filter((m) => (m.context?.length ?? 0) > 0).length,
-    };
+    const [deepAlone, deepSeconds] = await timeIt(() => deep.score(sample));
+    const deepRate = Math.round(sample.length / deepSeconds);
+    const deepFlags = deepAlone.map((s) => s.toxicity >= deep.standaloneDecisionThreshold);
+    rows.deep.sources[name] = row(sample.map((m) => m.toxic), deepFlags.map((f): Verdict => (f ? 'toxic' : 'ok')), deepFlags, deepRate);
+    deepOut[name] = { quality: quality(sample.map((m) => m.toxic), deepFlags), msgsPerSecond: deepRate, withContext: sample.filter((m) => (m.context?.length ?? 0) > 0).length };
+
+    // Cascade: the band's middle to the deep model (stacked with the fast score), as the pipeline routes.
+    const middle = routes.flatMap((r, i) => (r === 'needs-analysis' ? [i] : []));
+    const [deepMiddle, middleSeconds] = await timeIt(() => deep.score(middle.map((i) => ({ ...msgs[i]!, fastToxicity: fastScores[i]!.toxicity }))));
+    const verdicts = [...fastVerdicts];
+    const provisional = routes.map((r) => r === 'toxic');
+    middle.forEach((i, k) => {
+      const s = deepMiddle[k]!;
+      provisional[i] = s.toxicity >= deep.decisionThreshold;
+      verdicts[i] = (s.confidence ?? 0) < minConfidence ? 'review' : provisional[i] ? 'toxic' : 'ok';
+    });
+    const cascadeRate = Math.round(msgs.length / (msgs.length / fastRate + middleSeconds));
+    rows.cascade.sources[name] = row(labels, verdicts, provisional, cascadeRate);
+
+    // Peers on the same texts.
+    const texts = msgs.map((m) => m.text);
+    const o = obscenity(texts, opts.quick ? 20_000 : 100_000);
+    rows.obscenity.sources[name] = row(labels, o.flagged.map((f): Verdict => (f ? 'toxic' : 'ok')), o.flagged, o.msgsPerSecond);
+    const apc = await altProfanityCheck(texts);
+    if (apc) rows.apc.sources[name] = row(labels, apc.flagged.map((f): Verdict => (f ? 'toxic' : 'ok')), apc.flagged, apc.msgsPerSecond);
   }
   // Latency of one message with context, as the deep-analyzer function sees a lone event.
   const singles = sources.conda!.slice(0, opts.quick ? 100 : 400);
@@ -157,19 +211,14 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Recor
     latencies.push(seconds * 1000);
   }
   latencies.sort((a, b) => a - b);
-  deepOut.singleMessageLatencyMs = { p50: round(latencies[Math.floor(latencies.length * 0.5)]!, 2), p95: round(latencies[Math.floor(latencies.length * 0.95)]!, 2) };
+  deepOut.singleMessageLatencyMs = { p50: round(latencies[Math.floor(latencies.length * 0.5)]!, 2), p95: round(latencies[Math.floor(latencies.length * 0.95)]!, 2), p99: round(latencies[Math.floor(latencies.length * 0.99)]!, 2) };
+  await fast.close();
   await deep.close();
+  result.fast = fastOut;
   result.deep = deepOut;
-
-  // The obscenity npm filter: a word list with obfuscation-aware matching, as a baseline.
-  const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
-  const obscenityOut: Record<string, unknown> = {};
-  for (const [name, msgs] of Object.entries(sources)) {
-    const flagged = msgs.map((m) => matcher.hasMatch(m.text));
-    const load = repeatTo(msgs.map((m) => m.text), opts.quick ? 20_000 : 100_000);
-    const [, seconds] = await timeIt(async () => { for (const t of load) matcher.hasMatch(t); });
-    obscenityOut[name] = { quality: quality(msgs.map((m) => m.toxic), flagged), msgsPerSecond: Math.round(load.length / seconds) };
-  }
-  result.obscenity = obscenityOut;
+  const systems = [rows.fast, rows.deep, rows.cascade, rows.obscenity, ...(Object.keys(rows.apc.sources).length ? [rows.apc] : [])];
+  result.systems = systems;
+  if (!Object.keys(rows.apc.sources).length) result.altProfanityCheck = { skipped: 'its venv is missing: run bench/peers/setup.sh' };
+  result.table = modelsTable(systems, names);
   return result;
 }

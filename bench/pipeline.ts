@@ -3,7 +3,7 @@
 // Every accepted message must come back as exactly one decision through the webhook.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY } from '@sinbin/contract';
 import { loadChatLines } from './chat-sample';
@@ -19,6 +19,8 @@ export interface PipelineBenchOptions {
   /** Messages per POST: 1 is the hardest case for the gateway. */
   batch: number;
   log?: BenchLog;
+  clients?: number;
+  seed?: number;
 }
 
 export const BENCH_KEY = 'bench-key-0123456789';
@@ -45,7 +47,9 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
   const receiver = await startDecisionReceiver();
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-bench-'));
   const gatewayPort = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'runtime/src/embedded/main.ts'], {
+  // BENCH_EMBEDDED_ENTRY: a bundle of runtime/src/embedded/main.ts (.js, run by node alone) instead of the sources through tsx.
+  const entry = process.env.BENCH_EMBEDDED_ENTRY ?? 'runtime/src/embedded/main.ts';
+  const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(entry.endsWith('.js') ? [] : ['--import', 'tsx']), entry], {
     env: {
       ...process.env,
       GATEWAY_PORT: String(gatewayPort),
@@ -65,12 +69,15 @@ export async function benchPipeline(opts: PipelineBenchOptions): Promise<Record<
     await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 180_000);
     const { log = 'durable', ...load } = opts;
     const cpuBefore = cpuSecondsOf(child.pid);
+    const loadBefore = loadavg();
     const figures = await runLoad({ gatewayPort, key: BENCH_KEY, lines, receiver, drainMs: 15_000, ...load });
     const cpuAfter = cpuSecondsOf(child.pid);
+    // The machine is shared: the 1-minute load average before and after says how busy it was.
+    const loadAverage = { before: Math.round(loadBefore[0]! * 100) / 100, after: Math.round(loadavg()[0]! * 100) / 100 };
     // CPU the pipeline process spent per accepted message: unlike latency, it hardly depends on how busy the machine is.
     const pipelineCpuMsPerMessage =
       cpuBefore !== undefined && cpuAfter !== undefined && Number(figures.accepted) > 0 ? Math.round(((cpuAfter - cpuBefore) * 1e6) / Number(figures.accepted)) / 1000 : undefined;
-    return { runtime: 'embedded', log, textSource: source, ...figures, pipelineCpuMsPerMessage };
+    return { runtime: 'embedded', log, textSource: source, loadAverage, ...figures, pipelineCpuMsPerMessage };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));

@@ -3,16 +3,35 @@
 // checks read the output file), diagnostics go to stderr.
 //
 //   npm run -s classify -- --input in.jsonl --output out.jsonl [--stage fast|cascade]
-//     [--fast-model DIR] [--deep-model DIR] [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
+//     [--fast-model DIR] [--deep-model DIR] [--multilingual-model DIR] [--languages en,fr|en]
+//     [--french-to-analysis] [--alarms moderator|block|models] [--mild-taunts allow|warn|rules]
+//     [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
+//
+// As the pipeline decides under the default policy: the fast model with the rule layer (alarms,
+// mild taunts) and eld's language reading; the French messages the fast band sends to analysis are
+// read by the multilingual model (with --french-to-analysis: every French message); alarms to a moderator (verdict `review`) unless --alarms says otherwise.
 
-import { adoptFormerEnvAtStart, type CategoryScores, routeByThresholds, type RoutingThresholds, type ScoringInput } from '@sinbin/contract';
+import {
+  adoptFormerEnvAtStart,
+  type Alarm,
+  alarmNeedsModerator,
+  CATEGORIES,
+  type CategoryScores,
+  type DetectedLanguage,
+  routeFast,
+  routeLanguage,
+  type RoutedLanguage,
+  type RoutingThresholds,
+  type ScoringInput,
+  type ToxicityScore,
+} from '@sinbin/contract';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultModelDir } from '@sinbin/scoring';
-import { loadOnnxFastScorer, type OnnxFastScorer } from '@sinbin/scoring/fast';
+import { applyRules, detectLanguage, loadOnnxFastScorer, type OnnxFastScorer } from '@sinbin/scoring/fast';
 import type { TransformerDeepScorer } from '@sinbin/scoring/deep';
 
 adoptFormerEnvAtStart();
@@ -37,10 +56,20 @@ type InputLine = z.infer<typeof InputLine>;
 type Verdict = 'ok' | 'toxic' | 'review';
 interface OutputLine {
   id: string | number;
+  /** Under the chosen policy: `review` = a moderator decides (low confidence, or an alarm). */
   verdict: Verdict;
   toxicity: number;
   stage: 'fast' | 'deep';
   categories: CategoryScores;
+  /** The fast path's own route (`ok` never happens with an alarm). */
+  fastRoute: 'ok' | 'toxic' | 'needs-analysis';
+  language: DetectedLanguage;
+  /** The models that read it: `fr` = the multilingual model in the deep stage. */
+  readAs: RoutedLanguage;
+  alarm?: Alarm;
+  mildTaunt?: true;
+  /** The models' verdict before the policy's alarm and mild-taunt rules. */
+  modelVerdict: Verdict;
 }
 
 class InputError extends Error {}
@@ -51,6 +80,12 @@ interface Options {
   stage: 'fast' | 'cascade';
   fastModel: string;
   deepModel: string;
+  multilingualModel: string;
+  languages: RoutedLanguage[];
+  /** Every French message to the multilingual model, not only the fast band's middle (measured worse). */
+  otherLanguagesToAnalysis: boolean;
+  alarms: 'moderator' | 'block' | 'models';
+  mildTaunts: 'allow' | 'warn' | 'rules';
   minConfidence?: number;
   thresholds?: Partial<RoutingThresholds>;
   batch: number;
@@ -70,11 +105,17 @@ function parseOptions(argv: string[]): Options {
       input: { type: 'string' }, output: { type: 'string' }, stage: { type: 'string', default: 'cascade' },
       'fast-model': { type: 'string' }, 'deep-model': { type: 'string' }, 'min-confidence': { type: 'string' },
       'ok-below': { type: 'string' }, 'toxic-from': { type: 'string' }, batch: { type: 'string' },
+      'multilingual-model': { type: 'string' }, languages: { type: 'string', default: 'en,fr' },
+      alarms: { type: 'string', default: 'moderator' }, 'french-to-analysis': { type: 'boolean', default: false }, 'mild-taunts': { type: 'string', default: 'allow' },
     },
     strict: true,
   });
   if (!values.input || !values.output) throw new InputError('usage: classify --input in.jsonl --output out.jsonl [--stage fast|cascade]');
   if (values.stage !== 'fast' && values.stage !== 'cascade') throw new InputError(`--stage must be 'fast' or 'cascade', got '${values.stage}'`);
+  const languages = values.languages.split(',').map((l) => l.trim());
+  if (!languages.includes('en') || languages.some((l) => l !== 'en' && l !== 'fr')) throw new InputError(`--languages must be 'en' or 'en,fr', got '${values.languages}'`);
+  if (!['moderator', 'block', 'models'].includes(values.alarms)) throw new InputError(`--alarms must be moderator, block or models, got '${values.alarms}'`);
+  if (!['allow', 'warn', 'rules'].includes(values['mild-taunts'])) throw new InputError(`--mild-taunts must be allow, warn or rules, got '${values['mild-taunts']}'`);
   const okBelow = parseNumber('ok-below', values['ok-below'], 0, 1);
   const toxicFrom = parseNumber('toxic-from', values['toxic-from'], 0, 1);
   return {
@@ -83,10 +124,24 @@ function parseOptions(argv: string[]): Options {
     stage: values.stage,
     fastModel: values['fast-model'] ?? process.env.SINBIN_FAST_MODEL_DIR ?? defaultModelDir('fast'),
     deepModel: values['deep-model'] ?? process.env.SINBIN_DEEP_MODEL_DIR ?? defaultModelDir('deep'),
+    multilingualModel: values['multilingual-model'] ?? process.env.SINBIN_MULTILINGUAL_MODEL_DIR ?? defaultModelDir('multilingual'),
+    languages: languages as RoutedLanguage[],
+    otherLanguagesToAnalysis: values['french-to-analysis'],
+    alarms: values.alarms as Options['alarms'],
+    mildTaunts: values['mild-taunts'] as Options['mildTaunts'],
     minConfidence: parseNumber('min-confidence', values['min-confidence'], 0, 1),
     thresholds: { ...(okBelow !== undefined && { okBelow }), ...(toxicFrom !== undefined && { toxicFrom }) },
     batch: parseNumber('batch', values.batch, 1, 100_000) ?? 1024,
   };
+}
+
+/** The common line, `{"id": ..., "text": "..."}` and nothing else, checked without zod (it cost 4 % of a run). */
+function isPlainLine(json: unknown): json is InputLine {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const line = json as Record<string, unknown>;
+  let keys = 0;
+  for (const _ in line) keys++;
+  return keys === 2 && typeof line.text === 'string' && (typeof line.id === 'string' || typeof line.id === 'number');
 }
 
 function parseLine(raw: string, lineNumber: number): InputLine {
@@ -96,6 +151,7 @@ function parseLine(raw: string, lineNumber: number): InputLine {
   } catch (err) {
     throw new InputError(`line ${lineNumber}: not valid JSON (${(err as Error).message})`);
   }
+  if (isPlainLine(json)) return json;
   const parsed = InputLine.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -108,34 +164,82 @@ function toScoringInput(line: InputLine): ScoringInput {
   return { text: line.text, ...(line.playerId !== undefined && { playerId: line.playerId }), ...(line.context && { context: line.context }) };
 }
 
-function deepVerdict(toxicity: number, confidence: number, deep: TransformerDeepScorer, minConfidence: number): Verdict {
-  if (confidence < minConfidence) return 'review';
-  return toxicity >= deep.decisionThreshold ? 'toxic' : 'ok';
+/** A deep stage: the model and the review cut it is read with. */
+interface DeepStage {
+  scorer: TransformerDeepScorer;
+  minConfidence: number;
 }
 
-async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: TransformerDeepScorer | undefined,
-  thresholds: RoutingThresholds, minConfidence: number): Promise<OutputLine[]> {
+function deepVerdict(toxicity: number, confidence: number, deep: DeepStage): Verdict {
+  if (confidence < deep.minConfidence) return 'review';
+  return toxicity >= deep.scorer.decisionThreshold ? 'toxic' : 'ok';
+}
+
+/** The policy's alarm and mild-taunt rules on the models' verdict (decision-manager does the same). */
+function policyVerdict(model: Verdict, fast: ToxicityScore, alarmToModerator: boolean, options: Options): Verdict {
+  if (fast.alarm && options.alarms === 'block') return 'toxic';
+  if (alarmToModerator) return 'review';
+  if (model !== 'ok' && fast.mildTaunt && !fast.alarm && options.mildTaunts === 'allow') return 'ok';
+  return model;
+}
+
+async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Record<RoutedLanguage, DeepStage | undefined>,
+  thresholds: RoutingThresholds, options: Options): Promise<OutputLine[]> {
   const inputs = lines.map(toScoringInput);
-  const fastScores = await fast.score(inputs);
+  const fastScores = (await fast.score(inputs)).map((s, i) => ({ ...applyRules(inputs[i]!.text, s), language: detectLanguage(inputs[i]!.text) }));
+  const cascade = options.stage === 'cascade';
   const out: OutputLine[] = fastScores.map((s, i) => {
-    const route = routeByThresholds(s.toxicity, thresholds);
-    const verdict: Verdict = route === 'needs-analysis' ? 'review' : route;
-    return { id: lines[i]!.id, verdict, toxicity: s.toxicity, stage: 'fast', categories: s.categories };
+    const readAs: RoutedLanguage = options.languages.includes('fr') ? routeLanguage(inputs[i]!.text, s.language) : 'en';
+    const fastRoute = routeFast(s, thresholds, { analyse: cascade && readAs !== 'en' && options.otherLanguagesToAnalysis });
+    const modelVerdict: Verdict = fastRoute === 'needs-analysis' ? 'review' : fastRoute;
+    return {
+      id: lines[i]!.id, verdict: policyVerdict(modelVerdict, s, false, options), toxicity: s.toxicity, stage: 'fast', categories: s.categories,
+      fastRoute, language: s.language!, readAs, ...(s.alarm ? { alarm: s.alarm } : {}), ...(s.mildTaunt ? { mildTaunt: true as const } : {}), modelVerdict,
+    };
   });
-  if (!deep) return out;
-  const pending = out.flatMap((o, i) => (o.verdict === 'review' ? [i] : []));
-  if (pending.length === 0) return out;
-  // As in deep-analyzer: the deep stage also gets the fast score (a stacked model combines both).
-  const deepScores = await deep.score(pending.map((i) => ({ ...inputs[i]!, fastToxicity: fastScores[i]!.toxicity })));
-  pending.forEach((i, k) => {
-    const s = deepScores[k]!;
-    out[i] = { id: lines[i]!.id, verdict: deepVerdict(s.toxicity, s.confidence ?? 0, deep, minConfidence), toxicity: s.toxicity, stage: 'deep', categories: s.categories };
-  });
+  if (!cascade) return out;
+  for (const language of options.languages) {
+    const stage = deep[language];
+    if (!stage) continue;
+    // Analysis: the fast band's middle, and (alarms: moderator) every alarm, read before a moderator sees it.
+    const pending = out.flatMap((o, i) => (o.readAs === language && (o.fastRoute === 'needs-analysis' || (o.alarm && options.alarms === 'moderator')) ? [i] : []));
+    if (pending.length === 0) continue;
+    // As in deep-analyzer: the deep stage also gets the fast score (a stacked model combines both).
+    const deepScores = await stage.scorer.score(pending.map((i) => ({ ...inputs[i]!, fastToxicity: fastScores[i]!.toxicity })));
+    pending.forEach((i, k) => {
+      const s = deepScores[k]!;
+      const modelVerdict = deepVerdict(s.toxicity, s.confidence ?? 0, stage);
+      const f = fastScores[i]!;
+      const toModerator = f.alarm !== undefined && options.alarms === 'moderator' && alarmNeedsModerator(f.alarm);
+      out[i] = { ...out[i]!, verdict: policyVerdict(modelVerdict, f, toModerator, options), toxicity: s.toxicity, stage: 'deep', categories: s.categories, modelVerdict };
+    });
+  }
   return out;
 }
 
+/**
+ * A probability with six decimals, written from an integer: JSON.stringify's shortest round-trip
+ * form of a float32 widened to a double (17 digits) was 15 % of a `--stage fast` run.
+ */
+export function sixDecimals(p: number): string {
+  const n = Math.round(p * 1e6);
+  if (!(n > 0)) return '0';
+  if (n >= 1e6) return '1';
+  const digits = String(n);
+  return `0.${'000000'.slice(digits.length)}${digits}`;
+}
+
+function outputLine(l: OutputLine): string {
+  let categories = '';
+  for (const c of CATEGORIES) categories += `${categories ? ',' : ''}"${c}":${sixDecimals(l.categories[c])}`;
+  const alarm = l.alarm ? `,"alarm":${JSON.stringify(l.alarm)}` : '';
+  const reading = `"fastRoute":"${l.fastRoute}","language":${JSON.stringify(l.language)},"readAs":"${l.readAs}"${alarm}${l.mildTaunt ? ',"mildTaunt":true' : ''},"modelVerdict":"${l.modelVerdict}"`;
+  return `{"id":${JSON.stringify(l.id)},"verdict":"${l.verdict}","toxicity":${sixDecimals(l.toxicity)},"stage":"${l.stage}","categories":{${categories}},${reading}}`;
+}
+
 async function writeLines(stream: WriteStream, lines: OutputLine[]): Promise<void> {
-  const chunk = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+  let chunk = '';
+  for (const l of lines) chunk += `${outputLine(l)}\n`;
   if (!stream.write(chunk)) await once(stream, 'drain');
 }
 
@@ -145,10 +249,19 @@ async function main(): Promise<void> {
   const thresholds = { ...fast.defaultThresholds, ...options.thresholds };
   if (thresholds.okBelow > thresholds.toxicFrom) throw new InputError('--ok-below must not exceed --toxic-from');
   // The transformer's code loads only for the cascade: `--stage fast` never pays for it.
-  const deep = options.stage === 'cascade' ? await (await import('@sinbin/scoring/deep')).loadTransformerDeepScorer(options.deepModel) : undefined;
-  // The deep model's config carries the review cut chosen on validation data.
-  const minConfidence = options.minConfidence ?? deep?.reviewBelowConfidence ?? FALLBACK_MIN_CONFIDENCE;
-  process.stderr.write(`classify: stage ${options.stage}, ${fast.version}${deep ? ` + ${deep.version}` : ''}, okBelow ${thresholds.okBelow}, toxicFrom ${thresholds.toxicFrom}${deep ? `, minConfidence ${minConfidence}` : ''}\n`);
+  const deep: Record<RoutedLanguage, DeepStage | undefined> = { en: undefined, fr: undefined };
+  if (options.stage === 'cascade') {
+    const { loadTransformerDeepScorer } = await import('@sinbin/scoring/deep');
+    // Each deep model's config carries the review cut chosen on validation data.
+    const stage = async (dir: string): Promise<DeepStage> => {
+      const scorer = await loadTransformerDeepScorer(dir);
+      return { scorer, minConfidence: options.minConfidence ?? scorer.reviewBelowConfidence ?? FALLBACK_MIN_CONFIDENCE };
+    };
+    deep.en = await stage(options.deepModel);
+    if (options.languages.includes('fr')) deep.fr = await stage(options.multilingualModel);
+  }
+  const describe = (d: DeepStage | undefined) => (d ? ` + ${d.scorer.version} (minConfidence ${d.minConfidence})` : '');
+  process.stderr.write(`classify: stage ${options.stage}, ${fast.version}${describe(deep.en)}${deep.fr ? `, French:${describe(deep.fr)}` : ''}, okBelow ${thresholds.okBelow}, toxicFrom ${thresholds.toxicFrom}, alarms ${options.alarms}, mild taunts ${options.mildTaunts}\n`);
 
   const output = createWriteStream(options.output);
   const reader = createInterface({ input: createReadStream(options.input, 'utf8'), crlfDelay: Infinity });
@@ -157,7 +270,7 @@ async function main(): Promise<void> {
   let written = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await writeLines(output, await classifyBatch(batch, fast, deep, thresholds, minConfidence));
+    await writeLines(output, await classifyBatch(batch, fast, deep, thresholds, options));
     written += batch.length;
     batch = [];
   };
@@ -174,7 +287,8 @@ async function main(): Promise<void> {
     output.end();
     await once(output, 'close');
     await fast.close();
-    await deep?.close();
+    await deep.en?.scorer.close();
+    await deep.fr?.scorer.close();
   }
   process.stderr.write(`classify: wrote ${written} lines to ${options.output}\n`);
 }

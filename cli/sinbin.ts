@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { adoptFormerEnvAtStart, DEFAULT_GATE, numberVar, parseEnv, stableId } from '@sinbin/contract';
 import { z } from 'zod';
 import { applyRetention, createPool } from '@sinbin/stores';
-import { lifecyclePython, openLifecycle } from './lifecycle/config';
+import { lifecyclePython, openLifecycle, readGateConfig } from './lifecycle/config';
 import { initModels, listModels, promote, rollbackChampion } from '@sinbin/scoring';
 import { retrain } from './lifecycle/retrain';
 import { watchRetrain } from './lifecycle/trigger';
@@ -33,6 +33,7 @@ const GateEnv = z.object({
   GATE_F1_TOLERANCE: numberVar(DEFAULT_GATE.f1Tolerance, 0, 1),
   GATE_REVIEW_TOLERANCE: numberVar(DEFAULT_GATE.reviewTolerance, 0, 1),
   GATE_LATENCY_BUDGET_MS: numberVar(DEFAULT_GATE.latencyBudgetMs, 0),
+  GATE_CONFIG_FILE: z.string().min(1).optional(),
 });
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -51,11 +52,13 @@ async function main(argv: string[]): Promise<void> {
       options: { model: { type: 'string', default: 'sinbin-fast' }, promote: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false }, 'every-verdicts': { type: 'string' }, 'every-minutes': { type: 'string' } },
     });
     const g = parseEnv(GateEnv);
+    const envGate = { f1Tolerance: g.GATE_F1_TOLERANCE, reviewTolerance: g.GATE_REVIEW_TOLERANCE, latencyBudgetMs: g.GATE_LATENCY_BUDGET_MS };
     const options = {
       model: values.model!,
       python: lifecyclePython(),
       retentionDays: lc.retentionDays,
-      gate: { f1Tolerance: g.GATE_F1_TOLERANCE, reviewTolerance: g.GATE_REVIEW_TOLERANCE, latencyBudgetMs: g.GATE_LATENCY_BUDGET_MS },
+      // Per-set tolerances come from the file; what it leaves out, from the GATE_* variables.
+      gate: g.GATE_CONFIG_FILE ? readGateConfig(g.GATE_CONFIG_FILE, envGate) : envGate,
       promote: values.promote!,
       log: say,
     };

@@ -7,13 +7,32 @@
 #   DEMO_RATE / DEMO_DURATION / DEMO_MATCHES   replay settings (default 200 msg/s, 20 s, 40 matches)
 #   SINBIN_DATA_DIR                  data directory (default ../shared/data beside the repository)
 #   SIMULATE_ARGS                    extra simulator flags, e.g. "--batch 20 --sepa split"
+#
+# `--shadow-policy FILE` (npm run demo -- --shadow-policy docs/policy.strict.example.json): a lead
+# account runs FILE in shadow through the lead API before the replay, simulated moderators answer
+# every review case from CONDA's labels, and the shadow report is printed at the end (what the
+# candidate would have done beside what the active policy did). Defaults then: 100 msg/s for 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+SHADOW_POLICY=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --shadow-policy) SHADOW_POLICY=${2:?--shadow-policy needs a policy file}; shift 2 ;;
+    --shadow-policy=*) SHADOW_POLICY=${1#*=}; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) printf '[demo] unknown argument %s (only --shadow-policy FILE)\n' "$1" >&2; exit 2 ;;
+  esac
+done
+if [[ -n "$SHADOW_POLICY" && ! -f "$SHADOW_POLICY" ]]; then
+  printf '[demo] no policy file at %s\n' "$SHADOW_POLICY" >&2
+  exit 2
+fi
 # Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
 eval "$(node "$PWD/shared/contract/src/legacy-names.mjs" shell-env)"
 
-RATE=${DEMO_RATE:-200}
-DURATION=${DEMO_DURATION:-20}
+RATE=${DEMO_RATE:-$([[ -n "$SHADOW_POLICY" ]] && echo 100 || echo 200)}
+DURATION=${DEMO_DURATION:-$([[ -n "$SHADOW_POLICY" ]] && echo 30 || echo 20)}
 MATCHES=${DEMO_MATCHES:-40}
 GAME_KEY=demo-key
 MODERATOR_TOKEN=demo-token
@@ -64,9 +83,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+SHADOW_ENV=()
+LEAD=(--username demo-lead --password-file "$WORK/lead.pw")
+if [[ -n "$SHADOW_POLICY" ]]; then
+  # A lead account in the pipeline's own moderation database (before it opens it), a fresh password each run.
+  node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))' >"$WORK/lead.pw"
+  chmod 600 "$WORK/lead.pw"
+  node --import tsx functions/moderation/src/create-lead.ts "${LEAD[@]}" --pglite-dir "$WORK/state/moderation"
+  # Heads read every 0.5 s; a verdict is final after 1 s (the undo window), so the replay's cases all end in it.
+  SHADOW_ENV=(POLICY_REFRESH_MS=500 MODERATION_UNDO_MS=1000 MODERATION_SWEEP_MS=250)
+fi
+
 say "starting the pipeline: gateway on $GATEWAY_PORT, moderation on $MODERATION_PORT (log: $RUNTIME_LOG)"
 # node --import tsx (not the tsx wrapper) so that the pid we signal is the runtime itself.
-GATEWAY_PORT=$GATEWAY_PORT MODERATION_PORT=$MODERATION_PORT \
+env ${SHADOW_ENV[@]+"${SHADOW_ENV[@]}"} GATEWAY_PORT=$GATEWAY_PORT MODERATION_PORT=$MODERATION_PORT \
   GAME_API_KEYS="demo:$GAME_KEY" MODERATOR_TOKENS="demo-moderator:$MODERATOR_TOKEN" \
   SINBIN_STATE_DIR="$WORK/state" LOG_LEVEL=${LOG_LEVEL:-warn} \
   node --import tsx runtime/src/embedded/main.ts >"$RUNTIME_LOG" 2>&1 &
@@ -85,12 +115,23 @@ for i in $(seq 1 120); do
 done
 say "pipeline ready at $GATEWAY_URL; replaying CONDA for ${DURATION} s at ${RATE} msg/s over ${MATCHES} matches"
 
+MODERATION_URL="http://127.0.0.1:$MODERATION_PORT"
+MODERATE=()
+if [[ -n "$SHADOW_POLICY" ]]; then
+  node --import tsx scripts/demo-shadow.ts start --moderation "$MODERATION_URL" --gateway "$GATEWAY_URL" "${LEAD[@]}" --policy "$SHADOW_POLICY"
+  MODERATE=(--moderate --grace 90)
+fi
+
 status=0
 # shellcheck disable=SC2086 # SIMULATE_ARGS is a list of flags
 npm run -s simulate -- \
   --gateway "$GATEWAY_URL" --key "$GAME_KEY" \
-  --moderation-url "http://127.0.0.1:$MODERATION_PORT" --moderator-token "$MODERATOR_TOKEN" \
-  --rate "$RATE" --duration "$DURATION" --matches "$MATCHES" ${SIMULATE_ARGS:-} || status=$?
+  --moderation-url "$MODERATION_URL" --moderator-token "$MODERATOR_TOKEN" \
+  --rate "$RATE" --duration "$DURATION" --matches "$MATCHES" ${MODERATE[@]+"${MODERATE[@]}"} ${SIMULATE_ARGS:-} || status=$?
+
+if [[ -n "$SHADOW_POLICY" ]]; then
+  node --import tsx scripts/demo-shadow.ts report --moderation "$MODERATION_URL" "${LEAD[@]}" ${DEMO_SHADOW_JSON:+--json "$DEMO_SHADOW_JSON"} || status=$?
+fi
 
 if [[ $status -eq 0 ]]; then
   say "done: every accepted message has a decision (or is waiting for a moderator, as the summary says)"

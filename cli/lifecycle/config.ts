@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseEnv } from '@sinbin/contract';
+import { type GatePolicy, gatePolicyFrom, parseEnv } from '@sinbin/contract';
 import { lifecycleStores, LifecycleEnvSchema, type LifecycleStores } from '@sinbin/stores';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
@@ -39,4 +39,17 @@ export function openLifecycle(env: NodeJS.ProcessEnv = process.env): LifecycleSt
 export function lifecyclePython(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SINBIN_PYTHON) return env.SINBIN_PYTHON;
   return execFileSync('bash', [resolve(REPO, 'infra', 'local', 'mlflow.sh'), 'python'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** A gate config file (GATE_CONFIG_FILE, docs/gate.example.json) over `base`; a bad file stops with every problem listed. */
+export function readGateConfig(path: string, base: GatePolicy): GatePolicy {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`gate config ${path}: ${(error as Error).message}`);
+  }
+  const made = gatePolicyFrom(document, base);
+  if ('problems' in made) throw new Error(`gate config ${path} is not valid:\n  ${made.problems.join('\n  ')}`);
+  return made.policy;
 }

@@ -145,6 +145,7 @@ export async function retrain(lc: Lifecycle & { trainingData: ObjectStore }, o: 
       'gate.f1_tolerance': String(policy.f1Tolerance),
       'gate.review_tolerance': String(policy.reviewTolerance),
       'gate.latency_budget_ms': String(policy.latencyBudgetMs),
+      ...(policy.sets ? { 'gate.sets': JSON.stringify(policy.sets).slice(0, 500) } : {}),
       'data.objects': String(loaded.snapshot.length),
       'data.rows': String(loaded.examples.length),
       'golden.rows': String(golden.rows.length),

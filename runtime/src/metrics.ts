@@ -5,6 +5,21 @@ import type { Counter, Gauge, Histogram, Metrics, MetricSpec } from '@sinbin/con
 
 export const registry = new client.Registry();
 
+/** Records a consumer group has not committed yet, per function and topic. */
+export interface ConsumerLag {
+  fn: string;
+  topic: string;
+  lag: number;
+}
+
+const lagSources = new Set<() => Iterable<ConsumerLag>>();
+
+/** Adds what sinbin_consumer_lag reports at each scrape; returns the undo. */
+export function reportConsumerLag(source: () => Iterable<ConsumerLag>): () => void {
+  lagSources.add(source);
+  return () => void lagSources.delete(source);
+}
+
 export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export const metrics = {
@@ -52,6 +67,16 @@ export const metrics = {
     labelNames: ['fn'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [registry],
+  }),
+  consumerLag: new client.Gauge({
+    name: 'sinbin_consumer_lag',
+    help: 'Records on a topic that the function (its consumer group) has not committed yet: how far behind it is.',
+    labelNames: ['fn', 'topic'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of lagSources) for (const { fn, topic, lag } of source()) this.set({ fn, topic }, lag);
+    },
   }),
   instances: new client.Gauge({
     name: 'sinbin_function_instances',

@@ -75,7 +75,7 @@ export function renderStack(): string {
       lang: 'sinbin-ts',
       handler: `./functions/${p.name}`,
       image: `\${REGISTRY:-${IMAGE_REPOSITORY}}/${imageName(p.name)}:\${TAG:-${IMAGE_TAG}}`,
-      build_args: { FUNCTION: p.name, MODEL: p.model ?? '' },
+      build_args: { FUNCTION: p.name, MODEL: [p.model ?? []].flat().join(' ') },
       environment: {
         ...COMMON_ENVIRONMENT,
         ...p.environment,
@@ -99,7 +99,7 @@ export function renderStack(): string {
     configuration: {
       // Beside the handler, each build context gets what the workspace build needs; the
       // template's Dockerfile copies the models into an image only when MODEL says so.
-      copy: ['./package.json', './package-lock.json', './shared', './runtime', './functions', './models/fast', './models/deep'],
+      copy: ['./package.json', './package-lock.json', './shared', './runtime', './functions', './models/fast', './models/deep', './models/multilingual'],
     },
     functions,
   };
@@ -373,6 +373,12 @@ const PANELS: PanelSpec[] = [
     unit: 's',
     description: 'sinbin_cold_start_seconds: first event to ready, for scale-from-zero functions.',
     targets: [{ expr: 'histogram_quantile(0.9, sum by (le, fn) (rate(sinbin_cold_start_seconds_bucket[$__rate_interval])))', legend: '{{fn}}' }],
+  },
+  {
+    title: 'Consumer lag',
+    unit: 'short',
+    description: 'sinbin_consumer_lag: records each function (its consumer group) has not committed yet, per topic; one that keeps growing is a function falling behind.',
+    targets: [{ expr: 'max by (fn, topic) (sinbin_consumer_lag)', legend: '{{fn}} {{topic}}' }],
   },
   {
     title: 'Function instances',

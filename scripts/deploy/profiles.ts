@@ -43,6 +43,19 @@ export const IMAGE_TAG: string = (JSON.parse(readFileSync(new URL('../../package
 export const imageName = (fn: string) => `sinbin-${fn}`;
 export const REPLICATION_FACTOR = 3;
 
+/** The model lifecycle's services in the cluster (infra/k8s/base/data/minio.yaml, mlflow.yaml). */
+export const S3_ENDPOINT = `http://minio.${NAMESPACE}.svc.cluster.local:9000`;
+export const MLFLOW_TRACKING_URI = `http://mlflow.${NAMESPACE}.svc.cluster.local:5000`;
+/** MinIO's credentials: the functions' S3 client and MinIO's root user read the same two Secrets. */
+export const S3_SECRETS = [secretOf('S3_ACCESS_KEY'), secretOf('S3_SECRET_KEY')];
+
+/** A function with a lifecycle store (objects, model artefacts, the registry) reaches MinIO, and MLflow for the registry. */
+function lifecycleWiring(fn: AnyFunction): { environment: Record<string, string>; secrets: SecretRef[] } {
+  const uses = (store: string) => (fn.stores as readonly string[]).includes(store);
+  if (!uses('objects') && !uses('artefacts') && !uses('registry')) return { environment: {}, secrets: [] };
+  return { environment: { S3_ENDPOINT, ...(uses('registry') ? { MLFLOW_TRACKING_URI } : {}) }, secrets: S3_SECRETS };
+}
+
 /** Settings every function gets: where Kafka is, where scratch files go, how much to log. */
 export const COMMON_ENVIRONMENT: Record<string, string> = {
   KAFKA_BROKERS: KAFKA_BOOTSTRAP,
@@ -57,11 +70,12 @@ export const COMMON_ENVIRONMENT: Record<string, string> = {
  */
 export function profileOf(fn: AnyFunction): DeploymentProfile {
   const stateful = fn.stores.some((s) => !STATELESS_STORES.includes(s));
-  const environment = { ...fn.deploy.environment };
+  const lifecycle = lifecycleWiring(fn);
+  const environment = { ...lifecycle.environment, ...fn.deploy.environment };
   if (environment.SINBIN_STORES === 'memory' && fn.deploy.maxScale > 1) {
     throw new Error(`${fn.name}: SINBIN_STORES=memory with maxScale ${fn.deploy.maxScale}: each replica would keep its own state; use the shared database or maxScale 1`);
   }
-  const secrets = [...(fn.secrets as string[]).map(secretOf), ...(stateful && environment.SINBIN_STORES !== 'memory' ? [DATABASE_URL_SECRET] : [])];
+  const secrets = [...(fn.secrets as string[]).map(secretOf), ...(stateful && environment.SINBIN_STORES !== 'memory' ? [DATABASE_URL_SECRET] : []), ...lifecycle.secrets];
   return {
     ...fn.deploy,
     name: fn.name,

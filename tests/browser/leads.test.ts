@@ -157,6 +157,9 @@ describe("the lead's views in chromium", () => {
     // Tall enough for every panel in one picture (the view scrolls inside the page).
     await lead.setViewportSize({ width: 1280, height: 1560 });
     await expect.poll(() => lead.locator('#p-wellbeing').isVisible()).toBe(true);
+    // ... and no taller: the picture ends under the sources' notes.
+    const notes = await lead.locator('.view-scroll .sources').boundingBox();
+    await lead.setViewportSize({ width: 1280, height: Math.min(1560, Math.ceil((notes?.y ?? 1536) + (notes?.height ?? 0)) + 24) });
     await shot(lead, 'lead-dashboard');
     await lead.setViewportSize({ width: 1280, height: 800 });
     expect(consoleErrors).toEqual([]);
@@ -211,6 +214,9 @@ describe("a moderator's wellbeing in chromium", () => {
     await runtime.bus.publish([encodeRecord(outbound('moderation-required', c), 'browser-test')]);
     const ann = await signIn('ann');
     await ann.locator(`[data-case="${c.caseId}"]`).waitFor();
+    // The queue's badge reads as the case view does: the deep model's 62 %, not the ranking's weighted severity.
+    expect(await ann.locator(`[data-case="${c.caseId}"] .sev-badge`).textContent()).toMatch(/toxic 62%$/);
+    expect(await ann.locator('#game-filter option').first().textContent()).toMatch(/^All my games/);
     // Masked in the queue too.
     expect(await ann.locator(`[data-case="${c.caseId}"] .masked`).count()).toBe(2);
     await ann.locator(`[data-case="${c.caseId}"]`).click();

@@ -77,5 +77,17 @@ export function registryContract(name: string, open: () => Promise<ModelRegistry
       expect((await registry.createVersion(model, `${model}/1/`, { runId })).runId).toBe(runId);
       expect(await registry.getRun('0123456789abcdef0123456789abcdef')).toBeUndefined();
     });
+
+    it("takes metrics and artefacts on a finished run (the shadow's figures arrive after training)", async () => {
+      const registry = await open();
+      const runId = await registry.startRun(`contract-${process.pid}`, 'retrain');
+      await registry.endRun(runId, 'FINISHED');
+      await registry.logMetrics(runId, { 'shadow.scored': 10, 'shadow.agreement': 0.9 });
+      await registry.logMetrics(runId, { 'shadow.scored': 25 });
+      await registry.logArtifact(runId, 'shadow/replica-1.json', '{"scored":25}');
+      const run = await registry.getRun(runId);
+      expect(run).toMatchObject({ status: 'FINISHED', metrics: { 'shadow.scored': 25, 'shadow.agreement': 0.9 } });
+      expect(await registry.listArtifacts(runId)).toContain('shadow/replica-1.json');
+    });
   });
 }

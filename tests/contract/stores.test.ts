@@ -54,3 +54,10 @@ storeContract('LMDB (the embedded default)', async () => {
   state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
   return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox: new LmdbWebhookOutbox(state) };
 });
+
+// The same, with the context store's memory of recent channels down to one: every other read
+// goes back to the database and the writes not yet committed.
+storeContract('LMDB, one channel kept in memory', async () => {
+  state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
+  return { context: new LmdbContextStore(state, 50, 1), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox: new LmdbWebhookOutbox(state) };
+});

@@ -8,7 +8,7 @@ import { categoryLabel, topCategory } from './format';
 import { focusSelected, renderQueue } from './queue';
 import { serverNow, state, type Current } from './state';
 import { refreshExposure } from './wellbeing';
-import type { ActionChoice, Category, Claim, Verdict } from './types';
+import type { ActionChoice, Claim, OffenceCategory, Verdict } from './types';
 
 export const ACTIONS: { value: string; label: string; action?: ActionChoice }[] = [
   { value: '', label: 'By game rules' },
@@ -89,7 +89,7 @@ export async function moveAfterLoss(): Promise<void> {
   await move(1);
 }
 
-export async function decide(verdict: Verdict, category?: Category): Promise<void> {
+export async function decide(verdict: Verdict, category?: OffenceCategory): Promise<void> {
   const current = state.current;
   const api = state.api;
   if (!current || !api) {

@@ -8,7 +8,7 @@ import { appealedDecision, categoryLabel, deadlineOutcome, formatCountdown, rout
 import { historyView } from './history';
 import { scoresView } from './scores';
 import { ageOf, countdownTo, regions, serverNow, state } from './state';
-import { CATEGORIES } from './types';
+import { OFFENCE_CATEGORIES } from './types';
 
 export function renderCase(): void {
   const main = regions.main;
@@ -92,7 +92,7 @@ export function renderCase(): void {
       'fieldset',
       { class: 'block-group' },
       h('legend', null, 'Block as ', h('span', { class: 'muted' }, '(', h('kbd', null, 'B'), ` = ${categoryLabel(suggested)})`)),
-      CATEGORIES.map((cat, i) =>
+      OFFENCE_CATEGORIES.map((cat, i) =>
         h(
           'button',
           {

@@ -1,6 +1,6 @@
 // Pure formatting for the moderator UI: ages, countdowns, highlighted evidence, speakers. No DOM
 // here, so it is unit-tested under Node.
-import { CATEGORIES, type Category, type ModelScore, type ModerationCase } from './types';
+import { categoryScore, OFFENCE_CATEGORIES, type Category, type ModelScore, type ModerationCase, type OffenceCategory } from './types';
 
 /** "12s", "4m", "1h 5m", "3d" — how long a case has waited. */
 export function formatAge(ms: number): string {
@@ -25,9 +25,9 @@ export const percent = (x: number): string => `${Math.round(x * 100)}%`;
 export const categoryLabel = (c: Category): string => c.replace('_', ' ');
 
 /** The strongest category of a score, for the suggested block reason. */
-export function topCategory(score: Pick<ModelScore, 'categories'>): Category {
-  let best: Category = 'insult';
-  for (const c of CATEGORIES) if (score.categories[c] > score.categories[best]) best = c;
+export function topCategory(score: Pick<ModelScore, 'categories'>): OffenceCategory {
+  let best: OffenceCategory = 'insult';
+  for (const c of OFFENCE_CATEGORIES) if (categoryScore(score.categories, c) > categoryScore(score.categories, best)) best = c;
   return best;
 }
 
@@ -83,6 +83,7 @@ export function initials(playerId: string): string {
  */
 export function routedBecause(reason: ModerationCase['reason']): string {
   if (reason === 'appeal') return 'the player appealed the decision';
+  if (reason === 'alarm') return 'it reads as a threat, self-harm encouragement or doxxing (first in the queue)';
   return reason === 'low-confidence' ? 'the models were unsure' : 'the deep model was unavailable';
 }
 

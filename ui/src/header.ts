@@ -31,7 +31,8 @@ export function renderHeader(): void {
         void refreshQueue();
       },
     },
-    h('option', { value: '', selected: state.game === '' }, `All games${counts ? ` (${counts.pending})` : ''}`),
+    // A moderator sees only the games a lead gave them: "All games" would claim more than the queue holds.
+    h('option', { value: '', selected: state.game === '' }, `${state.session?.role === 'lead' ? 'All games' : 'All my games'}${counts ? ` (${counts.pending})` : ''}`),
     games.map((g) => h('option', { value: g.gameId, selected: state.game === g.gameId }, `${g.gameId} (${g.pending})`)),
     state.game && !games.some((g) => g.gameId === state.game) ? h('option', { value: state.game, selected: true }, `${state.game} (0)`) : null,
   );

@@ -1,5 +1,5 @@
 // One-key shortcuts of the review screen. Pure: a key press in, a command out.
-import { CATEGORIES, type Category } from './types';
+import { OFFENCE_CATEGORIES, type OffenceCategory } from './types';
 
 export type Command =
   | { kind: 'next' }
@@ -7,7 +7,7 @@ export type Command =
   | { kind: 'open' }
   | { kind: 'allow' }
   | { kind: 'block' }
-  | { kind: 'block-as'; category: Category }
+  | { kind: 'block-as'; category: OffenceCategory }
   | { kind: 'undo' }
   | { kind: 'release' }
   | { kind: 'extend' }
@@ -27,7 +27,7 @@ export interface KeyPress {
 export function commandFor(e: KeyPress): Command | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
   const digit = /^[1-9]$/.test(e.key) ? Number(e.key) : 0;
-  if (digit >= 1 && digit <= CATEGORIES.length) return { kind: 'block-as', category: CATEGORIES[digit - 1]! };
+  if (digit >= 1 && digit <= OFFENCE_CATEGORIES.length) return { kind: 'block-as', category: OFFENCE_CATEGORIES[digit - 1]! };
   switch (e.key) {
     case 'j':
     case 'J':
@@ -75,7 +75,7 @@ export const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'Enter', does: 'review the highlighted case' },
   { keys: 'A', does: 'allow' },
   { keys: 'B', does: 'block with the suggested category (the model’s strongest)' },
-  ...CATEGORIES.map((c, i) => ({ keys: String(i + 1), does: `block as ${c.replace('_', ' ')}` })),
+  ...OFFENCE_CATEGORIES.map((c, i) => ({ keys: String(i + 1), does: `block as ${c.replace('_', ' ')}` })),
   { keys: 'U', does: 'undo your last verdict (while its window is open)' },
   { keys: 'R', does: 'release the case back to the queue' },
   { keys: 'E', does: 'extend your claim' },

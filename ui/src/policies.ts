@@ -123,7 +123,10 @@ export function renderPolicies(): void {
       { class: 'case-meta' },
       list?.active ? h('span', null, 'active ', h('strong', null, `v${list.active.version}`), ` since ${new Date(list.active.since).toLocaleString()} by ${list.active.by}`) : null,
       list?.shadow ? h('span', null, 'in shadow ', h('strong', null, `v${list.shadow.version}`)) : h('span', null, 'no candidate in shadow'),
-      h('button', { type: 'button', class: 'ghost', id: 'btn-rollback', onclick: () => void act('Rolled back to the previous version.', () => api().rollbackPolicy(list?.active?.version ?? null)) }, 'Roll back'),
+      // Only when there is somewhere to go back to, and saying where.
+      list?.rollbackTo != null
+        ? h('button', { type: 'button', class: 'ghost', id: 'btn-rollback', onclick: () => void act(`Rolled back to version ${list.rollbackTo}.`, () => api().rollbackPolicy(list.active?.version ?? null)) }, `Roll back to v${list.rollbackTo}`)
+        : null,
     ),
   );
   if (!list) {

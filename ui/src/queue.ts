@@ -37,6 +37,7 @@ export function renderQueue(): void {
       const mine = c.queue.claim?.moderatorId === state.session?.username;
       const isCurrent = state.current?.entry.caseId === c.caseId;
       const level = severityLevel(c.queue.severity);
+      const reading = c.deep ?? c.fast;
       return h(
         'li',
         null,
@@ -52,7 +53,14 @@ export function renderQueue(): void {
           h(
             'span',
             { class: 'qi-top' },
-            h('span', { class: `sev-badge sev-${level}` }, h('span', { class: 'sr-only' }, 'severity '), percent(c.queue.severity)),
+            // The badge reads as the case view does (the deciding model's toxicity); its colour is the
+            // ranking's severity, which weighs threats and identity hate above plain insults.
+            h(
+              'span',
+              { class: `sev-badge sev-${level}`, title: `${percent(reading.toxicity)} toxic (${c.deep ? 'deep' : 'fast'} model) · severity ${level}: ${categoryLabel(topCategory(reading))} ${percent(reading.categories[topCategory(reading)] ?? 0)}` },
+              h('span', { class: 'sr-only' }, `severity ${level}, toxic `),
+              percent(reading.toxicity),
+            ),
             h('span', { class: 'qi-player' }, c.message.playerId),
             h('span', { class: 'qi-game' }, c.message.gameId),
             h('span', { class: 'qi-age', 'data-since': c.openedAt, title: `opened ${new Date(c.openedAt).toLocaleString()}` }, ageOf(c.openedAt)),

@@ -2,7 +2,7 @@
 import { h } from './dom';
 import { categoryLabel, deadlineOutcome, percent } from './format';
 import { MASK_GLYPHS, maskParts } from './masking';
-import { CATEGORIES, type QueueCase } from './types';
+import { CATEGORIES, categoryScore, type QueueCase } from './types';
 
 export function scoresView(c: QueueCase, revealed = false): HTMLElement {
   const score = c.deep ?? c.fast;
@@ -14,7 +14,8 @@ export function scoresView(c: QueueCase, revealed = false): HTMLElement {
     .map((p) => p.text.toLowerCase())
     .join(' ');
   const hidden = (e: string) => !revealed && (c.masks?.length ?? 0) > 0 && !visible.includes(e.toLowerCase());
-  const cats = [...CATEGORIES].sort((a, b) => score.categories[b] - score.categories[a]);
+  // Scores a model did not report (heads added in 0.3) are left out rather than shown as 0.
+  const cats = CATEGORIES.filter((c) => score.categories[c] !== undefined).sort((a, b) => categoryScore(score.categories, b) - categoryScore(score.categories, a));
   const bar = (label: string, value: number, id?: string) =>
     h(
       'div',
@@ -34,7 +35,7 @@ export function scoresView(c: QueueCase, revealed = false): HTMLElement {
       ' toxic',
       h('span', { class: 'muted' }, c.deep ? ` · deep model, ${percent(c.deep.confidence ?? 0)} sure · fast model ${percent(c.fast.toxicity)}` : ' · fast model'),
     ),
-    h('div', { class: 'bars' }, cats.map((cat) => bar(categoryLabel(cat), score.categories[cat], `bar-${cat}`))),
+    h('div', { class: 'bars' }, cats.map((cat) => bar(categoryLabel(cat), categoryScore(score.categories, cat), `bar-${cat}`))),
     h('h4', null, 'Words that drove the score'),
     evidence.length
       ? h('ul', { class: 'chips', id: 'evidence' }, evidence.map((e) => (hidden(e) ? h('li', { class: 'chip masked', 'aria-label': 'masked term' }, MASK_GLYPHS) : h('li', { class: 'chip' }, e))))

@@ -3,10 +3,11 @@
 // Imported from @sinbin/contract/browser, which carries no zod into the bundle.
 import type { Action, CaseContextResponse, ChannelLine, QueueCounts as StoreQueueCounts, Role } from '@sinbin/contract/browser';
 
-export { CATEGORIES } from '@sinbin/contract/browser';
+export { CATEGORIES, OFFENCE_CATEGORIES, categoryScore } from '@sinbin/contract/browser';
 export type {
   AuditEntry,
   Category,
+  OffenceCategory,
   ChatMessage,
   Claim,
   DashboardResponse,

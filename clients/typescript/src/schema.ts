@@ -121,6 +121,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered model versions, their aliases (champion, challenger) and the champion history */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/models/{model}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a version champion (checked as a function would load it first); running functions follow within MODEL_REGISTRY_POLL_MS */
+        post: operations["promoteModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/models/{model}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the previous champion champion again */
+        post: operations["rollbackModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -282,10 +333,17 @@ export interface components {
                     /** @enum {string} */
                     type: "none" | "warn" | "mute" | "kick" | "ban";
                 };
+                alarm?: {
+                    by: ("model" | "rule")[];
+                    kinds: ("threat" | "self_harm" | "doxxing")[];
+                    rules?: string[];
+                };
                 categories: {
                     identity_hate: number;
                     insult: number;
                     profanity: number;
+                    self_harm?: number;
+                    severe_toxicity?: number;
                     sexual: number;
                     threat: number;
                 };
@@ -295,6 +353,10 @@ export interface components {
                 /** @enum {string} */
                 decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
                 gameId: string;
+                language?: {
+                    code: string;
+                    confidence: number;
+                };
                 /** @enum {string} */
                 lapse?: "allow" | "model" | "hold";
                 latencyMs: number;
@@ -340,7 +402,7 @@ export interface components {
                     allowed: string[];
                     blocked: {
                         /** @enum {string} */
-                        category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                        category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                         term: string;
                     }[];
                     unmaskedToxicity?: number;
@@ -472,10 +534,17 @@ export interface components {
                 /** @enum {string} */
                 type: "none" | "warn" | "mute" | "kick" | "ban";
             };
+            alarm?: {
+                by: ("model" | "rule")[];
+                kinds: ("threat" | "self_harm" | "doxxing")[];
+                rules?: string[];
+            };
             categories: {
                 identity_hate: number;
                 insult: number;
                 profanity: number;
+                self_harm?: number;
+                severe_toxicity?: number;
                 sexual: number;
                 threat: number;
             };
@@ -485,6 +554,10 @@ export interface components {
             /** @enum {string} */
             decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
             gameId: string;
+            language?: {
+                code: string;
+                confidence: number;
+            };
             /** @enum {string} */
             lapse?: "allow" | "model" | "hold";
             latencyMs: number;
@@ -530,7 +603,7 @@ export interface components {
                 allowed: string[];
                 blocked: {
                     /** @enum {string} */
-                    category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                    category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                     term: string;
                 }[];
                 unmaskedToxicity?: number;
@@ -580,7 +653,7 @@ export interface components {
                 status: "open" | "upheld" | "overturned" | "lapsed";
             };
             /** @enum {string} */
-            category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "spam";
+            category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm" | "spam";
             counts: boolean;
             /** Format: date-time */
             decidedAt: string;
@@ -659,7 +732,7 @@ export interface components {
             allowed: string[];
             blocked: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 term: string;
             }[];
             readAs: string;
@@ -691,13 +764,13 @@ export interface components {
         TermListRequest: {
             allow?: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 note?: string;
                 term: string;
             }[];
             block?: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 note?: string;
                 term: string;
             }[];
@@ -708,13 +781,13 @@ export interface components {
         TermLists: {
             allow: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 note?: string;
                 term: string;
             }[];
             block: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 note?: string;
                 term: string;
             }[];
@@ -729,13 +802,13 @@ export interface components {
         TermListSaved: {
             allow: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 note?: string;
                 term: string;
             }[];
             block: {
                 /** @enum {string} */
-                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                 note?: string;
                 term: string;
             }[];
@@ -789,10 +862,17 @@ export interface components {
                         /** @enum {string} */
                         type: "none" | "warn" | "mute" | "kick" | "ban";
                     };
+                    alarm?: {
+                        by: ("model" | "rule")[];
+                        kinds: ("threat" | "self_harm" | "doxxing")[];
+                        rules?: string[];
+                    };
                     categories: {
                         identity_hate: number;
                         insult: number;
                         profanity: number;
+                        self_harm?: number;
+                        severe_toxicity?: number;
                         sexual: number;
                         threat: number;
                     };
@@ -802,6 +882,10 @@ export interface components {
                     /** @enum {string} */
                     decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
                     gameId: string;
+                    language?: {
+                        code: string;
+                        confidence: number;
+                    };
                     /** @enum {string} */
                     lapse?: "allow" | "model" | "hold";
                     latencyMs: number;
@@ -847,7 +931,7 @@ export interface components {
                         allowed: string[];
                         blocked: {
                             /** @enum {string} */
-                            category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                            category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                             term: string;
                         }[];
                         unmaskedToxicity?: number;
@@ -864,10 +948,17 @@ export interface components {
                     /** @enum {string} */
                     type: "none" | "warn" | "mute" | "kick" | "ban";
                 };
+                alarm?: {
+                    by: ("model" | "rule")[];
+                    kinds: ("threat" | "self_harm" | "doxxing")[];
+                    rules?: string[];
+                };
                 categories: {
                     identity_hate: number;
                     insult: number;
                     profanity: number;
+                    self_harm?: number;
+                    severe_toxicity?: number;
                     sexual: number;
                     threat: number;
                 };
@@ -877,6 +968,10 @@ export interface components {
                 /** @enum {string} */
                 decidedBy: "fast" | "deep" | "moderator" | "deadline" | "limits" | "terms";
                 gameId: string;
+                language?: {
+                    code: string;
+                    confidence: number;
+                };
                 /** @enum {string} */
                 lapse?: "allow" | "model" | "hold";
                 latencyMs: number;
@@ -922,7 +1017,7 @@ export interface components {
                     allowed: string[];
                     blocked: {
                         /** @enum {string} */
-                        category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual";
+                        category?: "insult" | "profanity" | "identity_hate" | "threat" | "sexual" | "self_harm";
                         term: string;
                     }[];
                     unmaskedToxicity?: number;
@@ -1431,6 +1526,248 @@ export interface operations {
             };
             /** @description config-key */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        models: {
+                            history: string[];
+                            model: string;
+                            versions: {
+                                aliases: string[];
+                                createdAt?: string;
+                                gate?: string;
+                                runId?: string;
+                                scorer?: string;
+                                version: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description admin-unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    promoteModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: "sinbin-fast" | "sinbin-deep";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    expectedChampion?: string | number;
+                    version: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new and the previous champion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        champion: string;
+                        model: string;
+                        previous: string | null;
+                    };
+                };
+            };
+            /** @description invalid-json, invalid-body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description version-conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description invalid-artefact */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    rollbackModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: "sinbin-fast" | "sinbin-deep";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    expectedChampion?: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new and the previous champion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        champion: string;
+                        model: string;
+                        previous: string | null;
+                    };
+                };
+            };
+            /** @description invalid-json, invalid-body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description admin-disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description not-found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description version-conflict, no-previous-version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

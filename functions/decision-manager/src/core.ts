@@ -5,11 +5,12 @@ import {
   type Appeal,
   APPEAL_TRAINING_WEIGHT,
   type AnalysisRequest,
+  type Alarm,
+  alarmNeedsModerator,
   type AnalysisResult,
-  CATEGORIES,
-  type Category,
-  type CategoryScores,
+  categoryScore,
   type ChatMessage,
+  type DetectedLanguage,
   type ClassifiedMessage,
   type DeadlineLapse,
   type FinalDecision,
@@ -18,13 +19,16 @@ import {
   type LimitedMessage,
   type LimitHit,
   limitAction,
-  type OffenceCategory,
   type PlayerOffence,
+  type ReputationCategory,
   sanctionEnd,
   severityOf,
   type ModelScore,
   type ModerationCase,
   type ModerationResult,
+  OFFENCE_CATEGORIES,
+  type OffenceCategory,
+  type ReportedCategoryScores,
   type Rule,
   type TermMatch,
   type TrainingExample,
@@ -36,8 +40,8 @@ export interface DecisionDraft {
   message: ChatMessage;
   verdict: Verdict;
   toxicity: number;
-  categories: CategoryScores;
-  category: Category | undefined;
+  categories: ReportedCategoryScores;
+  category: OffenceCategory | undefined;
   decidedBy: FinalDecision['decidedBy'];
   modelVersion: string;
   /** The registered model behind modelVersion, when the scorer came from the registry. */
@@ -50,6 +54,12 @@ export interface DecisionDraft {
   limit?: LimitHit;
   /** The game's term-list entries the message matched. */
   terms?: TermMatch;
+  /** From the fast path: the language the message was read as, its alarm, whether it is a mild taunt. */
+  language?: DetectedLanguage;
+  alarm?: Alarm;
+  mildTaunt?: boolean;
+  /** Why a model's block became an allow (the game's `mildTaunts: allow`). */
+  allowedAs?: string;
 }
 
 export type Step =
@@ -60,22 +70,37 @@ export type Step =
 /** Categories weaker than this are not named as the reason for a block. */
 const CATEGORY_FLOOR = 0.2;
 
-export function topCategory(categories: CategoryScores): Category | undefined {
-  let best: Category | undefined;
-  for (const c of CATEGORIES) if (categories[c] >= CATEGORY_FLOOR && (!best || categories[c] > categories[best])) best = c;
+export function topCategory(categories: ReportedCategoryScores): OffenceCategory | undefined {
+  let best: OffenceCategory | undefined;
+  for (const c of OFFENCE_CATEGORIES) {
+    const score = categoryScore(categories, c);
+    if (score >= CATEGORY_FLOOR && (!best || score > categoryScore(categories, best))) best = c;
+  }
   return best;
 }
 
-function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, decidedBy: 'fast' | 'deep'): DecisionDraft {
+/** What an alarm is blocked as: self-harm encouragement, else a threat (doxxing counts as one). */
+export function alarmCategory(alarm: Alarm): OffenceCategory {
+  return alarm.kinds.includes('self_harm') && !alarm.kinds.includes('threat') && !alarm.kinds.includes('doxxing') ? 'self_harm' : 'threat';
+}
+
+/** The fast path's reading that travels with every draft, whichever stage decided. */
+function fastReading(fast: ModelScore): Pick<DecisionDraft, 'language' | 'alarm' | 'mildTaunt'> {
+  return { ...(fast.language ? { language: fast.language } : {}), ...(fast.alarm ? { alarm: fast.alarm } : {}), ...(fast.mildTaunt ? { mildTaunt: true } : {}) };
+}
+
+function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, decidedBy: 'fast' | 'deep', fast: ModelScore): DecisionDraft {
+  const reading = fastReading(fast);
   return {
     message,
     verdict,
     toxicity: score.toxicity,
     categories: score.categories,
-    category: verdict === 'block' ? topCategory(score.categories) : undefined,
+    category: verdict === 'block' ? (reading.alarm ? alarmCategory(reading.alarm) : topCategory(score.categories)) : undefined,
     decidedBy,
     modelVersion: score.modelVersion,
     ...(score.model ? { model: score.model } : {}),
+    ...reading,
   };
 }
 
@@ -84,20 +109,26 @@ export const TERM_BLOCK_STRENGTH = 0.9;
 
 /** A message with a term of the game's block list: blocked as the term's category, decided by `terms`. */
 function termsDraft(e: ClassifiedMessage, terms: TermMatch): DecisionDraft {
-  const category: Category = terms.blocked[0]?.category ?? 'profanity';
-  const categories = { ...e.fast.categories, [category]: Math.max(e.fast.categories[category], TERM_BLOCK_STRENGTH) };
-  return { ...modelDraft(e.message, 'block', e.fast, 'fast'), decidedBy: 'terms', toxicity: Math.max(e.fast.toxicity, TERM_BLOCK_STRENGTH), categories, category, terms };
+  const category: OffenceCategory = terms.blocked[0]?.category ?? 'profanity';
+  const categories = { ...e.fast.categories, [category]: Math.max(e.fast.categories[category] ?? 0, TERM_BLOCK_STRENGTH) };
+  return { ...modelDraft(e.message, 'block', e.fast, 'fast', e.fast), decidedBy: 'terms', toxicity: Math.max(e.fast.toxicity, TERM_BLOCK_STRENGTH), categories, category, terms };
 }
 
-export function onClassified(e: ClassifiedMessage, now: Date): Step {
+export function onClassified(e: ClassifiedMessage, policy: GamePolicy, now: Date): Step {
+  // A studio's block-list term decides first; its allow-list terms travel with the message.
   if (e.terms?.blocked.length) return { kind: 'decide', draft: termsDraft(e, e.terms) };
-  if (e.route === 'needs-analysis') {
+  const withTerms = (draft: DecisionDraft): DecisionDraft => (e.terms ? { ...draft, terms: e.terms } : draft);
+  const alarm = e.fast.alarm;
+  // Threats, self-harm encouragement and doxxing: blocked at once, or read by the deep model
+  // (with the conversation) before a moderator sees them; never allowed by the fast path.
+  if (alarm && policy.alarms === 'block') return { kind: 'decide', draft: withTerms(modelDraft(e.message, 'block', e.fast, 'fast', e.fast)) };
+  if (e.route === 'needs-analysis' || (alarm && policy.alarms === 'moderator')) {
     const allowedTerms = e.terms?.allowed.length ? { allowedTerms: e.terms.allowed } : {};
     return { kind: 'analyse', request: { message: e.message, fast: e.fast, context: e.context, requestedAt: now.toISOString(), ...allowedTerms } };
   }
-  const draft = modelDraft(e.message, e.route === 'toxic' ? 'block' : 'allow', e.fast, 'fast');
-  return { kind: 'decide', draft: e.terms ? { ...draft, terms: e.terms } : draft };
+  return { kind: 'decide', draft: withTerms(modelDraft(e.message, e.route === 'toxic' ? 'block' : 'allow', e.fast, 'fast', e.fast)) };
 }
+
 
 /** Used only when neither the game's policy nor the deep model states its cut-offs. */
 export const FALLBACK_DEEP_TOXIC_FROM = 0.5;
@@ -107,7 +138,10 @@ export function onAnalysis(e: AnalysisResult, policy: GamePolicy, caseId: string
   const toxicFrom = policy.deepToxicFrom ?? e.deep.toxicFrom ?? FALLBACK_DEEP_TOXIC_FROM;
   const minConfidence = policy.deepMinConfidence ?? e.deep.minConfidence ?? FALLBACK_DEEP_MIN_CONFIDENCE;
   const verdict: Verdict = e.deep.toxicity >= toxicFrom ? 'block' : 'allow';
-  if (e.deep.confidence >= minConfidence) return { kind: 'decide', draft: modelDraft(e.message, verdict, e.deep, 'deep') };
+  const alarm = e.fast.alarm !== undefined && policy.alarms === 'moderator' && alarmNeedsModerator(e.fast.alarm);
+  // A mild taunt the game lets through is not worth a moderator's time, however unsure the model is.
+  const tauntAllowed = !e.fast.alarm && e.fast.mildTaunt === true && policy.mildTaunts === 'allow';
+  if (!alarm && (e.deep.confidence >= minConfidence || tauntAllowed)) return { kind: 'decide', draft: modelDraft(e.message, verdict, e.deep, 'deep', e.fast) };
   return {
     kind: 'moderate',
     case: {
@@ -116,8 +150,9 @@ export function onAnalysis(e: AnalysisResult, policy: GamePolicy, caseId: string
       context: e.context,
       fast: e.fast,
       deep: e.deep,
-      reason: 'low-confidence',
-      provisionalVerdict: verdict,
+      reason: alarm ? 'alarm' : 'low-confidence',
+      // An alarm nobody decided in time is blocked: the cost of a wrong block is lower than a missed threat.
+      provisionalVerdict: alarm ? 'block' : verdict,
       dueAt: new Date(now.getTime() + policy.moderationDeadlineSeconds * 1000).toISOString(),
       openedAt: now.toISOString(),
       onDeadline: { lapse: policy.onDeadline, ...(policy.onDeadline === 'hold' ? { holdSeconds: policy.holdSeconds } : {}) },
@@ -130,8 +165,8 @@ export function onModeration(e: ModerationResult): DecisionDraft {
   // model's confident decision; its verdict is what the game's onDeadline rule gave it.
   const model = e.deep ?? e.fast;
   const byModerator = e.resolution === 'moderator';
-  const categories = { ...model.categories };
-  if (e.category && e.verdict === 'block') categories[e.category] = Math.max(categories[e.category], 0.9);
+  const categories: ReportedCategoryScores = { ...model.categories };
+  if (e.category && e.verdict === 'block') categories[e.category] = Math.max(categoryScore(categories, e.category), 0.9);
   return {
     message: e.message,
     verdict: e.verdict,
@@ -143,6 +178,7 @@ export function onModeration(e: ModerationResult): DecisionDraft {
     ...(model.model ? { model: model.model } : {}),
     ...(e.action ? { action: e.action } : {}),
     ...(byModerator ? {} : { lapse: e.lapse ?? 'model' }),
+    ...fastReading(e.fast),
   };
 }
 
@@ -165,6 +201,17 @@ export function onLimited(e: LimitedMessage): DecisionDraft {
 }
 
 /**
+ * The game's `mildTaunts` rule on a model's block of a mild taunt ("gg ez"): `allow` lets it
+ * through, `warn` keeps the block with a warning at most (chooseAction), `rules` changes nothing.
+ * A moderator's verdict and anything with an alarm are never softened.
+ */
+export function applyTauntPolicy(draft: DecisionDraft, policy: GamePolicy): DecisionDraft {
+  if (!draft.mildTaunt || draft.alarm || draft.verdict !== 'block' || draft.decidedBy === 'moderator' || draft.decidedBy === 'terms') return draft;
+  if (policy.mildTaunts !== 'allow') return draft;
+  return { ...draft, verdict: 'allow', category: undefined, allowedAs: 'mild taunt' };
+}
+
+/**
  * Whether a rule holds. `standing` is the player's standing before this message (1: a clean
  * record, also when it was not read).
  */
@@ -182,9 +229,10 @@ export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number, 
 }
 
 export function chooseAction(draft: DecisionDraft, offences: number, policy: GamePolicy, standing?: number): { action: Action; rule: string } {
-  if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: 'allowed' };
+  if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: draft.allowedAs ?? 'allowed' };
   if (draft.limit && draft.action) return { action: draft.action, rule: 'limits' };
   if (draft.action) return { action: draft.action, rule: 'moderator' };
+  if (draft.mildTaunt && !draft.alarm && draft.decidedBy !== 'moderator' && policy.mildTaunts === 'warn') return { action: { type: 'warn' }, rule: 'mild taunt' };
   const rule = policy.rules.find((r) => ruleMatches(r, draft, offences, standing));
   return rule ? { action: rule.action, rule: rule.name } : { action: { type: 'none' }, rule: 'no rule matched' };
 }
@@ -208,6 +256,8 @@ export function finalDecision(
     action,
     modelVersion: draft.modelVersion,
     ...(draft.model ? { model: draft.model } : {}),
+    ...(draft.language ? { language: draft.language } : {}),
+    ...(draft.alarm ? { alarm: draft.alarm } : {}),
     decidedAt: now.toISOString(),
     latencyMs: Math.max(0, now.getTime() - Date.parse(m.receivedAt)),
     ...(applied.policyVersion !== undefined ? { policyVersion: applied.policyVersion } : {}),
@@ -263,7 +313,7 @@ export function appealExample(e: ModerationResult, exampleId: string, now: Date)
 
 /** What a blocked message costs the player: the offence reputation keeps (docs/reputation.md). */
 export function offenceOf(decision: FinalDecision, draft: DecisionDraft): PlayerOffence {
-  const category: OffenceCategory | undefined = draft.decidedBy === 'limits' ? 'spam' : draft.category;
+  const category: ReputationCategory | undefined = draft.decidedBy === 'limits' ? 'spam' : draft.category;
   const sanctionUntil = sanctionEnd(decision.action, decision.decidedAt);
   return {
     gameId: decision.gameId,

@@ -20,7 +20,7 @@ import {
   stableId,
 } from '@sinbin/contract';
 import { FlushBuffer, TallyBuffer } from './buffers';
-import { appealExample, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
+import { appealExample, applyTauntPolicy, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
 import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -74,10 +74,11 @@ export default defineFunction({
     const tallies = new TallyBuffer((rows) => stores.decisionStats.add(rows), { everyMs: 2000, log });
     const comparisons = new FlushBuffer<ShadowComparison>((rows) => stores.shadow.record(rows), { everyMs: 1000, maxItems: 500, log, what: 'shadow comparisons' });
 
-    async function decide(draft: DecisionDraft, context: ContextEntry[], real: Omit<RealPath, 'message'> | undefined): Promise<AnyOutbound[]> {
-      const m = draft.message;
+    async function decide(modelDraft: DecisionDraft, context: ContextEntry[], real: Omit<RealPath, 'message'> | undefined): Promise<AnyOutbound[]> {
+      const m = modelDraft.message;
       const snapshot = policies.current();
       const policy = snapshot.active.forGame(m.gameId);
+      const draft = applyTauntPolicy(modelDraft, policy);
       const at = now();
       // A flood or spam limit is not an offence that escalates the game's rules (reputation counts it, lightly).
       const offences =
@@ -184,7 +185,7 @@ export default defineFunction({
         switch (delivery.topic) {
           case 'classified-messages': {
             const e = delivery.event;
-            return follow(onClassified(e, now()), e.context, { fast: e.fast, route: e.route, ...(e.modelThresholds ? { modelBand: e.modelThresholds } : {}) });
+            return follow(onClassified(e, policies.current().active.forGame(e.message.gameId), now()), e.context, { fast: e.fast, route: e.route, ...(e.modelThresholds ? { modelBand: e.modelThresholds } : {}) });
           }
           case 'limited-messages': {
             // No model read it, so there is no path a candidate policy in shadow could re-route.

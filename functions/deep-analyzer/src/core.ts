@@ -1,5 +1,5 @@
 // Pure core of the deep analyzer: an ambiguous message read with its conversation.
-import { type AnalysisRequest, type AnalysisResult, clamp01, clampCategories, type ScoringInput, type ToxicityScore } from '@sinbin/contract';
+import { type AnalysisRequest, type AnalysisResult, clamp01, clampCategories, routeLanguage, type RoutedLanguage, type ScoringInput, type ToxicityScore } from '@sinbin/contract';
 import { compileTermLists, matchTerms } from '@sinbin/scoring/terms';
 
 /** The message as the model reads it: without the game's allow-list terms it holds (the fast stage found them). */
@@ -7,6 +7,11 @@ export function readText(request: AnalysisRequest): string {
   if (!request.allowedTerms?.length) return request.message.text;
   const allow = compileTermLists({ block: [], allow: request.allowedTerms.map((term) => ({ term })) }, 1);
   return matchTerms(allow, request.message.text).readAs || ' ';
+}
+
+/** Which deep model reads the message: the fast path's language reading, under the routing rule. */
+export function readingLanguage(request: AnalysisRequest): RoutedLanguage {
+  return routeLanguage(request.message.text, request.fast.language);
 }
 
 export function scoringInput(request: AnalysisRequest): ScoringInput {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { boolVar, defineFunction, intVar, outbound, type ToxicityScorer } from '@sinbin/contract';
-import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
+import { type AttributedScore, batchingScorer, ChampionScorer, defaultModelDir, versionLoader } from '@sinbin/scoring';
 import { loadDeepClassifier, loadTransformerDeepScorer } from '@sinbin/scoring/deep';
-import { analysisResult, scoringInput, type DeepCutoffs } from './core';
+import { analysisResult, readingLanguage, scoringInput, type DeepCutoffs } from './core';
 
 /** The transformer states the cut-offs it was validated with; the lexicon fallback states none. */
 function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {
@@ -26,6 +26,8 @@ export default defineFunction({
   priority: 'background',
   env: z.object({
     DEEP_MODEL_DIR: z.string().optional(),
+    /** The deep model for French chat (models/multilingual by default); loaded on the first French message. */
+    MULTILINGUAL_MODEL_DIR: z.string().optional(),
     /** Run the model in a worker thread (default), or on the event loop's thread. */
     MODEL_THREAD: boolVar(true),
     /** How often the registry is asked whether the `champion` alias moved (ms); 0 serves the bundled model only. */
@@ -44,8 +46,8 @@ export default defineFunction({
     requests: { cpu: '1', memory: '1536Mi' },
     limits: { cpu: '2', memory: '3Gi' },
     execTimeout: '120s',
-    environment: { DEEP_MODEL_DIR: '/home/app/models/deep' },
-    model: 'deep',
+    environment: { DEEP_MODEL_DIR: '/home/app/models/deep', MULTILINGUAL_MODEL_DIR: '/home/app/models/multilingual' },
+    model: ['deep', 'multilingual'],
   },
   async start({ config, stores, log, metrics, now }) {
     const model = await loadDeepClassifier({ modelDir: config.DEEP_MODEL_DIR, thread: config.MODEL_THREAD, log });
@@ -64,15 +66,29 @@ export default defineFunction({
     // The bundled model serves from the first event; the champion is swapped in as soon as the registry answers.
     if (config.MODEL_REGISTRY_POLL_MS > 0) void champion.refresh();
     const scorer = batchingScorer(champion, 16);
+    // French chat is read by the multilingual model, loaded once, on the first French message.
+    let multilingual: Promise<{ scorer: ToxicityScorer; batched: ToxicityScorer }> | undefined;
+    const frenchModel = () =>
+      (multilingual ??= loadDeepClassifier({ modelDir: config.MULTILINGUAL_MODEL_DIR ?? defaultModelDir('multilingual'), thread: config.MODEL_THREAD, log }).then((m) => ({
+        scorer: m.scorer,
+        batched: batchingScorer(m.scorer, 16),
+      })));
     return {
       async handle(delivery) {
         if (delivery.topic !== 'nlp-analysis-required') return [];
-        const [score] = (await scorer.score([scoringInput(delivery.event)])) as AttributedScore[];
-        return [outbound('nlp-analysis-results', analysisResult(delivery.event, score!, score!.modelVersion, now(), deepCutoffsOf(score!.servedBy), score!.model))];
+        const request = delivery.event;
+        if (readingLanguage(request) === 'fr') {
+          const french = await frenchModel();
+          const [score] = await french.batched.score([scoringInput(request)]);
+          return [outbound('nlp-analysis-results', analysisResult(request, score!, french.scorer.version, now(), deepCutoffsOf(french.scorer)))];
+        }
+        const [score] = (await scorer.score([scoringInput(request)])) as AttributedScore[];
+        return [outbound('nlp-analysis-results', analysisResult(request, score!, score!.modelVersion, now(), deepCutoffsOf(score!.servedBy), score!.model))];
       },
       ...(config.MODEL_REGISTRY_POLL_MS > 0 ? { tick: { everyMs: config.MODEL_REGISTRY_POLL_MS, run: () => champion.refresh() } } : {}),
       async stop() {
         await champion.close();
+        if (multilingual) await (await multilingual).scorer.close?.();
       },
     };
   },

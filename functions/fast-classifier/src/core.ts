@@ -5,7 +5,7 @@ import {
   clampCategories,
   type ClassifiedMessage,
   type ModelScore,
-  routeByThresholds,
+  routeFast,
   type RoutingThresholds,
   type StoredContextLine,
   type ToxicityScore,
@@ -22,12 +22,15 @@ export function toModelScore(score: ToxicityScore, modelVersion: string, model?:
     ...(score.evidence?.length ? { evidence: score.evidence.slice(0, 32) } : {}),
     modelVersion,
     ...(model ? { model } : {}),
+    ...(score.alarm ? { alarm: score.alarm } : {}),
+    ...(score.mildTaunt ? { mildTaunt: true } : {}),
+    ...(score.language ? { language: { code: score.language.code, confidence: clamp01(score.language.confidence) } } : {}),
   };
 }
 
-/** Only a message routed to analysis carries its channel's context onward. */
-export function needsContext(score: Pick<ToxicityScore, 'toxicity'>, thresholds: RoutingThresholds): boolean {
-  return routeByThresholds(score.toxicity, thresholds) === 'needs-analysis';
+/** Only a message routed to analysis (or raising an alarm, which a moderator may read) carries its channel's context onward. */
+export function needsContext(score: Pick<ToxicityScore, 'toxicity' | 'alarm'>, thresholds: RoutingThresholds, analyse = false): boolean {
+  return score.alarm !== undefined || routeFast(score, thresholds, { analyse }) === 'needs-analysis';
 }
 
 export function classify(input: {
@@ -39,13 +42,15 @@ export function classify(input: {
   thresholds: RoutingThresholds;
   context: readonly StoredContextLine[];
   now: Date;
+  /** The message is for another language's model: the English fast model never decides it alone. */
+  analyse?: boolean;
 }): ClassifiedMessage {
-  const route = routeByThresholds(input.score.toxicity, input.thresholds);
+  const route = routeFast(input.score, input.thresholds, { analyse: input.analyse ?? false });
   return {
     message: input.message,
     route,
     fast: toModelScore(input.score, input.modelVersion, input.model),
-    context: route === 'needs-analysis' ? input.context.map(({ messageId, playerId, text }) => ({ messageId, playerId, text })) : [],
+    context: route === 'needs-analysis' || input.score.alarm ? input.context.map(({ messageId, playerId, text }) => ({ messageId, playerId, text })) : [],
     classifiedAt: input.now.toISOString(),
   };
 }

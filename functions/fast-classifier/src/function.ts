@@ -4,9 +4,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { boolVar, defineFunction, intVar, LivePolicies, outbound, policyFileVar, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
+import { boolVar, defineFunction, intVar, LivePolicies, outbound, policyFileVar, routeLanguage, type RoutingThresholds, type StoredContextLine, type ToxicityScorer } from '@sinbin/contract';
 import { type AttributedScore, batchingScorer, ChampionScorer, versionLoader } from '@sinbin/scoring';
-import { loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
+import { applyRules, detectLanguage, loadFastClassifier, loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { LiveTermLists, matchTerms } from '@sinbin/scoring/terms';
 import { channelKey, classify, CONTEXT_LINES, needsContext } from './core';
 
@@ -30,6 +30,13 @@ export default defineFunction({
     /** Where registered versions are downloaded (default: a folder of this process under the temp dir). */
     MODEL_CACHE_DIR: z.string().optional(),
     POLICY_REFRESH_MS: intVar(2000, 0),
+    /**
+     * Send every message not in English to the deep stage (read there by the multilingual model),
+     * instead of letting the fast model decide the clear ones by its band. Off: on the French set
+     * the English fast model's clear cases plus the multilingual model on the middle measured
+     * better (models/multilingual/MODEL_CARD.md).
+     */
+    OTHER_LANGUAGES_TO_ANALYSIS: boolVar(false),
   }),
   secrets: [],
   stores: ['context', 'registry', 'artefacts', 'documents', 'termLists'],
@@ -80,18 +87,23 @@ export default defineFunction({
         const key = channelKey(message);
         const lists = termLists.forGame(message.gameId);
         const reading = lists ? matchTerms(lists, message.text) : undefined;
-        // An allowed term can no longer be the reason for a block: the model reads around it.
+        // An allowed term can no longer be the reason for a block: the model and the rule layer read around it.
         const readAs = reading?.match?.allowed.length ? reading.readAs || ' ' : message.text;
-        const [score] = (await scorer.score([{ text: readAs, playerId: message.playerId }])) as AttributedScore[];
+        const [served] = (await scorer.score([{ text: readAs, playerId: message.playerId }])) as AttributedScore[];
+        // The rule layer (alarms, mild taunts) and the language travel with the score; the deep
+        // analyzer reads French with the multilingual model.
+        const language = detectLanguage(message.text);
+        const score = { ...served!, ...applyRules(readAs, served!), language };
+        const analyse = config.OTHER_LANGUAGES_TO_ANALYSIS && routeLanguage(message.text, language) !== 'en';
         const line = { messageId: message.messageId, playerId: message.playerId, text: message.text, sentAt: message.sentAt };
-        const modelBand = thresholdsOf(score!.servedBy);
+        const modelBand = thresholdsOf(score.servedBy);
         const thresholds = policies.current().active.forGame(message.gameId).routing ?? modelBand;
         // Every line joins its channel's context; only a message going to analysis reads it back.
         let context: StoredContextLine[] = [];
-        if (needsContext(score!, thresholds)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
+        if (needsContext(score, thresholds, analyse)) context = await stores.context.appendAndRecall(key, line, CONTEXT_LINES);
         else await stores.context.append(key, line);
-        const attribution = { modelVersion: score!.modelVersion, ...(score!.model ? { model: score!.model } : {}) };
-        const classified = classify({ message, score: score!, ...attribution, thresholds, context, now: now() });
+        const attribution = { modelVersion: score.modelVersion, ...(score.model ? { model: score.model } : {}) };
+        const classified = classify({ message, score, ...attribution, thresholds, context, now: now(), analyse });
         const terms = reading?.match;
         // The model's own band travels along, so a candidate policy in shadow can re-route the message.
         return [

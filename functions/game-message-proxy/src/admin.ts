@@ -1,5 +1,5 @@
 // The gateway's admin API: game API keys (create, list by id and creation date, revoke), any
-// game's webhook deliveries and its term lists (term-lists-admin.ts). Authenticated by an admin token from config (GATEWAY_ADMIN_TOKENS),
+// game's webhook deliveries and its term lists (term-lists-admin.ts; the model lifecycle's routes: models-admin.ts). Authenticated by an admin token from config (GATEWAY_ADMIN_TOKENS),
 // kept as a digest and compared in constant time; without one the admin API is off.
 import {
   type ApiKeyInfo,
@@ -42,16 +42,19 @@ const info = (k: ApiKeyRecord): ApiKeyInfo => ({
   ...(k.revokedAt !== undefined ? { revokedAt: k.revokedAt } : {}),
 });
 
+/** Wraps an admin handler: off without tokens, 401 without a valid one. */
+export const adminGuard =
+  (tokens: AdminTokens) =>
+  (handler: (req: HttpRequest) => Promise<HttpResponse>) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
+    if (!tokens.enabled) return apiError('admin-disabled', 'the admin API is off: set GATEWAY_ADMIN_TOKENS');
+    if (!tokens.accepts(bearerToken(req.headers['authorization']))) return apiError('admin-unauthorized', 'send Authorization: Bearer <admin token>', { headers: { 'www-authenticate': 'Bearer' } });
+    return handler(req);
+  };
+
 export function adminRoutes(deps: AdminDeps): HttpRoute[] {
   const { tokens, keys, store, log, now } = deps;
-
-  const admin =
-    (handler: (req: HttpRequest) => Promise<HttpResponse>) =>
-    async (req: HttpRequest): Promise<HttpResponse> => {
-      if (!tokens.enabled) return apiError('admin-disabled', 'the admin API is off: set GATEWAY_ADMIN_TOKENS');
-      if (!tokens.accepts(bearerToken(req.headers['authorization']))) return apiError('admin-unauthorized', 'send Authorization: Bearer <admin token>', { headers: { 'www-authenticate': 'Bearer' } });
-      return handler(req);
-    };
+  const admin = adminGuard(tokens);
 
   async function listKeys(req: HttpRequest): Promise<HttpResponse> {
     const query = ApiKeysQuerySchema.safeParse(Object.fromEntries(req.query));

@@ -5,7 +5,7 @@
 // or the X-Goog-Api-Key header, or Authorization: Bearer.
 import type { HttpRequest, HttpResponse, HttpRoute, Logger, Metrics } from '@sinbin/contract';
 import { batchingScorer } from '@sinbin/scoring';
-import { loadFastClassifier } from '@sinbin/scoring/fast';
+import { applyRules, loadFastClassifier } from '@sinbin/scoring/fast';
 import { bearerToken } from './core';
 import type { KeyRing } from './keys';
 import type { KeyRateLimiter } from './limits';
@@ -16,6 +16,9 @@ export const ANALYZE_PATH = '/v1alpha1/comments:analyze';
 export async function analyzeRoute(deps: { keys: KeyRing; limiter: KeyRateLimiter; modelDir: string | undefined; log: Logger; metrics: Metrics }): Promise<HttpRoute> {
   const model = await loadFastClassifier({ ...(deps.modelDir ? { modelDir: deps.modelDir } : {}), thread: false, log: deps.log });
   const scorer = batchingScorer(model.scorer);
+  // The heads the attributes are read from: the fast model's outputs (the lexicon fallback has the five of 0.2).
+  const meta = (model.scorer as { meta?: { outputs?: string[] } }).meta;
+  const heads = meta?.outputs ?? ['insult', 'profanity', 'identity_hate', 'threat', 'sexual'];
   const calls = deps.metrics.counter({ name: 'sinbin_gateway_analyze_total', help: 'Perspective-compatible analyze calls, by outcome.', labelNames: ['outcome'] });
 
   function keyOf(req: HttpRequest): string | undefined {
@@ -44,9 +47,11 @@ export async function analyzeRoute(deps: { keys: KeyRing; limiter: KeyRateLimite
     }
     const { plan } = parsed;
     const spans = plan.spans ? sentenceSpans(plan.text) : undefined;
-    const scores = await scorer.score([{ text: plan.text }, ...(spans ?? []).map((s) => ({ text: plan.text.slice(s.begin, s.end) }))]);
+    const texts = [plan.text, ...(spans ?? []).map((s) => plan.text.slice(s.begin, s.end))];
+    // The rule layer as on the pipeline's fast path: a threat or doxxing it catches raises THREAT.
+    const scores = (await scorer.score(texts.map((text) => ({ text })))).map((s, i) => applyRules(texts[i]!, s));
     calls.inc({ outcome: 'scored' });
-    const body = analyzeResponse(plan, scores[0]!, spans?.map((s, i) => ({ ...s, score: scores[i + 1]! })));
+    const body = analyzeResponse(plan, scores[0]!, spans?.map((s, i) => ({ ...s, score: scores[i + 1]! })), heads);
     return { status: 200, body, headers: { 'x-sinbin-model-version': scorer.version } };
   }
 

@@ -28,7 +28,8 @@ import {
   type SentMessage,
   type WebhookDeliveriesResponse,
 } from '@sinbin/contract';
-import { adminRoutes } from './admin';
+import { adminGuard, adminRoutes } from './admin';
+import { modelAdminRoutes } from './models-admin';
 import { analyzeRoute } from './analyze';
 import { appealRoutes } from './appeals';
 import { acceptedAnswers, bearerToken, canonicalContent, parseMessagesRequest, preferredWait, toChatMessage } from './core';
@@ -95,7 +96,7 @@ export default defineFunction({
   http: { portVariable: 'GATEWAY_PORT', defaultPort: 8080, bodyLimit: 2 * 1024 * 1024 },
   env: GatewayEnvSchema,
   secrets: ['GAME_API_KEYS', 'GAME_WEBHOOKS', 'GATEWAY_ADMIN_TOKENS'],
-  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'limits', 'documents', 'termLists', 'reputation', 'appeals'],
+  stores: ['decisions', 'sends', 'apiKeys', 'webhooks', 'outbox', 'registry', 'artefacts', 'limits', 'documents', 'termLists', 'reputation', 'appeals'],
   deploy: {
     minScale: 2,
     maxScale: 20,
@@ -236,6 +237,7 @@ export default defineFunction({
       return { attempts: (await stores.webhooks.attempts(gameId, limit)).map(strip), deadLetters: (await stores.webhooks.deadLetters(gameId, limit)).map(strip) };
     }
 
+    const adminTokens = new AdminTokens(config.GATEWAY_ADMIN_TOKENS);
     const routes: HttpRoute[] = [
       { method: 'POST', path: '/v1/messages', handler: postMessages },
       { method: 'GET', path: '/v1/decisions/:messageId', handler: getDecision },
@@ -243,7 +245,8 @@ export default defineFunction({
       ...appealRoutes({ decisions: stores.decisions, appeals: stores.appeals, reputation: stores.reputation, policies, publisher, authenticate, log, now }),
       { method: 'GET', path: '/v1/players/:playerId', handler: playerRoute({ store: stores.reputation, policies, authenticate, now }) },
       await analyzeRoute({ keys, limiter, modelDir: config.FAST_MODEL_DIR, log, metrics }),
-      ...adminRoutes({ tokens: new AdminTokens(config.GATEWAY_ADMIN_TOKENS), keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, termLists: stores.termLists, log, now }),
+      ...adminRoutes({ tokens: adminTokens, keys, store: stores.apiKeys, maxLive: MAX_LIVE_KEYS_PER_GAME, deliveriesOf, termLists: stores.termLists, log, now }),
+      ...modelAdminRoutes({ lifecycle: { registry: stores.registry, artefacts: stores.artefacts }, admin: adminGuard(adminTokens), log }),
     ];
     routes.push(openApiRoute());
     let ticks = 0;

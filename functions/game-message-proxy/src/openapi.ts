@@ -28,6 +28,11 @@ import {
   TermListRequestSchema,
   TermListSavedSchema,
   TermListVersionSchema,
+  ChampionMoveResponseSchema,
+  MODEL_NAMES,
+  ModelPromoteRequestSchema,
+  ModelRollbackRequestSchema,
+  ModelsResponseSchema,
   WebhookDeliveriesResponseSchema,
   WebhookPayloadSchema,
 } from '@sinbin/contract';
@@ -229,6 +234,51 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       responses: { '200': { description: 'Hits.', ...body(TermCheckResponseSchema) }, '400': error('invalid-json, invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
     },
   },
+  '/admin/v1/models': {
+    get: {
+      operationId: 'listModels',
+      summary: 'Registered model versions, their aliases (champion, challenger) and the champion history',
+      security: adminAuth,
+      responses: { '200': { description: 'Models.', ...body(ModelsResponseSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled'), '503': error('unavailable') },
+    },
+  },
+  '/admin/v1/models/{model}/promote': {
+    post: {
+      operationId: 'promoteModel',
+      summary: 'Make a version champion (checked as a function would load it first); running functions follow within MODEL_REGISTRY_POLL_MS',
+      security: adminAuth,
+      requestParams: { path: z.object({ model: z.enum(MODEL_NAMES) }) },
+      requestBody: body(ModelPromoteRequestSchema),
+      responses: {
+        '200': { description: 'The new and the previous champion.', ...body(ChampionMoveResponseSchema) },
+        '400': error('invalid-json, invalid-body'),
+        '401': error('admin-unauthorized'),
+        '403': error('admin-disabled'),
+        '404': error('not-found'),
+        '409': error('version-conflict'),
+        '422': error('invalid-artefact'),
+        '503': error('unavailable'),
+      },
+    },
+  },
+  '/admin/v1/models/{model}/rollback': {
+    post: {
+      operationId: 'rollbackModel',
+      summary: 'Make the previous champion champion again',
+      security: adminAuth,
+      requestParams: { path: z.object({ model: z.enum(MODEL_NAMES) }) },
+      requestBody: body(ModelRollbackRequestSchema),
+      responses: {
+        '200': { description: 'The new and the previous champion.', ...body(ChampionMoveResponseSchema) },
+        '400': error('invalid-json, invalid-body'),
+        '401': error('admin-unauthorized'),
+        '403': error('admin-disabled'),
+        '404': error('not-found'),
+        '409': error('version-conflict, no-previous-version'),
+        '503': error('unavailable'),
+      },
+    },
+  },
   '/openapi.json': {
     get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).passthrough() } } } } },
   },
@@ -237,7 +287,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
 export function gatewayOpenApi(): ReturnType<typeof createDocument> {
   return createDocument({
     openapi: '3.1.0',
-    info: { title: 'sinbin gateway API', version: VERSION, description: 'What game backends call: send chat messages, read or wait for final decisions, webhook deliveries, the Perspective-compatible analyze call, and the admin API for keys.' },
+    info: { title: 'sinbin gateway API', version: VERSION, description: 'What game backends call: send chat messages, read or wait for final decisions, webhook deliveries, the Perspective-compatible analyze call, and the admin API for keys and model versions.' },
     servers: [{ url: 'http://127.0.0.1:8080', description: 'make run / make up' }],
     components: {
       securitySchemes: {

@@ -6,6 +6,8 @@ import {
   AnalyzeCommentRequestSchema,
   type AnalyzeCommentResponse,
   type AttributeScore,
+  CATEGORIES,
+  type Category,
   type GoogleError,
   PERSPECTIVE_ATTRIBUTES,
   PERSPECTIVE_MAX_TEXT,
@@ -14,24 +16,46 @@ import {
   type ToxicityScore,
 } from '@sinbin/contract';
 
+interface AttributeSource {
+  /** What the value is computed from, in words (docs/migrating-from-perspective.md shows the table). */
+  from: string;
+  /** The model head the value is read from; absent: computed from toxicity. */
+  head?: Category;
+  score: (s: ToxicityScore) => number;
+  /** Used when the serving model lacks `head` (the lexicon fallback, a model before 0.3). */
+  fallback?: { from: string; score: (s: ToxicityScore) => number };
+}
+
 /**
- * Each attribute from what the models give today (the fast model's toxicity and its five
- * category heads). The models v2 work adds attribute heads of their own: switching is this table.
+ * Each attribute from the fast model's own heads (v2: `severe_toxicity` included), with the rule
+ * layer applied (a threat or doxxing the rules catch raises THREAT). SEVERE_TOXICITY falls back to
+ * a combination of the other heads where the model has no such head.
  */
-export const ATTRIBUTE_SOURCES: Record<PerspectiveAttribute, { from: string; score: (s: ToxicityScore) => number }> = {
+export const ATTRIBUTE_SOURCES: Record<PerspectiveAttribute, AttributeSource> = {
   TOXICITY: { from: 'toxicity', score: (s) => s.toxicity },
-  // Severe: toxic *and* hateful, threatening, sexual or a profane insult. A plain insult ("you are
-  // an idiot") or swearing alone ("that was fucking awesome") stays low, as Perspective's attribute
-  // is meant to be less sensitive to them than TOXICITY.
   SEVERE_TOXICITY: {
-    from: 'min(toxicity, max(identity_hate, threat, sexual, insult × profanity))',
-    score: (s) => Math.min(s.toxicity, Math.max(s.categories.identity_hate, s.categories.threat, s.categories.sexual, s.categories.insult * s.categories.profanity)),
+    from: 'categories.severe_toxicity',
+    head: 'severe_toxicity',
+    score: (s) => s.categories.severe_toxicity,
+    // Severe: toxic *and* hateful, threatening, sexual or a profane insult; a plain insult or
+    // swearing alone stays low, as Perspective's attribute is less sensitive to them than TOXICITY.
+    fallback: {
+      from: 'min(toxicity, max(identity_hate, threat, sexual, insult × profanity))',
+      score: (s) => Math.min(s.toxicity, Math.max(s.categories.identity_hate, s.categories.threat, s.categories.sexual, s.categories.insult * s.categories.profanity)),
+    },
   },
-  IDENTITY_ATTACK: { from: 'categories.identity_hate', score: (s) => s.categories.identity_hate },
-  INSULT: { from: 'categories.insult', score: (s) => s.categories.insult },
-  PROFANITY: { from: 'categories.profanity', score: (s) => s.categories.profanity },
-  THREAT: { from: 'categories.threat', score: (s) => s.categories.threat },
+  IDENTITY_ATTACK: { from: 'categories.identity_hate', head: 'identity_hate', score: (s) => s.categories.identity_hate },
+  INSULT: { from: 'categories.insult', head: 'insult', score: (s) => s.categories.insult },
+  PROFANITY: { from: 'categories.profanity', head: 'profanity', score: (s) => s.categories.profanity },
+  THREAT: { from: 'categories.threat', head: 'threat', score: (s) => s.categories.threat },
 };
+
+/** How an attribute is scored by a model with these heads: its own head, else the fallback. */
+export function attributeScorer(name: PerspectiveAttribute, heads: readonly string[]): (s: ToxicityScore) => number {
+  const source = ATTRIBUTE_SOURCES[name];
+  if (source.head && !heads.includes(source.head) && source.fallback) return source.fallback.score;
+  return source.score;
+}
 
 /** Languages the models were trained on; every attribute supports exactly these today. */
 export const SUPPORTED_LANGUAGES = ['en'] as const;
@@ -139,11 +163,14 @@ export function sentenceSpans(text: string): { begin: number; end: number }[] {
 
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1e6) / 1e6;
 
-/** The answer: each requested attribute's summary (and span) scores, leaving out those under their threshold. */
-export function analyzeResponse(plan: AnalyzePlan, summary: ToxicityScore, spans?: { begin: number; end: number; score: ToxicityScore }[]): AnalyzeCommentResponse {
+/**
+ * The answer: each requested attribute's summary (and span) scores, leaving out those under their
+ * threshold. `heads`: the serving model's outputs (every category unless told otherwise).
+ */
+export function analyzeResponse(plan: AnalyzePlan, summary: ToxicityScore, spans?: { begin: number; end: number; score: ToxicityScore }[], heads: readonly string[] = CATEGORIES): AnalyzeCommentResponse {
   const attributeScores: Record<string, AttributeScore> = {};
   for (const { name, threshold } of plan.attributes) {
-    const source = ATTRIBUTE_SOURCES[name];
+    const source = { score: attributeScorer(name, heads) };
     const value = round(source.score(summary));
     if (threshold !== undefined && value < threshold) continue;
     attributeScores[name] = {

@@ -1,6 +1,6 @@
 // `npm run simulate`: replays CONDA match chat into the gateway at a target rate, reads every
 // decision back, and prints a JSON summary on stdout (progress goes to stderr).
-import { adoptFormerEnvAtStart, type FinalDecision, FinalDecisionSchema, stableId } from '@sinbin/contract';
+import { adoptFormerEnvAtStart, DECIDED_BY, type FinalDecision, FinalDecisionSchema, stableId } from '@sinbin/contract';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConda, type Label } from './conda';
 import { parseOptions, UsageError, USAGE, type SimulatorOptions } from './options';
 import { batches, replay, totalMessages, type ScheduledMessage } from './replay';
+import { type ModeratorTally, startModerators } from './moderators';
 import { agreement, percentiles, retryAfterMs, tally } from './summary';
 
 adoptFormerEnvAtStart();
@@ -54,7 +55,6 @@ interface Tracked {
   nextCaseCheckAt: number;
 }
 
-const DECIDED_BY = ['fast', 'deep', 'moderator'] as const;
 const VERDICTS = ['allow', 'block'] as const;
 const ACTIONS = ['none', 'warn', 'mute', 'kick', 'ban'] as const;
 
@@ -116,6 +116,7 @@ export async function run(opts: SimulatorOptions): Promise<{ summary: Record<str
   const outstanding = new Map<string, Tracked>();
   const decisions = new Map<string, FinalDecision>();
   const labelled = new Map<string, { label: Label; ids: string[] }>();
+  const labelOf = new Map<string, Label>();
 
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -164,6 +165,7 @@ export async function run(opts: SimulatorOptions): Promise<{ summary: Record<str
           }
           accepted++;
           outstanding.set(m.messageId, { msg: m, acceptedAt: at, nextPollAt: at + 150, polls: 0, polling: false, awaitingModerator: false, nextCaseCheckAt: at + 2000 });
+          if (m.label) labelOf.set(m.messageId, m.label);
           if (m.label && m.labelGroup) {
             const group = labelled.get(m.labelGroup);
             if (group) group.ids.push(m.messageId);
@@ -282,6 +284,10 @@ export async function run(opts: SimulatorOptions): Promise<{ summary: Record<str
   }, 1000);
   progress.unref();
 
+  const moderators = opts.moderate
+    ? startModerators({ url: opts.moderationUrl!, token: opts.moderatorToken!, labelOf: (id) => labelOf.get(id), ours: (id) => id.startsWith(`${opts.runId}-`) })
+    : undefined;
+
   log(`sending ${scheduled} messages over ${opts.durationSeconds} s (${opts.rate}/s, ${opts.matches} matches at once, batch ${opts.batch}) as ${opts.runId}`);
   const sendStart = performance.now();
   for (const batch of batches(replay(matches, { rate: opts.rate, durationSeconds: opts.durationSeconds, concurrentMatches: opts.matches, runId: opts.runId, seed: opts.seed }), opts.batch)) {
@@ -302,13 +308,15 @@ export async function run(opts: SimulatorOptions): Promise<{ summary: Record<str
   const graceStart = performance.now();
   const graceEnd = Date.now() + opts.graceSeconds * 1000;
   while (!fatal && !interrupted && Date.now() < graceEnd) {
-    const pending = [...outstanding.values()].filter((t) => !t.awaitingModerator).length;
+    // With simulated moderators, the cases they answer are waited for too.
+    const pending = opts.moderate ? outstanding.size : [...outstanding.values()].filter((t) => !t.awaitingModerator).length;
     if (pending === 0) break;
     await sleep(100);
   }
   const graceSeconds = (performance.now() - graceStart) / 1000;
   polling = false;
   await poller;
+  const moderated: ModeratorTally | undefined = await moderators?.stop();
   clearInterval(progress);
   process.off('SIGINT', onSigint);
 
@@ -404,6 +412,7 @@ export async function run(opts: SimulatorOptions): Promise<{ summary: Record<str
     latencyMs: percentiles(all.map((d) => d.latencyMs)),
     latencyMsByDecidedBy: latencyByPath,
     quality,
+    ...(moderated ? { simulatedModerators: moderated } : {}),
     notes,
   };
   return { summary, exitCode: fatal ? 2 : ok ? 0 : 1 };

@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   runId: string;
   moderationUrl: string | undefined;
   moderatorToken: string | undefined;
+  /** Answer every review case of this run from CONDA's label (simulated moderators). */
+  moderate: boolean;
   gameId: string | undefined;
   quiet: boolean;
 }
@@ -49,6 +51,8 @@ Replays CONDA Dota 2 match chat into the gateway at a target rate, then reads ev
   --run-id ID            messageId prefix (default sim-<random>); must differ between runs
   --moderation-url URL   moderation API (env MODERATION_URL), to confirm undecided messages wait
   --moderator-token T    for a moderator (env MODERATOR_TOKEN)
+  --moderate             simulated moderators answer this run's review cases from CONDA's labels
+                         (needs --moderation-url and --moderator-token)
   --game ID              the key's gameId (env GAME_ID; default: learnt from the first decision)
   --quiet                no progress lines on stderr
   -h, --help             this text
@@ -107,6 +111,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
         'moderation-url': { type: 'string' },
         'moderator-token': { type: 'string' },
         game: { type: 'string' },
+        moderate: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -129,6 +134,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   const runId = str('run-id') ?? `sim-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(runId)) throw new UsageError('--run-id must be 1..100 characters of A-Z a-z 0-9 . _ : -');
   const moderationRaw = str('moderation-url') ?? env.MODERATION_URL;
+  const moderatorToken = str('moderator-token') ?? env.MODERATOR_TOKEN;
+  if (values.moderate && !(moderationRaw && moderatorToken)) throw new UsageError('--moderate needs --moderation-url and --moderator-token');
 
   return {
     gateway: url('gateway', str('gateway') ?? env.GATEWAY_URL ?? 'http://127.0.0.1:8080'),
@@ -147,7 +154,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     seed: num('seed', str('seed'), 1, 0, 2 ** 32 - 1, true),
     runId,
     moderationUrl: moderationRaw ? url('moderation-url', moderationRaw) : undefined,
-    moderatorToken: str('moderator-token') ?? env.MODERATOR_TOKEN,
+    moderatorToken,
+    moderate: Boolean(values.moderate),
     gameId: str('game') ?? env.GAME_ID,
     quiet: Boolean(values.quiet),
   };

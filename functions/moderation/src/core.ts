@@ -5,6 +5,7 @@ import {
   type CaseRank,
   CATEGORIES,
   type Category,
+  categoryScore,
   type ChatMessage,
   type DeadlineLapse,
   type ExposureCounts,
@@ -127,13 +128,16 @@ export const channelKey = (m: Pick<ChatMessage, 'gameId' | 'channelId'>): string
 // --- Queue priority ---------------------------------------------------------------------------
 
 /** How much worse a category is than plain toxicity when ranking (threats first, swearing last). */
-const CATEGORY_WEIGHT: Record<Category, number> = { threat: 1.5, identity_hate: 1.4, sexual: 1.2, insult: 1, profanity: 0.7 };
+const CATEGORY_WEIGHT: Record<Category, number> = { threat: 1.5, self_harm: 1.5, identity_hate: 1.4, severe_toxicity: 1.3, sexual: 1.2, insult: 1, profanity: 0.7 };
+
+/** An alarm case (threat, self-harm encouragement, doxxing) ranks as if it had waited this long: the top of any queue. */
+export const ALARM_BOOST_SECONDS = 7 * 24 * 3600;
 
 /** How bad the message looks to the models, in [0, 1]: the deep reading if any, else the fast one. */
 export function severity(c: Pick<ModerationCase, 'fast' | 'deep'>): number {
   const score = c.deep ?? c.fast;
   let worst = score.toxicity;
-  for (const cat of CATEGORIES) worst = Math.max(worst, score.categories[cat] * CATEGORY_WEIGHT[cat]);
+  for (const cat of CATEGORIES) worst = Math.max(worst, categoryScore(score.categories, cat) * CATEGORY_WEIGHT[cat]);
   return Math.min(1, Math.round(worst * 1000) / 1000);
 }
 
@@ -156,6 +160,7 @@ export const DEFAULT_PRIORITY: PriorityTuning = { severitySeconds: 20 * 60, bloc
  */
 export function caseRank(c: ModerationCase, history: { cases: number; blocked: number }, tuning: PriorityTuning = DEFAULT_PRIORITY): CaseRank {
   const boost =
+    (c.reason === 'alarm' ? ALARM_BOOST_SECONDS : 0) +
     severity(c) * tuning.severitySeconds +
     Math.min(history.blocked, tuning.historyCap) * tuning.blockedSeconds +
     Math.min(history.cases, tuning.historyCap) * tuning.caseSeconds;

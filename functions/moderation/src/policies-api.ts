@@ -49,6 +49,11 @@ const meta = (v: DocumentVersion): PolicyVersionMeta => ({
   contentHash: v.contentHash,
 });
 
+/** The version active before the current one became active (like `kubectl rollout undo`: twice returns), or null. */
+export function rollbackTarget(moves: readonly { version: number | null }[], current: number | undefined): number | null {
+  return moves.find((m) => m.version !== null && m.version !== current)?.version ?? null;
+}
+
 export function policyRoutes(deps: PolicyDeps): HttpRoute[] {
   const { kit, documents, now } = deps;
 
@@ -69,11 +74,16 @@ export function policyRoutes(deps: PolicyDeps): HttpRoute[] {
   async function list(req: HttpRequest): Promise<HttpResponse> {
     const before = Number(req.query.get('before'));
     const limit = 50;
-    const [heads, versions] = await Promise.all([documents.heads('policy'), documents.list('policy', { limit, ...(Number.isInteger(before) && before > 0 ? { before } : {}) })]);
+    const [heads, versions, moves] = await Promise.all([
+      documents.heads('policy'),
+      documents.list('policy', { limit, ...(Number.isInteger(before) && before > 0 ? { before } : {}) }),
+      documents.activations('policy', 'active', 50),
+    ]);
     return json(200, {
       active: heads.active ?? null,
       shadow: heads.shadow ?? null,
       versions: versions.map(meta),
+      rollbackTo: rollbackTarget(moves, heads.active?.version),
       ...(versions.length === limit ? { next: versions.at(-1)!.version } : {}),
     } satisfies PoliciesResponse);
   }
@@ -178,9 +188,7 @@ export function policyRoutes(deps: PolicyDeps): HttpRoute[] {
 
   async function rollback(req: HttpRequest, who: Principal): Promise<HttpResponse> {
     const [heads, moves] = await Promise.all([documents.heads('policy'), documents.activations('policy', 'active', 50)]);
-    const current = heads.active?.version;
-    // The version active before the current one became active (like `kubectl rollout undo`: twice returns).
-    const target = moves.find((m) => m.version !== null && m.version !== current)?.version;
+    const target = rollbackTarget(moves, heads.active?.version);
     if (!target) return apiError('no-previous-version', 'no earlier policy version was ever active');
     return move(req, who, 'active', target, { rollback: true });
   }

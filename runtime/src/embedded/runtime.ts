@@ -15,6 +15,7 @@ import { deadLetter, processDelivery } from '../consume';
 import { FunctionHost } from '../host';
 import { closeServer, createFunctionServer, listen } from '../http/server';
 import { createLogger, type Logger } from '../log';
+import { reportConsumerLag } from '../metrics';
 import { servicesFor } from '../services';
 import { LmdbLog } from '../transport/lmdb-log';
 import { MemoryBus } from '../transport/memory-bus';
@@ -108,6 +109,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
   }
 
   bus.resume();
+  // sinbin_consumer_lag: how far behind each function's consumer group is, read at each scrape.
+  const consuming = opts.functions.filter((fn) => fn.consumes.length > 0).map((fn) => fn.name);
+  const stopReportingLag = reportConsumerLag(function* () {
+    for (const fn of consuming) for (const [topic, lag] of bus.lagByTopic(fn)) yield { fn, topic, lag };
+  });
 
   const address = opts.host ?? '127.0.0.1';
   const servers: Server[] = [];
@@ -126,6 +132,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedRunt
     stores,
     hosts,
     async stop() {
+      stopReportingLag();
       await Promise.all(servers.map(closeServer));
       await bus.drained(2000);
       // The bus first: no handler runs once the log is closed (a late one would read a closed database).

@@ -20,6 +20,8 @@ import { boot, collectConfigProblems, parseFunctionConfigs, type Env } from '../
 import { createLogger, type Logger } from '../log';
 import { servicesFor, skewedClock } from '../services';
 import { localTarget, TopicConnector } from '../transport/kafka-connector';
+import { reportConsumerLag } from '../metrics';
+import { KafkaLagMonitor } from '../transport/consumer-lag';
 import { KafkaPublisher } from '../transport/kafka-publisher';
 import { CloudEventSinkPublisher } from '../transport/sink-publisher';
 import { deliveryRoute } from './delivery';
@@ -111,9 +113,22 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
     });
     await consumer.start();
   }
+  // sinbin_consumer_lag of this function's consumer group, whoever consumes for it (this process,
+  // a KafkaSource, the kafka-connector): read from the broker, so a stalled consumer shows too.
+  let lag: KafkaLagMonitor | undefined;
+  if (config.KAFKA_BROKERS && fn.consumes.length > 0) {
+    const monitor = new KafkaLagMonitor({
+      brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      groups: new Map([[fn.name, fn.consumes]]),
+      onError: (error) => log.debug({ err: String(error) }, 'consumer lag not read'),
+    }).start();
+    reportConsumerLag(() => monitor.current());
+    lag = monitor;
+  }
   log.info({ port, consumes: fn.consumes, consuming: consumer !== undefined, ...(config.SINBIN_CLOCK_OFFSET_MS ? { clockOffsetMs: config.SINBIN_CLOCK_OFFSET_MS } : {}) }, 'listening');
   const shutdown = async () => {
     clearInterval(tick);
+    await lag?.stop();
     await consumer?.stop();
     await closeServer(server);
     await running.stop();

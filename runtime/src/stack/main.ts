@@ -10,6 +10,7 @@ import { FUNCTIONS } from '../../../functions';
 import { boot, collectConfigProblems, httpPorts, parseFunctionConfigs } from '../boot';
 import { withDevCredentials } from '../dev-credentials';
 import { createLogger } from '../log';
+import { KafkaLagMonitor, lagLine } from '../transport/consumer-lag';
 import { startStack } from './stack';
 import { prepareLifecycle, startRetention } from './lifecycle';
 
@@ -32,6 +33,8 @@ const EnvSchema = z.object({
   // The watchdog binary; by default scripts/deploy/install-tools.sh builds it into the cache when missing.
   OF_WATCHDOG_BIN: z.string().optional(),
   SINBIN_STATE_DIR: z.string().optional(),
+  // How often the status line with each function's consumer lag is printed when it changed; 0 = never.
+  SINBIN_STATUS_MS: intVar(10_000, 0),
 });
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -118,11 +121,31 @@ sinbin pipeline running on Kafka (${config.KAFKA_BROKERS}), deliveries: ${
   gateway      ${stack.urls['game-message-proxy']}   (key: ${shownKey}; admin token: ${shownAdminToken})
   moderation   ${stack.urls['moderation']}   (token: ${shownModeratorToken}; starts on first use)
 ${models.lines.join('\n')}
-
+${config.SINBIN_STATUS_MS > 0 ? `  consumer lag of each function is printed below when it changes (every ${config.SINBIN_STATUS_MS / 1000} s at most; sinbin_consumer_lag on /metrics)\n` : ''}
 `);
 
 // Retention: hourly, decisions past RAW_TEXT_RETENTION_DAYS go to the decision archive and leave the ledger.
 const retention = env.DATABASE_URL ? startRetention(env.DATABASE_URL, models.decisions, models.retentionDays, log) : undefined;
+
+// Status: how far behind each function is (its consumer group's lag on the broker), printed when it changes.
+let lastStatus = '';
+const lag =
+  config.SINBIN_STATUS_MS > 0
+    ? new KafkaLagMonitor({
+        brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+        groups: new Map(FUNCTIONS.filter((fn) => fn.consumes.length > 0).map((fn) => [fn.name, fn.consumes])),
+        everyMs: config.SINBIN_STATUS_MS,
+        onError: (error) => log.debug({ err: String(error) }, 'consumer lag not read'),
+      })
+    : undefined;
+const statusTimer = lag
+  ? setInterval(() => {
+      const line = lagLine(lag.current());
+      if (line && line !== lastStatus) process.stderr.write(`${new Date().toISOString().slice(11, 19)} consumer lag: ${line}\n`);
+      if (line) lastStatus = line;
+    }, config.SINBIN_STATUS_MS)
+  : undefined;
+lag?.start();
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -130,6 +153,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     retention?.stop();
+    clearInterval(statusTimer);
+    void lag?.stop();
     void stack.stop().then(() => process.exit(0));
   });
 }

@@ -324,6 +324,21 @@ export class MemoryBus implements Publisher {
     return (this.logs.get(topic) ?? []).flatMap((l) => l.records);
   }
 
+  /** Records not yet committed by a group, per topic it reads. */
+  lagByTopic(group: string): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const sub of this.subscriptions.filter((s) => s.group === group)) {
+      for (const topic of sub.topics) {
+        let lag = 0;
+        this.partitions(topic).forEach((log, p) => {
+          lag += log.base + log.records.length - Math.max(sub.committed.get(`${topic}\u0000${p}`) ?? log.base, log.base);
+        });
+        out.set(topic, (out.get(topic) ?? 0) + lag);
+      }
+    }
+    return out;
+  }
+
   /** Records not yet committed by a group, summed over its topics. */
   lag(group: string): number {
     let lag = 0;

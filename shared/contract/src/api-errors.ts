@@ -53,6 +53,7 @@ export const API_ERRORS = {
   'version-conflict': { status: 409, retry: false, meaning: 'the version in force (a policy, the term lists) changed since the caller read it (`expected`); read it again and apply the change again' },
   'no-previous-version': { status: 409, retry: false, meaning: 'there is no earlier version to roll back to' },
   'already-active': { status: 409, retry: false, meaning: 'the version is the active one; a shadow runs a different version' },
+  'invalid-artefact': { status: 422, retry: false, meaning: 'the model version cannot serve (corrupt or incompatible artefacts); the champion is unchanged' },
   'body-too-large': { status: 413, retry: false, meaning: 'the request body is over the size limit' },
   'unsupported-media-type': { status: 415, retry: false, meaning: 'send Content-Type: application/json' },
   'rate-limited': { status: 429, retry: true, meaning: 'too many requests with this API key; wait for Retry-After' },

@@ -1,16 +1,35 @@
 // One zod schema per event on the pipeline's topics. The wire format is the JSON of these
 // objects; every boundary (HTTP, Kafka record, in-process bus) parses with them.
 import { z } from 'zod';
-import { CATEGORIES } from './scorer';
+import { ADDED_CATEGORIES, ALARM_KINDS, CATEGORIES, OFFENCE_CATEGORIES } from './scorer';
 
 export const MAX_TEXT_LENGTH = 2000;
 const id = z.string().min(1).max(128);
 const timestamp = z.string().datetime({ offset: true });
 const probability = z.number().min(0).max(1);
 
+type ScoreShape = { [C in (typeof CATEGORIES)[number]]: C extends (typeof ADDED_CATEGORIES)[number] ? z.ZodOptional<typeof probability> : typeof probability };
+
+/**
+ * One probability per category. `self_harm` and `severe_toxicity` came with the 0.3 models: events
+ * written before (or scored by a model without those heads) lack them, so they are optional; a
+ * reader takes a missing one as "not measured" (categoryScore() reads it as 0).
+ */
 export const CategoryScoresSchema = z.object(
-  Object.fromEntries(CATEGORIES.map((c) => [c, probability])) as Record<(typeof CATEGORIES)[number], typeof probability>,
+  Object.fromEntries(CATEGORIES.map((c) => [c, (ADDED_CATEGORIES as readonly string[]).includes(c) ? probability.optional() : probability])) as ScoreShape,
 );
+
+export const AlarmSchema = z.object({
+  kinds: z.array(z.enum(ALARM_KINDS)).min(1).max(ALARM_KINDS.length),
+  by: z.array(z.enum(['model', 'rule'])).min(1).max(2),
+  rules: z.array(z.string().min(1).max(64)).max(16).optional(),
+});
+
+/** ISO 639-1 code (`und`: nothing to tell) and the detector's confidence. */
+export const DetectedLanguageSchema = z.object({
+  code: z.string().regex(/^([a-z]{2,3}|und)$/),
+  confidence: probability,
+});
 
 export const ModelScoreSchema = z.object({
   toxicity: probability,
@@ -20,6 +39,12 @@ export const ModelScoreSchema = z.object({
   modelVersion: z.string().min(1),
   /** The registered model (e.g. `sinbin-fast`) when the scorer came from the model registry. */
   model: z.string().min(1).max(128).optional(),
+  /** The fast path's alarm: a threat, self-harm encouragement or doxxing (the policy's `alarms` decide what follows). */
+  alarm: AlarmSchema.optional(),
+  /** A mild taunt about play ("gg ez"): the policy's `mildTaunts` decides how far to act. */
+  mildTaunt: z.boolean().optional(),
+  /** The language the message was read as (fast path; absent before 0.3). */
+  language: DetectedLanguageSchema.optional(),
 });
 export type ModelScore = z.infer<typeof ModelScoreSchema>;
 
@@ -49,7 +74,7 @@ export const FastRouteSchema = z.enum(['ok', 'toxic', 'needs-analysis']);
 /** A routing band: fast toxicity below `okBelow` is OK, from `toxicFrom` on toxic, in between ambiguous. */
 export const RoutingBandSchema = z.object({ okBelow: probability, toxicFrom: probability });
 /** A studio term-list entry a message matched (its normalised form), and the category a block-list entry blocks as. */
-export const TermHitSchema = z.object({ term: z.string().min(1).max(100), category: z.enum(CATEGORIES).optional() });
+export const TermHitSchema = z.object({ term: z.string().min(1).max(100), category: z.enum(OFFENCE_CATEGORIES).optional() });
 export type TermHit = z.infer<typeof TermHitSchema>;
 
 /** What a game's term lists (block and allow) found in a message, at which version of the lists. */
@@ -109,7 +134,8 @@ export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
 
 export const VerdictSchema = z.enum(['allow', 'block']);
 export type Verdict = z.infer<typeof VerdictSchema>;
-export const CategorySchema = z.enum(CATEGORIES);
+/** What a message is blocked as (a decision's reason, a moderator's pick, a rule's `category`). */
+export const CategorySchema = z.enum(OFFENCE_CATEGORIES);
 
 export const ActionSchema = z.object({
   type: z.enum(['none', 'warn', 'mute', 'kick', 'ban']),
@@ -166,8 +192,11 @@ export const ModerationCaseSchema = z.object({
   context: z.array(ContextLineSchema).max(50),
   fast: ModelScoreSchema,
   deep: ModelScoreSchema.optional(),
-  /** `appeal`: a player contests the decision; `appeal` holds their statement and the decision. */
-  reason: z.enum(['low-confidence', 'model-unavailable', 'appeal']),
+  /**
+   * `alarm`: a threat, self-harm encouragement or doxxing that the game's policy sends to a moderator
+   * (top of the queue); `appeal`: a player contests the decision (`appeal` holds their statement and the decision).
+   */
+  reason: z.enum(['low-confidence', 'model-unavailable', 'alarm', 'appeal']),
   /** Verdict applied if no moderator decides before `dueAt`, so every message gets a decision (an appeal: the original verdict stands). */
   provisionalVerdict: VerdictSchema,
   dueAt: timestamp,
@@ -259,6 +288,10 @@ export const FinalDecisionSchema = z.object({
   modelVersion: z.string().min(1),
   /** The registered model that decided (e.g. `sinbin-fast`) when it came from the registry; `modelVersion` is then its version. */
   model: z.string().min(1).max(128).optional(),
+  /** The language the message was read as, and how sure the detector was (absent before 0.3). */
+  language: DetectedLanguageSchema.optional(),
+  /** Set when the fast path raised an alarm (threat, self-harm encouragement, doxxing). */
+  alarm: AlarmSchema.optional(),
   decidedAt: timestamp,
   latencyMs: z.number().nonnegative(),
   /** The policy version the decision manager applied (absent from producers before 0.3). */

@@ -57,9 +57,12 @@ export interface DeployProfile {
   execTimeout: string;
   /** Non-secret settings for the cluster beyond the common ones. */
   environment?: Record<string, string>;
-  /** Model folder baked into the image (models/<model>). */
-  model?: 'fast' | 'deep';
+  /** Model folder(s) baked into the image (models/<model>). */
+  model?: ModelFolder | readonly ModelFolder[];
 }
+
+/** The bundled model folders under models/. */
+export type ModelFolder = 'fast' | 'deep' | 'multilingual';
 
 /** A public HTTP API the function serves beside topic deliveries: its port on one machine. */
 export interface PublicHttp {

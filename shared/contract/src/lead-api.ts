@@ -26,6 +26,8 @@ export const PoliciesResponseSchema = z.object({
   active: HeadPointerSchema.nullable(),
   shadow: HeadPointerSchema.nullable(),
   versions: z.array(PolicyVersionMetaSchema),
+  /** The version POST /v1/policies/rollback would make active (the one active before the current one), or null: nothing to roll back to. */
+  rollbackTo: z.number().int().nullable(),
   /** The version to page from (`?before=`) when there are older ones. */
   next: z.number().int().optional(),
 });

@@ -117,6 +117,13 @@ export interface EvalFigures {
   n: number;
 }
 
+/** A set's own tolerances: what it may lose in F1 and gain in review share against the champion. */
+export interface SetTolerance {
+  /** Negative: the challenger must gain at least that much F1 on this set. */
+  f1?: number;
+  reviewRate?: number;
+}
+
 export interface GatePolicy {
   /** How much F1 a challenger may lose against the champion on any set. */
   f1Tolerance: number;
@@ -124,9 +131,54 @@ export interface GatePolicy {
   reviewTolerance: number;
   /** Per-message scoring budget (ms, p95) the challenger must stay within. */
   latencyBudgetMs: number;
+  /**
+   * Per-set tolerances over the two above: a set's name (`recent-verdicts`, `tweeteval`, `conda`)
+   * or a prefix ending in `*` (`eval-*`). The exact name wins, then the longest prefix.
+   */
+  sets?: Record<string, SetTolerance>;
 }
 
 export const DEFAULT_GATE: GatePolicy = { f1Tolerance: 0.01, reviewTolerance: 0.02, latencyBudgetMs: 5 };
+
+const tolerance = z.number().min(-1).max(1);
+const setPattern = z.string().regex(/^[A-Za-z0-9._-]+\*?$/, 'a set name, or a prefix ending in * (eval-*)');
+
+/** GATE_CONFIG_FILE: the gate a deployment wants; what it leaves out stays at DEFAULT_GATE (or the GATE_* variables). */
+export const GateConfigSchema = z
+  .object({
+    f1Tolerance: tolerance.optional(),
+    reviewTolerance: tolerance.optional(),
+    latencyBudgetMs: z.number().positive().optional(),
+    sets: z.record(setPattern, z.object({ f1: tolerance.optional(), reviewRate: tolerance.optional() }).strict()).optional(),
+  })
+  .strict();
+export type GateConfig = z.infer<typeof GateConfigSchema>;
+
+/** The gate config's problems as lines, or the policy it makes over `base`. */
+export function gatePolicyFrom(document: unknown, base: GatePolicy = DEFAULT_GATE): { policy: GatePolicy } | { problems: string[] } {
+  const parsed = GateConfigSchema.safeParse(document);
+  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`) };
+  const c = parsed.data;
+  return {
+    policy: {
+      f1Tolerance: c.f1Tolerance ?? base.f1Tolerance,
+      reviewTolerance: c.reviewTolerance ?? base.reviewTolerance,
+      latencyBudgetMs: c.latencyBudgetMs ?? base.latencyBudgetMs,
+      ...(c.sets || base.sets ? { sets: { ...base.sets, ...c.sets } } : {}),
+    },
+  };
+}
+
+/** The tolerances that apply to one set: its exact entry, else the longest matching prefix, else the defaults. */
+export function tolerancesFor(set: string, policy: GatePolicy): { f1: number; reviewRate: number; from: string } {
+  const entries = Object.entries(policy.sets ?? {});
+  const exact = entries.find(([p]) => p === set);
+  const prefix = entries
+    .filter(([p]) => p.endsWith('*') && set.startsWith(p.slice(0, -1)))
+    .sort((a, b) => b[0].length - a[0].length)[0];
+  const [from, own] = exact ?? prefix ?? ['default', {}];
+  return { f1: own.f1 ?? policy.f1Tolerance, reviewRate: own.reviewRate ?? policy.reviewTolerance, from };
+}
 
 export interface GateCheck {
   set: string;
@@ -134,6 +186,9 @@ export interface GateCheck {
   champion: number | null;
   challenger: number;
   limit: number;
+  /** The tolerance that made the limit, and where it came from (`default`, the set, or its prefix). */
+  tolerance?: number;
+  toleranceFrom?: string;
   passed: boolean;
 }
 
@@ -161,10 +216,12 @@ export function gate(
   for (const [set, c] of Object.entries(challenger)) {
     if (c.n === 0) continue;
     const base = champion?.[set];
-    const f1Limit = base ? base.f1 - policy.f1Tolerance : 0;
-    checks.push({ set, measure: 'f1', champion: base ? r4(base.f1) : null, challenger: r4(c.f1), limit: r4(f1Limit), passed: c.f1 >= f1Limit });
-    const reviewLimit = base ? base.reviewRate + policy.reviewTolerance : 1;
-    checks.push({ set, measure: 'reviewRate', champion: base ? r4(base.reviewRate) : null, challenger: r4(c.reviewRate), limit: r4(reviewLimit), passed: c.reviewRate <= reviewLimit });
+    const t = tolerancesFor(set, policy);
+    const own = { toleranceFrom: t.from };
+    const f1Limit = base ? base.f1 - t.f1 : 0;
+    checks.push({ set, measure: 'f1', champion: base ? r4(base.f1) : null, challenger: r4(c.f1), limit: r4(f1Limit), tolerance: t.f1, ...own, passed: c.f1 >= f1Limit });
+    const reviewLimit = base ? base.reviewRate + t.reviewRate : 1;
+    checks.push({ set, measure: 'reviewRate', champion: base ? r4(base.reviewRate) : null, challenger: r4(c.reviewRate), limit: r4(reviewLimit), tolerance: t.reviewRate, ...own, passed: c.reviewRate <= reviewLimit });
   }
   checks.push({ set: 'latency', measure: 'latencyP95Ms', champion: null, challenger: r4(latencyP95Ms), limit: policy.latencyBudgetMs, passed: latencyP95Ms <= policy.latencyBudgetMs });
   const reasons = checks
@@ -176,3 +233,40 @@ export function gate(
     );
   return { passed: reasons.length === 0, checks, reasons };
 }
+
+// --- Admin API (the gateway's /admin/v1/models) -------------------------------------------------
+
+const versionNumber = z.union([z.string().regex(/^\d+$/, 'a version number'), z.number().int().positive()]).transform(String);
+
+export const ModelPromoteRequestSchema = z
+  .object({
+    version: versionNumber,
+    /** The champion the caller saw; the move is refused (409) if another move came first. */
+    expectedChampion: versionNumber.optional(),
+  })
+  .strict();
+export const ModelRollbackRequestSchema = z.object({ expectedChampion: versionNumber.optional() }).strict();
+
+export const ChampionMoveResponseSchema = z.object({ model: z.string(), champion: z.string(), previous: z.string().nullable() });
+export type ChampionMoveResponse = z.infer<typeof ChampionMoveResponseSchema>;
+
+export const ModelsResponseSchema = z.object({
+  models: z.array(
+    z.object({
+      model: z.string(),
+      /** Earlier champions, oldest first: what rollback steps back through. */
+      history: z.array(z.string()),
+      versions: z.array(
+        z.object({
+          version: z.string(),
+          aliases: z.array(z.string()),
+          scorer: z.string().optional(),
+          gate: z.string().optional(),
+          runId: z.string().optional(),
+          createdAt: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ModelsResponse = z.infer<typeof ModelsResponseSchema>;

@@ -108,6 +108,19 @@ export const GamePolicySchema = z
     /** With `onDeadline: hold`: how much longer the case waits for a moderator before the models' reading applies. */
     holdSeconds: z.number().int().positive().max(7 * 24 * 3600).default(24 * 3600),
     offenceWindowSeconds: z.number().int().positive().default(24 * 3600),
+    /**
+     * Threats, self-harm encouragement and doxxing (the fast path's alarm; never allowed by it):
+     * `moderator` (default): a moderator decides, at the top of the queue, after the deep reading;
+     * blocked if nobody decides in time. `block`: blocked at once (the rules pick the action).
+     * `models`: the deep analysis decides, as for any ambiguous message.
+     */
+    alarms: z.enum(['moderator', 'block', 'models']).default('moderator'),
+    /**
+     * Mild taunts about someone's play ("gg ez", "noob team", "uninstall"): `allow` (default) lets
+     * them through, `warn` blocks them with a warning and never more, `rules` treats them like any
+     * other blocked message.
+     */
+    mildTaunts: z.enum(['allow', 'warn', 'rules']).default('allow'),
     /** Evaluated in order for blocked messages; the first match wins, so put specific rules first. */
     rules: z.array(RuleSchema).min(1),
     /** Flood and spam limits before any model (docs/limits.md); unset fields keep DEFAULT_LIMITS. */
@@ -135,6 +148,7 @@ export const DEFAULT_POLICY: GamePolicy = GamePolicySchema.parse({
   rules: [
     { name: 'repeat threats', when: { category: 'threat', minOffences: 2 }, action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
     { name: 'threat', when: { category: 'threat' }, action: { type: 'kick' } },
+    { name: 'self-harm encouragement', when: { category: 'self_harm' }, action: { type: 'mute', durationSeconds: 24 * HOUR } },
     { name: 'repeat identity hate', when: { category: 'identity_hate', minOffences: 2 }, action: { type: 'ban', durationSeconds: 24 * HOUR } },
     { name: 'identity hate', when: { category: 'identity_hate' }, action: { type: 'mute', durationSeconds: HOUR } },
     { name: 'persistent offender', when: { minOffences: 5 }, action: { type: 'kick' } },

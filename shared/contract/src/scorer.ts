@@ -1,9 +1,30 @@
 // The one model interface every classifier implements: the lexicon baseline, the ONNX fast
 // classifier and the context-aware transformer. Functions only ever see this.
 
-export const CATEGORIES = ['insult', 'profanity', 'identity_hate', 'threat', 'sexual'] as const;
+/**
+ * What a message can be blocked *as*: the reason a decision names, the categories a moderator
+ * picks and policy rules match. `self_harm` (encouragement of suicide or self-harm) came with the
+ * v2 models (0.3).
+ */
+export const OFFENCE_CATEGORIES = ['insult', 'profanity', 'identity_hate', 'threat', 'sexual', 'self_harm'] as const;
+export type OffenceCategory = (typeof OFFENCE_CATEGORIES)[number];
+
+/**
+ * Every score a model reports beside toxicity: the offence categories and `severe_toxicity`, how
+ * grave the message is (Perspective's SEVERE_TOXICITY), which is a severity, not a reason.
+ */
+export const CATEGORIES = [...OFFENCE_CATEGORIES, 'severe_toxicity'] as const;
 export type Category = (typeof CATEGORIES)[number];
+/** Scores added after events were first written: absent from events before 0.3, so optional on the wire. */
+export const ADDED_CATEGORIES = ['self_harm', 'severe_toxicity'] as const satisfies readonly Category[];
+export type AddedCategory = (typeof ADDED_CATEGORIES)[number];
+/** What a scorer reports: every category, always. */
 export type CategoryScores = Record<Category, number>;
+/** What an event carries: the categories of 0.2 always, the added ones when the model had the head. */
+export type ReportedCategoryScores = Record<Exclude<Category, AddedCategory>, number> & Partial<Record<AddedCategory, number>>;
+
+/** A category's score from an event, 0 where the model that scored it had no such head. */
+export const categoryScore = (scores: ReportedCategoryScores, c: Category): number => scores[c] ?? 0;
 
 /** One earlier message of the same channel, oldest first in a context list. */
 export interface ContextLine {
@@ -24,6 +45,48 @@ export interface ScoringInput {
   fastToxicity?: number;
 }
 
+/** What the fast path never lets through on its own: threats, self-harm encouragement, doxxing. */
+export const ALARM_KINDS = ['threat', 'self_harm', 'doxxing'] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+
+export interface Alarm {
+  kinds: AlarmKind[];
+  /** `model`: the fast model's alarm head; `rule`: the rule layer (shared/scoring/src/rules). */
+  by: ('model' | 'rule')[];
+  /** Names of the rules that fired, for moderators and audits. */
+  rules?: string[];
+}
+
+/** The language a message was read as (ISO 639-1, `und` when nothing could be told) and how sure the detector was. */
+export interface DetectedLanguage {
+  code: string;
+  confidence: number;
+}
+
+/** The languages a message can be routed as; everything else is read as English. */
+export const ROUTED_LANGUAGES = ['en', 'fr'] as const;
+export type RoutedLanguage = (typeof ROUTED_LANGUAGES)[number];
+
+export interface LanguageRule {
+  /** The detector's score for French at or above which a line is French. */
+  minConfidence: number;
+  /** Letters a line needs before it can be French ("lol" reads as French to every detector). */
+  minLetters: number;
+}
+
+/** The rule measured in bench/lang/RESULTS.md: 87 % of French lines routed, ≤ 1 % of English ones. */
+export const FRENCH_RULE: LanguageRule = { minConfidence: 0.6, minLetters: 4 };
+
+/** Lines are read for their language up to this many characters. */
+export const MAX_DETECT_CHARS = 512;
+
+/** Which models read a message: French under the rule, English otherwise. */
+export function routeLanguage(text: string, detected: DetectedLanguage | undefined, rule: LanguageRule = FRENCH_RULE): RoutedLanguage {
+  if (!detected || detected.code !== 'fr' || detected.confidence < rule.minConfidence) return 'en';
+  const letters = text.slice(0, MAX_DETECT_CHARS).match(/\p{L}/gu)?.length ?? 0;
+  return letters >= rule.minLetters ? 'fr' : 'en';
+}
+
 export interface ToxicityScore {
   /** Probability-like toxicity in [0, 1]. */
   toxicity: number;
@@ -32,6 +95,12 @@ export interface ToxicityScore {
   confidence?: number;
   /** Normalised terms that drove the score (shown to moderators); never logged at info level. */
   evidence?: string[];
+  /** Set when the message reads as a threat, self-harm encouragement or doxxing. */
+  alarm?: Alarm;
+  /** A mild taunt about someone's play ("gg ez", "noob team"): a game's policy decides how far to act on it. */
+  mildTaunt?: boolean;
+  /** Set by the fast path's language detection. */
+  language?: DetectedLanguage;
 }
 
 export type ScorerKind = 'lexicon' | 'onnx-fast' | 'transformer';
@@ -59,15 +128,36 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
   return 'needs-analysis';
 }
 
+/**
+ * The fast path's route: the band, except that a message with an alarm (threat, self-harm
+ * encouragement, doxxing) never takes the ok route, and a message for another language's model
+ * (`analyse: true`) is never decided by the English fast model alone.
+ */
+export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
+  const route = routeByThresholds(score.toxicity, t);
+  if (score.alarm && route === 'ok') return 'needs-analysis';
+  if (opts.analyse && !score.alarm) return 'needs-analysis';
+  return route;
+}
+
 export function emptyCategories(): CategoryScores {
-  return { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0 };
+  return { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0, self_harm: 0, severe_toxicity: 0 };
 }
 
 /** Scores leave a function inside [0, 1]: a model's NaN or overflow must not fail the event's schema. */
 export const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 
-export function clampCategories(categories: CategoryScores): CategoryScores {
+export function clampCategories(categories: ReportedCategoryScores): CategoryScores {
   const out = emptyCategories();
-  for (const c of CATEGORIES) out[c] = clamp01(categories[c]);
+  for (const c of CATEGORIES) out[c] = clamp01(categoryScore(categories, c));
   return out;
+}
+
+/**
+ * Whether an alarm goes to a moderator under `alarms: moderator`: when the rule layer raised it.
+ * The fast model's alarm head alone is too loose for a moderator's time (it fires on "i'll kill
+ * you in the arena"): it only keeps the message off the fast ok route, and the deep reading decides.
+ */
+export function alarmNeedsModerator(alarm: Alarm): boolean {
+  return alarm.by.includes('rule');
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ActionSchema, AppealOutcomeSchema, CategorySchema, DecidedBySchema, MAX_APPEAL_STATEMENT } from './events';
 import { TermListsSchema } from './term-lists';
-import { OFFENCE_CATEGORIES, SEVERITIES } from './trust';
+import { REPUTATION_CATEGORIES, SEVERITIES } from './trust';
 
 const timestamp = z.string().datetime({ offset: true });
 
@@ -20,7 +20,7 @@ export const PathIdSchema = z
 // --- Reputation ---------------------------------------------------------------------------------
 
 export const SeveritySchema = z.enum(SEVERITIES);
-export const OffenceCategorySchema = z.enum(OFFENCE_CATEGORIES as [string, ...string[]]);
+export const OffenceCategorySchema = z.enum(REPUTATION_CATEGORIES as [string, ...string[]]);
 
 const severityCounts = z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>);
 

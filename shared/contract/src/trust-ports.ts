@@ -4,7 +4,7 @@
 // (tests/contract/trust-store-suite.ts) runs against each.
 import type { Action, AppealOutcome, ChatMessage, ContextEntry, DecidedBy, LimitHit, ModelScore, TermMatch } from './events';
 import type { TermLists, TermListVersion } from './term-lists';
-import type { OffenceCategory, Severity } from './trust';
+import type { ReputationCategory, Severity } from './trust';
 
 // --- Limits -------------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ export interface PlayerOffence {
   /** When it was decided. */
   at: string;
   decidedBy: DecidedBy;
-  category?: OffenceCategory;
+  category?: ReputationCategory;
   severity: Severity;
   toxicity: number;
   action: Action;

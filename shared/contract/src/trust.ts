@@ -3,14 +3,14 @@
 // reputation and appeals settings. The decision manager, the gateway and the UI all read standing
 // through these functions, so it is computed one way everywhere (docs/reputation.md).
 import type { Action, DecidedBy, LimitOutcome } from './events';
-import type { Category } from './scorer';
+import { OFFENCE_CATEGORIES, type OffenceCategory } from './scorer';
 import type { AppealsPolicy, LimitsPolicy, ReputationPolicy } from './policy';
 
 // --- Offences and standing -------------------------------------------------------------------------
 
-/** What an offence was: a model category, or `spam` (a flood or spam limit). */
-export type OffenceCategory = Category | 'spam';
-export const OFFENCE_CATEGORIES: readonly OffenceCategory[] = ['insult', 'profanity', 'identity_hate', 'threat', 'sexual', 'spam'];
+/** What an offence was in a player's record: a model's offence category, or `spam` (a flood or spam limit). */
+export type ReputationCategory = OffenceCategory | 'spam';
+export const REPUTATION_CATEGORIES: readonly ReputationCategory[] = [...OFFENCE_CATEGORIES, 'spam'];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'severe'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -19,13 +19,13 @@ export type Severity = (typeof SEVERITIES)[number];
 export const SEVERITY_WEIGHT: Record<Severity, number> = { low: 1, medium: 2, high: 4, severe: 8 };
 
 /** Categories that are worse than their toxicity alone says: one band up. */
-const GRAVE: ReadonlySet<OffenceCategory> = new Set(['threat', 'identity_hate']);
+const GRAVE: ReadonlySet<ReputationCategory> = new Set(['threat', 'identity_hate']);
 
 /**
  * Severity from the deciding toxicity and the category: below 0.7 low, below 0.85 medium, below
  * 0.95 high, else severe; threats and identity hate one band higher; spam is always low.
  */
-export function severityOf(toxicity: number, category: OffenceCategory | undefined): Severity {
+export function severityOf(toxicity: number, category: ReputationCategory | undefined): Severity {
   if (category === 'spam') return 'low';
   let band = toxicity >= 0.95 ? 3 : toxicity >= 0.85 ? 2 : toxicity >= 0.7 ? 1 : 0;
   if (category && GRAVE.has(category)) band = Math.min(3, band + 1);

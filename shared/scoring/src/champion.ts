@@ -3,11 +3,14 @@
 // swapped in at once; calls in flight finish on the old one, which is then closed. A version that
 // fails its check is refused (once, loudly) and the running champion keeps serving; so does a
 // registry or object store that is down. Optionally a challenger scores the same inputs in the
-// shadow, never affecting a result: agreement, flips and latency are counted.
+// shadow, never affecting a result: agreement, flips and latency are counted, as metrics and in
+// the challenger's training run (at most every `shadowLogMs`, and when the challenger changes).
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger, Metrics, ModelRegistry, ObjectStore, ScoringInput, ToxicityScore, ToxicityScorer } from '@sinbin/contract';
 import { checkArtefact, downloadVersion } from './artefacts';
 import type { ModelKind, ModelLoader } from './load';
+import { addBatch, emptyTally, shadowMetrics, type ShadowTally } from './shadow-figures';
 import { startThreadScorer } from './thread-scorer';
 
 export interface ChampionOptions {
@@ -25,6 +28,10 @@ export interface ChampionOptions {
   metrics?: Metrics;
   /** Score the `challenger` alias beside the champion, without touching results. */
   shadow?: boolean;
+  /** How often the shadow's figures are written to the challenger's run (default 60 s; 0: at every refresh). */
+  shadowLogMs?: number;
+  /** This process, in the run's artefact names (default <hostname>-<pid>). */
+  replica?: string;
   /** Called after each swap (e.g. to log it to the registry). */
   onSwap?: (version: string) => void;
 }
@@ -42,6 +49,11 @@ interface Serving {
   version: string | undefined;
   inflight: number;
   retired: boolean;
+  /** A challenger's training run (figures are written there), its figures, and how many were written. */
+  runId?: string;
+  tally?: ShadowTally;
+  logged?: number;
+  since?: string;
 }
 
 const WARM_LINES: ScoringInput[] = [{ text: 'gg wp' }, { text: 'ur trash noob', context: [{ text: 'mid missing' }] }, { text: 'nice ult' }];
@@ -55,6 +67,7 @@ export class ChampionScorer implements ToxicityScorer {
   private readonly shadowLatency;
   private readonly swaps;
   readonly shadowTotals = { scored: 0, agreed: 0, flipsToToxic: 0, flipsToOk: 0, failures: 0 };
+  private lastShadowLog = 0;
 
   constructor(private readonly opts: ChampionOptions) {
     this.current = { scorer: opts.initial, version: undefined, inflight: 0, retired: false };
@@ -121,6 +134,7 @@ export class ChampionScorer implements ToxicityScorer {
       const model = this.opts.model;
       this.shadowLatency?.observe({ model, role: 'champion' }, championMs / 1000);
       this.shadowLatency?.observe({ model, role: 'challenger' }, ms / 1000);
+      if (shadow.tally) addBatch(shadow.tally, champion.map((c) => c.toxicity), scores.map((c) => c.toxicity), { champion: championMs, challenger: ms });
       scores.forEach((s, i) => {
         const a = (champion[i]?.toxicity ?? 0) >= 0.5;
         const b = s.toxicity >= 0.5;
@@ -133,6 +147,7 @@ export class ChampionScorer implements ToxicityScorer {
       });
     } catch (error) {
       this.shadowTotals.failures++;
+      if (shadow.tally) shadow.tally.failures++;
       this.opts.log.warn({ model: this.opts.model, version: shadow.version, err: String(error) }, 'shadow scoring failed; the champion is unaffected');
     } finally {
       shadow.inflight--;
@@ -193,15 +208,41 @@ export class ChampionScorer implements ToxicityScorer {
     }
     const wanted = challenger && challenger.version !== this.current.version ? challenger : undefined;
     if (wanted?.version !== this.challenger?.version) {
+      // The leaving challenger's last figures go to its run first.
+      await this.logShadow(true);
       this.retire(this.challenger);
       this.challenger = undefined;
       if (wanted && !this.refused.has(wanted.version)) {
         const scorer = await this.tryPrepare(wanted.version, wanted.source);
         if (scorer) {
-          this.challenger = { scorer, version: wanted.version, inflight: 0, retired: false };
+          this.challenger = { scorer, version: wanted.version, inflight: 0, retired: false, ...(wanted.runId ? { runId: wanted.runId } : {}), tally: emptyTally(), logged: 0, since: new Date().toISOString() };
           log.info({ model, version: wanted.version }, 'challenger scoring in the shadow');
         }
       }
+    }
+    await this.logShadow();
+  }
+
+  /**
+   * Writes the challenger's shadow figures to its training run: metrics (the latest figures of
+   * this replica) and `shadow/<replica>.json`. Never throws: a registry that is down is asked again
+   * at a later refresh, and the figures keep adding up meanwhile.
+   */
+  private async logShadow(force = false): Promise<void> {
+    const c = this.challenger;
+    if (!c?.runId || !c.tally || c.tally.scored + c.tally.failures === c.logged) return;
+    const now = Date.now();
+    if (!force && now - this.lastShadowLog < (this.opts.shadowLogMs ?? 60_000)) return;
+    const figures = shadowMetrics(c.tally);
+    const replica = (this.opts.replica ?? `${hostname()}-${process.pid}`).replace(/[^A-Za-z0-9._-]/g, '_');
+    try {
+      await this.opts.registry.logMetrics(c.runId, figures);
+      const record = { model: this.opts.model, challenger: c.version, champion: this.current.version ?? this.current.scorer.version, replica, since: c.since, updatedAt: new Date(now).toISOString(), figures };
+      await this.opts.registry.logArtifact(c.runId, `shadow/${replica}.json`, JSON.stringify(record, null, 2));
+      c.logged = c.tally.scored + c.tally.failures;
+      this.lastShadowLog = now;
+    } catch (error) {
+      this.opts.log.warn({ model: this.opts.model, version: c.version, err: String(error) }, "could not write the shadow's figures to the challenger's run; trying again later");
     }
   }
 
@@ -223,6 +264,7 @@ export class ChampionScorer implements ToxicityScorer {
   }
 
   async close(): Promise<void> {
+    await this.logShadow(true);
     this.retire(this.challenger);
     const current = this.current;
     this.current = { ...current, retired: true };

@@ -10,3 +10,5 @@ export { normalizeForFeatures, writeFeatureIds, type HashingConfig } from './fas
 export function loadFastClassifier(opts: ClassifierOptions): Promise<LoadedClassifier> {
   return loadClassifier('fast', loadOnnxFastScorer, opts);
 }
+export { alarmRules, applyRules, isMildTaunt, ALARM_RULES, type RuleFindings } from './rules';
+export { detectLanguage } from './language';

@@ -10,7 +10,8 @@ export type ModelKind = 'fast' | 'deep';
 /** Repository root, from shared/scoring/src/. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export function defaultModelDir(kind: ModelKind): string {
+/** The bundled model folder; `multilingual` is a deep model (same format and loader) for chat that is not English. */
+export function defaultModelDir(kind: ModelKind | 'multilingual'): string {
   return resolve(REPO_ROOT, 'models', kind);
 }
 

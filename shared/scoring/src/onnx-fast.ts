@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { z } from 'zod';
 import {
   CATEGORIES,
@@ -16,6 +16,8 @@ import {
   type ToxicityScorer,
 } from '@sinbin/contract';
 import { normalizeForFeatures, writeFeatureIds, type HashingConfig } from './fast-features';
+import { type LinearHead, readLinearHead, scoreIds } from './linear-head';
+import { modelAlarm } from './rules';
 
 export const FAST_MODEL_JSON = 'fast-model.json';
 
@@ -40,6 +42,8 @@ const FastModelMetaSchema = z.object({
   }),
   defaultThresholds: ThresholdsSchema,
   decisionThreshold: z.number().min(0).max(1),
+  /** v2: the alarm head's cut (threat, self-harm encouragement, doxxing); the graph already floors toxicity at `floor`. */
+  alarm: z.object({ cut: z.number().min(0).max(1), floor: z.number().min(0).max(1) }).optional(),
 });
 
 export type FastModelMeta = z.infer<typeof FastModelMetaSchema>;
@@ -51,6 +55,8 @@ export interface OnnxFastScorer extends ToxicityScorer {
   /** Single yes/no cut, for callers that need a binary verdict without a review band. */
   readonly decisionThreshold: number;
   readonly meta: FastModelMeta;
+  /** Probabilities for raw texts, row-major [texts.length, meta.outputs.length]. */
+  run(texts: readonly string[]): Promise<Float32Array>;
   /** Releases the ONNX session. */
   close(): Promise<void>;
 }
@@ -60,6 +66,11 @@ export interface FastScorerOptions {
   intraOpNumThreads?: number;
   /** Messages per ONNX call; larger batches are split. */
   maxBatch?: number;
+  /**
+   * auto (default): the linear head computed in JavaScript when the graph is the one
+   * fast_model.py exports (linear-head.ts), onnxruntime otherwise; onnx: always onnxruntime.
+   */
+  engine?: 'auto' | 'onnx';
 }
 
 export async function readFastModelMeta(modelDir: string): Promise<FastModelMeta> {
@@ -90,7 +101,24 @@ export async function readFastModelMeta(modelDir: string): Promise<FastModelMeta
 export async function loadOnnxFastScorer(modelDir: string, options: FastScorerOptions = {}): Promise<OnnxFastScorer> {
   const meta = await readFastModelMeta(modelDir);
   const onnxPath = join(modelDir, meta.onnx);
-  let session: ort.InferenceSession;
+  if ((options.engine ?? 'auto') === 'auto') {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(onnxPath);
+    } catch (err) {
+      throw new Error(`fast model: cannot read ONNX graph ${onnxPath}: ${(err as Error).message}`);
+    }
+    let head;
+    try {
+      head = readLinearHead(bytes, meta);
+    } catch (err) {
+      throw new Error(`fast model: cannot load ONNX graph ${onnxPath}: not a readable ONNX file (${(err as Error).message})`);
+    }
+    if (head) return new FastScorer({ head }, meta, options.maxBatch ?? 4096);
+  }
+  // Loaded only for a graph the linear head does not cover: the native module is most of the start-up.
+  const ort = await import('onnxruntime-node');
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(onnxPath, {
       intraOpNumThreads: options.intraOpNumThreads ?? 1,
@@ -105,7 +133,7 @@ export async function loadOnnxFastScorer(modelDir: string, options: FastScorerOp
     await session.release();
     throw new Error(`fast model: ${onnxPath} lacks input '${meta.input}' or output '${meta.output}'`);
   }
-  return new FastScorer(session, meta, options.maxBatch ?? 4096);
+  return new FastScorer({ session, ort }, meta, options.maxBatch ?? 4096);
 }
 
 /** Rows per ONNX call after sorting a batch by feature count. */
@@ -124,10 +152,18 @@ class FastScorer implements OnnxFastScorer {
   private readonly hashing: HashingConfig;
   private readonly toxicityColumn: number;
   private readonly categoryColumns: number[];
+  private readonly alarmColumn: number;
   private readonly scratch: Int32Array;
   private readonly counts: Int32Array;
 
-  constructor(private readonly session: ort.InferenceSession, readonly meta: FastModelMeta, private readonly maxBatch: number) {
+  private readonly session: Ort.InferenceSession | undefined;
+  private readonly ort: typeof Ort | undefined;
+  private readonly head: LinearHead | undefined;
+
+  constructor(engine: { head: LinearHead } | { session: Ort.InferenceSession; ort: typeof Ort }, readonly meta: FastModelMeta, private readonly maxBatch: number) {
+    this.head = 'head' in engine ? engine.head : undefined;
+    this.session = 'session' in engine ? engine.session : undefined;
+    this.ort = 'ort' in engine ? engine.ort : undefined;
     this.version = meta.version;
     this.defaultThresholds = { ...meta.defaultThresholds };
     this.decisionThreshold = meta.decisionThreshold;
@@ -135,6 +171,7 @@ class FastScorer implements OnnxFastScorer {
     this.toxicityColumn = meta.outputs.indexOf('toxicity');
     if (this.toxicityColumn < 0) throw new Error('fast model: outputs list has no "toxicity"');
     this.categoryColumns = categoryColumns(meta.outputs);
+    this.alarmColumn = meta.alarm ? meta.outputs.indexOf('alarm') : -1;
     this.scratch = new Int32Array(maxBatch * meta.hashing.maxFeatures);
     this.counts = new Int32Array(maxBatch);
   }
@@ -155,10 +192,15 @@ class FastScorer implements OnnxFastScorer {
     for (let i = 0; i < texts.length; i++) {
       this.counts[i] = writeFeatureIds(normalizeForFeatures(texts[i] ?? ''), this.hashing, this.scratch, i * maxFeatures);
     }
+    const stride = this.meta.outputs.length;
+    if (this.head) {
+      const probs = new Float32Array(texts.length * stride);
+      for (let i = 0; i < texts.length; i++) scoreIds(this.head, this.scratch, i * maxFeatures, this.counts[i] ?? 0, probs, i * stride);
+      return probs;
+    }
     // Rows are padded to the longest row of their ONNX call; calling per group of similar length
     // keeps one long tweet from padding a whole batch of short chat lines.
     const order = Array.from({ length: texts.length }, (_, i) => i).sort((a, b) => (this.counts[a] ?? 0) - (this.counts[b] ?? 0));
-    const stride = this.meta.outputs.length;
     const probs = new Float32Array(texts.length * stride);
     for (let start = 0; start < order.length; start += ROWS_PER_CALL) {
       const rows = order.slice(start, start + ROWS_PER_CALL);
@@ -176,7 +218,7 @@ class FastScorer implements OnnxFastScorer {
       const n = this.counts[row] ?? 0;
       ids.set(this.scratch.subarray(row * maxFeatures, row * maxFeatures + n), k * width);
     });
-    const out = await this.session.run({ [this.meta.input]: new ort.Tensor('int32', ids, [rows.length, width]) });
+    const out = await this.session!.run({ [this.meta.input]: new this.ort!.Tensor('int32', ids, [rows.length, width]) });
     const tensor = out[this.meta.output];
     if (!tensor) throw new Error(`fast model: missing output ${this.meta.output}`);
     return tensor.data as Float32Array;
@@ -190,10 +232,11 @@ class FastScorer implements OnnxFastScorer {
       const col = this.categoryColumns[k] ?? -1;
       categories[c] = col >= 0 ? (probs[base + col] ?? 0) : 0;
     });
-    return { toxicity: probs[base + this.toxicityColumn] ?? 0, categories };
+    const alarmed = this.alarmColumn >= 0 && (probs[base + this.alarmColumn] ?? 0) >= (this.meta.alarm?.cut ?? 1);
+    return { toxicity: probs[base + this.toxicityColumn] ?? 0, categories, ...(alarmed ? { alarm: modelAlarm(categories) } : {}) };
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await this.session?.release();
   }
 }

@@ -3,14 +3,14 @@
 // where its own normalised tokens equal the term's, so a term never hits inside a longer word
 // ("Scunthorpe", "assassin", "cocktail", "therapist"). A token may carry more doubled letters than
 // the term ("fuuuck" hits "fuck"), never fewer ("as" does not hit "ass").
-import { CATEGORIES, type Category, type TermHit, type TermLists, type TermListChange, type TermMatch } from '@sinbin/contract';
+import { OFFENCE_CATEGORIES, type OffenceCategory, type TermHit, type TermLists, type TermListChange, type TermMatch } from '@sinbin/contract';
 import { collapseDoubles, normalizeText } from './normalize';
 
 export interface CompiledTerm {
   /** The normalised term, as matches report it. */
   term: string;
   tokens: string[];
-  category?: Category;
+  category?: OffenceCategory;
 }
 
 export interface CompiledTermLists {
@@ -117,9 +117,9 @@ export function matchTerms(compiled: CompiledTermLists, text: string): TermReadi
 }
 
 /** The category a block-list hit blocks as: the first hit's (a valid model category). */
-export function blockCategory(match: TermMatch): Category {
+export function blockCategory(match: TermMatch): OffenceCategory {
   const c = match.blocked[0]?.category;
-  return c && (CATEGORIES as readonly string[]).includes(c) ? c : 'profanity';
+  return c && (OFFENCE_CATEGORIES as readonly string[]).includes(c) ? c : 'profanity';
 }
 
 /** What changed between two versions, entry by entry (by normalised term). */

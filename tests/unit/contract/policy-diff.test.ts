@@ -22,8 +22,8 @@ describe('diffPolicies', () => {
     const changed = [
       { ...rules[1]!, action: { type: 'ban' as const, durationSeconds: 60 } }, // "threat", now first
       rules[0]!, // "repeat threats", now second: both moved
-      ...rules.slice(2, 6),
-      { ...rules[6]!, when: { minToxicity: 0.9 } }, // "severe"
+      ...rules.slice(2, 7),
+      { ...rules[7]!, when: { minToxicity: 0.9 } }, // "severe"
       { name: 'self harm', when: { scores: { self_harm: 0.6 } }, action: { type: 'none' as const } },
     ];
     const out = lines(file(), file({ default: { ...DEFAULT_POLICY, rules: changed } }));
@@ -34,7 +34,7 @@ describe('diffPolicies', () => {
         'default: rules["threat"] moved from position 2 to 1',
         'default: rules["repeat threats"] moved from position 1 to 2',
         'default: rules["severe"].when {"minToxicity":0.95} → {"minToxicity":0.9}',
-        'default: rules["self harm"] added ({"name":"self harm","when":{"scores":{"self_harm":0.6}},"action":{"type":"none"},"position":8})',
+        'default: rules["self harm"] added ({"name":"self harm","when":{"scores":{"self_harm":0.6}},"action":{"type":"none"},"position":9})',
       ]),
     );
     expect(out).toHaveLength(6);
@@ -76,6 +76,8 @@ describe('policyProblems and policyWarnings', () => {
         default: { ...DEFAULT_POLICY, rules: [{ name: 'self harm', when: { scores: { self_harm: 0.5 } }, action: { type: 'mute' } }] },
         games: { arena: { holdSeconds: 60 }, fast: { routing: { okBelow: 0.5, toxicFrom: 0.5 } } },
       }),
+      // As a service whose models predate the self_harm head (0.2) would read it.
+      ['insult', 'profanity', 'identity_hate', 'threat', 'sexual'],
     );
     expect(warnings.join('\n')).toMatch(/no model in service reports the category "self_harm"/);
     expect(warnings.join('\n')).toMatch(/a mute without durationSeconds/);

@@ -82,8 +82,9 @@ describe('stack.yml (OpenFaaS)', () => {
   it('copies the models only into the images that score', () => {
     const s = stack();
     const withModel = Object.entries(s.functions).filter(([, fn]) => fn.build_args.MODEL).map(([name, fn]) => [name, fn.build_args.MODEL]);
-    // The gateway scores Perspective-compatible analyze calls with the fast model.
-    expect(Object.fromEntries(withModel)).toEqual({ 'fast-classifier': 'fast', 'deep-analyzer': 'deep', 'game-message-proxy': 'fast' });
+    // The gateway scores Perspective-compatible analyze calls with the fast model; the deep
+    // analyzer reads French with the multilingual model.
+    expect(Object.fromEntries(withModel)).toEqual({ 'fast-classifier': 'fast', 'deep-analyzer': 'deep multilingual', 'game-message-proxy': 'fast' });
   });
 
   it('annotates every topic-triggered function with its registry topics', () => {
@@ -129,9 +130,9 @@ describe('stack.yml (OpenFaaS)', () => {
       for (const secret of fn.secrets) expect(secretNames, `${name} secret ${secret}`).toContain(secret);
     }
     expect(s.functions['game-message-proxy'].secrets).toEqual(expect.arrayContaining(['game-api-keys', 'database-url']));
-    // Functions that keep state share the database; one that only writes objects does not get it.
+    // Functions that keep state share the database; one that only writes objects gets MinIO's credentials, not it.
     expect(s.functions['decision-manager'].secrets).toEqual(['database-url']);
-    expect(s.functions['training-data-sink'].secrets).toEqual([]);
+    expect(s.functions['training-data-sink'].secrets).toEqual(['s3-access-key', 's3-secret-key']);
   });
 });
 
@@ -161,8 +162,8 @@ describe('template/sinbin-ts', () => {
     expect(final).toMatch(/OBJECT_DIR=\/tmp\//);
   });
 
-  it('adds models only when MODEL is set', () => {
-    expect(dockerfile).toMatch(/if \[ -n "\$MODEL" \]; then cp -r "\/tmp\/models\/\$MODEL"/);
+  it('adds models only when MODEL names them (a space-separated list)', () => {
+    expect(dockerfile).toMatch(/for m in \$MODEL; do cp -r "\/tmp\/models\/\$m"/);
   });
 
   it('declares the language faas-cli looks up', () => {
@@ -235,6 +236,33 @@ describe('workload security', () => {
         if (/(PASSWORD|SECRET|ACCESS_KEY|ROOT_USER|DATABASE_URL|TOKEN)/.test(e.name)) expect(e.valueFrom?.secretKeyRef, `${owner} ${e.name}`).toBeDefined();
       }
     }
+  });
+});
+
+describe('model lifecycle wiring', () => {
+  const services = manifests('infra/k8s/base/functions/services.yaml');
+  const minio = manifests('infra/k8s/base/data/minio.yaml');
+  const envOf = (name: string) => (byName(services, name).spec.template.spec.containers[0].env ?? []) as any[];
+
+  it('a function with a lifecycle store reaches MinIO (and MLflow for the registry) with the credentials MinIO itself uses', () => {
+    const minioUser = containersOf(minio).flatMap(({ container }) => container.env ?? []).find((e: any) => e.name === 'MINIO_ROOT_USER');
+    for (const fn of FUNCTIONS) {
+      const stores = fn.stores as readonly string[];
+      const env = envOf(fn.name);
+      const value = (n: string) => env.find((e) => e.name === n);
+      if (!stores.some((s) => ['objects', 'artefacts', 'registry'].includes(s))) {
+        expect(value('S3_ENDPOINT'), fn.name).toBeUndefined();
+        continue;
+      }
+      expect(value('S3_ENDPOINT')?.value, fn.name).toBe('http://minio.sinbin.svc.cluster.local:9000');
+      expect(value('S3_ACCESS_KEY')?.valueFrom.secretKeyRef, fn.name).toEqual(minioUser.valueFrom.secretKeyRef);
+      expect(value('S3_SECRET_KEY')?.valueFrom.secretKeyRef, fn.name).toEqual({ name: 's3-secret-key', key: 's3-secret-key' });
+      expect(value('MLFLOW_TRACKING_URI')?.value, fn.name).toBe(stores.includes('registry') ? 'http://mlflow.sinbin.svc.cluster.local:5000' : undefined);
+      // OpenFaaS: the secret files become the same variables (template/sinbin-ts/secrets-env.mjs).
+      expect(stack().functions[fn.name].secrets, fn.name).toEqual(expect.arrayContaining(['s3-access-key', 's3-secret-key']));
+      expect(stack().functions[fn.name].environment.S3_ENDPOINT, fn.name).toBe('http://minio.sinbin.svc.cluster.local:9000');
+    }
+    expect(FUNCTIONS.filter((f) => (f.stores as readonly string[]).includes('registry')).map((f) => f.name)).toEqual(expect.arrayContaining(['fast-classifier', 'deep-analyzer', 'game-message-proxy']));
   });
 });
 

@@ -124,3 +124,48 @@ describe('artefact checks (registration and load)', () => {
     expect(await stores.artefacts.list('')).toEqual([]);
   });
 });
+
+describe("the shadow's figures in the challenger's run", () => {
+  it('a challenger scoring beside the champion writes agreement, flips and latency to its training run', async () => {
+    const stores = localLifecycleStores(mkdtempSync(join(tmpdir(), 'sinbin-shadow-run-')));
+    await initModels(stores, ['sinbin-fast']);
+    const runId = await stores.registry.startRun('sinbin-retrain', 'challenger run');
+    await stores.registry.endRun(runId, 'FINISHED');
+    const v2 = await registerVersion(stores, 'sinbin-fast', modelCopy('fast', 'none', 'fast-shadow-two'), { runId });
+    await stores.registry.setAlias('sinbin-fast', 'challenger', v2.version);
+    const champion = new ChampionScorer({
+      model: 'sinbin-fast',
+      kind: 'fast',
+      registry: stores.registry,
+      artefacts: stores.artefacts,
+      cacheDir: mkdtempSync(join(tmpdir(), 'sinbin-cache-')),
+      load: versionLoader('fast', loadOnnxFastScorer, false),
+      initial: await loadOnnxFastScorer(modelCopy('fast', 'none', 'fast-initial')),
+      log,
+      shadow: true,
+      shadowLogMs: 0,
+      replica: 'test-replica',
+    });
+    await champion.refresh();
+    const lines = ['gg wp', 'ur trash noob uninstall', 'nice ult', 'kys', 'mid missing'].map((text) => ({ text }));
+    for (let i = 0; i < 4; i++) await champion.score(lines);
+    await expect.poll(() => champion.shadowTotals.scored).toBe(20);
+    await champion.refresh();
+    const run = await stores.registry.getRun(runId);
+    expect(run?.metrics['shadow.scored']).toBe(20);
+    // The same model under another version number: they agree on every message.
+    expect(run?.metrics['shadow.agreement']).toBe(1);
+    expect(run?.metrics['shadow.flips_to_toxic']).toBe(0);
+    expect(run?.metrics['shadow.challenger_latency_p95_ms']).toBeGreaterThan(0);
+    expect(await stores.registry.listArtifacts(runId)).toContain('shadow/test-replica.json');
+    // A registry that refuses the write loses nothing: the figures go at the next refresh, counted on.
+    const logMetrics = stores.registry.logMetrics.bind(stores.registry);
+    stores.registry.logMetrics = () => Promise.reject(new Error('registry down'));
+    await champion.score(lines);
+    await expect.poll(() => champion.shadowTotals.scored).toBe(25);
+    await champion.refresh();
+    stores.registry.logMetrics = logMetrics;
+    await champion.close();
+    expect((await stores.registry.getRun(runId))?.metrics['shadow.scored']).toBe(25);
+  });
+});

@@ -1,7 +1,8 @@
 // The lifecycle's pure rules: the gate, the champion's history (promote, rollback), the training
 // set's selection and the retraining trigger.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gate, type EvalFigures, parseHistory, promotion, rollback, type TrainingExample } from '@sinbin/contract';
+import { gate, gatePolicyFrom, tolerancesFor, type EvalFigures, parseHistory, promotion, rollback, type TrainingExample } from '@sinbin/contract';
 import { selectTrainingSet, DEFAULT_SELECT } from '../../../cli/lifecycle/training-data';
 import { due } from '../../../cli/lifecycle/trigger';
 import { figures } from '../../../cli/lifecycle/golden';
@@ -31,6 +32,46 @@ describe('gate', () => {
     const verdict = gate({ conda: fig(0.7) }, { conda: fig(0.8) }, 1, POLICY);
     expect(verdict.reasons).toEqual(['conda: f1 0.7 vs champion 0.8 (limit 0.79)']);
     expect(verdict.checks.find((c) => c.measure === 'latencyP95Ms')).toMatchObject({ passed: true, limit: 5 });
+  });
+});
+
+describe('per-set gate tolerances', () => {
+  const STUDIO = { ...POLICY, sets: { 'recent-verdicts': { f1: -0.02 }, tweeteval: { f1: 0.08 }, 'eval-*': { f1: 0.3, reviewRate: 0.05 }, 'eval-threats*': { f1: 0.05 } } };
+
+  it.each([
+    { set: 'recent-verdicts', f1: -0.02, reviewRate: 0.02, from: 'recent-verdicts' },
+    { set: 'tweeteval', f1: 0.08, reviewRate: 0.02, from: 'tweeteval' },
+    { set: 'eval-attributes', f1: 0.3, reviewRate: 0.05, from: 'eval-*' },
+    { set: 'eval-threats-selfharm-doxxing', f1: 0.05, reviewRate: 0.02, from: 'eval-threats*' },
+    { set: 'conda', f1: 0.01, reviewRate: 0.02, from: 'default' },
+  ])('$set takes its tolerances from $from', ({ set, ...want }) => {
+    expect(tolerancesFor(set, STUDIO)).toEqual(want);
+  });
+
+  it.each<Case & { policy: typeof STUDIO | typeof POLICY }>([
+    { name: 'a generic set may lose what the studio allows', policy: STUDIO, challenger: { 'eval-attributes': fig(0.4), 'recent-verdicts': fig(0.9) }, champion: { 'eval-attributes': fig(0.58), 'recent-verdicts': fig(0.6) }, latency: 1, passed: true },
+    { name: 'the same loss fails the default gate', policy: POLICY, challenger: { 'eval-attributes': fig(0.4), 'recent-verdicts': fig(0.9) }, champion: { 'eval-attributes': fig(0.58), 'recent-verdicts': fig(0.6) }, latency: 1, passed: false },
+    { name: 'a negative tolerance demands a gain on the studio\'s own chat', policy: STUDIO, challenger: { 'recent-verdicts': fig(0.61) }, champion: { 'recent-verdicts': fig(0.6) }, latency: 1, passed: false },
+    { name: 'the more specific prefix holds the safety set tight', policy: STUDIO, challenger: { 'eval-threats-selfharm-doxxing': fig(0.1) }, champion: { 'eval-threats-selfharm-doxxing': fig(0.21) }, latency: 1, passed: false },
+  ])('$name', ({ policy, challenger, champion, latency, passed }) => {
+    expect(gate(challenger, champion, latency, policy).passed).toBe(passed);
+  });
+
+  it('a check names the tolerance and where it came from', () => {
+    const v = gate({ 'eval-attributes': fig(0.4) }, { 'eval-attributes': fig(0.58) }, 1, STUDIO);
+    expect(v.checks[0]).toMatchObject({ set: 'eval-attributes', measure: 'f1', tolerance: 0.3, toleranceFrom: 'eval-*', limit: 0.28, passed: true });
+  });
+
+  it('reads a gate config over a base, and lists every problem of a bad one', () => {
+    expect(gatePolicyFrom({ sets: { 'eval-*': { f1: 0.3 } } }, POLICY)).toEqual({ policy: { ...POLICY, sets: { 'eval-*': { f1: 0.3 } } } });
+    expect(gatePolicyFrom({}, POLICY)).toEqual({ policy: POLICY });
+    const bad = gatePolicyFrom({ f1Tolerance: 2, sets: { 'eval/*': { f1: 0.1 }, conda: { f1: 0.1, weight: 3 } }, extra: true }, POLICY);
+    expect('problems' in bad && bad.problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the example in docs parses', () => {
+    const made = gatePolicyFrom(JSON.parse(readFileSync(new URL('../../../docs/gate.example.json', import.meta.url), 'utf8')));
+    expect('policy' in made).toBe(true);
   });
 });
 

@@ -31,6 +31,16 @@ describe('ONNX fast scorer', () => {
     }
   });
 
+  it('computes the linear head in JavaScript with onnxruntime\'s scores (every output, within float32 rounding)', async () => {
+    const viaOnnx = await loadOnnxFastScorer(defaultModelDir('fast'), { engine: 'onnx' });
+    // Longer and shorter lines, Unicode, an empty one and one over maxFeatures: padding and truncation alike.
+    const texts = [...labelledChat().map((l) => l.text), '', 'ｆ ｕ ｃ ｋ 你好 ĝĝ', 'word '.repeat(400)];
+    const [a, b] = [await viaOnnx.run(texts), await scorer.run(texts)];
+    expect(b).toHaveLength(a.length);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5);
+    await viaOnnx.close();
+  });
+
   it('splits batches larger than maxBatch without changing scores', async () => {
     const small = await loadOnnxFastScorer(defaultModelDir('fast'), { maxBatch: 3 });
     const inputs = labelledChat().slice(0, 10).map((l) => ({ text: l.text }));

@@ -59,26 +59,44 @@ interface ContextEntry {
   line: StoredContextLine;
 }
 
-/** The last `perChannel` lines of each channel, one key per line: [channelKey, seq]. */
+/**
+ * The last `perChannel` lines of each channel, one key per line: [channelKey, seq]. The channels
+ * seen lately are also kept in memory (this process is the database's only writer, so its copy is
+ * the truth): reading a channel's lines back from the database on every message cost about 6 % of
+ * the embedded runtime's main thread (bench/README.md).
+ */
 export class LmdbContextStore implements ContextStore {
   private readonly db: Database<StoredContextLine, LmdbKey>;
   private readonly pending = new Map<string, ContextEntry[]>();
+  /** Recently used channels' lines, oldest channel first (a Map keeps insertion order). */
+  private readonly cache = new Map<string, ContextEntry[]>();
 
   constructor(
     private readonly state: StateDb,
     private readonly perChannel = 50,
+    private readonly cachedChannels = 5_000,
   ) {
     this.db = state.table('context');
   }
 
+  /** A channel's lines, oldest first: the array kept in the cache (append changes it in place). */
   private lines(channelKey: string): ContextEntry[] {
+    const cached = this.cache.get(channelKey);
+    if (cached) {
+      this.cache.delete(channelKey);
+      this.cache.set(channelKey, cached);
+      return cached;
+    }
     const stored: ContextEntry[] = [];
     for (const { key, value } of this.db.getRange({ start: [channelKey, 0], end: [channelKey, Number.MAX_SAFE_INTEGER] })) {
       stored.push({ seq: (key as Key)[1] as number, line: value });
     }
     const pending = this.pending.get(channelKey) ?? [];
     const last = stored.at(-1)?.seq ?? 0;
-    return [...stored, ...pending.filter((p) => p.seq > last)];
+    const lines = [...stored, ...pending.filter((p) => p.seq > last)];
+    this.cache.set(channelKey, lines);
+    if (this.cache.size > this.cachedChannels) this.cache.delete(this.cache.keys().next().value!);
+    return lines;
   }
 
   async append(channelKey: string, line: StoredContextLine): Promise<void> {
@@ -88,8 +106,9 @@ export class LmdbContextStore implements ContextStore {
     const pending = this.pending.get(channelKey) ?? [];
     pending.push(entry);
     this.pending.set(channelKey, pending);
+    lines.push(entry);
     const writes = [this.state.put(this.db, [channelKey, entry.seq], line)];
-    for (const old of lines.slice(0, Math.max(0, lines.length + 1 - this.perChannel))) writes.push(this.state.remove(this.db, [channelKey, old.seq]));
+    for (const old of lines.splice(0, Math.max(0, lines.length - this.perChannel))) writes.push(this.state.remove(this.db, [channelKey, old.seq]));
     for (const w of writes) this.state.track(w);
     const done = () => {
       const left = (this.pending.get(channelKey) ?? []).filter((p) => p !== entry);

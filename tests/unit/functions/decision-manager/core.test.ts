@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Action,
-  type Category,
+  type OffenceCategory,
   DEFAULT_POLICY,
   FinalDecisionSchema,
   type GamePolicy,
@@ -56,7 +56,7 @@ describe('decision-manager topCategory', () => {
 describe('decision-manager onClassified', () => {
   it('decides an ok message as allow by the fast model, naming no category', () => {
     const e = classifiedMessage({ route: 'ok', fast: modelScore({ toxicity: 0.1, categories: categories({ insult: 0.25 }) }) });
-    const step = onClassified(e, T0);
+    const step = onClassified(e, DEFAULT_POLICY, T0);
     expect(step).toEqual({
       kind: 'decide',
       draft: { message: e.message, verdict: 'allow', toxicity: 0.1, categories: e.fast.categories, category: undefined, decidedBy: 'fast', modelVersion: 'test-model-1' },
@@ -65,7 +65,7 @@ describe('decision-manager onClassified', () => {
 
   it('decides a toxic message as block by the fast model, naming the top category', () => {
     const e = classifiedMessage({ route: 'toxic', fast: modelScore({ toxicity: 0.9, categories: categories({ insult: 0.4, threat: 0.9 }) }) });
-    const step = onClassified(e, T0);
+    const step = onClassified(e, DEFAULT_POLICY, T0);
     expect(step.kind).toBe('decide');
     if (step.kind !== 'decide') return;
     expect(step.draft).toMatchObject({ verdict: 'block', decidedBy: 'fast', category: 'threat', toxicity: 0.9 });
@@ -74,7 +74,7 @@ describe('decision-manager onClassified', () => {
   it('asks for deep analysis of a needs-analysis message, with its context', () => {
     const context = [{ messageId: 'c1', playerId: 'p2', text: 'you missed' }];
     const e = classifiedMessage({ route: 'needs-analysis', context, fast: modelScore({ toxicity: 0.5 }) });
-    expect(onClassified(e, at(7))).toEqual({ kind: 'analyse', request: { message: e.message, fast: e.fast, context, requestedAt: iso(7) } });
+    expect(onClassified(e, DEFAULT_POLICY, at(7))).toEqual({ kind: 'analyse', request: { message: e.message, fast: e.fast, context, requestedAt: iso(7) } });
   });
 });
 
@@ -224,14 +224,14 @@ describe('decision-manager ruleMatches', () => {
   const rule = (when: Rule['when']): Rule => ({ name: 'r', when, action: { type: 'warn' } });
   it.each([
     { when: {}, d: {}, offences: 0, want: true, why: 'an empty condition matches everything' },
-    { when: { category: 'threat' as Category }, d: { category: 'threat' as Category }, offences: 1, want: true, why: 'same category' },
-    { when: { category: 'threat' as Category }, d: { category: 'insult' as Category }, offences: 1, want: false, why: 'other category' },
-    { when: { category: 'threat' as Category }, d: { category: undefined }, offences: 1, want: false, why: 'no category named' },
+    { when: { category: 'threat' as OffenceCategory }, d: { category: 'threat' as OffenceCategory }, offences: 1, want: true, why: 'same category' },
+    { when: { category: 'threat' as OffenceCategory }, d: { category: 'insult' as OffenceCategory }, offences: 1, want: false, why: 'other category' },
+    { when: { category: 'threat' as OffenceCategory }, d: { category: undefined }, offences: 1, want: false, why: 'no category named' },
     { when: { minToxicity: 0.95 }, d: { toxicity: 0.95 }, offences: 1, want: true, why: 'minToxicity is inclusive' },
     { when: { minToxicity: 0.95 }, d: { toxicity: 0.9499 }, offences: 1, want: false, why: 'below minToxicity' },
     { when: { minOffences: 3 }, d: {}, offences: 3, want: true, why: 'minOffences is inclusive' },
     { when: { minOffences: 3 }, d: {}, offences: 2, want: false, why: 'too few offences' },
-    { when: { category: 'threat' as Category, minOffences: 2 }, d: { category: 'threat' as Category }, offences: 1, want: false, why: 'every condition must hold' },
+    { when: { category: 'threat' as OffenceCategory, minOffences: 2 }, d: { category: 'threat' as OffenceCategory }, offences: 1, want: false, why: 'every condition must hold' },
     { when: { scores: { threat: 0.7 } }, d: { categories: categories({ threat: 0.7 }) }, offences: 1, want: true, why: 'a category score at its minimum' },
     { when: { scores: { threat: 0.7 } }, d: { categories: categories({ threat: 0.69 }) }, offences: 1, want: false, why: 'a category score below its minimum' },
     { when: { scores: { threat: 0.5, insult: 0.5 } }, d: { categories: categories({ threat: 0.9, insult: 0.4 }) }, offences: 1, want: false, why: 'every score must reach its minimum' },
@@ -255,7 +255,7 @@ describe('decision-manager chooseAction with DEFAULT_POLICY', () => {
     { category: 'insult', toxicity: 0.95, offences: 1, rule: 'severe', action: { type: 'mute', durationSeconds: 300 } },
     { category: 'sexual', toxicity: 0.94, offences: 2, rule: 'first offence', action: { type: 'warn' } },
     { category: undefined, toxicity: 0.8, offences: 1, rule: 'first offence', action: { type: 'warn' } },
-  ] as { category: Category | undefined; toxicity: number; offences: number; rule: string; action: Action }[])(
+  ] as { category: OffenceCategory | undefined; toxicity: number; offences: number; rule: string; action: Action }[])(
     '$category at $toxicity with $offences offence(s) -> rule "$rule"',
     ({ category, toxicity, offences, rule, action }) => {
       expect(chooseAction(draft({ category, toxicity }), offences, DEFAULT_POLICY)).toEqual({ action, rule });
@@ -377,7 +377,7 @@ describe("onClassified with the game's term lists", () => {
     ['a term without category blocks as profanity', classifiedMessage({ route: 'needs-analysis', terms: terms([{ term: 'scrub' }]) }), { verdict: 'block', decidedBy: 'terms', category: 'profanity' }],
     ['allowed terms only: the model decides, the decision records them', classifiedMessage({ route: 'ok', terms: terms([], ['kill']) }), { verdict: 'allow', decidedBy: 'fast' }],
   ] as const)('%s', (_name, e, expected) => {
-    const step = onClassified(e, T0);
+    const step = onClassified(e, DEFAULT_POLICY, T0);
     expect(step.kind).toBe('decide');
     if (step.kind !== 'decide') return;
     expect(step.draft).toMatchObject({ ...expected, terms: e.terms });
@@ -387,7 +387,7 @@ describe("onClassified with the game's term lists", () => {
   });
 
   it('passes allowed terms to the deep analysis, so it reads around them too', () => {
-    const step = onClassified(classifiedMessage({ route: 'needs-analysis', terms: terms([], ['kill']) }), T0);
+    const step = onClassified(classifiedMessage({ route: 'needs-analysis', terms: terms([], ['kill']) }), DEFAULT_POLICY, T0);
     expect(step).toMatchObject({ kind: 'analyse', request: { allowedTerms: ['kill'] } });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisResultSchema, type ToxicityScore } from '@sinbin/contract';
-import { analysisResult, readText, scoringInput } from '../../../../functions/deep-analyzer/src/core';
-import { analysisRequest, categories, chatMessage, T0 } from '../../../helpers/events';
+import { analysisResult, readingLanguage, readText, scoringInput } from '../../../../functions/deep-analyzer/src/core';
+import { analysisRequest, categories, chatMessage, modelScore, T0 } from '../../../helpers/events';
 
 const score = (toxicity: number, extra: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity, categories: categories({ insult: toxicity }), ...extra });
 
@@ -83,5 +83,18 @@ describe('allowed terms', () => {
   it('the deep model reads the message without the game-allowed terms', () => {
     expect(readText(analysisRequest({ message: chatMessage({ text: 'i will KILL you' }), allowedTerms: ['kill'] }))).toBe('i will you');
     expect(readText(analysisRequest({ message: chatMessage({ text: 'i will KILL you' }) }))).toBe('i will KILL you');
+  });
+});
+
+describe('deep-analyzer readingLanguage', () => {
+  it.each([
+    { text: 'ton jeu est bizarre, tu fais quoi là', language: { code: 'fr', confidence: 0.77 }, want: 'fr' },
+    { text: 'ton jeu est bizarre', language: { code: 'fr', confidence: 0.5 }, want: 'en' },
+    { text: 'mdr', language: { code: 'fr', confidence: 0.9 }, want: 'en' },
+    { text: 'what are you doing', language: { code: 'en', confidence: 0.8 }, want: 'en' },
+    { text: 'what are you doing', language: undefined, want: 'en' },
+  ])('$text ($language.code at $language.confidence) -> $want', ({ text, language, want }) => {
+    const request = analysisRequest({ message: chatMessage({ text }), fast: modelScore({ toxicity: 0.5, ...(language ? { language } : {}) }) });
+    expect(readingLanguage(request)).toBe(want);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnalyzeCommentResponseSchema, GoogleErrorSchema, PERSPECTIVE_ATTRIBUTES, type ToxicityScore } from '@sinbin/contract';
 import gateway from '../../../../functions/game-message-proxy/src/function';
-import { analyzeResponse, ATTRIBUTE_SOURCES, parseAnalyzeRequest, sentenceSpans } from '../../../../functions/game-message-proxy/src/perspective';
+import { analyzeResponse, ATTRIBUTE_SOURCES, attributeScorer, parseAnalyzeRequest, sentenceSpans } from '../../../../functions/game-message-proxy/src/perspective';
 import { startFunction } from '../../../helpers/functions';
 import { callRoute } from '../../../helpers/http';
 
@@ -13,25 +13,32 @@ const analyze = async (body: unknown, path = `/v1alpha1/comments:analyze?key=${K
   const res = await callRoute(running.routes!, { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body });
   return { res, publisher };
 };
-const score = (toxicity: number, c: Partial<ToxicityScore['categories']> = {}): ToxicityScore => ({ toxicity, categories: { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0, ...c } });
+const score = (toxicity: number, c: Partial<ToxicityScore['categories']> = {}): ToxicityScore => ({ toxicity, categories: { insult: 0, profanity: 0, identity_hate: 0, threat: 0, sexual: 0, self_harm: 0, severe_toxicity: 0, ...c } });
 
 describe('attribute table', () => {
   it('names a source for every production attribute', () => {
     expect(Object.keys(ATTRIBUTE_SOURCES).sort()).toEqual([...PERSPECTIVE_ATTRIBUTES].sort());
   });
+  const V2 = ['toxicity', 'severe_toxicity', 'insult', 'profanity', 'identity_hate', 'threat', 'sexual', 'self_harm', 'alarm'];
+  const V1 = ['toxicity', 'insult', 'profanity', 'identity_hate', 'threat', 'sexual'];
   it.each([
-    ['TOXICITY', score(0.9, { profanity: 0.9 }), 0.9],
-    ['SEVERE_TOXICITY', score(0.9, { profanity: 0.95 }), 0],
-    ['SEVERE_TOXICITY', score(0.95, { insult: 0.99, profanity: 0.01 }), 0.0099],
-    ['SEVERE_TOXICITY', score(0.9, { insult: 0.8, profanity: 0.9 }), 0.72],
-    ['SEVERE_TOXICITY', score(0.4, { threat: 0.8 }), 0.4],
-    ['SEVERE_TOXICITY', score(0.9, { identity_hate: 0.6 }), 0.6],
-    ['IDENTITY_ATTACK', score(0.8, { identity_hate: 0.6 }), 0.6],
-    ['INSULT', score(0.8, { insult: 0.75 }), 0.75],
-    ['PROFANITY', score(0.8, { profanity: 0.5 }), 0.5],
-    ['THREAT', score(0.8, { threat: 0.33 }), 0.33],
-  ] as const)('%s of %j = %d', (attribute, s, value) => {
-    expect(ATTRIBUTE_SOURCES[attribute].score(s)).toBeCloseTo(value, 6);
+    ['TOXICITY', V2, score(0.9, { profanity: 0.9 }), 0.9],
+    ['SEVERE_TOXICITY', V2, score(0.9, { profanity: 0.95, severe_toxicity: 0.12 }), 0.12],
+    ['SEVERE_TOXICITY', V2, score(0.4, { threat: 0.8, severe_toxicity: 0.85 }), 0.85],
+    ['SEVERE_TOXICITY', V1, score(0.9, { profanity: 0.95 }), 0],
+    ['SEVERE_TOXICITY', V1, score(0.95, { insult: 0.99, profanity: 0.01 }), 0.0099],
+    ['SEVERE_TOXICITY', V1, score(0.9, { insult: 0.8, profanity: 0.9 }), 0.72],
+    ['SEVERE_TOXICITY', V1, score(0.4, { threat: 0.8 }), 0.4],
+    ['SEVERE_TOXICITY', V1, score(0.9, { identity_hate: 0.6 }), 0.6],
+    ['IDENTITY_ATTACK', V2, score(0.8, { identity_hate: 0.6 }), 0.6],
+    ['INSULT', V1, score(0.8, { insult: 0.75 }), 0.75],
+    ['PROFANITY', V2, score(0.8, { profanity: 0.5 }), 0.5],
+    ['THREAT', V2, score(0.8, { threat: 0.33 }), 0.33],
+  ] as const)('%s with heads %j of %j = %d', (attribute, heads, s, value) => {
+    expect(attributeScorer(attribute, heads)(s)).toBeCloseTo(value, 6);
+  });
+  it('reads every attribute but TOXICITY from a model head of its own', () => {
+    for (const [name, source] of Object.entries(ATTRIBUTE_SOURCES)) expect(name === 'TOXICITY' || source.head !== undefined).toBe(true);
   });
 });
 

@@ -186,6 +186,18 @@ export function leadsApiSuite(label: string, makeStores: () => Promise<{ stores:
         expect((await lead.get('/v1/policies')).body).toEqual(before);
       });
 
+      it('the list says which version a rollback would make active, and a rollback goes there', async () => {
+        const start = (await lead.get('/v1/policies')).body;
+        const a = (await lead.post('/v1/policies', { policy: { default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 61 } } })).body.version as number;
+        const b = (await lead.post('/v1/policies', { policy: { default: { ...DEFAULT_POLICY, moderationDeadlineSeconds: 62 } } })).body.version as number;
+        expect((await lead.post(`/v1/policies/${a}/activate`, {})).status).toBe(200);
+        expect((await lead.post(`/v1/policies/${b}/activate`, {})).status).toBe(200);
+        expect((await lead.get('/v1/policies')).body).toMatchObject({ active: { version: b }, rollbackTo: a });
+        expect((await lead.post('/v1/policies/rollback', {})).body).toMatchObject({ version: a });
+        expect((await lead.get('/v1/policies')).body).toMatchObject({ active: { version: a }, rollbackTo: b });
+        expect(start.rollbackTo === null || typeof start.rollbackTo === 'number').toBe(true);
+      });
+
       async function rawPost(path: string, text: string) {
         const token = (await login(h.url, 'lena', PASSWORD)) as string;
         const res = await fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: text });

@@ -1,7 +1,7 @@
 // The moderator UI's pure parts (ui/src/format.ts, ui/src/keys.ts); the screens themselves are
 // tested in chromium (tests/browser).
 import { describe, expect, it } from 'vitest';
-import { assignSpeakers, describeAudit, formatAge, formatCountdown, highlightSegments, initials, severityLevel, topCategory } from '../../../../ui/src/format';
+import { assignSpeakers, describeAudit, formatAge, formatCountdown, highlightSegments, initials, routedBecause, severityLevel, topCategory } from '../../../../ui/src/format';
 import { commandFor, SHORTCUTS } from '../../../../ui/src/keys';
 
 describe('format', () => {
@@ -65,9 +65,10 @@ describe('keys', () => {
     ['?', 'help'],
   ])('%s -> %s', (key, kind) => expect(commandFor({ key })?.kind).toBe(kind));
 
-  it('maps 1-5 to the categories and leaves modified keys to the browser', () => {
+  it('maps 1-6 to the categories and leaves modified keys to the browser', () => {
     expect(commandFor({ key: '4' })).toEqual({ kind: 'block-as', category: 'threat' });
-    expect(commandFor({ key: '6' })).toBeUndefined();
+    expect(commandFor({ key: '6' })).toEqual({ kind: 'block-as', category: 'self_harm' });
+    expect(commandFor({ key: '7' })).toBeUndefined();
     expect(commandFor({ key: 'a', ctrlKey: true })).toBeUndefined();
     expect(commandFor({ key: 'r', metaKey: true })).toBeUndefined();
   });
@@ -75,5 +76,15 @@ describe('keys', () => {
   it('documents every shortcut it knows', () => {
     const documented = SHORTCUTS.flatMap((s) => s.keys.split(' / ').map((k) => k.trim()));
     for (const key of ['J', 'K', 'Enter', 'A', 'B', '1', '5', 'U', 'R', 'E', 'N', '.', '?']) expect(documented).toContain(key);
+  });
+});
+
+describe('routedBecause', () => {
+  it.each([
+    ['low-confidence', /unsure/],
+    ['model-unavailable', /unavailable/],
+    ['alarm', /threat, self-harm encouragement or doxxing/],
+  ] as const)('%s -> %s', (reason, want) => {
+    expect(routedBecause(reason)).toMatch(want);
   });
 });

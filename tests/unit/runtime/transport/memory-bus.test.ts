@@ -2,7 +2,8 @@
 // success, redelivery with an attempt count, consumer groups independent of each other.
 import { describe, expect, it } from 'vitest';
 import { type RawDelivery, TOPICS, type WireRecord } from '@sinbin/contract';
-import { MemoryBus } from '@sinbin/runtime';
+import { MemoryBus, metricsRegistry } from '@sinbin/runtime';
+import { reportConsumerLag } from '../../../../runtime/src/metrics';
 import { pollUntil } from '../../../helpers/poll';
 import { type Ack } from '../../../../runtime/src/transport/memory-bus';
 import { partitionFor } from '../../../../runtime/src/transport/partitioner';
@@ -124,6 +125,14 @@ describe('MemoryBus delivery', () => {
     expect(stuckCalls).toBe(1);
     expect(bus.lag('fast')).toBe(0);
     expect(bus.lag('stuck')).toBe(3);
+    expect(bus.lagByTopic('stuck')).toEqual(new Map([['t', 3]]));
+    // What sinbin_consumer_lag reports, read at scrape time.
+    const stopReporting = reportConsumerLag(() => [...bus.lagByTopic('stuck')].map(([topic, lag]) => ({ fn: 'stuck', topic, lag })));
+    try {
+      expect(await metricsRegistry.getSingleMetricAsString('sinbin_consumer_lag')).toContain('sinbin_consumer_lag{fn="stuck",topic="t"} 3');
+    } finally {
+      stopReporting();
+    }
     release.open();
     expect(await bus.drained()).toBe(true);
     expect(bus.lag('stuck')).toBe(0);

@@ -1,0 +1,120 @@
+// `npm run bench -- --only fastpath`: `classify --stage fast` as a whole process on N chat lines
+// (200,000 by default) against the `obscenity` keyword filter doing the same work as its own
+// process (bench/obscenity-classify.ts: same JSONL in, a verdict per line out), in the same run,
+// alternating which goes first. Both start through tsx, as `npm run classify` does. Also: each
+// one's start-up alone (a one-line input), and where the fast model's time goes in process
+// (normalisation, features, ONNX calls).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultModelDir } from '@sinbin/scoring';
+import { loadOnnxFastScorer, normalizeForFeatures, writeFeatureIds } from '@sinbin/scoring/fast';
+import { loadChatLines } from './chat-sample';
+
+export interface FastPathOptions {
+  lines: number;
+  runs: number;
+}
+
+interface ProcessTimes {
+  wallS: number;
+  cpuS: number;
+}
+
+/** Runs a command under bash's `time`: wall and user+system CPU seconds of the whole process. */
+function timed(args: string[], errFile: string): Promise<ProcessTimes> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>${JSON.stringify(errFile)}`, 'bash', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const [wall, user, sys] = (err.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+      if (code !== 0 || wall === undefined || Number.isNaN(wall)) reject(new Error(`${args.join(' ')} failed (${code}): ${err}${readFileSync(errFile, 'utf8').slice(-500)}`));
+      else resolve({ wallS: wall, cpuS: Math.round((user! + sys!) * 1000) / 1000 });
+    });
+  });
+}
+
+const range = (xs: number[]) => [Math.min(...xs), Math.max(...xs)] as [number, number];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function inProcess(texts: readonly string[]): Promise<Record<string, unknown>> {
+  const scorer = await loadOnnxFastScorer(defaultModelDir('fast'));
+  const hashing = scorer.meta.hashing;
+  const scratch = new Int32Array(hashing.maxFeatures);
+  await scorer.score(texts.slice(0, 2048).map((text) => ({ text }))); // warm-up
+  // CPU seconds of this process (the ONNX thread included): on a shared machine wall time mostly measures the neighbours.
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  let t = cpu();
+  const normalized = texts.map((text) => normalizeForFeatures(text));
+  const normaliseS = cpu() - t;
+  t = cpu();
+  for (const n of normalized) writeFeatureIds(n, hashing, scratch, 0);
+  const featuresS = cpu() - t;
+  t = cpu();
+  for (let i = 0; i < texts.length; i += 1024) await scorer.score(texts.slice(i, i + 1024).map((text) => ({ text })));
+  const totalS = cpu() - t;
+  await scorer.close();
+  return {
+    messages: texts.length,
+    // Messages per CPU second: what one core would do.
+    msgsPerCpuSecond: Math.round(texts.length / totalS),
+    cpuSeconds: { total: round(totalS, 3), normalise: round(normaliseS, 3), features: round(featuresS, 3), onnxAndRest: round(totalS - normaliseS - featuresS, 3) },
+  };
+}
+
+export async function benchFastPath(opts: FastPathOptions): Promise<Record<string, unknown>> {
+  const { lines: sample, source } = loadChatLines();
+  const dir = mkdtempSync(join(tmpdir(), 'sinbin-fastpath-'));
+  const input = join(dir, 'in.jsonl');
+  const texts = Array.from({ length: opts.lines }, (_, i) => sample[i % sample.length]!);
+  writeFileSync(input, texts.map((text, id) => JSON.stringify({ id, text })).join('\n') + '\n');
+  const one = join(dir, 'one.jsonl');
+  writeFileSync(one, `${JSON.stringify({ id: 0, text: 'gg wp' })}\n`);
+  const err = join(dir, 'stderr.txt');
+  const cmd = {
+    classify: (file: string) => [process.execPath, '--import', 'tsx', 'cli/classify.ts', '--stage', 'fast', '--input', file, '--output', join(dir, 'classify.jsonl')],
+    obscenity: (file: string) => [process.execPath, '--import', 'tsx', 'bench/obscenity-classify.ts', '--input', file, '--output', join(dir, 'obscenity.jsonl')],
+  };
+  const runs: { classify: ProcessTimes; obscenity: ProcessTimes; classifyStartup: ProcessTimes; obscenityStartup: ProcessTimes; loadAverage: number }[] = [];
+  const began = Date.now();
+  for (let r = 0; r < opts.runs; r++) {
+    const eta = r > 0 ? `, about ${Math.round((((Date.now() - began) / r) * (opts.runs - r)) / 1000)} s left` : '';
+    process.stderr.write(`fastpath ${r + 1}/${opts.runs}: classify --stage fast and obscenity on ${opts.lines} lines${eta}\n`);
+    const loadAverage = loadavg()[0]!;
+    // Alternate the order, so neither always meets the machine's busier moment.
+    const order = r % 2 === 0 ? (['classify', 'obscenity'] as const) : (['obscenity', 'classify'] as const);
+    const got: Partial<Record<'classify' | 'obscenity' | 'classifyStartup' | 'obscenityStartup', ProcessTimes>> = {};
+    for (const name of order) {
+      got[`${name}Startup`] = await timed(cmd[name](one), err);
+      got[name] = await timed(cmd[name](input), err);
+    }
+    runs.push({ ...(got as Required<typeof got>), loadAverage: round(loadAverage) });
+  }
+  const ratio = (key: 'wallS' | 'cpuS') => runs.map((r) => round(r.obscenity[key] / r.classify[key]));
+  const figure = (name: 'classify' | 'obscenity' | 'classifyStartup' | 'obscenityStartup', key: 'wallS' | 'cpuS') => {
+    const xs = runs.map((r) => r[name][key]);
+    return { median: median(xs), range: range(xs) };
+  };
+  return {
+    lines: opts.lines,
+    textSource: source,
+    runs,
+    // How many times faster the fast stage is than the keyword filter, whole process, start-up included.
+    speedupWall: { median: median(ratio('wallS')), range: range(ratio('wallS')) },
+    speedupCpu: { median: median(ratio('cpuS')), range: range(ratio('cpuS')) },
+    classifyWallS: figure('classify', 'wallS'),
+    classifyCpuS: figure('classify', 'cpuS'),
+    obscenityWallS: figure('obscenity', 'wallS'),
+    obscenityCpuS: figure('obscenity', 'cpuS'),
+    startupCpuS: { classify: figure('classifyStartup', 'cpuS'), obscenity: figure('obscenityStartup', 'cpuS') },
+    loadAverage: range(runs.map((r) => r.loadAverage)),
+    fastModelInProcess: await inProcess(texts),
+  };
+}

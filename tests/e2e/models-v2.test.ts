@@ -1,0 +1,172 @@
+// Models v2 end to end on the embedded runtime with the bundled models (not the lexicon): threats,
+// self-harm encouragement and doxxing go to a moderator at the top of the queue, never allowed by
+// the fast path; mild taunts are let through (default policy); French is read by the multilingual
+// model; every decision says the language it was read as; bad input gets a decision or a clear 400.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FinalDecision, FinalDecisionSchema, type ModerationCase } from '@sinbin/contract';
+import { silentLogger } from '@sinbin/runtime';
+import { type EmbeddedRuntime, startEmbedded } from '@sinbin/runtime/embedded';
+import { FUNCTIONS } from '../../functions';
+import { pollUntil } from '../helpers/poll';
+
+const KEY = 'key-models-e2e-000001';
+const TOKEN = 'tok-mod-e2e-0000001';
+let runtime: EmbeddedRuntime;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sinbin-models-e2e-'));
+  runtime = await startEmbedded({
+    env: { GAME_API_KEYS: `arena:${KEY}`, MODERATOR_TOKENS: `mo:${TOKEN}`, GATEWAY_PORT: '0', MODERATION_PORT: '0', MODEL_REGISTRY_POLL_MS: '0', MODERATION_SWEEP_MS: '100' },
+    functions: FUNCTIONS,
+    objectDir: join(dir, 'objects'),
+    logDir: join(dir, 'log'),
+    idleMs: 60_000,
+    log: silentLogger(),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+async function send(texts: string[]): Promise<{ status: number; ids: string[]; body: Record<string, unknown> }> {
+  const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: texts.map((text, i) => ({ channelId: 'match-1', playerId: `p${i}`, text })) }),
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, ids: ((body.accepted as { messageId: string }[] | undefined) ?? []).map((a) => a.messageId), body };
+}
+
+async function cases(): Promise<ModerationCase[]> {
+  const res = await fetch(`${runtime.urls['moderation']}/v1/cases?limit=500`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return ((await res.json()) as { cases: ModerationCase[] }).cases;
+}
+
+/** Each message's decision, or its open case: what a game sees after the pipeline settled. */
+async function settle(ids: string[]): Promise<Map<string, { decision?: FinalDecision; case?: ModerationCase }>> {
+  return pollUntil(
+    async () => {
+      const open = new Map((await cases()).map((c) => [c.message.messageId, c]));
+      const out = new Map<string, { decision?: FinalDecision; case?: ModerationCase }>();
+      for (const id of ids) {
+        if (open.has(id)) {
+          out.set(id, { case: open.get(id)! });
+          continue;
+        }
+        const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY}` } });
+        if (res.status !== 200) return undefined;
+        out.set(id, { decision: FinalDecisionSchema.parse(await res.json()) });
+      }
+      return out;
+    },
+    { timeoutMs: 60_000, intervalMs: 100, what: 'every message decided or queued' },
+  );
+}
+
+describe('models v2 on make run', () => {
+  it('sends threats, self-harm encouragement and doxxing to a moderator, at the top of the queue', async () => {
+    const harmful = ['kys', 'i know where you live', 'whats your real name', 'k y s noob'];
+    const { status, ids } = await send(['push mid pls', ...harmful]);
+    expect(status).toBe(202);
+    const settled = await settle(ids);
+    for (const id of ids.slice(1)) {
+      const c = settled.get(id)!.case;
+      expect(c?.reason, id).toBe('alarm');
+      expect(c?.provisionalVerdict).toBe('block');
+      expect(c?.fast.alarm?.by).toContain('rule');
+    }
+    const queue = await cases();
+    expect(queue.slice(0, harmful.length).every((c) => c.reason === 'alarm')).toBe(true);
+    expect(settled.get(ids[0]!)!.decision).toMatchObject({ verdict: 'allow', language: { code: 'en' } });
+  }, 90_000);
+
+  it('lets mild taunts through under the default policy', async () => {
+    const { ids } = await send(['gg ez', 'noob team', 'skill issue']);
+    for (const [, s] of await settle(ids)) {
+      expect(s.case).toBeUndefined();
+      expect(s.decision!.verdict).toBe('allow');
+    }
+  }, 90_000);
+
+  it('reads French with the multilingual model and says so in the decision', async () => {
+    // Ambiguous French (the fast band's middle) goes to the deep stage, which reads it with the multilingual model.
+    const { ids } = await send(['ferme ta gueule espèce de connard, tu sers à rien', 'bien joué la team, on a gagné le match', 'ton jeu est bizarre, tu fais quoi là']);
+    const settled = await settle(ids);
+    let deep = 0;
+    for (const id of ids) {
+      const s = settled.get(id)!;
+      const language = s.decision?.language ?? s.case?.fast.language;
+      expect(language?.code).toBe('fr');
+      expect(language!.confidence).toBeGreaterThanOrEqual(0.6);
+      const deepVersion = s.case?.deep?.modelVersion ?? (s.decision?.decidedBy === 'deep' ? s.decision.modelVersion : undefined);
+      if (deepVersion) {
+        deep++;
+        expect(deepVersion).toMatch(/^multilingual-/);
+      }
+    }
+    expect(deep).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+});
+
+describe('Perspective-compatible analyze on the v2 heads', () => {
+  const analyze = async (text: string) => {
+    const res = await fetch(`${runtime.urls['game-message-proxy']}/v1alpha1/comments:analyze?key=${KEY}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: { text }, requestedAttributes: { TOXICITY: {}, SEVERE_TOXICITY: {}, THREAT: {}, INSULT: {} } }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { attributeScores: Record<string, { summaryScore: { value: number } }> };
+    return Object.fromEntries(Object.entries(body.attributeScores).map(([k, v]) => [k, v.summaryScore.value]));
+  };
+
+  it('scores a threat the rules catch as a threat, and a plain game line low on every attribute', async () => {
+    expect((await analyze('i know where you live')).THREAT).toBeGreaterThanOrEqual(0.9);
+    const clean = await analyze('push mid, they are low');
+    for (const v of Object.values(clean)) expect(v).toBeLessThan(0.5);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    { what: 'empty text', text: '', status: 400, error: /text must not be empty/ },
+    { what: 'whitespace only', text: ' \n\t ', status: 400, error: /text must not be empty/ },
+    { what: '20,000 characters', text: 'a'.repeat(20_000), status: 400, error: /at most 2000 characters/ },
+  ])('$what -> a clear 400', async ({ text, status, error }) => {
+    const res = await send([text]);
+    expect(res.status).toBe(status);
+    expect(JSON.stringify(res.body)).toMatch(error);
+  });
+
+  it.each([
+    { what: '2,000 characters of one letter', text: 'x'.repeat(2000) },
+    { what: '2,000 characters of insults', text: 'fuck you idiot '.repeat(133) },
+    { what: 'mixed scripts', text: 'gg ты нуб 你好 noob وداعا' },
+    { what: 'Cyrillic look-alikes', text: 'іdіоt' },
+    { what: 'zero-width characters only', text: '\u200b\u200c\u200d\u2060\ufeff' },
+    { what: 'zero-width inside a word', text: 'k\u200by\u200bs' },
+    { what: 'emoji only', text: '🔥🔥🔥😂' },
+    { what: 'middle finger emoji', text: '🖕' },
+    { what: 'RTL text', text: 'أنت لاعب سيء جدا' },
+    { what: 'RTL override', text: '\u202egnorw era uoy\u202c' },
+    { what: 'lone surrogate', text: 'bad \ud800 text' },
+    { what: 'control characters', text: 'hi\u0000\u0007there' },
+  ])('$what -> a decision (or a case) with finite scores in [0, 1]', async ({ text }) => {
+    const res = await send([text]);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const s = (await settle(res.ids)).get(res.ids[0]!)!;
+    const score = s.decision ?? s.case!.deep ?? s.case!.fast;
+    for (const v of [score.toxicity, ...Object.values(score.categories)]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    const language = s.decision?.language ?? s.case!.fast.language;
+    expect(language && Number.isFinite(language.confidence)).toBe(true);
+  }, 90_000);
+});

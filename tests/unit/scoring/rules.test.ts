@@ -1,0 +1,90 @@
+// The rule layer beside the fast model: alarms (threats, self-harm encouragement, doxxing) and
+// mild taunts. Lines written for this test, not taken from models/eval (which stays evaluation data).
+import { describe, expect, it } from 'vitest';
+import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
+import { alarmRules, applyRules, isMildTaunt } from '../../../shared/scoring/src/rules';
+
+describe('alarmRules', () => {
+  it.each([
+    { text: 'kys', kinds: ['self_harm'] },
+    { text: 'K . Y . S', kinds: ['self_harm'] },
+    { text: 'just k1ll urs3lf m8', kinds: ['self_harm'] },
+    { text: 'go hang yourself loser', kinds: ['self_harm'] },
+    { text: 'va te pendre', kinds: ['self_harm'] },
+    { text: 'i know where u live', kinds: ['threat'] },
+    { text: "i'm gonna stab you irl", kinds: ['threat'] },
+    { text: 'hope your whole family dies', kinds: ['threat'] },
+    { text: 'getting you swatted tonight', kinds: ['threat'] },
+    { text: 'whats ur home address', kinds: ['doxxing'] },
+    { text: 'his ip is 198.51.100.7', kinds: ['doxxing'] },
+    { text: 'tell me your real name', kinds: ['doxxing'] },
+  ])('$text -> $kinds', ({ text, kinds }) => {
+    expect(alarmRules(text).kinds).toEqual(kinds);
+    expect(alarmRules(text).rules.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    'kill the tank first',
+    'i will kill you next round, watch',
+    'kill yourself on the spikes to respawn at base',
+    'headshot him',
+    'sky looks great tonight',
+    'what is your ign',
+    'where do you live on the map',
+    'this boss keeps killing me',
+    '',
+    '🙂🙂🙂',
+  ])('%j raises no alarm', (text) => {
+    expect(alarmRules(text)).toEqual({ kinds: [], rules: [] });
+  });
+
+  it('says irl even in game words: the game context does not hide a real-life threat', () => {
+    expect(alarmRules("i'll kill you irl, not next round").kinds).toEqual(['threat']);
+  });
+});
+
+describe('isMildTaunt', () => {
+  it.each([
+    ['gg ez', true],
+    ['ez clap noobs', true],
+    ['uninstall pls', true],
+    ['skill issue', true],
+    ['retourne en bronze', true],
+    ['gg ez you fucking idiot', false],
+    ['noob team, kys', false],
+    ['nice game everyone', false],
+    ['', false],
+    ['noob '.repeat(30), false],
+  ])('%j -> %s', (text, want) => {
+    expect(isMildTaunt(text)).toBe(want);
+  });
+});
+
+describe('applyRules', () => {
+  const score = (over: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity: 0.1, categories: emptyCategories(), ...over });
+
+  it('adds the rule alarm and raises the category policies act on', () => {
+    const out = applyRules('kys', score());
+    expect(out.alarm).toEqual({ kinds: ['self_harm'], by: ['rule'], rules: ['kys'] });
+    expect(out.categories.self_harm).toBe(0.9);
+    expect(out.toxicity).toBe(0.1);
+  });
+
+  it('counts doxxing as a threat for the policies', () => {
+    expect(applyRules('send me your address', score()).categories.threat).toBe(0.9);
+  });
+
+  it('keeps the model alarm and adds the rules beside it', () => {
+    const out = applyRules('i know where you live', score({ alarm: { kinds: ['threat'], by: ['model'] } }));
+    expect(out.alarm?.by).toEqual(['model', 'rule']);
+  });
+
+  it('marks a mild taunt, never one with an alarm', () => {
+    expect(applyRules('gg ez', score()).mildTaunt).toBe(true);
+    expect(applyRules('gg ez', score({ alarm: { kinds: ['threat'], by: ['model'] } })).mildTaunt).toBeUndefined();
+  });
+
+  it('leaves a clean line as it was', () => {
+    expect(applyRules('push mid', score())).toEqual(score());
+  });
+});
