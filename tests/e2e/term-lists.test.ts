@@ -98,7 +98,7 @@ describe('term lists in the pipeline', () => {
   });
 
   it('never hits a word that only contains a term', async () => {
-    expect((await lists('PUT', '', { block: ['scrub', 'ass', 'cock', 'rapist', 'cunt', 'banana'], allow: ['kill'], expectedVersion: 1 })).status).toBe(200);
+    expect((await lists('PUT', '', { block: ['scrub', 'ass', 'cock', 'rapist', 'cunt', 'banana'], allow: ['kill', 'idiot'], expectedVersion: 1 })).status).toBe(200);
     // A probe the models allow at once, so only the lists can block it.
     await pollUntil(async () => (await decide(KEYS.alpha, `probe2-${Date.now()}`, 'banana time')).decidedBy === 'terms', { what: 'version 2 in force', timeoutMs: 20_000 });
     const d = await decide(KEYS.alpha, 'scunthorpe', 'Scunthorpe assassin cocktail therapist scrubbing');
@@ -108,10 +108,10 @@ describe('term lists in the pipeline', () => {
   });
 
   it("reads around an allowed term: the model's block for that word alone is overridden", async () => {
-    // The lexicon blocks "i will kill you" on "kill"; the game allows "kill".
-    const d = await decide(KEYS.alpha, 'allowed-kill', 'i will kill you');
-    expect(d).toMatchObject({ verdict: 'allow', terms: { allowed: ['kill'], blocked: [] } });
+    // The fast model blocks "you are an idiot" on "idiot"; this game allows "idiot".
+    const d = await decide(KEYS.alpha, 'allowed-idiot', 'you are an idiot');
+    expect(d).toMatchObject({ verdict: 'allow', terms: { allowed: ['idiot'], blocked: [] } });
     // Another game has no lists: the model's reading stands.
-    expect(await decide(KEYS.beta, 'beta-kill', 'i will kill you')).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
+    expect(await decide(KEYS.beta, 'beta-idiot', 'you are an idiot')).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
   });
 });
