@@ -25,7 +25,11 @@ export class KafkaLagMonitor {
 
   /** Reads every group's lag now. */
   async sample(): Promise<ConsumerLag[]> {
-    this.connected ??= this.admin.connect();
+    // A failed connect is tried again at the next read (the broker may come up after this process).
+    this.connected ??= this.admin.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
     await this.connected;
     const topics = [...new Set([...this.opts.groups.values()].flat())];
     const ends = new Map<string, Map<number, { high: number; low: number }>>();

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   ArtefactManifestSchema,
+  ADDED_CATEGORIES,
   CATEGORIES,
   MANIFEST_FILE,
   type ArtefactManifest,
@@ -24,7 +25,8 @@ export class ArtefactError extends Error {
 }
 
 /** The outputs every model must have, in any order: toxicity and each category. */
-export const EXPECTED_LABELS = ['toxicity', ...CATEGORIES] as const;
+/** Every model has these; the scores added in models v2 (ADDED_CATEGORIES) are optional, so a v1 artefact still loads. */
+export const EXPECTED_LABELS: readonly string[] = ['toxicity', ...CATEGORIES.filter((c) => !(ADDED_CATEGORIES as readonly string[]).includes(c))];
 /** Outputs a model may add (models v2: severity, self-harm encouragement, the fast model's alarm detector). */
 export const OPTIONAL_LABELS = ['severe_toxicity', 'self_harm', 'alarm'] as const;
 
