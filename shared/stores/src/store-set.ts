@@ -2,7 +2,7 @@
 // all functions (they live in one process) with moderation and what leads manage on PGlite; the
 // real stack builds PostgreSQL / MinIO adapters.
 import type { PGlite } from '@electric-sql/pglite';
-import type { AppealStore, CaseStore, DecisionStats, ExposureStore, ModeratorStore, ShadowLog, StoreSet, VersionedDocuments, TermListStore } from '@sinbin/contract';
+import type { AppealStore, CaseStore, DecisionStats, ExposureStore, ModeratorStore, ReputationStore, ShadowLog, StoreSet, VersionedDocuments, TermListStore } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
 import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
@@ -88,9 +88,10 @@ export interface ModerationStores {
   shadow: ShadowLog;
   decisionStats: DecisionStats;
   exposure: ExposureStore;
-  /** Appeals and term lists live beside the cases, so they survive a restart of make run. */
+  /** Appeals, term lists and players' standing live beside the cases, so they survive a restart of make run. */
   appeals: AppealStore;
   termLists: TermListStore;
+  reputation: ReputationStore;
   db: PGlite;
   close(): Promise<void>;
 }
@@ -112,6 +113,7 @@ export async function pgliteModerationStores(dataDir?: string): Promise<Moderati
       exposure: new SqlExposureStore(db),
       appeals: new SqlAppealStore(db),
       termLists: new SqlTermListStore(db),
+      reputation: new SqlReputationStore(db),
       db,
       close: () => db.close().finally(unlock),
     };
