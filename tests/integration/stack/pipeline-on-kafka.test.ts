@@ -318,6 +318,16 @@ describe('pipeline on Kafka', () => {
         headers: { authorization: `Bearer ${init.token ?? TRUST_KEY}`, 'content-type': 'application/json' },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       });
+    // The test before rolled the policy back to version 1 (the one with ittrust's limits): every
+    // process follows within POLICY_REFRESH_MS. Wait until a decision says so, then one more refresh
+    // for the gateway, which reads the same heads on its own clock.
+    for (let i = 0; i < 40; i++) {
+      const probe = { messageId: `tr-probe-${i}`, channelId: `probe-${i}`, playerId: `prober-${i}`, text: 'gg wp' };
+      expect((await post(probe, TRUST_KEY)).status).toBe(202);
+      if ((await waitForDecisions([probe.messageId], 30_000, TRUST_KEY)).get(probe.messageId)?.policyVersion === 1) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
     // Flood: the 4th identical line is decided by the limits, in the decision manager's process, without a model.
     const spam = ['tr-1', 'tr-2', 'tr-3', 'tr-4'];
     expect((await post({ messages: spam.map((messageId) => ({ messageId, channelId: 'trade', playerId: 'spammer', text: 'cheap gold at goldz now' })) }, TRUST_KEY)).status).toBe(202);
