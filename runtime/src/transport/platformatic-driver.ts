@@ -70,8 +70,6 @@ export class PlatformaticConsumer implements ConsumerDriver {
   private readonly consumer: Consumer;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   private stopped = false;
-  /** Bumped on every join: batches of an earlier generation are stale. */
-  private generation = 0;
   private owned = new Set<string>();
   /** Messages of the current fetch, per partition, until the next turn of the event loop. */
   private gathering = new Map<string, Message[]>();
@@ -97,10 +95,15 @@ export class PlatformaticConsumer implements ConsumerDriver {
 
   async start(topics: readonly string[], onBatch: (batch: PartitionBatch) => Promise<void>, onAssignment: (assignment: Record<string, number[]>) => void): Promise<void> {
     this.consumer.on('consumer:group:join', ({ assignments }) => {
-      this.generation++;
       const assignment: Record<string, number[]> = {};
       for (const { topic, partitions } of assignments ?? []) assignment[topic] = [...partitions];
       this.owned = new Set(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}\u0000${p}`)));
+      // After a join the stream re-reads committed offsets, but keeps its own read position for a
+      // partition the group never committed: records this member fetched and did not finish
+      // there would be skipped for good. Forgetting every position makes each partition resume
+      // from the group's commit (else the earliest), as kafkajs does: redelivered, never lost.
+      // (This listener runs before the stream's own, which then refreshes the positions.)
+      this.stream?.offsetsToFetch.clear();
       onAssignment(assignment);
     });
     // Committed offsets, else the earliest: what the KafkaSources in infra/ declare.
@@ -127,8 +130,7 @@ export class PlatformaticConsumer implements ConsumerDriver {
   }
 
   private enqueue(key: string, messages: Message[], onBatch: (batch: PartitionBatch) => Promise<void>): void {
-    const generation = this.generation;
-    const isCurrent = () => !this.stopped && this.generation === generation && this.owned.has(key);
+    const isCurrent = () => !this.stopped && this.owned.has(key);
     const first = messages[0]!;
     const records: FetchedRecord[] = messages.map((m) => {
       const headers: Record<string, Buffer> = {};
