@@ -41,8 +41,21 @@ function brokers(): string[] {
 async function createTopics(kafka: Kafka, names: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: PARTITIONS })) });
-  await admin.disconnect();
+  try {
+    await admin.createTopics({ waitForLeaders: false, topics: names.map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    // Leaders, polled here: kafkajs's own wait gives up on a busy broker (UNKNOWN_TOPIC_OR_PARTITION).
+    for (let attempt = 0; ; attempt++) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: names })
+        .then((m) => m.topics.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0)))
+        .catch(() => false);
+      if (ready) break;
+      if (attempt > 100) throw new Error(`topics ${names.join(', ')} have no leaders after 20 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function deleteTopics(kafka: Kafka, names: string[]): Promise<void> {
@@ -68,9 +81,21 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
   return true;
 }
 
+/** The first publish to a fresh topic, retried while the broker settles its leaders (a retriable error). */
+async function firstPublish(publisher: KafkaPublisher, records: WireRecord[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publisher.publish(records);
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 async function produce(brokerList: string[], client: KafkaClientName, topic: string, records: number) {
   const publisher = new KafkaPublisher({ brokers: brokerList, clientId: `bench-${client}`, client });
-  await publisher.publish([record(topic, -1)]); // connect and fetch metadata outside the figure
+  await firstPublish(publisher, [record(topic, -1)]); // connect and fetch metadata outside the figure
   const latencies: number[] = [];
   const started = performance.now();
   let next = 0;
@@ -153,7 +178,8 @@ async function endToEnd(brokerList: string[], client: KafkaClientName, input: st
   });
   await Promise.all([relay.start(), sink.start()]);
   // Warm-up: both groups joined and the first records through.
-  await publisher.publish([record(input, -1, 0)]);
+  await firstPublish(publisher, [record(input, -1, 0)]);
+  await firstPublish(relayPublisher, [record(output, -1, 0)]);
   await new Promise((r) => setTimeout(r, 3000));
   const total = rate * durationS;
   const started = Date.now();
