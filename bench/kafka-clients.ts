@@ -97,6 +97,7 @@ async function produce(brokerList: string[], client: KafkaClientName, topic: str
   const publisher = new KafkaPublisher({ brokers: brokerList, clientId: `bench-${client}`, client });
   await firstPublish(publisher, [record(topic, -1)]); // connect and fetch metadata outside the figure
   const latencies: number[] = [];
+  let failedPublishes = 0;
   const started = performance.now();
   let next = 0;
   // 200 callers publishing 10 records each at a time, as concurrent function deliveries do.
@@ -106,14 +107,23 @@ async function produce(brokerList: string[], client: KafkaClientName, topic: str
         const from = next;
         next += 10;
         const t = performance.now();
-        await publisher.publish(Array.from({ length: Math.min(10, records - from) }, (_, j) => record(topic, from + j)));
+        // A failed publish is retried, as a function's delivery would be; failures are counted.
+        for (;;) {
+          try {
+            await publisher.publish(Array.from({ length: Math.min(10, records - from) }, (_, j) => record(topic, from + j)));
+            break;
+          } catch {
+            if (++failedPublishes > 100) throw new Error(`${client}: over 100 failed publishes`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
         latencies.push(performance.now() - t);
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
   await publisher.close();
-  return { records, seconds: Math.round(seconds * 100) / 100, recordsPerS: Math.round(records / seconds), publishMs: summarize(latencies) };
+  return { records, seconds: Math.round(seconds * 100) / 100, recordsPerS: Math.round(records / seconds), publishMs: summarize(latencies), failedPublishes };
 }
 
 async function consume(brokerList: string[], client: KafkaClientName, topic: string, records: number) {
@@ -146,6 +156,7 @@ async function endToEnd(brokerList: string[], client: KafkaClientName, input: st
   const relayPublisher = new KafkaPublisher({ brokers: brokerList, clientId: `bench-relay-${client}`, client });
   const deadLetters = { publish: async () => undefined };
   const latencies: number[] = [];
+  let failedPublishes = 0;
   // The hop: each input record's output published durably before its offset may be committed.
   const relay = new TopicConnector({
     brokers: brokerList,
@@ -189,13 +200,20 @@ async function endToEnd(brokerList: string[], client: KafkaClientName, input: st
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const sentAt = Date.now();
-    publishes.push(publisher.publish(Array.from({ length: 10 }, (_, j) => record(input, i + j, sentAt))));
+    const batch = Array.from({ length: 10 }, (_, j) => record(input, i + j, sentAt));
+    publishes.push(
+      publisher.publish(batch).catch(async () => {
+        failedPublishes++;
+        await new Promise((r) => setTimeout(r, 100));
+        return publisher.publish(batch);
+      }),
+    );
   }
   await Promise.all(publishes);
   const complete = await until(() => latencies.length >= total, 60_000);
   await Promise.all([relay.stop(), sink.stop()]);
   await Promise.all([publisher.close(), relayPublisher.close()]);
-  return { rate, durationS, records: total, arrived: latencies.length, complete, latencyMs: summarize(latencies) };
+  return { rate, durationS, records: total, arrived: latencies.length, complete, latencyMs: summarize(latencies), failedPublishes };
 }
 
 export async function benchKafkaClients(opts: KafkaClientsBenchOptions): Promise<Record<string, unknown>> {
