@@ -1,8 +1,8 @@
 // The Kafka port's contract on the real broker, run against every client adapter (kafkajs and
-// @platformatic/kafka): per-key order, offsets committed for what was delivered (so a restart
-// resumes, never replays everything or skips), refusals dead-lettered through the publisher
-// without holding up the partition, keys on the partition Java's partitioner picks, and nothing
-// lost across a rebalance.
+// @platformatic/kafka): per-key order, offsets committed only for what was delivered and whose
+// output is stored (so a restart resumes, never replays everything or skips), refusals
+// dead-lettered through the publisher without holding up the partition, keys on the partition
+// Java's partitioner picks, and nothing lost across a rebalance.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +149,41 @@ describe.each(KAFKA_CLIENTS)('Kafka port with %s', (client: KafkaClientName) => 
     await reader.stop();
     expect(dlq.delivered).toHaveLength(1);
     expect(dlq.delivered[0]!.value).toContain('not a chat message');
+  }, 120_000);
+
+  it('commits a record only after its output is stored: a refused publish is retried, never skipped', async () => {
+    const input = await freshTopic(1);
+    const output = await freshTopic(1);
+    const group = `it-group-${randomUUID().slice(0, 8)}`;
+    await produce(input, [
+      { key: 'k', value: 'm1' },
+      { key: 'k', value: 'm2' },
+    ]);
+    const publisher = new KafkaPublisher({ brokers, clientId: `it-out-${client}`, client });
+    let refusals = 1;
+    const target: DeliveryTarget = {
+      name: group,
+      consumes: [input],
+      async deliver(record) {
+        const value = record.value?.toString() ?? '';
+        // m1's first output goes to a topic the broker does not have (no auto-creation): refused.
+        const topic = value === 'm1' && refusals-- > 0 ? `${output}-missing` : output;
+        await publisher.publish([{ topic, key: 'k', value: `out-${value}`, headers: {} }]);
+        return { status: 'done' };
+      },
+    };
+    const hop = connector(target);
+    await hop.start();
+    const out = collectingTarget(`${group}-out`, output);
+    const reader = connector(out.target);
+    await reader.start();
+    await until(() => out.delivered.length >= 2);
+    await hop.stop();
+    await reader.stop();
+    await publisher.close();
+    expect(refusals).toBeLessThan(0);
+    expect(out.delivered.map((d) => d.value)).toEqual(['out-m1', 'out-m2']);
+    expect(await committedToEnd(group, input)).toBe(true);
   }, 120_000);
 
   it('publishes each key to the partition Java clients pick, in order, headers intact', async () => {
