@@ -2,6 +2,7 @@
 // [--rate 2000] [--duration 20] [--clients 50] [--seed 1] [--runs 1] [--out f.json] [--compare prev.json]`:
 // the embedded default under single-message POSTs only (bench/load-command.ts). Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|fastpath|limits (--lines N --runs N),
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
+// --client kafkajs,platformatic (kafka: the client adapters compared in one run, --lines N records, --runs N rounds),
 // --promotion (lifecycle: promotion and rollback under --rate on the real stack), --gate-config FILE (lifecycle: the studio's gate, default docs/gate.example.json), --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
 // after the other in this run, as a pair to compare). The kafka figures need the local broker and
 // PostgreSQL (started through infra/local), so they run only when asked for.
@@ -20,6 +21,7 @@ const { values, positionals } = parseArgs({
     duration: { type: 'string' },
     batch: { type: 'string' },
     mode: { type: 'string' },
+    client: { type: 'string' },
     'latency-rate': { type: 'string' },
     clients: { type: 'string' },
     wait: { type: 'string' },
@@ -74,7 +76,22 @@ if (!values.only || values.only === 'sync') {
     waitS: Number(values.wait ?? 2),
   });
 }
-if (values.only === 'kafka') {
+if (values.only === 'kafka' && values.client) {
+  // The Kafka client adapters side by side (bench/kafka-clients.ts), instead of the whole pipeline.
+  const { benchKafkaClients } = await import('./kafka-clients');
+  const { KAFKA_CLIENTS } = await import('@sinbin/runtime');
+  const clients = values.client.split(',').map((c) => c.trim());
+  const unknown = clients.filter((c) => !(KAFKA_CLIENTS as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`--client: unknown ${unknown.join(', ')} (${KAFKA_CLIENTS.join(', ')})`);
+  figures.kafkaClients = await benchKafkaClients({
+    clients: clients as (typeof KAFKA_CLIENTS)[number][],
+    records: Number(values.lines ?? (values.quick ? 20_000 : 100_000)),
+    rate: Number(values.rate ?? 2000),
+    durationS: Number(values.duration ?? (values.quick ? 5 : 15)),
+    runs: Number(values.runs ?? (values.quick ? 1 : 2)),
+  });
+} else if (values.only === 'kafka') {
+  // SINBIN_KAFKA_CLIENT in the environment reaches the stack and its functions.
   const { benchKafka } = await import('./kafka');
   figures.kafka = await benchKafka({
     throughputRate: Number(values.rate ?? 5000),

@@ -13,5 +13,6 @@ export { postBody } from './http/post';
 export { MemoryBus } from './transport/memory-bus';
 export { KafkaPublisher } from './transport/kafka-publisher';
 export { TopicConnector } from './transport/kafka-connector';
+export { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, kafkaClientVar, type KafkaClientName } from './transport/kafka-client';
 export * from './transport/decoders';
 export { withDevCredentials } from './dev-credentials';

@@ -22,6 +22,7 @@ import { servicesFor, skewedClock } from '../services';
 import { localTarget, TopicConnector } from '../transport/kafka-connector';
 import { reportConsumerLag } from '../metrics';
 import { KafkaLagMonitor } from '../transport/consumer-lag';
+import { kafkaClientVar, type KafkaClientName } from '../transport/kafka-client';
 import { KafkaPublisher } from '../transport/kafka-publisher';
 import { CloudEventSinkPublisher } from '../transport/sink-publisher';
 import { deliveryRoute } from './delivery';
@@ -34,6 +35,8 @@ const StandaloneEnvSchema = z
     // Knative sets PORT; of-watchdog forwards to the upstream port (http://127.0.0.1:3000 by default).
     PORT: intVar(3000, 0, 65535),
     KAFKA_BROKERS: z.string().optional(),
+    // The Kafka client library: kafkajs or platformatic (@platformatic/kafka); docs/kafka-clients.md.
+    SINBIN_KAFKA_CLIENT: kafkaClientVar,
     K_SINK: z.string().url().optional(),
     OBJECT_DIR: z.string().default(DEFAULT_OBJECT_DIR),
     // The shared stores (PostgreSQL). Without it a function that keeps state refuses to start,
@@ -64,8 +67,8 @@ function defaultObjectDir(log: Logger): string {
   return FORMER_OBJECT_DIR;
 }
 
-function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string }, clientId: string): Publisher {
-  if (env.KAFKA_BROKERS) return new KafkaPublisher({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId });
+function publisherFromEnv(env: { KAFKA_BROKERS?: string; K_SINK?: string; SINBIN_KAFKA_CLIENT: KafkaClientName }, clientId: string): Publisher {
+  if (env.KAFKA_BROKERS) return new KafkaPublisher({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId, client: env.SINBIN_KAFKA_CLIENT });
   return new CloudEventSinkPublisher(env.K_SINK!);
 }
 
@@ -109,6 +112,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
       brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
       deadLetters: publisher,
       log,
+      client: config.SINBIN_KAFKA_CLIENT,
       target: localTarget(fn, running, publisher, log),
     });
     await consumer.start();

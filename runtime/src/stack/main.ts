@@ -11,6 +11,7 @@ import { boot, collectConfigProblems, httpPorts, parseFunctionConfigs } from '..
 import { withDevCredentials } from '../dev-credentials';
 import { createLogger } from '../log';
 import { KafkaLagMonitor, lagLine } from '../transport/consumer-lag';
+import { kafkaClientVar } from '../transport/kafka-client';
 import { startStack } from './stack';
 import { prepareLifecycle, startRetention } from './lifecycle';
 
@@ -18,6 +19,8 @@ adoptFormerEnvAtStart();
 
 const EnvSchema = z.object({
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  // The Kafka client library of the connectors and publishers (the function processes read it too).
+  SINBIN_KAFKA_CLIENT: kafkaClientVar,
   // First port of the internal function processes; 0 (the default) gives each a free port.
   FUNCTION_BASE_PORT: intVar(0, 0, 65535),
   SINBIN_DELIVERY: z.enum(['knative', 'openfaas', 'direct']).default('knative'),
@@ -102,6 +105,7 @@ const { stack, config, models } = await boot('sinbin (make up)', async () => {
     httpPorts: ports,
     basePort: config.FUNCTION_BASE_PORT,
     mode: config.SINBIN_DELIVERY,
+    kafkaClient: config.SINBIN_KAFKA_CLIENT,
     idleMs: config.SCALE_TO_ZERO_IDLE_MS,
     fromSource: config.SINBIN_FUNCTIONS_FROM_SOURCE,
     backgroundNiceness: config.SINBIN_BACKGROUND_NICE,

@@ -14,6 +14,7 @@ import { buildFunctionBundles } from './bundles';
 import { FunctionProcess, type WatchdogOptions } from './processes';
 import { createTopics } from './topics';
 import { KafkaPublisher } from '../transport/kafka-publisher';
+import type { KafkaClientName } from '../transport/kafka-client';
 import { closeServer, freePort, listen } from '../http/server';
 import type { Logger } from '../log';
 
@@ -21,6 +22,8 @@ export interface StackOptions {
   /** The functions to run (functions/registry.ts), each as its own process. */
   functions: readonly AnyFunction[];
   brokers: string[];
+  /** The Kafka client library of the connectors and the dead-letter publisher (default: DEFAULT_KAFKA_CLIENT). */
+  kafkaClient?: KafkaClientName;
   env: Record<string, string | undefined>;
   /** The public port of each function that serves HTTP, by function name (0: a free port). */
   httpPorts: Map<string, number>;
@@ -130,10 +133,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }),
   );
 
-  const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters' });
+  const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters', client: opts.kafkaClient });
   const httpMode: DeliveryMode = opts.mode === 'openfaas' ? 'openfaas' : 'knative';
   const connectors = functions.filter((fn) => fn.consumes.length > 0 && !consumesDirectly(fn)).map(
-    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }) }),
+    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }), client: opts.kafkaClient }),
   );
   await Promise.all(connectors.map((c) => c.start()));
   const wake = await wakeWhenPending(functions, processes, opts.env.DATABASE_URL, log);

@@ -2,12 +2,15 @@
 // retried with backoff while the target says so, dead-lettered when it refuses or retries run
 // out. Offsets advance only after a delivery is done, so nothing is lost. The local stack uses it
 // to reach function processes over HTTP; a function can also consume directly with it.
-import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { deadLetterRecord, processDelivery } from '../consume';
 import { type PipelineFunction, type Publisher, type RunningFunction } from '@sinbin/contract';
 import { fromKafkaRecord, type KafkaRecordLike } from './decoders';
 import type { Logger } from '../log';
 import { PendingOffsets } from './pending-offsets';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClientName } from './kafka-client';
+import type { ConsumerDriver, FetchedRecord, PartitionBatch } from './kafka-port';
+import { KafkajsConsumer } from './kafkajs-driver';
+import { PlatformaticConsumer } from './platformatic-driver';
 
 /** How often finished offsets are committed; a crash redelivers at most this much (consumers are idempotent). */
 const COMMIT_INTERVAL_MS = 500;
@@ -50,10 +53,20 @@ export interface ConnectorOptions {
   concurrency?: number;
   /** Keys of one batch delivered side by side; each key stays in order. */
   keyConcurrency?: number;
+  /** The Kafka client library (SINBIN_KAFKA_CLIENT). */
+  client?: KafkaClientName;
+}
+
+/** Records of one key share a lane; keyless records each get their own. */
+function laneKey(record: KafkaRecordLike): string {
+  const { key } = record;
+  if (key === null) return `\u0000offset:${record.offset}`;
+  if (typeof key === 'string') return key;
+  return (Buffer.isBuffer(key) ? key : Buffer.from(key)).toString('latin1');
 }
 
 export class TopicConnector {
-  private readonly consumer: Consumer;
+  private readonly consumer: ConsumerDriver;
   private stopped = false;
   private readonly pending = new PendingOffsets();
   private commitTimer: NodeJS.Timeout | undefined;
@@ -62,11 +75,8 @@ export class TopicConnector {
   private batchesInFlight = 0;
 
   constructor(private readonly opts: ConnectorOptions) {
-    const kafka = new Kafka({ clientId: `connector-${opts.target.name}`, brokers: opts.brokers, logLevel: logLevel.NOTHING });
-    // A fetch returns as soon as records arrive; the short wait only bounds how long stopping
-    // (which waits for the fetch in flight) takes.
-    this.consumer = kafka.consumer({ groupId: opts.target.name, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.pending.retain(event.payload.memberAssignment));
+    const driverOptions = { brokers: opts.brokers, clientId: `connector-${opts.target.name}`, groupId: opts.target.name, concurrency: opts.concurrency ?? 12 };
+    this.consumer = (opts.client ?? DEFAULT_KAFKA_CLIENT) === 'platformatic' ? new PlatformaticConsumer(driverOptions) : new KafkajsConsumer(driverOptions);
   }
 
   /** Commits the finished offsets; a failed commit keeps them for the next try. */
@@ -74,7 +84,7 @@ export class TopicConnector {
     if (this.committing || this.pending.size === 0) return this.committing ?? Promise.resolve();
     const offsets = this.pending.take();
     this.committing = this.consumer
-      .commitOffsets(offsets)
+      .commit(offsets)
       .catch((error: unknown) => {
         this.pending.restore(offsets);
         this.opts.log.debug({ err: String(error) }, 'offset commit failed; retrying with the next one');
@@ -106,66 +116,45 @@ export class TopicConnector {
   }
 
   async start(): Promise<void> {
-    const { target } = this.opts;
-    await this.consumer.connect();
-    // initialOffset: earliest, as the KafkaSources in infra/ declare.
-    await this.consumer.subscribe({ topics: [...target.consumes], fromBeginning: true });
     this.commitTimer = setInterval(() => void this.commit(), COMMIT_INTERVAL_MS);
-    await this.consumer.run({
-      partitionsConsumedConcurrently: this.opts.concurrency ?? 12,
-      eachBatchAutoResolve: false,
-      // kafkajs would commit after every batch, a round trip per partition per fetch; finished
-      // offsets are committed on a timer instead (see commit()).
-      autoCommit: false,
-      // Order is kept per key (the chat channel), the unit that needs it: records of one key run
-      // one after another, different keys of the batch run side by side. The batch's offsets are
-      // committed only once every record in it is done, so a crash redelivers, never skips.
-      eachBatch: async (payload) => {
+    // Order is kept per key (the chat channel), the unit that needs it: records of one key run
+    // one after another, different keys of the batch run side by side. The batch's offsets are
+    // committed only once every record in it is done, so a crash redelivers, never skips.
+    await this.consumer.start(
+      this.opts.target.consumes,
+      async (batch) => {
         this.batchesInFlight++;
         try {
-          await this.deliverBatch(payload);
+          await this.deliverBatch(batch);
         } finally {
           this.batchesInFlight--;
         }
       },
-    });
+      (assignment) => this.pending.retain(assignment),
+    );
   }
 
-  private async deliverBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async deliverBatch({ topic, partition, records, heartbeat, isCurrent }: PartitionBatch): Promise<void> {
     const perKeyConcurrency = this.opts.keyConcurrency ?? 64;
-    const byKey = new Map<string, KafkaRecordLike[]>();
-    const timestamps = new Map<string, string>();
-    for (const message of batch.messages) {
-      const record: KafkaRecordLike = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) as KafkaRecordLike['headers'],
-      };
-      timestamps.set(message.offset, message.timestamp);
-      const key = message.key?.toString('latin1') ?? `\u0000offset:${message.offset}`;
+    const byKey = new Map<string, FetchedRecord[]>();
+    for (const fetched of records) {
+      const key = laneKey(fetched.record);
       const list = byKey.get(key);
-      if (list) list.push(record);
-      else byKey.set(key, [record]);
+      if (list) list.push(fetched);
+      else byKey.set(key, [fetched]);
     }
     const lanes = [...byKey.values()];
     let next = 0;
     const worker = async () => {
-      while (next < lanes.length && isRunning() && !isStale()) {
+      while (next < lanes.length && isCurrent()) {
         const lane = lanes[next++]!;
-        for (const record of lane) await this.deliverOne(record, timestamps.get(record.offset)!, heartbeat);
+        for (const { record, timestamp } of lane) await this.deliverOne(record, timestamp, heartbeat);
       }
     };
     await Promise.all(Array.from({ length: Math.min(perKeyConcurrency, lanes.length) }, worker));
-    if (!isRunning() || isStale()) return;
-    const last = batch.messages.at(-1);
-    if (last) {
-      resolveOffset(last.offset);
-      this.pending.done(batch.topic, batch.partition, last.offset);
-    }
-    await heartbeat();
+    if (!isCurrent()) return;
+    const last = records.at(-1);
+    if (last) this.pending.done(topic, partition, last.record.offset);
   }
 
   async stop(): Promise<void> {
@@ -176,6 +165,6 @@ export class TopicConnector {
     // A commit already in flight may predate the last finished batches: let it end, then commit the rest.
     await this.committing;
     await this.commit();
-    await this.consumer.disconnect();
+    await this.consumer.stop();
   }
 }

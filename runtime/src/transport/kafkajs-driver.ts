@@ -1,0 +1,133 @@
+// The kafkajs adapter of the Kafka port: the producer and group consumer the connector and the
+// publisher used before the port existed, with the same settings.
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { WireRecord } from '@sinbin/contract';
+import type { KafkaRecordLike } from './decoders';
+import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
+import type { TopicPartitionOffset } from './pending-offsets';
+
+/**
+ * Errors after which this producer can never send again: the broker lost (or never had) the idempotent
+ * producer's state, e.g. after it crashed and recovered its log. KafkaJS keeps its sequence numbers
+ * and fails every later send the same way, so the producer is replaced: a new producer id starts
+ * new sequences. A batch that was stored but reported failed is sent again by the caller's retry:
+ * a duplicate on the topic, which every consumer already tolerates (idempotent by event id).
+ */
+const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
+
+export function producerStateLost(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as { type?: unknown; apiId?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown[] };
+  if (typeof e.type === 'string' && PRODUCER_STATE_LOST.has(e.type)) return true;
+  // @platformatic/kafka names the broker's error in apiId.
+  if (typeof e.apiId === 'string' && PRODUCER_STATE_LOST.has(e.apiId)) return true;
+  return [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])].some((inner) => producerStateLost(inner, depth + 1));
+}
+
+export function groupByTopic(records: readonly WireRecord[]): Map<string, WireRecord[]> {
+  const byTopic = new Map<string, WireRecord[]>();
+  for (const r of records) {
+    const list = byTopic.get(r.topic);
+    if (list) list.push(r);
+    else byTopic.set(r.topic, [r]);
+  }
+  return byTopic;
+}
+
+export class KafkajsProducer implements ProducerDriver {
+  private readonly kafka: Kafka;
+  private producer: Producer;
+  private connected: Promise<void> | undefined;
+
+  constructor(opts: { brokers: string[]; clientId: string }) {
+    this.kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  async send(records: readonly WireRecord[], timeoutMs: number): Promise<void> {
+    try {
+      await this.connect();
+      await this.producer.sendBatch({
+        acks: -1,
+        timeout: timeoutMs,
+        topicMessages: [...groupByTopic(records)].map(([topic, rs]) => ({ topic, messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })),
+      });
+    } catch (cause) {
+      if (producerStateLost(cause)) {
+        const lost = this.producer;
+        this.producer = this.newProducer();
+        this.connected = undefined;
+        void lost.disconnect().catch(() => undefined);
+      }
+      throw cause;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+export class KafkajsConsumer implements ConsumerDriver {
+  private readonly consumer: Consumer;
+
+  constructor(private readonly opts: ConsumerDriverOptions) {
+    const kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING });
+    // A fetch returns as soon as records arrive; the short wait only bounds how long stopping
+    // (which waits for the fetch in flight) takes.
+    this.consumer = kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
+  }
+
+  async start(topics: readonly string[], onBatch: (batch: PartitionBatch) => Promise<void>, onAssignment: (assignment: Record<string, number[]>) => void): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => onAssignment(event.payload.memberAssignment));
+    await this.consumer.connect();
+    // initialOffset: earliest, as the KafkaSources in infra/ declare.
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.opts.concurrency,
+      eachBatchAutoResolve: false,
+      // kafkajs would commit after every batch, a round trip per partition per fetch; the
+      // connector commits finished offsets on a timer instead.
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+        const records: FetchedRecord[] = batch.messages.map((message) => {
+          const record: KafkaRecordLike = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key,
+            value: message.value,
+            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) as KafkaRecordLike['headers'],
+          };
+          return { record, timestamp: message.timestamp };
+        });
+        const isCurrent = () => isRunning() && !isStale();
+        await onBatch({ topic: batch.topic, partition: batch.partition, records, isCurrent, heartbeat });
+        if (!isCurrent()) return;
+        const last = batch.messages.at(-1);
+        if (last) resolveOffset(last.offset);
+        await heartbeat();
+      },
+    });
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    return this.consumer.commitOffsets([...offsets]);
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
