@@ -211,8 +211,8 @@ export function planTier(i: CapacityInputs, messagesPerS: number): TierPlan {
   const producedMBps = topics.reduce((s, t) => s + t.mbPerS, 0);
   // Each topic has one consumer group here; dead-letter topics carry next to nothing.
   const trafficMBps = producedMBps * (1 + (b.replicationFactor - 1) + 1);
-  // Dead-letter topics double the partition count.
-  const partitionReplicas = topics.reduce((s, t) => s + t.partitions, 0) * 2 * b.replicationFactor;
+  // Each topic has a dead-letter topic of one partition.
+  const partitionReplicas = (topics.reduce((s, t) => s + t.partitions, 0) + topics.length) * b.replicationFactor;
   const coresForTraffic = trafficMBps / b.mbPerSecondPerCore;
   const coresForPartitionMemory = (partitionReplicas * b.mibPerPartitionReplica) / 1024 / b.gibPerCore;
   const cores = Math.max(1, Math.ceil(Math.max(coresForTraffic, coresForPartitionMemory)));

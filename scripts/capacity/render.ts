@@ -19,7 +19,7 @@ function tierTables(tiers: TierPlan[]): string[] {
     '',
     ...table(['function', ...tiers.map((t) => `${rate(t.messagesPerS)} msg/s`)], fns.map((f) => [f, ...tiers.map((t) => { const p = t.functions.find((x) => x.function === f)!; return `${n(p.replicas)} (${p.cores})`; })])),
     '',
-    '### Partitions per topic (dead-letter topics: the same count)',
+    '### Partitions per topic (each dead-letter topic: one)',
     '',
     ...table(['topic', ...tiers.map((t) => `${rate(t.messagesPerS)} msg/s`)], topics.map((topic) => [topic, ...tiers.map((t) => n(t.topics.find((x) => x.topic === topic)!.partitions))])),
     '',
