@@ -171,6 +171,8 @@ export interface TierPlan {
 }
 
 export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+/** Ceiling that ignores floating-point dust (3.0000000001 replicas is 3). */
+const ceil = (x: number) => Math.ceil(x - 1e-9);
 
 /** Per-replica autoscaling targets: they depend on the per-delivery cost, not the rate. */
 export function autoscaling(i: CapacityInputs): AutoscalingPlan[] {
@@ -192,7 +194,7 @@ export function planTier(i: CapacityInputs, messagesPerS: number): TierPlan {
     const deliveriesPerS = messagesPerS * deliveries[f];
     const perReplicaPerS = (1000 / perFunction[f]) * i.replicaCores * i.targetUtilisation;
     const cores = (deliveriesPerS * perFunction[f]) / 1000 / i.targetUtilisation;
-    const replicas = Math.max(1, Math.ceil(deliveriesPerS / perReplicaPerS));
+    const replicas = Math.max(1, ceil(deliveriesPerS / perReplicaPerS));
     return { function: f, deliveriesPerS: round(deliveriesPerS, 1), cpuMsPerDelivery: round(perFunction[f], 4), perReplicaPerS: Math.floor(perReplicaPerS), cores: round(cores, 2), replicas, memoryGiB: round((replicas * i.memoryMiB[f]) / 1024, 2) };
   });
   const scale = autoscaling(i);
@@ -204,7 +206,7 @@ export function planTier(i: CapacityInputs, messagesPerS: number): TierPlan {
     // partition (ordered): a partition carries 1000/latency events/s at most, and the partitions
     // are all the concurrency the autoscaler can see. Sized for the target utilisation.
     const perPartitionPerS = (1000 / consumer.latencyMs) * i.targetUtilisation;
-    const partitions = Math.max(1, Math.ceil(eventsPerS / perPartitionPerS));
+    const partitions = Math.max(1, ceil(eventsPerS / perPartitionPerS));
     return { topic: t, eventsPerS: round(eventsPerS, 1), partitions, mbPerS: round((eventsPerS * i.eventBytes[t]) / 1e6, 3) };
   });
   const b = i.broker;
