@@ -83,8 +83,9 @@ export function renderCapacityDoc(plan: CapacityPlan): string {
     '',
     ...table(['figure', 'value', 'meaning'], [
       ['pipeline CPU per message', `${i.pipelineCpuMsPerMessage} ms`, 'embedded pipeline, all threads, deep model included (`npm run bench -- load`)'],
-      ['fast model', `${n(i.fastModelMsgsPerCpuSecond)} msg per CPU s`, 'in process (`--only fastpath`)'],
-      ['deep model', `${n(i.deepModelMsgsPerCoreSecond)} msg/s on one core`, 'with context, one ONNX thread (`--only models`)'],
+      ['fast model', `${n(i.fastModelMsgsPerCpuSecond)} msg per CPU s`, 'in process (`--only capacity`, CPU time; or `--only fastpath`)'],
+      ['deep model', `${n(i.deepModelMsgsPerCoreSecond)} msg/s on one core`, 'with context, one ONNX thread (`--only capacity`, CPU time; or `--only models`, wall clock)'],
+      ['deep model load', `${i.deepModelLoadS} s`, 'the model part of a cold start (`--only capacity`)'],
       ['deep share', `${round(i.deepShare * 100, 2)} %`, 'messages the fast classifier sends to the deep analyzer (decisions by path)'],
       ['moderation share', `${round(i.moderationShare * 100, 2)} %`, 'messages that become a case (moderator or deadline)'],
       ['I/O wait per delivery', `${i.ioWaitMs} ms`, 'assumed: HTTP hop from the KafkaSource dispatcher and a produce acknowledged by RF 3'],
@@ -104,7 +105,8 @@ export function renderCapacityDoc(plan: CapacityPlan): string {
     '',
     `The embedded figure is split into what the models cost alone (fast ${round(split.fastModelMs, 4)} ms, deep ${round(split.deepModelMs, 3)} ms per message) and the hosting's cost`,
     `per delivery (HTTP, JSON, schema checks, the log), the same for every hop: **${round(split.perDeliveryMs, 3)} ms**. A delivery's time in flight is that CPU plus`,
-    'the I/O wait; Little\'s law gives the in-flight deliveries per replica at the target utilisation, which is Knative\'s `target`.',
+    'the I/O wait; Little\'s law gives the in-flight deliveries per replica at the target utilisation, which is Knative\'s `target`',
+    '(the manifests set `target-utilization-percentage` to 100: the headroom is already in it).',
     '',
     ...table(['function', 'deliveries per message', 'CPU ms per delivery', 'per replica at target, /s', 'in flight (ms)', 'target', 'containerConcurrency'], plan.autoscaling.map((a) => {
       const t = plan.tiers[0]!.functions.find((f) => f.function === a.function)!;
@@ -135,6 +137,7 @@ export function renderCapacityDoc(plan: CapacityPlan): string {
     'when the panic window asks for twice the replicas there are (only scaling up while it lasts), the activator waking a',
     `function at zero on its first request, and each new replica ready ${plan.raid[0]!.scenario.coldStartS} s after it is asked for (${plan.scenario.raid.podStartS} s to schedule and start the pod, assumed; ${i.deepModelLoadS} s to load the deep model, measured).`,
     'The ordered KafkaSource bounds the concurrency the autoscaler can see by the partitions: the backlog waits in Kafka, not in the activator.',
+    `The fast path is assumed to keep up (its maxScale covers ${plan.scenario.raid.factor}× the design rate); the deep path is where a raid lands first, since it scales from zero and its CPU per delivery is ${round(split.perFunction['deep-analyzer'] / split.perDeliveryMs, 1)}× a plain hop's.`,
     '',
     ...plan.raid.flatMap(raidSection),
     '## Limits of this model',

@@ -122,6 +122,8 @@ function knativeService(p: DeploymentProfile): unknown {
     'autoscaling.knative.dev/class': 'kpa.autoscaling.knative.dev',
     'autoscaling.knative.dev/metric': 'concurrency',
     'autoscaling.knative.dev/target': String(p.targetConcurrency),
+    // The capacity model's target already leaves the headroom (docs/capacity.md): Knative must not take another 30 % off it.
+    ...(p.containerConcurrency ? { 'autoscaling.knative.dev/target-utilization-percentage': '100' } : {}),
     'autoscaling.knative.dev/min-scale': String(p.minScale),
     'autoscaling.knative.dev/max-scale': String(p.maxScale),
     ...(p.scaleToZero && p.zeroAfter ? { 'autoscaling.knative.dev/scale-down-delay': p.zeroAfter } : {}),
