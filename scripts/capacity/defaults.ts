@@ -7,7 +7,13 @@ export const REDPANDA_SOURCE =
   "Redpanda docs, Sizing Guidelines (2 GiB memory per core, 2 MiB per partition replica) and Sizing Use Cases (low-throughput example: 75 MB/s produced at RF 3 and 75 MB/s consumed, 300 MB/s through the cluster, on 3 nodes of 2 cores: 50 MB/s per core), docs.redpanda.com/current/deploy/redpanda/manual/sizing/";
 
 export const DEFAULT_INPUTS: CapacityInputs = {
-  provenance: [{ file: 'bench/README.md', figure: 'issue 20 figures: pipeline 1.755 ms per message, fast model 142,000 per CPU s, deep ~600/s per core, 13.3 % deep' }],
+  provenance: [
+    { file: 'bench/README.md', figure: 'pipelineCpuMsPerMessage = 1.755 (issue 20 figures)' },
+    { file: 'bench/README.md', figure: 'fastModelMsgsPerCpuSecond = 142000 (issue 20 figures)' },
+    { file: 'bench/README.md', figure: 'deepModelMsgsPerCoreSecond = 600 (issue 20 figures)' },
+    { file: 'bench/README.md', figure: 'deepShare = 0.133, moderationShare = 0.006 (issue 20 figures)' },
+    { file: 'assumed', figure: 'deepModelLoadS = 3 (no measurement yet)' },
+  ],
   pipelineCpuMsPerMessage: 1.755,
   fastModelMsgsPerCpuSecond: 142_000,
   deepModelMsgsPerCoreSecond: 600,

@@ -61,7 +61,8 @@ export function figuresFromBench(json: unknown, file: string): { figures: BenchF
   const loadAvg = parsed.map((r) => r.load).filter((x): x is number => x !== undefined);
   if (cpu !== undefined) {
     figures.pipelineCpuMsPerMessage = cpu;
-    note(`pipelineCpuMsPerMessage = ${cpu} (median of ${parsed.length} run(s))`, loadAvg);
+    const cpus = parsed.map((r) => r.cpu).filter((x): x is number => x !== undefined);
+    note(`pipelineCpuMsPerMessage = ${cpu} (median of ${cpus.length} run(s)${cpus.length > 1 ? `, range ${Math.min(...cpus)}–${Math.max(...cpus)}` : ''})`, loadAvg);
   }
   const deepShares = parsed.map((r) => r.deepShare).filter((x): x is number => x !== undefined);
   if (deepShares.length > 0) {
