@@ -21,11 +21,12 @@ export interface BenchFigures {
   deepModelMsgsPerCoreSecond?: number;
   deepShare?: number;
   moderationShare?: number;
+  limitedShare?: number;
   deepModelLoadS?: number;
 }
 
 /** One embedded pipeline run: CPU per message and the share of decisions by path. */
-function pipelineRun(run: Json): { cpu?: number; deepShare?: number; moderationShare?: number; load?: number } {
+function pipelineRun(run: Json): { cpu?: number; deepShare?: number; moderationShare?: number; limitedShare?: number; load?: number } {
   const byPath = obj(run.decisionsByPath);
   const counts = byPath ? Object.values(byPath).map(num).filter((x): x is number => x !== undefined) : [];
   const total = counts.reduce((a, b) => a + b, 0);
@@ -35,7 +36,7 @@ function pipelineRun(run: Json): { cpu?: number; deepShare?: number; moderationS
   return {
     cpu: num(run.pipelineCpuMsPerMessage),
     // A moderated message went through the deep path first.
-    ...(total > 0 ? { deepShare: (deep + moderated) / total, moderationShare: moderated / total } : {}),
+    ...(total > 0 ? { deepShare: (deep + moderated) / total, moderationShare: moderated / total, limitedShare: (num(byPath?.limits) ?? 0) / total } : {}),
     load: num(at(run, 'loadAverage.after')) ?? num(at(run, 'loadAverage.before')),
   };
 }
@@ -68,7 +69,8 @@ export function figuresFromBench(json: unknown, file: string): { figures: BenchF
   if (deepShares.length > 0) {
     figures.deepShare = Math.round(medianOf(deepShares)! * 10000) / 10000;
     figures.moderationShare = Math.round(medianOf(parsed.map((r) => r.moderationShare ?? 0))! * 10000) / 10000;
-    note(`deepShare = ${figures.deepShare}, moderationShare = ${figures.moderationShare} (decisions by path)`, loadAvg);
+    figures.limitedShare = Math.round(medianOf(parsed.map((r) => r.limitedShare ?? 0))! * 10000) / 10000;
+    note(`deepShare = ${figures.deepShare}, moderationShare = ${figures.moderationShare}, limitedShare = ${figures.limitedShare} (decisions by path)`, loadAvg);
   }
 
   // `--only fastpath`: { fastPath: { fastModelInProcess: { msgsPerCpuSecond } } }.

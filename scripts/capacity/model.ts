@@ -10,6 +10,7 @@ export type SizedFunction = (typeof SIZED_FUNCTIONS)[number];
 /** The topics the model sizes (the registry's; dead-letter topics keep their topic's count). */
 export const SIZED_TOPICS = [
   'raw-messages',
+  'limited-messages',
   'classified-messages',
   'nlp-analysis-required',
   'nlp-analysis-results',
@@ -35,6 +36,8 @@ export interface CapacityInputs {
   deepShare: number;
   /** Share of messages that end as a moderation case (human review or its deadline). */
   moderationShare: number;
+  /** Share of messages the gateway's flood and spam limits stop before any model (limited-messages). */
+  limitedShare: number;
   /** Per-replica memory, MiB (measured RSS where the bench gives it, else the declared request). */
   memoryMiB: Record<SizedFunction, number>;
   /** Time a delivery waits on I/O beyond its CPU (publish acknowledged by the broker, store write). */
@@ -63,12 +66,13 @@ export interface BrokerInputs {
 }
 
 /** Deliveries each function gets per chat message accepted. */
-export function deliveriesPerMessage(i: Pick<CapacityInputs, 'deepShare' | 'moderationShare'>): Record<SizedFunction, number> {
+export function deliveriesPerMessage(i: Pick<CapacityInputs, 'deepShare' | 'moderationShare' | 'limitedShare'>): Record<SizedFunction, number> {
   return {
     // The game's POST and the final decision it hands back (API, webhook).
     'game-message-proxy': 2,
-    'fast-classifier': 1,
-    // Every classified message, every deep result, every moderator verdict.
+    // A limited message skips the models.
+    'fast-classifier': 1 - i.limitedShare,
+    // Every classified or limited message, every deep result, every moderator verdict.
     'decision-manager': 1 + i.deepShare + i.moderationShare,
     'deep-analyzer': i.deepShare,
     // A case opened and its verdict published.
@@ -79,10 +83,11 @@ export function deliveriesPerMessage(i: Pick<CapacityInputs, 'deepShare' | 'mode
 }
 
 /** Events on each topic per chat message. */
-export function eventsPerMessage(i: Pick<CapacityInputs, 'deepShare' | 'moderationShare'>): Record<SizedTopic, number> {
+export function eventsPerMessage(i: Pick<CapacityInputs, 'deepShare' | 'moderationShare' | 'limitedShare'>): Record<SizedTopic, number> {
   return {
-    'raw-messages': 1,
-    'classified-messages': 1,
+    'raw-messages': 1 - i.limitedShare,
+    'limited-messages': i.limitedShare,
+    'classified-messages': 1 - i.limitedShare,
     'nlp-analysis-required': i.deepShare,
     'nlp-analysis-results': i.deepShare,
     'moderation-required': i.moderationShare,
@@ -95,6 +100,7 @@ export function eventsPerMessage(i: Pick<CapacityInputs, 'deepShare' | 'moderati
 /** Which function consumes each topic (the one whose delivery rate sets its partitions). */
 export const CONSUMER_OF: Record<SizedTopic, SizedFunction> = {
   'raw-messages': 'fast-classifier',
+  'limited-messages': 'decision-manager',
   'classified-messages': 'decision-manager',
   'nlp-analysis-required': 'deep-analyzer',
   'nlp-analysis-results': 'decision-manager',

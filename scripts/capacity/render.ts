@@ -88,6 +88,7 @@ export function renderCapacityDoc(plan: CapacityPlan): string {
       ['deep model load', `${i.deepModelLoadS} s`, 'the model part of a cold start (`--only capacity`)'],
       ['deep share', `${round(i.deepShare * 100, 2)} %`, 'messages the fast classifier sends to the deep analyzer (decisions by path)'],
       ['moderation share', `${round(i.moderationShare * 100, 2)} %`, 'messages that become a case (moderator or deadline)'],
+      ['limited share', `${round(i.limitedShare * 100, 2)} %`, "messages the gateway's flood and spam limits stop before the models (none unless a policy sets `limits`)"],
       ['I/O wait per delivery', `${i.ioWaitMs} ms`, 'assumed: HTTP hop from the KafkaSource dispatcher and a produce acknowledged by RF 3'],
       ['target utilisation', `${i.targetUtilisation * 100} %`, 'CPU a replica is sized for; the rest absorbs bursts and GC'],
       ['cores per replica', String(i.replicaCores), 'one event loop; the deep model runs one ONNX thread'],

@@ -9,9 +9,9 @@ describe('capacity inputs from bench JSON', () => {
     [
       '`bench -- load` (median of the durable runs)',
       { startedAt: '2026-12-06T09:00:00Z', load: { durable: { runs: [run(2, { fast: 80, deep: 15, deadline: 5 }), run(1.5, { fast: 90, deep: 10 }), run(3, { fast: 90, deep: 10 })] } } },
-      { pipelineCpuMsPerMessage: 2, deepShare: 0.1, moderationShare: 0 },
+      { pipelineCpuMsPerMessage: 2, deepShare: 0.1, moderationShare: 0, limitedShare: 0 },
     ],
-    ['`--only pipeline`', { pipeline: run(1.8, { fast: 860, deep: 130, deadline: 10 }) }, { pipelineCpuMsPerMessage: 1.8, deepShare: 0.14, moderationShare: 0.01 }],
+    ['`--only pipeline`', { pipeline: run(1.8, { fast: 840, deep: 130, deadline: 10, limits: 20 }) }, { pipelineCpuMsPerMessage: 1.8, deepShare: 0.14, moderationShare: 0.01, limitedShare: 0.02 }],
     ['`--only fastpath`', { fastPath: { fastModelInProcess: { msgsPerCpuSecond: 140_000 }, loadAverage: [5, 6] } }, { fastModelMsgsPerCpuSecond: 140_000 }],
     ['`--only models` (wall clock, one thread)', { models: { fast: { conda: { msgsPerSecond: 50_000 } }, deep: { conda: { msgsPerSecond: 600 } }, load: [1, 1, 1] } }, { fastModelMsgsPerCpuSecond: 50_000, deepModelMsgsPerCoreSecond: 600 }],
     ['`--only capacity` (CPU time)', { capacity: { fast: { msgsPerCpuSecond: 120_000 }, deep: { msgsPerCpuSecond: 400, modelLoadS: 1.5 }, loadAverage: [3, 4] } }, { fastModelMsgsPerCpuSecond: 120_000, deepModelMsgsPerCoreSecond: 400, deepModelLoadS: 1.5 }],

@@ -41,7 +41,13 @@ describe('capacity model', () => {
     [0.2, 0.05, 'training-data-sink', 0.25],
     [0.2, 0.05, 'moderation', 0.05],
   ] as const)('deep %s, moderation %s: %s gets %s deliveries per message', (deepShare, moderationShare, fn, expected) => {
-    expect(deliveriesPerMessage({ deepShare, moderationShare })[fn]).toBeCloseTo(expected, 9);
+    expect(deliveriesPerMessage({ deepShare, moderationShare, limitedShare: 0 })[fn]).toBeCloseTo(expected, 9);
+  });
+
+  it('sends limited messages past the fast classifier, straight to the decision manager', () => {
+    const d = deliveriesPerMessage({ deepShare: 0.1, moderationShare: 0, limitedShare: 0.3 });
+    expect(d['fast-classifier']).toBeCloseTo(0.7, 9);
+    expect(d['decision-manager']).toBeCloseTo(1.1, 9);
   });
 
   it.each([
