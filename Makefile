@@ -83,8 +83,9 @@ test-browser: install ui test-tools
 test-faults: install test-tools
 	bash scripts/run-tests.sh faults-full
 
-# Deployment artefacts: generated manifests, the AsyncAPI document and the typed client's OpenAPI sources must match the code.
+# Deployment artefacts: the capacity plan (docs/capacity.*, recomputed from its committed inputs), generated manifests, the AsyncAPI document and the typed client's OpenAPI sources must match the code.
 deploy-check: install
+	npx tsx scripts/capacity/main.ts --check
 	npx tsx scripts/deploy/manifests.ts --check
 	npx tsx scripts/deploy/asyncapi.ts --check
 	npx tsx scripts/api/openapi.ts --check

@@ -1,6 +1,6 @@
 // `npm run bench`: benchmark figures as JSON on stdout. `npm run bench -- load [--log durable,memory]
 // [--rate 2000] [--duration 20] [--clients 50] [--seed 1] [--runs 1] [--out f.json] [--compare prev.json]`:
-// the embedded default under single-message POSTs only (bench/load-command.ts). Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|fastpath|limits (--lines N --runs N),
+// the embedded default under single-message POSTs only (bench/load-command.ts). Flags: --only pipeline|sync|kafka|moderation|models|lifecycle|fastpath|limits (--lines N --runs N)|capacity (per-model CPU, memory, load time for npm run capacity),
 // --quick, --rate N, --duration S, --batch N, --mode knative|openfaas|direct (kafka),
 // --client kafkajs,platformatic (kafka: the client adapters compared in one run, --lines N records, --runs N rounds),
 // --promotion (lifecycle: promotion and rollback under --rate on the real stack), --gate-config FILE (lifecycle: the studio's gate, default docs/gate.example.json), --log durable|nosync|memory|all (pipeline: the embedded log; several, comma-separated, run one
@@ -123,6 +123,10 @@ if (!values.only || values.only === 'limits') {
 if (values.only === 'fastpath') {
   const { benchFastPath } = await import('./fast-path');
   figures.fastPath = await benchFastPath({ lines: Number(values.lines ?? (values.quick ? 20_000 : 200_000)), runs: Number(values.runs ?? 3) });
+}
+if (values.only === 'capacity') {
+  const { benchCapacity } = await import('./capacity');
+  figures.capacity = await benchCapacity({ quick: values.quick });
 }
 if (values.only === 'lifecycle' && values.promotion) {
   const { benchPromotion } = await import('./promotion');

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { deadLetterTopicOf, STATELESS_STORES, TOPICS, type AnyFunction, type DeployProfile, type TopicName } from '@sinbin/contract';
 import { topicPlan } from '@sinbin/runtime/stack';
 import { FUNCTIONS } from '../../functions';
+import { committedDeploySettings } from '../capacity/committed';
+import type { DeploySettings } from '../capacity/plan';
 
 /** A secret as both platforms see it: an OpenFaaS secret (a file /var/openfaas/secrets/<name>,
  * turned into env by template/sinbin-ts/secrets-env.mjs) and a Kubernetes Secret <name> with
@@ -28,6 +30,8 @@ export interface DeploymentProfile extends DeployProfile {
   publicHttp: boolean;
   /** On the latency path and never at zero: kept warm in every environment. */
   alwaysWarm: boolean;
+  /** Knative's hard limit on in-flight requests per replica (from the capacity model; unset: unlimited). */
+  containerConcurrency?: number;
   secrets: SecretRef[];
   environment: Record<string, string>;
 }
@@ -89,7 +93,21 @@ export function profileOf(fn: AnyFunction): DeploymentProfile {
   };
 }
 
-export const PROFILES: readonly DeploymentProfile[] = FUNCTIONS.map(profileOf);
+/** The capacity model's committed plan (docs/capacity.json, `npm run capacity`). */
+export const CAPACITY: DeploySettings | undefined = committedDeploySettings();
+
+/**
+ * A profile with the capacity model's autoscaling settings: its target and containerConcurrency,
+ * and its maxScale where that is higher than the definition's (which stays a floor: a function
+ * like moderation serves people, whose load the message rate does not describe).
+ */
+export function withCapacity(p: DeploymentProfile, capacity = CAPACITY): DeploymentProfile {
+  const sized = capacity?.functions[p.name as keyof DeploySettings['functions']];
+  if (!sized) return p;
+  return { ...p, targetConcurrency: sized.targetConcurrency, containerConcurrency: sized.containerConcurrency, maxScale: Math.max(p.maxScale, sized.maxScale) };
+}
+
+export const PROFILES: readonly DeploymentProfile[] = FUNCTIONS.map((fn) => withCapacity(profileOf(fn)));
 
 /** Every secret any function reads. */
 export const SECRETS: readonly SecretRef[] = [...new Map(PROFILES.flatMap((p) => p.secrets).map((s) => [s.name, s])).values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -106,9 +124,16 @@ export interface TopicDeployment {
   deadLetterOf?: TopicName;
 }
 
-export function topicDeployments(): TopicDeployment[] {
+/** Partitions of a registry topic in the cluster: the capacity model's count where it asks for more than the registry's. */
+export function clusterPartitions(topic: TopicName, capacity = CAPACITY): number {
+  return Math.max(TOPICS[topic].partitions, capacity?.partitions[topic as keyof DeploySettings['partitions']] ?? 0);
+}
+
+export function topicDeployments(capacity = CAPACITY): TopicDeployment[] {
   return topicPlan().map((t) => {
     const deadLetterOf = (Object.keys(TOPICS) as TopicName[]).find((name) => deadLetterTopicOf(name) === t.topic);
-    return { name: t.topic, partitions: t.numPartitions, retentionMs: t.retentionMs, ...(deadLetterOf ? { deadLetterOf } : {}) };
+    // A dead-letter topic keeps the local plan's count: it carries next to nothing.
+    const partitions = deadLetterOf ? t.numPartitions : clusterPartitions(t.topic as TopicName, capacity);
+    return { name: t.topic, partitions, retentionMs: t.retentionMs, ...(deadLetterOf ? { deadLetterOf } : {}) };
   });
 }

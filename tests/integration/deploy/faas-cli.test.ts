@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../../../functions';
 import { TOPIC_NAMES, TOPICS } from '@sinbin/contract';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';
-import { IMAGE_TAG, PROFILES } from '../../../scripts/deploy/profiles';
+import { clusterPartitions, IMAGE_TAG, PROFILES } from '../../../scripts/deploy/profiles';
 import { requireTool } from './tools';
 
 const SCALE_TO_ZERO = FUNCTIONS.filter((f) => f.scaleToZero).map((f) => f.name);
@@ -130,9 +130,10 @@ describe('kustomize build', () => {
     expect(count('Redpanda')).toBe(1);
     expect(count('ConfigMap')).toBe(1);
     for (const d of all.filter((x) => x.kind !== 'Namespace')) expect(d.metadata.namespace, `${d.kind}/${d.metadata.name}`).toBe(d.kind === 'Topic' || d.kind === 'Redpanda' ? 'redpanda' : 'sinbin');
-    for (const t of all.filter((d) => d.kind === 'Topic' && !d.metadata.name.endsWith('.dlq'))) expect(t.spec.partitions).toBe(TOPICS[t.metadata.name as keyof typeof TOPICS].partitions);
+    for (const t of all.filter((d) => d.kind === 'Topic' && !d.metadata.name.endsWith('.dlq'))) expect(t.spec.partitions).toBe(clusterPartitions(t.metadata.name as keyof typeof TOPICS));
     const gateway = all.find((d) => d.kind === 'Service' && d.metadata.name === 'game-message-proxy');
-    expect(gateway.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale']).toBe('40');
+    // The capacity model's maxScale (docs/capacity.json), which prod keeps.
+    expect(gateway.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale']).toBe(String(PROFILES.find((p) => p.name === 'game-message-proxy')!.maxScale));
     expect(gateway.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('2');
   });
 

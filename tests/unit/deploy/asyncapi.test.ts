@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { deadLetterTopicOf, TOPIC_NAMES, TOPICS } from '@sinbin/contract';
 import { ASYNCAPI_PATH, renderAsyncApi } from '../../../scripts/deploy/asyncapi';
 import { REPO_ROOT } from '../../../scripts/deploy/manifests';
+import { clusterPartitions } from '../../../scripts/deploy/profiles';
 
 const committed = readFileSync(join(REPO_ROOT, ASYNCAPI_PATH), 'utf8');
 
@@ -28,7 +29,7 @@ describe('infra/asyncapi/asyncapi.yaml', () => {
     for (const name of TOPIC_NAMES) {
       const channel = doc.channels[name];
       expect(channel.address).toBe(name);
-      expect(channel.bindings.kafka).toMatchObject({ topic: name, partitions: TOPICS[name].partitions, replicas: 3 });
+      expect(channel.bindings.kafka).toMatchObject({ topic: name, partitions: clusterPartitions(name), replicas: 3 });
       expect(channel.bindings.kafka.topicConfiguration).toEqual({ 'cleanup.policy': ['delete'], 'retention.ms': TOPICS[name].retentionMs });
       const dlq = doc.channels[`${name}.dlq`];
       expect(dlq.address).toBe(deadLetterTopicOf(name));

@@ -12,7 +12,7 @@ import { parseAllDocuments, parseDocument, isMap, isScalar, Scalar, type YAMLMap
 import { FUNCTIONS } from '../../../functions';
 import { deadLetterTopicOf, TOPIC_NAMES, type TopicName, TOPICS } from '@sinbin/contract';
 import { RENDERED, REPO_ROOT } from '../../../scripts/deploy/manifests';
-import { PROFILES, SECRETS } from '../../../scripts/deploy/profiles';
+import { CAPACITY, clusterPartitions, PROFILES, SECRETS } from '../../../scripts/deploy/profiles';
 
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> }; spec?: any; [k: string]: any };
@@ -197,6 +197,20 @@ describe('Knative Services', () => {
     for (const name of FAST_PATH) expect(Number(byName(services, name).spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'])).toBeGreaterThanOrEqual(1);
   });
 
+  it("takes target, containerConcurrency and maxScale from the capacity model's committed plan (docs/capacity.json)", () => {
+    expect(CAPACITY, 'docs/capacity.json').toBeDefined();
+    const functions: Record<string, { targetConcurrency: number; containerConcurrency: number; maxScale: number } | undefined> = CAPACITY!.functions;
+    for (const s of services) {
+      const sized = functions[s.metadata.name as string];
+      if (!sized) continue;
+      const annotations = s.spec.template.metadata.annotations as Record<string, string>;
+      const definition = FUNCTIONS.find((f) => f.name === s.metadata.name)!.deploy;
+      expect(annotations['autoscaling.knative.dev/target'], s.metadata.name).toBe(String(sized.targetConcurrency));
+      expect(s.spec.template.spec.containerConcurrency, s.metadata.name).toBe(sized.containerConcurrency);
+      expect(annotations['autoscaling.knative.dev/max-scale'], s.metadata.name).toBe(String(Math.max(definition.maxScale, sized.maxScale)));
+    }
+  });
+
   it('runs the function itself on $PORT, with secrets only through secretKeyRef', () => {
     for (const { owner, container } of containersOf(services)) {
       expect(container.command).toEqual(['node', '--enable-source-maps', './server.mjs']);
@@ -316,7 +330,7 @@ describe('KafkaSources and dead-letter sinks', () => {
       expect(dls).toMatchObject({ apiVersion: 'eventing.knative.dev/v1alpha1', kind: 'KafkaSink' });
       const topic = s.spec.topics[0] as TopicName;
       expect(byName(sinks, dls.name).spec.topic).toBe(deadLetterTopicOf(topic));
-      expect(s.spec.consumers).toBeLessThanOrEqual(TOPICS[topic].partitions);
+      expect(s.spec.consumers).toBeLessThanOrEqual(clusterPartitions(topic));
     }
   });
 
@@ -330,7 +344,7 @@ describe('Redpanda', () => {
   const topics = manifests('infra/k8s/base/redpanda/topics.yaml');
   const cluster = manifests('infra/k8s/base/redpanda/redpanda.yaml')[0]!;
 
-  it('declares a Topic per registry topic and per dead-letter topic, with the registry partitions', () => {
+  it("declares a Topic per registry topic and per dead-letter topic, with the capacity model's partitions (never fewer than the registry's)", () => {
     expect(topics.map((t) => t.metadata.name).sort()).toEqual(TOPIC_NAMES.flatMap((t) => [t, deadLetterTopicOf(t)]).sort());
     for (const t of topics) {
       expect(`${t.apiVersion} ${t.kind}`).toBe('cluster.redpanda.com/v1alpha2 Topic');
@@ -341,7 +355,8 @@ describe('Redpanda', () => {
     }
     for (const name of TOPIC_NAMES) {
       const t = byName(topics, name);
-      expect(t.spec.partitions, name).toBe(TOPICS[name].partitions);
+      expect(t.spec.partitions, name).toBe(Math.max(TOPICS[name].partitions, CAPACITY?.partitions[name] ?? 0));
+      expect(t.spec.partitions, name).toBeGreaterThanOrEqual(TOPICS[name].partitions);
       expect(t.spec.additionalConfig['retention.ms'], name).toBe(String(TOPICS[name].retentionMs));
     }
   });
