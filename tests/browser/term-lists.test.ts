@@ -93,6 +93,7 @@ describe('term lists in the moderator UI', () => {
     await page.locator('#term-allow').fill('kill\nx');
     await page.locator('#btn-save-terms').click();
     await page.locator('#term-refusal').waitFor();
+    await page.locator('.toast').waitFor({ state: 'hidden' });
     await page.screenshot({ path: resolve(SHOTS, 'term-lists.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
 

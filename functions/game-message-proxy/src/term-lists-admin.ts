@@ -2,6 +2,8 @@
 // (refused with every problem when an entry would match every message, repeats, or sits on both
 // lists; 409 when someone saved since the version the change was made on), the history with what
 // each version changed and who saved it (the audit), any old version, and a dry run on a text.
+// The checks and the versioning are @sinbin/scoring/terms saveTermLists, shared with the leads'
+// routes of the moderation API.
 import { createHash } from 'node:crypto';
 import {
   apiError,
@@ -13,13 +15,7 @@ import {
   PathIdSchema,
   type TermCheckResponse,
   TermCheckRequestSchema,
-  type TermListHistory,
-  TermListRequestSchema,
-  type TermLists,
-  type TermListSaved,
   type TermListStore,
-  type TermListVersion,
-  type TermListVersionResponse,
 } from '@sinbin/contract';
 import { compileTermLists, matchTerms, saveTermLists, termListHistory, termListView } from '@sinbin/scoring/terms';
 import { bearerToken } from './core';
