@@ -97,7 +97,9 @@ describe('term lists in the moderator UI', () => {
     await page.screenshot({ path: resolve(SHOTS, 'term-lists.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
 
-    const audit = await (await fetch(`${f.apiUrl}/v1/audit?actor=lena`, { headers: { authorization: `Bearer ${await page.evaluate(() => JSON.parse(sessionStorage.getItem('sinbin.session') ?? '{}').token as string)}` } })).json();
-    expect(audit.entries.filter((e: { action: string }) => e.action === 'term-list-saved').map((e: { detail: { version: number } }) => e.detail.version)).toEqual([2, 1]);
+    // The audit log, as the lead reads it through the API.
+    const token = await page.evaluate("JSON.parse(sessionStorage.getItem('sinbin.session') || '{}').token");
+    const audit = (await (await fetch(`${f.apiUrl}/v1/audit?actor=lena`, { headers: { authorization: `Bearer ${String(token)}` } })).json()) as { entries: { action: string; detail: { version?: number } }[] };
+    expect(audit.entries.filter((e) => e.action === 'term-list-saved').map((e) => e.detail.version)).toEqual([2, 1]);
   }, 120_000);
 });

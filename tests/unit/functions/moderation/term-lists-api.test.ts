@@ -96,7 +96,7 @@ function termListsSuite(label: string, makeStores: () => Promise<{ stores: Store
     it('answers bad requests with a clear 400', async () => {
       const res = await fetch(`${h.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${await login(h.url, 'lena', PASSWORD)}`, 'content-type': 'application/json' }, body: '{"block": [' });
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toBe('invalid-json');
+      expect(((await res.json()) as { error: string }).error).toBe('invalid-json');
       expect((await lead.call('PUT', path, { block: ['scrub'], extra: true })).body.error).toBe('invalid-term-list');
       expect((await lead.get(`/v1/games/${'x'.repeat(300)}/term-lists`)).status).toBe(400);
     });
