@@ -6,7 +6,8 @@ import { ApiError } from './api';
 import { fill, h } from './dom';
 import { errorState, toast } from './feedback';
 import { regions, state } from './state';
-import { OFFENCE_CATEGORIES, type OffenceCategory, type TermEntry, type TermListEditor } from './types';
+import { entriesToText, textToEntries } from './term-text';
+import type { TermListEditor } from './types';
 
 interface Draft {
   block: string;
@@ -25,30 +26,6 @@ const view: {
   saving: boolean;
   error?: string;
 } = { known: [], saving: false };
-
-const CATEGORY_SEPARATOR = ' | ';
-
-/** Entries as the text areas show them: one a line, a block term's category after " | ". */
-export function entriesToText(entries: readonly TermEntry[], withCategory: boolean): string {
-  return entries.map((e) => (withCategory && e.category && e.category !== 'profanity' ? `${e.term}${CATEGORY_SEPARATOR}${e.category}` : e.term)).join('\n');
-}
-
-/** The text areas' lines back to entries; a line's known note is kept, blank lines dropped; the server checks the rest. */
-export function textToEntries(text: string, withCategory: boolean, previous: readonly TermEntry[]): TermEntry[] {
-  const notes = new Map(previous.filter((e) => e.note).map((e) => [e.term, e.note!]));
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const at = line.lastIndexOf(CATEGORY_SEPARATOR.trim());
-      const maybe = at > 0 ? line.slice(at + 1).trim() : '';
-      const category = withCategory && (OFFENCE_CATEGORIES as readonly string[]).includes(maybe) ? (maybe as OffenceCategory) : undefined;
-      const term = category ? line.slice(0, at).trim() : line;
-      const note = notes.get(term);
-      return { term, ...(category ? { category } : {}), ...(note ? { note } : {}) };
-    });
-}
 
 const api = () => {
   if (!state.api) throw new Error('not signed in');
