@@ -26,6 +26,10 @@ import type {
   ShadowReportResponse,
   TeamExposureResponse,
   TeamMember,
+  TermEntry,
+  TermListEditor,
+  TermListGames,
+  TermListSaved,
   WellbeingSettings,
 } from './types';
 
@@ -130,6 +134,15 @@ export class Api {
   }
   games() {
     return this.request<{ games: string[] }>('GET', '/v1/games');
+  }
+  termListGames() {
+    return this.request<TermListGames>('GET', '/v1/term-lists');
+  }
+  termLists(gameId: string) {
+    return this.request<TermListEditor>('GET', `/v1/games/${encodeURIComponent(gameId)}/term-lists`);
+  }
+  saveTermLists(gameId: string, lists: { block: TermEntry[]; allow: TermEntry[]; note?: string; expectedVersion: number | null }) {
+    return this.request<TermListSaved>('PUT', `/v1/games/${encodeURIComponent(gameId)}/term-lists`, lists);
   }
   setGames(username: string, games: string[]) {
     return this.request<{ username: string; games: string[]; previous: string[] }>('PUT', `/v1/moderators/${encodeURIComponent(username)}/games`, { games });

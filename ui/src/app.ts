@@ -6,6 +6,7 @@ import { loadAudit, renderAudit } from './audit';
 import { loadDashboard, renderDashboard, stopDashboard } from './dashboard';
 import { loadPolicies, renderPolicies } from './policies';
 import { loadTeam, renderTeam } from './team';
+import { loadTermLists, renderTermLists } from './term-lists';
 import { renderCase } from './case-view';
 import { fill, h } from './dom';
 import { renderBanner, renderHeader } from './header';
@@ -70,7 +71,7 @@ export function signedOut(notice: string): void {
   showLogin(notice);
 }
 
-const TITLES: Record<View, string> = { review: 'Queue', dashboard: 'Dashboard', policies: 'Policies', team: 'Team', audit: 'Audit log' };
+const TITLES: Record<View, string> = { review: 'Queue', dashboard: 'Dashboard', policies: 'Policies', terms: 'Term lists', team: 'Team', audit: 'Audit log' };
 
 export function renderAll(): void {
   renderHeader();
@@ -83,6 +84,8 @@ export function renderAll(): void {
       return renderDashboard();
     case 'policies':
       return renderPolicies();
+    case 'terms':
+      return renderTermLists();
     case 'team':
       return renderTeam();
     case 'review':
@@ -101,6 +104,7 @@ export function setView(view: View): void {
   if (view === 'audit') void loadAudit(true);
   if (view === 'dashboard') void loadDashboard();
   if (view === 'policies') void loadPolicies();
+  if (view === 'terms') void loadTermLists();
   if (view === 'team') void loadTeam();
 }
 

@@ -122,6 +122,8 @@ export function describeAudit(action: string, detail: Record<string, unknown>): 
       const games = (detail.games as string[] | undefined) ?? [];
       return `${String(detail.username ?? '')}: ${games.length ? games.join(', ') : 'no games'}`;
     }
+    case 'term-list-saved':
+      return `${String(detail.gameId ?? '')} term lists version ${String(detail.version ?? '')}: ${String(detail.blockCount ?? 0)} blocked, ${String(detail.allowCount ?? 0)} allowed${detail.note ? ` — “${String(detail.note)}”` : ''}`;
     case 'policy-version-created':
       return `version ${String(detail.version ?? '')}${detail.note ? ` — “${String(detail.note)}”` : ''}`;
     case 'policy-activated':

@@ -11,6 +11,7 @@ const LEAD_VIEWS: { view: View; label: string }[] = [
   { view: 'review', label: 'Queue' },
   { view: 'dashboard', label: 'Dashboard' },
   { view: 'policies', label: 'Policies' },
+  { view: 'terms', label: 'Term lists' },
   { view: 'team', label: 'Team' },
   { view: 'audit', label: 'Audit log' },
 ];

@@ -23,8 +23,8 @@ export interface Current {
   revealed?: boolean;
 }
 
-/** The views of the signed-in app; leads have the last four. */
-export type View = 'review' | 'dashboard' | 'policies' | 'team' | 'audit';
+/** The views of the signed-in app; leads have the last five. */
+export type View = 'review' | 'dashboard' | 'policies' | 'terms' | 'team' | 'audit';
 
 export interface LastVerdict {
   entry: QueueCase;

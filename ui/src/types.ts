@@ -25,6 +25,10 @@ export type {
   Role,
   ShadowReportResponse,
   TeamExposureResponse,
+  TermEntry,
+  TermListEditor,
+  TermListGames,
+  TermListSaved,
   Verdict,
   WellbeingSettings,
 } from '@sinbin/contract/browser';

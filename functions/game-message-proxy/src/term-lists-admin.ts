@@ -2,6 +2,8 @@
 // (refused with every problem when an entry would match every message, repeats, or sits on both
 // lists; 409 when someone saved since the version the change was made on), the history with what
 // each version changed and who saved it (the audit), any old version, and a dry run on a text.
+// The checks and the versioning are @sinbin/scoring/terms saveTermLists, shared with the leads'
+// routes of the moderation API.
 import { createHash } from 'node:crypto';
 import {
   apiError,
@@ -13,15 +15,9 @@ import {
   PathIdSchema,
   type TermCheckResponse,
   TermCheckRequestSchema,
-  type TermListHistory,
-  TermListRequestSchema,
-  type TermLists,
-  type TermListSaved,
   type TermListStore,
-  type TermListVersion,
-  type TermListVersionResponse,
 } from '@sinbin/contract';
-import { compileTermLists, matchTerms, termListChanges, termListProblems } from '@sinbin/scoring/terms';
+import { compileTermLists, matchTerms, saveTermLists, termListHistory, termListView } from '@sinbin/scoring/terms';
 import { bearerToken } from './core';
 
 export interface TermListAdminDeps {
@@ -34,13 +30,6 @@ export interface TermListAdminDeps {
 
 /** Who saved a version: the admin token's digest prefix, never the token. */
 export const adminActor = (req: HttpRequest): string => `admin:${createHash('sha256').update(bearerToken(req.headers['authorization']) ?? '').digest('hex').slice(0, 12)}`;
-
-export const termListHash = (lists: TermLists): string => createHash('sha256').update(JSON.stringify({ block: lists.block, allow: lists.allow })).digest('hex');
-
-function view(gameId: string, v: TermListVersion | undefined): TermListVersionResponse {
-  if (!v) return { gameId, version: null, block: [], allow: [] };
-  return { gameId, version: v.version, block: v.lists.block, allow: v.lists.allow, createdAt: v.createdAt, createdBy: v.createdBy, contentHash: v.contentHash, ...(v.note ? { note: v.note } : {}) };
-}
 
 function bodyOf(req: HttpRequest): { ok: true; value: unknown } | { ok: false; response: HttpResponse } {
   try {
@@ -62,7 +51,7 @@ export function termListRoutes(deps: TermListAdminDeps): HttpRoute[] {
   async function get(req: HttpRequest): Promise<HttpResponse> {
     const gameId = gameOf(req);
     if (typeof gameId !== 'string') return gameId;
-    return json(200, view(gameId, await store.latest(gameId)));
+    return json(200, termListView(gameId, await store.latest(gameId)));
   }
 
   async function put(req: HttpRequest): Promise<HttpResponse> {
@@ -70,27 +59,11 @@ export function termListRoutes(deps: TermListAdminDeps): HttpRoute[] {
     if (typeof gameId !== 'string') return gameId;
     const body = bodyOf(req);
     if (!body.ok) return body.response;
-    const parsed = TermListRequestSchema.safeParse(body.value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-      return apiError('invalid-term-list', issues.join('; '), { details: { issues } });
-    }
-    const { note, expectedVersion, ...rest } = parsed.data;
-    const lists = rest as TermLists;
-    const problems = termListProblems(lists);
-    if (problems.length > 0) return apiError('invalid-term-list', problems.join('; '), { details: { issues: problems } });
-    const latest = await store.latest(gameId);
-    const current = latest?.version ?? null;
-    if (expectedVersion !== undefined && expectedVersion !== current) {
-      return apiError('version-conflict', `the term lists of ${gameId} are at version ${current ?? 'none'}, not ${expectedVersion}: reload them and apply the change again`, { details: { current } });
-    }
-    const contentHash = termListHash(lists);
-    if (latest?.contentHash === contentHash) return json(200, { ...view(gameId, latest), changes: [], unchanged: true } satisfies TermListSaved);
-    const saved = await store.save(gameId, lists, { by: adminActor(req), contentHash, now: now(), expected: current, ...(note ? { note } : {}) });
-    if (saved.status === 'conflict') return apiError('version-conflict', `the term lists of ${gameId} changed meanwhile (now version ${saved.current ?? 'none'}): reload them and apply the change again`, { details: { current: saved.current } });
-    const changes = termListChanges(latest?.lists, lists);
-    log.info({ gameId, version: saved.version.version, by: saved.version.createdBy, changes: changes.length }, 'term lists saved');
-    return json(latest ? 200 : 201, { ...view(gameId, saved.version), changes, unchanged: false } satisfies TermListSaved);
+    const edit = await saveTermLists(store, gameId, body.value, adminActor(req), now());
+    if (edit.status === 'invalid') return apiError('invalid-term-list', edit.issues.join('; '), { details: { issues: edit.issues } });
+    if (edit.status === 'conflict') return apiError('version-conflict', edit.message, { details: { current: edit.current } });
+    if (!edit.saved.unchanged) log.info({ gameId, version: edit.saved.version, by: edit.saved.createdBy, changes: edit.saved.changes.length }, 'term lists saved');
+    return json(edit.created ? 201 : 200, edit.saved);
   }
 
   async function history(req: HttpRequest): Promise<HttpResponse> {
@@ -99,23 +72,7 @@ export function termListRoutes(deps: TermListAdminDeps): HttpRoute[] {
     const limit = Math.min(100, Math.max(1, Number(req.query.get('limit') ?? 20) || 20));
     const before = req.query.get('before') ? Number(req.query.get('before')) : undefined;
     if (before !== undefined && !Number.isInteger(before)) return apiError('invalid-query', 'before: a version number');
-    // One more than asked, so each version's changes are against the one before it.
-    const versions = await store.history(gameId, { limit: limit + 1, ...(before !== undefined ? { before } : {}) });
-    const page = versions.slice(0, limit);
-    const answer: TermListHistory = {
-      gameId,
-      versions: page.map((v, i) => ({
-        version: v.version,
-        createdAt: v.createdAt,
-        createdBy: v.createdBy,
-        ...(v.note ? { note: v.note } : {}),
-        blockCount: v.lists.block.length,
-        allowCount: v.lists.allow.length,
-        changes: termListChanges(versions[i + 1]?.lists, v.lists),
-      })),
-      ...(versions.length > limit ? { next: page.at(-1)!.version } : {}),
-    };
-    return json(200, answer);
+    return json(200, await termListHistory(store, gameId, { limit, ...(before !== undefined ? { before } : {}) }));
   }
 
   async function version(req: HttpRequest): Promise<HttpResponse> {
@@ -123,7 +80,7 @@ export function termListRoutes(deps: TermListAdminDeps): HttpRoute[] {
     if (typeof gameId !== 'string') return gameId;
     const n = Number(req.params.version);
     const v = Number.isInteger(n) && n > 0 ? await store.get(gameId, n) : undefined;
-    return v ? json(200, view(gameId, v)) : apiError('not-found', `no version ${req.params.version} of the term lists of ${gameId}`);
+    return v ? json(200, termListView(gameId, v)) : apiError('not-found', `no version ${req.params.version} of the term lists of ${gameId}`);
   }
 
   async function check(req: HttpRequest): Promise<HttpResponse> {

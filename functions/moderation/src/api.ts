@@ -13,6 +13,7 @@ import {
   type ContextStore,
   type DecisionStats,
   type ExposureStore,
+  type TermListStore,
   type HttpRequest,
   type HttpResponse,
   type HttpRoute,
@@ -45,6 +46,7 @@ import { routeKit, type Principal } from './kit';
 import type { LiveFeed, QueueChange } from './live';
 import { policyRoutes } from './policies-api';
 import { teamRoutes } from './team-api';
+import { termListRoutes } from './term-lists-api';
 import { recordView, wellbeingRoutes, type WellbeingSource } from './wellbeing';
 
 export type { Principal } from './kit';
@@ -65,6 +67,8 @@ export interface ApiDeps {
   shadow: ShadowLog;
   decisionStats: DecisionStats;
   exposure: ExposureStore;
+  /** Studios' term lists: the same store as the gateway's admin API. */
+  termLists: TermListStore;
   wellbeing: WellbeingSource;
   /** token -> moderator id, from MODERATOR_TOKENS (API clients and scripts). */
   staticTokens: Map<string, string>;
@@ -389,6 +393,7 @@ export function moderationRoutes(deps: ApiDeps): HttpRoute[] {
     { method: 'POST', path: '/v1/moderators/:username/disable', handler: authed(disableModerator, 'lead') },
     ...policyRoutes({ kit, documents: deps.documents, shadow: deps.shadow, knownCategories: deps.knownCategories, now }),
     ...teamRoutes({ kit, cases, moderators, documents: deps.documents, decisionStats: deps.decisionStats, feed, counts, now }),
+    ...termListRoutes({ kit, termLists: deps.termLists, moderators, now }),
     ...wellbeingRoutes({ kit, source: deps.wellbeing, documents: deps.documents, exposure: deps.exposure, moderators, findCase, metrics: deps.metrics, now }),
   ];
 

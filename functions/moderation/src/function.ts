@@ -45,7 +45,7 @@ export default defineFunction({
   http: { portVariable: 'MODERATION_PORT', defaultPort: 8081 },
   env: EnvSchema,
   secrets: ['MODERATOR_TOKENS'],
-  stores: ['cases', 'moderators', 'context', 'documents', 'shadow', 'decisionStats', 'exposure'],
+  stores: ['cases', 'moderators', 'context', 'documents', 'shadow', 'decisionStats', 'exposure', 'termLists'],
   deploy: {
     minScale: 0,
     maxScale: 3,
@@ -117,6 +117,7 @@ export default defineFunction({
         shadow: stores.shadow,
         decisionStats: stores.decisionStats,
         exposure: stores.exposure,
+        termLists: stores.termLists,
         wellbeing: new WellbeingSource(stores.documents, log),
         knownCategories: () => CATEGORIES,
         metrics,

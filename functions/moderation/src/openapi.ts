@@ -37,6 +37,10 @@ import {
   UndoResponseSchema,
   VerdictRequestSchema,
   VerdictResponseSchema,
+  TermListEditorSchema,
+  TermListGamesSchema,
+  TermListRequestSchema,
+  TermListSavedSchema,
 } from '@sinbin/contract';
 
 const ErrorSchema = z.object({ error: z.string(), message: z.string(), retry: z.boolean() }).meta({ id: 'ApiError' });
@@ -60,6 +64,8 @@ const headMove = (operationId: string, summary: string, params = true) =>
     requestBody: body(HeadMoveRequestSchema),
     responses: { '200': ok(HeadMoveResponseSchema), '400': error('invalid-json, invalid-body, already-active'), ...leadOnly, '404': error('not-found, no-previous-version'), '409': error('version-conflict') },
   });
+
+const gameId = { path: z.object({ gameId: z.string() }) };
 
 const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/v1/auth/login': { post: op({ operationId: 'login', requestBody: body(LoginRequestSchema), responses: { '200': ok(LoginResponseSchema), '400': error('invalid-json, invalid-body'), '401': error('invalid-credentials'), '429': error('too-many-attempts') } }) },
@@ -118,6 +124,19 @@ const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {
   '/v1/dashboard': {
     get: op({ operationId: 'dashboard', security: auth, requestParams: { query: z.object({ period: z.string().optional() }) }, responses: { '200': ok(DashboardResponseSchema), '400': error('invalid-query'), ...leadOnly } }),
   },
+  // Leads: studios' term lists (the same lists and checks as the gateway's admin API).
+  '/v1/term-lists': { get: op({ operationId: 'listTermLists', summary: 'The games with term lists, and the version in force', security: auth, responses: { '200': ok(TermListGamesSchema), ...leadOnly } }) },
+  '/v1/games/{gameId}/term-lists': {
+    get: op({ operationId: 'getTermLists', summary: "A game's lists in force and its recent versions", security: auth, requestParams: gameId, responses: { '200': ok(TermListEditorSchema), '400': error('invalid-body'), ...leadOnly } }),
+    put: op({
+      operationId: 'saveTermLists',
+      summary: 'Save a new version (201 for the first); expectedVersion guards against a concurrent edit',
+      security: auth,
+      requestParams: gameId,
+      requestBody: body(TermListRequestSchema),
+      responses: { '200': ok(TermListSavedSchema), '201': ok(TermListSavedSchema, 'The first version'), '400': error('invalid-json, invalid-body, invalid-term-list'), ...leadOnly, '409': error('version-conflict') },
+    }),
+  },
   // Moderators' wellbeing.
   '/v1/cases/{caseId}/reveal': {
     post: op({ operationId: 'revealCase', summary: 'Unmask the worst terms of a case (counted)', security: auth, requestParams: caseId, responses: { '200': ok(z.object({ caseId: z.string(), revealed: z.literal(true), exposure: MyExposureResponseSchema })), ...denied, '404': error('not-found') } }),
@@ -135,7 +154,7 @@ const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {
 export function moderationOpenApi(): ReturnType<typeof createDocument> {
   return createDocument({
     openapi: '3.1.0',
-    info: { title: 'sinbin moderation API', version: '0.2.0', description: "The moderators' API: sign in, the review queue, claims, verdicts with an undo window, case context, live events, audit log, accounts; for leads: policy versions and shadow runs, games per moderator, the dashboard, exposure and wellbeing settings." },
+    info: { title: 'sinbin moderation API', version: '0.2.0', description: "The moderators' API: sign in, the review queue, claims, verdicts with an undo window, case context, live events, audit log, accounts; for leads: policy versions and shadow runs, games per moderator, the dashboard, studios' term lists, exposure and wellbeing settings." },
     servers: [{ url: 'http://127.0.0.1:8081', description: 'make run / make up' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A session token from /v1/auth/login, or a MODERATOR_TOKENS token.' } } },
     paths: paths as ZodOpenApiPathsObject,

@@ -183,3 +183,11 @@ export const TermCheckResponseSchema = z
   })
   .meta({ id: 'TermCheck' });
 export type TermCheckResponse = z.infer<typeof TermCheckResponseSchema>;
+
+/** The moderation API's term-list editor for leads: a game's lists in force and its recent versions. */
+export const TermListEditorSchema = z.object({ current: TermListVersionSchema, history: TermListHistorySchema }).meta({ id: 'TermListEditor' });
+export type TermListEditor = z.infer<typeof TermListEditorSchema>;
+
+/** The games that have term lists, with the version in force. */
+export const TermListGamesSchema = z.object({ games: z.array(z.object({ gameId: z.string(), version: z.number().int() })) }).meta({ id: 'TermListGames' });
+export type TermListGames = z.infer<typeof TermListGamesSchema>;

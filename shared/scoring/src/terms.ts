@@ -3,3 +3,4 @@
 export { createMasker, mergeSpans, worstTerms, type MaskSpan, type MaskerOptions } from './masking';
 export { blockCategory, compileTermLists, matchTerms, normalizeTerm, termListChanges, termListProblems, type CompiledTermLists, type TermReading } from './term-lists';
 export { LiveTermLists } from './term-lists-live';
+export { saveTermLists, termListHash, termListHistory, termListView, type TermListEdit } from './term-list-edits';

@@ -1,8 +1,9 @@
-// The moderator UI's pure parts (ui/src/format.ts, ui/src/keys.ts); the screens themselves are
+// The moderator UI's pure parts (ui/src/format.ts, ui/src/keys.ts, ui/src/term-text.ts); the screens themselves are
 // tested in chromium (tests/browser).
 import { describe, expect, it } from 'vitest';
 import { assignSpeakers, describeAudit, formatAge, formatCountdown, highlightSegments, initials, routedBecause, severityLevel, topCategory } from '../../../../ui/src/format';
 import { commandFor, SHORTCUTS } from '../../../../ui/src/keys';
+import { entriesToText, textToEntries } from '../../../../ui/src/term-text';
 
 describe('format', () => {
   it.each([
@@ -86,5 +87,26 @@ describe('routedBecause', () => {
     ['alarm', /threat, self-harm encouragement or doxxing/],
   ] as const)('%s -> %s', (reason, want) => {
     expect(routedBecause(reason)).toMatch(want);
+  });
+});
+
+describe('term lists as text', () => {
+  it.each([
+    ['scrub', [{ term: 'scrub' }]],
+    ['  scrub  \n\n i will find you | threat ', [{ term: 'scrub' }, { term: 'i will find you', category: 'threat' }]],
+    // Not a category: the whole line is the term (the server judges it).
+    ['rock | paper', [{ term: 'rock | paper' }]],
+    ['a|b | insult', [{ term: 'a|b', category: 'insult' }]],
+  ])('block %j', (text, entries) => expect(textToEntries(text, true, [])).toEqual(entries));
+
+  it('keeps no category on the allow list, and a known entry keeps its note', () => {
+    expect(textToEntries('kill | threat', false, [])).toEqual([{ term: 'kill | threat' }]);
+    expect(textToEntries('kill', false, [{ term: 'kill', note: 'a weapon' }])).toEqual([{ term: 'kill', note: 'a weapon' }]);
+  });
+
+  it('round-trips through the text areas: an unedited list saves as the same list', () => {
+    const block = [{ term: 'scrub' }, { term: 'noob', category: 'profanity' as const }, { term: 'i will find you', category: 'threat' as const }];
+    expect(entriesToText(block, true)).toBe('scrub\nnoob | profanity\ni will find you | threat');
+    expect(textToEntries(entriesToText(block, true), true, block)).toEqual(block);
   });
 });
