@@ -1,7 +1,7 @@
 // Ports of the players' side of trust and safety: the flood and spam limits' recent traffic, each
 // player's offences (reputation, with the evidence an appeal shows), appeals, and the studios'
 // term lists. Adapters: @sinbin/stores (memory, SQL on PGlite or PostgreSQL); one contract suite
-// (tests/contract/trust-store-suite.ts) runs against each.
+// (tests/contract/trust-stores.test.ts) runs against each.
 import type { Action, AppealOutcome, ChatMessage, ContextEntry, DecidedBy, LimitHit, ModelScore, TermMatch } from './events';
 import type { TermLists, TermListVersion } from './term-lists';
 import type { ReputationCategory, Severity } from './trust';
