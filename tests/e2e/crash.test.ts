@@ -18,7 +18,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { DEFAULT_POLICY, type FinalDecision, stableId } from '@sinbin/contract';
+import { DEFAULT_POLICY, type FinalDecision, seededRandom, stableId } from '@sinbin/contract';
 import { pgliteModerationStores } from '@sinbin/stores';
 import { LmdbDecisionTable, openStateDb } from '@sinbin/stores/lmdb';
 import { LEXICON_ENV } from '../helpers/functions';
@@ -29,17 +29,6 @@ const MESSAGES = 2_000;
 const CLIENTS = 32;
 const KEY = 'crash-key-0123456789';
 
-/** mulberry32: a small seeded generator, so the kill moment and the message mix replay. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Each path of the pipeline: fast allow, fast block, deep analysis then a moderation case (which
 // expires in 1 s and is decided provisionally), and one refused by the gateway (empty text).
@@ -145,7 +134,7 @@ async function decisionOf(gateway: string, messageId: string): Promise<FinalDeci
 
 it(`every accepted message is decided exactly once across a kill -9 (seed ${SEED})`, { timeout: 600_000 }, async () => {
   process.stderr.write(`crash test seed ${SEED} (replay: SINBIN_CRASH_SEED=${SEED} npx vitest run --project e2e tests/e2e/crash.test.ts)\n`);
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-crash-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const policies = join(dir, 'policies.json');

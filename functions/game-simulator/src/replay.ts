@@ -1,5 +1,6 @@
 // The replay schedule: many matches chatting at once, each in its own chat order, interleaved
 // into one stream at a target rate. Pure: no clock, no I/O; randomness from a seed.
+import { seededRandom } from '@sinbin/contract';
 import type { ChatLine, Label, Match } from './conda';
 
 export interface ScheduledMessage {
@@ -29,16 +30,7 @@ export interface ReplayOptions {
 }
 
 /** Deterministic PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;
 
 /** A replayed pass gets its own channel and players, so context and offences do not carry over. */
 export function lapId(id: string, lap: number): string {

@@ -6,3 +6,18 @@ export function stableId(...parts: string[]): string {
 }
 
 export const newMessageId = (): string => randomUUID();
+
+/**
+ * A small seeded generator (mulberry32), uniform in [0, 1): replays, benchmarks and tests that must
+ * do the same thing again from the same seed.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
