@@ -111,7 +111,10 @@ describe('faas-cli build --shrinkwrap', () => {
       const scores = fn.deploy.model !== undefined;
       expect(report.externals.includes('onnxruntime-node') || report.externals.includes('@huggingface/transformers'), fn.name).toBe(scores);
       const folders = [fn.deploy.model ?? []].flat();
-      expect(report.externals.includes('@huggingface/transformers'), fn.name).toBe(folders.includes('deep'));
+      // A function serving the model admin API (a public API with the registry) checks a deep
+      // version as the deep analyzer would load it before promoting it, so it carries the library too.
+      const checksDeepVersions = fn.http !== undefined && (fn.stores as readonly string[]).includes('registry');
+      expect(report.externals.includes('@huggingface/transformers'), fn.name).toBe(folders.includes('deep') || checksDeepVersions);
       expect(existsSync(join(out, 'node_modules', 'onnxruntime-node')), fn.name).toBe(scores);
     }
   }, 180_000);
