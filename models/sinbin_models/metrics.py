@@ -57,3 +57,25 @@ def routing_report(y: np.ndarray, p: np.ndarray, ok_below: float, toxic_from: fl
         'toxic_missed_by_ok_route': _ratio(int((ok & y).sum()), int(y.sum())),
         'clean_in_ok_route': _ratio(int((ok & ~y).sum()), int(ok.sum())),
     }
+
+
+# The fast model's routing band, chosen on validation data (training and retraining alike): the toxic
+# route must be this precise, and the ok route may let this share of the toxic lines through.
+TOXIC_ROUTE_PRECISION = 0.90
+MAX_TOXIC_MISSED_BY_OK = 0.05
+
+
+def pick_toxic_from(y, p, target) -> float:
+    for t in np.arange(0.30, 0.99, 0.005):
+        sel = p >= t
+        if sel.sum() >= 10 and (y[sel] == 1).mean() >= target:
+            return float(t)
+    return 0.99
+
+
+def pick_ok_below(y, p, max_missed) -> float:
+    best = 0.01
+    for t in np.arange(0.01, 0.6, 0.005):
+        if ((p < t) & (y == 1)).sum() / max(1, (y == 1).sum()) <= max_missed:
+            best = float(t)
+    return best

@@ -23,13 +23,11 @@ import numpy as np
 
 from .fast_model import export_onnx, featurize
 from .features import HashingConfig
-from .metrics import binary_report
+from .metrics import MAX_TOXIC_MISSED_BY_OK, TOXIC_ROUTE_PRECISION, binary_report, pick_ok_below, pick_toxic_from
 from .normalize import normalize_text
 from .progress import Progress
 
-# Routing targets, as train_fast picks them on validation data.
-TOXIC_ROUTE_PRECISION = 0.90
-MAX_TOXIC_MISSED_BY_OK = 0.05
+# Fewer validation lines than this keep the base model's routing band.
 MIN_VAL_FOR_THRESHOLDS = 200
 
 
@@ -80,20 +78,6 @@ def fit_head(X, y, w, w0: np.ndarray, b0: float, strength: float, max_iter: int)
     return theta[:-1], float(theta[-1]), {'iterations': int(result.nit), 'loss': round(float(result.fun), 4), 'moved_l2': round(float(np.linalg.norm(theta - theta0)), 4)}
 
 
-def pick_toxic_from(y, p, target) -> float:
-    for t in np.arange(0.30, 0.99, 0.005):
-        sel = p >= t
-        if sel.sum() >= 10 and (y[sel] == 1).mean() >= target:
-            return float(t)
-    return 0.99
-
-
-def pick_ok_below(y, p, max_missed) -> float:
-    best = 0.01
-    for t in np.arange(0.01, 0.6, 0.005):
-        if ((p < t) & (y == 1)).sum() / max(1, (y == 1).sum()) <= max_missed:
-            best = float(t)
-    return best
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from .data import CATEGORIES, load_all
 from .fast_model import OUTPUTS, export_onnx, featurize, padded_ids
 from .features import HashingConfig
-from .metrics import binary_report, routing_report
+from .metrics import MAX_TOXIC_MISSED_BY_OK, TOXIC_ROUTE_PRECISION, binary_report, pick_ok_below, pick_toxic_from, routing_report
 from .normalize import normalize_text
 from .obfuscate import obfuscate
 from . import eval_sets
@@ -35,8 +35,6 @@ ALARM_MAX_FALSE_ALARM = 0.02
 EVAL_SOURCES = ('conda', 'offensive', 'davidson')
 # Routing targets, met on validation data of the target domain (game chat = CONDA); what they
 # give on tweets is reported, not tuned for.
-TOXIC_ROUTE_PRECISION = 0.90
-MAX_TOXIC_MISSED_BY_OK = 0.05
 ROUTING_SOURCES = ('conda',)
 MODELS_DIR = Path(__file__).resolve().parents[1]
 
@@ -86,20 +84,6 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def pick_toxic_from(y, p, target) -> float:
-    for t in np.arange(0.30, 0.99, 0.005):
-        sel = p >= t
-        if sel.sum() >= 10 and (y[sel] == 1).mean() >= target:
-            return float(t)
-    return 0.99
-
-
-def pick_ok_below(y, p, max_missed) -> float:
-    best = 0.01
-    for t in np.arange(0.01, 0.6, 0.005):
-        if ((p < t) & (y == 1)).sum() / max(1, (y == 1).sum()) <= max_missed:
-            best = float(t)
-    return best
 
 
 def decision_threshold(val_by_source) -> float:
