@@ -22,6 +22,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=lib/ready.sh
+source "$HERE/lib/ready.sh"
 
 MINIO_REF=${MINIO_REF:-v0.0.0-20260212201848-7aac2a2c5b7c}
 MINIO_PORT=${MINIO_PORT:-9000}
@@ -81,18 +83,7 @@ running_pid() {
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 cmd_wait() {
-  local deadline=$((SECONDS + MINIO_WAIT_TIMEOUT)) pid
-  until curl -fsS -o /dev/null --max-time 2 "http://$HOST:$MINIO_PORT/minio/health/ready" 2>/dev/null; do
-    if ! pid=$(running_pid); then
-      tail -n 25 "$LOG" >&2 2>/dev/null || true
-      die "the server is not running (log: $LOG)"
-    fi
-    if ((SECONDS >= deadline)); then
-      tail -n 25 "$LOG" >&2 || true
-      die "not ready on $HOST:$MINIO_PORT after ${MINIO_WAIT_TIMEOUT}s (log: $LOG)"
-    fi
-    sleep 0.2
-  done
+  wait_http_ready "http://$HOST:$MINIO_PORT/minio/health/ready" "$MINIO_WAIT_TIMEOUT" "$HOST:$MINIO_PORT"
 }
 
 cmd_start() {

@@ -19,6 +19,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=lib/ready.sh
+source "$HERE/lib/ready.sh"
 
 MLFLOW_PORT=${MLFLOW_PORT:-5000}
 MLFLOW_WAIT_TIMEOUT=${MLFLOW_WAIT_TIMEOUT:-120}
@@ -106,15 +108,7 @@ PY
 }
 
 cmd_wait() {
-  local deadline=$((SECONDS + MLFLOW_WAIT_TIMEOUT))
-  until curl -fsS -o /dev/null --max-time 2 "http://$HOST:$MLFLOW_PORT/health" 2>/dev/null; do
-    running_pid >/dev/null || { tail -n 30 "$LOG" >&2 2>/dev/null || true; die "the server is not running (log: $LOG)"; }
-    if ((SECONDS >= deadline)); then
-      tail -n 30 "$LOG" >&2 || true
-      die "not ready on $HOST:$MLFLOW_PORT after ${MLFLOW_WAIT_TIMEOUT}s (log: $LOG)"
-    fi
-    sleep 0.3
-  done
+  wait_http_ready "http://$HOST:$MLFLOW_PORT/health" "$MLFLOW_WAIT_TIMEOUT" "$HOST:$MLFLOW_PORT" 0.3
 }
 
 cmd_start() {

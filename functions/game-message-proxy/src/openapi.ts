@@ -44,6 +44,8 @@ const googleError = (description: string) => ({ description, content: { 'applica
 const body = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } } });
 const gameAuth = [{ gameKey: [] }];
 const adminAuth = [{ adminToken: [] }];
+/** What every admin route may answer before it looks at the request. */
+const adminDenied = { '401': error('admin-unauthorized'), '403': error('admin-disabled') };
 
 const prefer = z
   .string()
@@ -154,14 +156,14 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: 'API keys by id and creation date (never their value)',
       security: adminAuth,
       requestParams: { query: z.object({ gameId: z.string().optional(), includeRevoked: z.enum(['true', 'false']).optional() }) },
-      responses: { '200': { description: 'Keys.', ...body(ApiKeysResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'Keys.', ...body(ApiKeysResponseSchema) }, '400': error('invalid-query'), ...adminDenied },
     },
     post: {
       operationId: 'createApiKey',
       summary: 'Make a key for a game (at most two live per game: rotate by creating, switching, revoking)',
       security: adminAuth,
       requestBody: body(NewApiKeySchema),
-      responses: { '201': { description: 'The key, shown this once.', ...body(CreatedApiKeySchema) }, '400': error('invalid-json, invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled'), '409': error('key-limit') },
+      responses: { '201': { description: 'The key, shown this once.', ...body(CreatedApiKeySchema) }, '400': error('invalid-json, invalid-body'), ...adminDenied, '409': error('key-limit') },
     },
   },
   '/admin/v1/keys/{keyId}': {
@@ -170,7 +172,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: 'Revoke a key (other replicas stop accepting it within API_KEY_CACHE_MS)',
       security: adminAuth,
       requestParams: { path: z.object({ keyId: z.string() }) },
-      responses: { '200': { description: 'The revoked key.', ...body(ApiKeyInfoSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled'), '404': error('not-found'), '409': error('config-key') },
+      responses: { '200': { description: 'The revoked key.', ...body(ApiKeyInfoSchema) }, ...adminDenied, '404': error('not-found'), '409': error('config-key') },
     },
   },
   '/admin/v1/games/{gameId}/webhook-deliveries': {
@@ -179,7 +181,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: "A game's webhook delivery attempts and dead letters",
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string() }), query: z.object({ limit: z.string().optional() }) },
-      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'Attempts and dead letters.', ...body(WebhookDeliveriesResponseSchema) }, '400': error('invalid-query'), ...adminDenied },
     },
   },
   '/admin/v1/games/{gameId}/term-lists': {
@@ -188,7 +190,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: "A game's term lists in force (version null: none)",
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string() }) },
-      responses: { '200': { description: 'The latest version.', ...body(TermListVersionSchema) }, '400': error('invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'The latest version.', ...body(TermListVersionSchema) }, '400': error('invalid-body'), ...adminDenied },
     },
     put: {
       operationId: 'saveTermLists',
@@ -212,7 +214,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: 'Every version, newest first: who saved it, when, why, what it changed (the audit)',
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string() }), query: z.object({ limit: z.string().optional(), before: z.string().optional() }) },
-      responses: { '200': { description: 'Versions.', ...body(TermListHistorySchema) }, '400': error('invalid-query'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'Versions.', ...body(TermListHistorySchema) }, '400': error('invalid-query'), ...adminDenied },
     },
   },
   '/admin/v1/games/{gameId}/term-lists/versions/{version}': {
@@ -221,7 +223,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       summary: 'One version of the lists',
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string(), version: z.string() }) },
-      responses: { '200': { description: 'The version.', ...body(TermListVersionSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled'), '404': error('not-found') },
+      responses: { '200': { description: 'The version.', ...body(TermListVersionSchema) }, ...adminDenied, '404': error('not-found') },
     },
   },
   '/admin/v1/games/{gameId}/term-lists/check': {
@@ -231,7 +233,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       security: adminAuth,
       requestParams: { path: z.object({ gameId: z.string() }) },
       requestBody: body(TermCheckRequestSchema),
-      responses: { '200': { description: 'Hits.', ...body(TermCheckResponseSchema) }, '400': error('invalid-json, invalid-body'), '401': error('admin-unauthorized'), '403': error('admin-disabled') },
+      responses: { '200': { description: 'Hits.', ...body(TermCheckResponseSchema) }, '400': error('invalid-json, invalid-body'), ...adminDenied },
     },
   },
   '/admin/v1/models': {
@@ -239,7 +241,7 @@ const operations: Record<string, Record<string, ZodOpenApiOperationObject>> = {
       operationId: 'listModels',
       summary: 'Registered model versions, their aliases (champion, challenger) and the champion history',
       security: adminAuth,
-      responses: { '200': { description: 'Models.', ...body(ModelsResponseSchema) }, '401': error('admin-unauthorized'), '403': error('admin-disabled'), '503': error('unavailable') },
+      responses: { '200': { description: 'Models.', ...body(ModelsResponseSchema) }, ...adminDenied, '503': error('unavailable') },
     },
   },
   '/admin/v1/models/{model}/promote': {
