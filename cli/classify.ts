@@ -31,7 +31,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultModelDir } from '@sinbin/scoring';
-import { applyRules, detectLanguage, loadOnnxFastScorer, type OnnxFastScorer } from '@sinbin/scoring/fast';
+import { applyRules, detectLanguage, loadOnnxFastScorer, normalizeForFeatures, type OnnxFastScorer } from '@sinbin/scoring/fast';
 import type { TransformerDeepScorer } from '@sinbin/scoring/deep';
 
 adoptFormerEnvAtStart();
@@ -186,7 +186,9 @@ function policyVerdict(model: Verdict, fast: ToxicityScore, alarmToModerator: bo
 async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Record<RoutedLanguage, DeepStage | undefined>,
   thresholds: RoutingThresholds, options: Options): Promise<OutputLine[]> {
   const inputs = lines.map(toScoringInput);
-  const fastScores = (await fast.score(inputs)).map((s, i) => ({ ...applyRules(inputs[i]!.text, s), language: detectLanguage(inputs[i]!.text) }));
+  // Normalised once: the fast model's features and the rule layer read the same text.
+  const normalized = inputs.map((m) => normalizeForFeatures(m.text));
+  const fastScores = (await fast.scoreNormalized(normalized)).map((s, i) => ({ ...applyRules(inputs[i]!.text, s, normalized[i]), language: detectLanguage(inputs[i]!.text) }));
   const cascade = options.stage === 'cascade';
   const out: OutputLine[] = fastScores.map((s, i) => {
     const readAs: RoutedLanguage = options.languages.includes('fr') ? routeLanguage(inputs[i]!.text, s.language) : 'en';

@@ -55,6 +55,8 @@ export interface OnnxFastScorer extends ToxicityScorer {
   /** Single yes/no cut, for callers that need a binary verdict without a review band. */
   readonly decisionThreshold: number;
   readonly meta: FastModelMeta;
+  /** As score, for texts already normalised by normalizeForFeatures: the caller keeps them for the rule layer. */
+  scoreNormalized(normalized: readonly string[]): Promise<ToxicityScore[]>;
   /** Probabilities for raw texts, row-major [texts.length, meta.outputs.length]. */
   run(texts: readonly string[]): Promise<Float32Array>;
   /** Releases the ONNX session. */
@@ -176,21 +178,29 @@ class FastScorer implements OnnxFastScorer {
     this.counts = new Int32Array(maxBatch);
   }
 
-  async score(batch: readonly ScoringInput[]): Promise<ToxicityScore[]> {
+  score(batch: readonly ScoringInput[]): Promise<ToxicityScore[]> {
+    return this.scoreNormalized(batch.map((m) => normalizeForFeatures(m.text)));
+  }
+
+  async scoreNormalized(normalized: readonly string[]): Promise<ToxicityScore[]> {
     const results: ToxicityScore[] = [];
-    for (let start = 0; start < batch.length; start += this.maxBatch) {
-      const part = batch.slice(start, start + this.maxBatch);
-      const probs = await this.run(part.map((m) => m.text));
+    for (let start = 0; start < normalized.length; start += this.maxBatch) {
+      const part = normalized.slice(start, start + this.maxBatch);
+      const probs = await this.runNormalized(part);
       for (let i = 0; i < part.length; i++) results.push(this.toScore(probs, i));
     }
     return results;
   }
 
   /** Probabilities for raw texts, row-major [texts.length, outputs]. Exposed for benchmarks. */
-  async run(texts: readonly string[]): Promise<Float32Array> {
+  run(texts: readonly string[]): Promise<Float32Array> {
+    return this.runNormalized(texts.map((text) => normalizeForFeatures(text)));
+  }
+
+  private async runNormalized(texts: readonly string[]): Promise<Float32Array> {
     const { maxFeatures } = this.hashing;
     for (let i = 0; i < texts.length; i++) {
-      this.counts[i] = writeFeatureIds(normalizeForFeatures(texts[i] ?? ''), this.hashing, this.scratch, i * maxFeatures);
+      this.counts[i] = writeFeatureIds(texts[i] ?? '', this.hashing, this.scratch, i * maxFeatures);
     }
     const stride = this.meta.outputs.length;
     if (this.head) {

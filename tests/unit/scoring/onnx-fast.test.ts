@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir, loadScorer } from '../../../shared/scoring/src/load';
 import { loadOnnxFastScorer, type OnnxFastScorer } from '../../../shared/scoring/src/onnx-fast';
+import { normalizeForFeatures } from '../../../shared/scoring/src/fast-features';
 import { CATEGORIES } from '@sinbin/contract';
 import { labelledChat, stubFallback } from './helpers';
 
@@ -29,6 +30,11 @@ describe('ONNX fast scorer', () => {
       expect(single!.toxicity).toBeCloseTo(batched[i]!.toxicity, 5);
       for (const c of CATEGORIES) expect(single!.categories[c]).toBeCloseTo(batched[i]!.categories[c], 5);
     }
+  });
+
+  it('scores normalised texts as it scores the raw ones (classify normalises once for the model and the rule layer)', async () => {
+    const texts = [...labelledChat().map((l) => l.text), '', 'ｆ ｕ ｃ ｋ', 'N00B!!!'];
+    expect(await scorer.scoreNormalized(texts.map((t) => normalizeForFeatures(t)))).toEqual(await scorer.score(texts.map((text) => ({ text }))));
   });
 
   it('computes the linear head in JavaScript with onnxruntime\'s scores (every output, within float32 rounding)', async () => {

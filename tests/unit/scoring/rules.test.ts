@@ -2,7 +2,38 @@
 // mild taunts. Lines written for this test, not taken from models/eval (which stays evaluation data).
 import { describe, expect, it } from 'vitest';
 import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
-import { alarmRules, applyRules, isMildTaunt } from '../../../shared/scoring/src/rules';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { normalizeText } from '../../../shared/scoring/src/normalize';
+import { ALARM_RULES, alarmRules, applyRules, isMildTaunt, mayTripAlarm } from '../../../shared/scoring/src/rules';
+import { FIXTURES, labelledChat } from './helpers';
+
+const ALARMING = [
+  'kys', 'K . Y . S', 'just k1ll urs3lf m8', 'go hang yourself loser', 'va te pendre', 'i know where u live', "i'm gonna stab you irl",
+  'hope your whole family dies', 'getting you swatted tonight', 'whats ur home address', 'his ip is 198.51.100.7', 'tell me your real name',
+  'kill yourself on the spikes to respawn at base', 'where do you live on the map', 'go die', 'an hero', 'drink bleach', 'jump off a bridge',
+  'slit ur wrists', 'uninstall your life', 'nobody would miss you', 'jte bute', 'meet me outside', 'ddos you', 'send me a pic',
+  'i found your school', 'you live near the park', '🔪🏠', '👀 🔪', "i'll kill you irl, not next round", 'i will kill you next round, watch',
+];
+const QUIET = ['kill the tank first', 'headshot him', 'sky looks great tonight', 'what is your ign', 'this boss keeps killing me', '', '🙂🙂🙂', 'gg ez', 'noob team'];
+
+describe('mayTripAlarm (the one-search pre-check of alarmRules)', () => {
+  // Every line of these tables, the fixtures and the rule tests, and each with game or real-life words around it.
+  const parity = JSON.parse(readFileSync(resolve(FIXTURES, 'normalize-parity.json'), 'utf8')) as { cases: { input: string }[] };
+  const parityLines = parity.cases.map((c) => c.input);
+  const lines = [...ALARMING, ...QUIET, ...labelledChat().map((l) => l.text), ...parityLines]
+    .flatMap((l) => [l, `lol ${l}`, `${l} next round`, `${l} irl`, l.toUpperCase()]);
+
+  it.each(lines)('%j: true exactly when one of the rules matches', (text) => {
+    const normalised = normalizeText(text);
+    const anyRule = ALARM_RULES.some((rule) => rule.pattern.test(rule.raw ? text : normalised));
+    expect(mayTripAlarm(text, normalised)).toBe(anyRule);
+  });
+
+  it('flags every line the alarm table alarms on', () => {
+    for (const text of ALARMING) expect(mayTripAlarm(text, normalizeText(text)), text).toBe(true);
+  });
+});
 
 describe('alarmRules', () => {
   it.each([
@@ -87,4 +118,13 @@ describe('applyRules', () => {
   it('leaves a clean line as it was', () => {
     expect(applyRules('push mid', score())).toEqual(score());
   });
+
+  it.each([...ALARMING, ...QUIET, 'gg ez', 'ez clap noobs', 'gg ez you fucking idiot', 'retourne en bronze', ...labelledChat().map((l) => l.text)])(
+    '%j: the same with the caller\'s normalised text, and marks a mild taunt exactly as isMildTaunt does',
+    (text) => {
+      const out = applyRules(text, score());
+      expect(applyRules(text, score(), normalizeText(text))).toEqual(out);
+      expect(out.mildTaunt ?? false).toBe(!out.alarm && isMildTaunt(text));
+    },
+  );
 });
