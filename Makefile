@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 NODE_STAMP := node_modules/.install-stamp
 
-.PHONY: help install ui run up down test test-tools test-unit test-e2e test-integration test-browser test-faults test-models deploy-check lint typecheck demo bench train data clean
+.PHONY: help install cli ui run up down test test-tools test-unit test-e2e test-integration test-browser test-faults test-models deploy-check lint typecheck demo bench train data clean
 
 # The local services of the real stack, in the order `make up` starts them; `make down` stops them in
 # reverse. Each is infra/local/<name>.sh {install|start|stop|status}, its pid file and data under
@@ -30,6 +30,11 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 install: $(NODE_STAMP)
+
+# classify's esbuild bundle (cli/bundle.ts, run from cli/sinbin.mjs): npm install builds it too;
+# this rebuilds it after the sources changed (a stale bundle is skipped for tsx, slower to start).
+cli: install
+	npm run -s build:cli
 
 # The moderator UI: static files in ui/dist, served by the moderation function at / (any static host works).
 ui: install
@@ -104,7 +109,7 @@ test: install typecheck lint deploy-check test-models ui test-tools
 demo: install
 	bash scripts/demo.sh
 
-bench: install
+bench: install cli
 	npm run -s bench
 
 train:
