@@ -94,7 +94,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
   const tolerant = process.argv.includes('--if-possible');
   buildClassifyBundle(repoRoot).then(
-    (file) => process.stderr.write(`build:cli: ${relative(repoRoot, file)} (${Math.round(readFileSync(file).length / 1e6)} MB)\n`),
+    (file) => process.stderr.write(`build:cli: ${relative(repoRoot, file)} (${Math.round(readFileSync(file).length / 1e3)} kB)\n`),
     (err: unknown) => {
       process.stderr.write(`build:cli: ${tolerant ? 'warning: ' : ''}${err instanceof Error ? err.message : String(err)}${tolerant ? ' (classify runs through tsx instead)' : ''}\n`);
       process.exitCode = tolerant ? 0 : 1;
