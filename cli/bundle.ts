@@ -2,7 +2,7 @@
 // compiling TypeScript through tsx (cli/sinbin.mjs runs it while it is newer than every file it
 // was built from; `npm run build:cli`, also run by postinstall and `make`).
 //   tsx cli/bundle.ts [--if-possible]   (--if-possible: warn instead of failing, for postinstall)
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -64,6 +64,8 @@ const packagesStayExternal: Plugin = {
 
 /** Builds the bundle into `outDir` (relative to the root: dist/cli/bundle, where cli/sinbin.mjs looks). */
 export async function buildClassifyBundle(repoRoot: string, outDir = BUNDLE_DIR): Promise<string> {
+  // Chunk names carry a hash: without this, each rebuild would leave the previous ones behind.
+  rmSync(join(repoRoot, outDir), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: repoRoot,
     entryPoints: { classify: join(repoRoot, 'cli', 'classify.ts') },
