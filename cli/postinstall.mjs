@@ -3,6 +3,7 @@
 // has no tsx or esbuild and runs classify from cli/sinbin.ts's fallback instead).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import process from 'node:process';
 
 const require = createRequire(import.meta.url);
 try {
