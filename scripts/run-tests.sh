@@ -49,6 +49,8 @@ cleanup() {
       SINBIN_STATE_DIR=$dir bash "infra/local/$script" stop >/dev/null 2>>"$REPORTS/cleanup.log" || printf 'cleanup: %s stop failed for %s (see %s)\n' "$script" "$dir" "$REPORTS/cleanup.log" >&2
     done
     if mountpoint -q "$dir/kafka/data" 2>/dev/null; then umount "$dir/kafka/data" || printf 'cleanup: could not unmount %s\n' "$dir/kafka/data" >&2; fi
+    # The run's PostgreSQL cluster is not kept (a root checkout's lives in /var/tmp, outside the repo).
+    SINBIN_STATE_DIR=$dir bash infra/local/postgres.sh destroy >/dev/null 2>>"$REPORTS/cleanup.log" || printf 'cleanup: postgres.sh destroy failed for %s\n' "$dir" >&2
   done
   for pgid in "${GROUPS_STARTED[@]}"; do
     if pgrep -g "$pgid" >/dev/null 2>&1; then

@@ -8,6 +8,7 @@
 #   postgres.sh wait      block until pg_isready answers (timeout $PG_WAIT_TIMEOUT s)
 #   postgres.sh stop      pg_ctl stop -m fast ($PG_STOP_MODE: immediate stops it as a crash would; the next
 #                         start runs crash recovery, as the fault suite checks)
+#   postgres.sh destroy   stop, then delete the cluster (test runs: their state is not kept)
 #   postgres.sh status    exit 0 if the server is running
 #   postgres.sh url       print postgres://sinbin:<password>@127.0.0.1:<port>/sinbin (for DATABASE_URL)
 #   postgres.sh psql ...  psql as the cluster's superuser (maintenance, tests)
@@ -237,6 +238,19 @@ cmd_stop() {
   as_owner "$(bindir)/pg_ctl" stop -D "$PGDATA" -m "$mode" -w -t 60 -s >/dev/null || die "pg_ctl stop failed (log: $LOG)"
 }
 
+# Stop, then delete the cluster (and the /var/tmp directory a root checkout keeps it in): for
+# state that a test run made and no one keeps, so runs do not pile clusters up in /var/tmp.
+cmd_destroy() {
+  cmd_stop
+  local link=$STATE_ROOT/postgres
+  if [[ -L $link ]]; then
+    [[ $STATE == /var/tmp/sinbin-postgres-* ]] && rm -rf -- "$STATE"
+    rm -f -- "$link"
+  else
+    rm -rf -- "$link"
+  fi
+}
+
 cmd_status() {
   if is_running; then
     printf 'postgres running: %s:%s, data %s\n' "$HOST" "$PGPORT" "$PGDATA"
@@ -264,8 +278,9 @@ case ${1:-} in
   start) cmd_start ;;
   wait) cmd_wait ;;
   stop) cmd_stop ;;
+  destroy) cmd_destroy ;;
   status) cmd_status ;;
   psql) shift; psql_super "$@" ;;
   url) printf 'postgres://%s:%s@%s:%s/%s\n' "$ROLE" "$(urlencode "$PASSWORD")" "$HOST" "$PGPORT" "$DATABASE" ;;
-  *) die "usage: $0 {install|start|stop|status|wait|url|psql [args]}" ;;
+  *) die "usage: $0 {install|start|stop|destroy|status|wait|url|psql [args]}" ;;
 esac

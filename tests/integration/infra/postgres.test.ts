@@ -4,7 +4,11 @@
 // test cluster (port and state dir of tests/integration/services.ts); the run's global teardown stops it.
 // The client is the psql binary: the `pg` package is not a dependency of this suite.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { service } from '../services';
 
@@ -60,4 +64,35 @@ describe('local PostgreSQL (infra/local/postgres.sh)', () => {
     wrong.password = 'not-the-password';
     expect(() => psql(wrong.toString(), 'select 1')).toThrow(/password authentication failed/);
   });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('postgres.sh destroy', () => {
+  it('stops a cluster and deletes it, with the /var/tmp home a root checkout gives it', async () => {
+    if (process.env.DATABASE_URL) return; // nothing of ours to start
+    // A fresh state directory each time: what a throwaway test cluster looks like.
+    const state = mkdtempSync(join(tmpdir(), 'sinbin-pg-destroy-'));
+    const env = { ...process.env, SINBIN_STATE_DIR: state, PGPORT: String(await freePort()), PG_WAIT_TIMEOUT: '120' };
+    const home = `/var/tmp/sinbin-postgres-${createHash('sha256').update(state).digest('hex').slice(0, 12)}`;
+    try {
+      await service('postgres.sh', ['start'], env);
+      expect(await service('postgres.sh', ['status'], env)).toMatch(/^postgres running/);
+      await service('postgres.sh', ['destroy'], env);
+      await expect(service('postgres.sh', ['status'], env)).rejects.toThrow(/exit 3/);
+      expect(existsSync(join(state, 'postgres'))).toBe(false);
+      expect(existsSync(home)).toBe(false);
+    } finally {
+      await service('postgres.sh', ['destroy'], env).catch(() => undefined);
+      rmSync(state, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -38,8 +38,8 @@ describe('a PostgreSQL cluster of the former release', () => {
   };
 
   afterAll(async () => {
-    // Stopped through pg_ctl and the cluster's own pid file, pass or fail.
-    if (started) await postgresSh('stop');
+    // Stopped through pg_ctl and the cluster's own pid file, pass or fail, and deleted (with its /var/tmp home).
+    if (started) await postgresSh('destroy');
     rmSync(state, { recursive: true, force: true });
   });
 
