@@ -12,6 +12,8 @@ are labelled not toxic with a low weight: the issue asks that they are not block
 """
 from dataclasses import dataclass
 
+from .synthetic_game import compositional
+
 ATTRIBUTES = ('severe_toxicity', 'insult', 'profanity', 'identity_hate', 'threat', 'sexual', 'self_harm')
 
 TARGETS = ('you', 'u', 'ya', 'this mid', 'our carry', 'the support', 'that jungler', 'this feeder', 'their pudge',
@@ -180,7 +182,42 @@ def synthetic_lines() -> list[SyntheticLine]:
                 continue
             split = 'test' if i % 4 == 3 else 'train'
             out.append(SyntheticLine(kind, text, toxic, dict(attrs), split, weight))
+    seen = {normalize_text(line.text) for line in out}
+    for kind, text, i, lang in compositional():
+        key = normalize_text(text)
+        if key in held_out or key in seen:
+            continue
+        seen.add(key)
+        split = 'test' if i % 4 == 3 else 'train'
+        out.append(SyntheticLine(kind, text, int(kind in TOXIC_COMPOSITIONAL), _compositional_attrs(kind, key), split, COMPOSITIONAL_WEIGHT[kind, lang]))
     return out
+
+
+# Per generated line; English has tens of thousands of real labelled lines beside these, French
+# has nothing else, so its lines weigh more.
+COMPOSITIONAL_WEIGHT = {('harmless_game', 'en'): 0.25, ('lookalike', 'en'): 0.5, ('harmless_game', 'fr'): 1.0,
+                        ('lookalike', 'fr'): 1.0, ('insult_fr', 'fr'): 1.0, ('threat_real', 'en+fr'): 1.5,
+                        ('harassment_fr', 'fr'): 1.0}
+TOXIC_COMPOSITIONAL = ('insult_fr', 'threat_real', 'harassment_fr')
+
+
+def _compositional_attrs(kind: str, normalized: str) -> dict[str, int | None]:
+    if kind == 'insult_fr':
+        return {'severe_toxicity': 0, 'insult': 1, 'profanity': None, 'identity_hate': None, 'threat': 0, 'sexual': None, 'self_harm': 0}
+    if kind == 'threat_real':
+        return {'severe_toxicity': 1, 'insult': None, 'profanity': None, 'identity_hate': 0, 'threat': 1, 'sexual': 0, 'self_harm': 0}
+    if kind == 'harassment_fr':
+        # Sexual lines and identity lines come from separate lists; which is which is read from the words.
+        from .normalize import normalize_text
+        from .synthetic_game import FR_GROUPS
+        identity = int(any(normalize_text(g) in normalized for g in FR_GROUPS))
+        return {'severe_toxicity': None, 'insult': None, 'profanity': None, 'identity_hate': identity, 'threat': None,
+                'sexual': 1 - identity, 'self_harm': 0}
+    # Game talk swears at the game now and then ("shit, missed the jump"): not toxic, yet its
+    # profanity is a property of the words, read as for the public sets (lexicon.weak_categories).
+    from .lexicon import weak_categories
+    profane = weak_categories(normalized, False)['profanity']
+    return {'severe_toxicity': 0, 'insult': 0, 'profanity': profane, 'identity_hate': 0, 'threat': 0, 'sexual': 0, 'self_harm': 0}
 
 
 def as_records(conda_train: list, seed: int = 7) -> list:
@@ -202,4 +239,4 @@ def as_records(conda_train: list, seed: int = 7) -> list:
     return out
 
 
-ALARM_KINDS = ('threat', 'self_harm', 'dox')
+ALARM_KINDS = ('threat', 'self_harm', 'dox', 'threat_real')
