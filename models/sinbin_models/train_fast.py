@@ -34,8 +34,9 @@ ALARM_POSITIVE_WEIGHT = 5.0
 ALARM_MAX_FALSE_ALARM = 0.02
 # The generated game talk (synthetic_game.py) weighs less here than in the transformers: a
 # bag of n-grams cannot tell "i'm an idiot" from "you're an idiot", and they cost it
-# TweetEval macro-F1 (0.708 before them, 0.692 at full weight, 0.700 at half; the alarm head
-# keeps the full weight: the look-alikes are its negatives).
+# TweetEval macro-F1 (0.708 before them; 0.692 at full weight, 0.700 at half, 0.708 at half once
+# their real-life counterparts joined; the alarm head keeps the full weight: the look-alikes are
+# its negatives).
 GAME_TALK_KINDS = ('harmless_game', 'lookalike')
 GAME_TALK_SCALE = 0.5
 EVAL_SOURCES = ('conda', 'offensive', 'davidson')
