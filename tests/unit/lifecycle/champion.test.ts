@@ -8,27 +8,31 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@sinbin/runtime';
 import { localLifecycleStores } from '@sinbin/stores';
 import type { ModelRegistry } from '@sinbin/contract';
-import { ArtefactError, ChampionScorer, checkArtefact, initModels, loaderOf, promote, registerVersion, rollbackChampion, versionLoader } from '@sinbin/scoring';
+import { ArtefactError, ChampionScorer, type ChampionOptions, checkArtefact, initModels, loaderOf, promote, registerVersion, rollbackChampion, versionLoader } from '@sinbin/scoring';
 import { loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { modelCopy } from '../../helpers/lifecycle';
 
 const log = createLogger('test', 'silent');
 
-async function setUp() {
-  const stores = localLifecycleStores(mkdtempSync(join(tmpdir(), 'sinbin-champion-')));
-  await initModels(stores, ['sinbin-fast']);
-  const initial = await loadOnnxFastScorer(modelCopy('fast', 'none', 'fast-initial'));
-  const champion = new ChampionScorer({
+/** A champion-following fast scorer over `stores`, starting from a copy of the shipped model. */
+async function championOver(stores: ReturnType<typeof localLifecycleStores>, options: Partial<ChampionOptions> = {}) {
+  return new ChampionScorer({
     model: 'sinbin-fast',
     kind: 'fast',
     registry: stores.registry,
     artefacts: stores.artefacts,
     cacheDir: mkdtempSync(join(tmpdir(), 'sinbin-cache-')),
     load: versionLoader('fast', loadOnnxFastScorer, false),
-    initial,
     log,
+    ...options,
+    initial: options.initial ?? (await loadOnnxFastScorer(modelCopy('fast', 'none', 'fast-initial'))),
   });
-  return { stores, champion };
+}
+
+async function setUp() {
+  const stores = localLifecycleStores(mkdtempSync(join(tmpdir(), 'sinbin-champion-')));
+  await initModels(stores, ['sinbin-fast']);
+  return { stores, champion: await championOver(stores) };
 }
 
 describe('ChampionScorer', () => {
@@ -85,16 +89,7 @@ describe('ChampionScorer', () => {
     const registry = new Proxy(stores.registry, {
       get: (target, key) => (reachable ? Reflect.get(target, key).bind(target) : () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5000'))),
     }) as ModelRegistry;
-    const champion = new ChampionScorer({
-      model: 'sinbin-fast',
-      kind: 'fast',
-      registry,
-      artefacts: stores.artefacts,
-      cacheDir: mkdtempSync(join(tmpdir(), 'sinbin-cache-')),
-      load: versionLoader('fast', loadOnnxFastScorer, false),
-      initial: await loadOnnxFastScorer(modelCopy('fast')),
-      log,
-    });
+    const champion = await championOver(stores, { registry, initial: await loadOnnxFastScorer(modelCopy('fast')) });
     await champion.refresh();
     reachable = false;
     await champion.refresh();
@@ -133,15 +128,7 @@ describe("the shadow's figures in the challenger's run", () => {
     await stores.registry.endRun(runId, 'FINISHED');
     const v2 = await registerVersion(stores, 'sinbin-fast', modelCopy('fast', 'none', 'fast-shadow-two'), { runId });
     await stores.registry.setAlias('sinbin-fast', 'challenger', v2.version);
-    const champion = new ChampionScorer({
-      model: 'sinbin-fast',
-      kind: 'fast',
-      registry: stores.registry,
-      artefacts: stores.artefacts,
-      cacheDir: mkdtempSync(join(tmpdir(), 'sinbin-cache-')),
-      load: versionLoader('fast', loadOnnxFastScorer, false),
-      initial: await loadOnnxFastScorer(modelCopy('fast', 'none', 'fast-initial')),
-      log,
+    const champion = await championOver(stores, {
       shadow: true,
       shadowLogMs: 0,
       replica: 'test-replica',
