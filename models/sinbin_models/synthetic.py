@@ -183,13 +183,13 @@ def synthetic_lines() -> list[SyntheticLine]:
             split = 'test' if i % 4 == 3 else 'train'
             out.append(SyntheticLine(kind, text, toxic, dict(attrs), split, weight))
     seen = {normalize_text(line.text) for line in out}
-    for kind, text, i, lang in compositional():
+    for kind, text, i, lang, attribute in compositional():
         key = normalize_text(text)
         if key in held_out or key in seen:
             continue
         seen.add(key)
         split = 'test' if i % 4 == 3 else 'train'
-        out.append(SyntheticLine(kind, text, int(kind in TOXIC_COMPOSITIONAL), _compositional_attrs(kind, key), split, COMPOSITIONAL_WEIGHT[kind, lang]))
+        out.append(SyntheticLine(kind, text, int(kind in TOXIC_COMPOSITIONAL), _compositional_attrs(kind, key, attribute), split, COMPOSITIONAL_WEIGHT[kind, lang]))
     return out
 
 
@@ -201,16 +201,13 @@ COMPOSITIONAL_WEIGHT = {('harmless_game', 'en'): 0.25, ('lookalike', 'en'): 0.5,
 TOXIC_COMPOSITIONAL = ('insult_fr', 'threat_real', 'harassment_fr')
 
 
-def _compositional_attrs(kind: str, normalized: str) -> dict[str, int | None]:
+def _compositional_attrs(kind: str, normalized: str, attribute: str | None) -> dict[str, int | None]:
     if kind == 'insult_fr':
         return {'severe_toxicity': 0, 'insult': 1, 'profanity': None, 'identity_hate': None, 'threat': 0, 'sexual': None, 'self_harm': 0}
     if kind == 'threat_real':
         return {'severe_toxicity': 1, 'insult': None, 'profanity': None, 'identity_hate': 0, 'threat': 1, 'sexual': 0, 'self_harm': 0}
-    if kind == 'harassment_fr':
-        # Sexual lines and identity lines come from separate lists; which is which is read from the words.
-        from .normalize import normalize_text
-        from .synthetic_game import FR_GROUPS
-        identity = int(any(normalize_text(g) in normalized for g in FR_GROUPS))
+    if kind == 'harassment_fr':  # sexual remarks or identity attacks: the generator says which
+        identity = int(attribute == 'identity_hate')
         return {'severe_toxicity': None, 'insult': None, 'profanity': None, 'identity_hate': identity, 'threat': None,
                 'sexual': 1 - identity, 'self_harm': 0}
     # Game talk swears at the game now and then ("shit, missed the jump"): not toxic, yet its

@@ -293,23 +293,25 @@ def threats_real(rng: random.Random) -> list[tuple[int, str]]:
     return [x for p in parts for x in p]
 
 
-def harassment_fr(rng: random.Random) -> list[tuple[int, str]]:
-    parts = [
-        [(i, _join(t, tail)) for i, t in enumerate(FR_SEXUAL) for tail in ('', 'stp', 'mdr', 'bébé')],
-        _sample(rng, _product(FR_IDENTITY_FRAMES, FR_GROUPS, fmt=lambda f, g: f.format(g=g)), 110),
-    ]
-    return [x for p in parts for x in p]
+def sexual_fr(rng: random.Random) -> list[tuple[int, str]]:
+    return [(i, _join(t, tail)) for i, t in enumerate(FR_SEXUAL) for tail in ('', 'stp', 'mdr', 'bébé')]
 
 
-def compositional(seed: int = 11) -> list[tuple[str, str, int, str]]:
-    """(kind, text, split-index, language) for every generated line; kinds: harmless_game,
-    lookalike (not toxic); insult_fr, threat_real, harassment_fr (toxic)."""
+def identity_fr(rng: random.Random) -> list[tuple[int, str]]:
+    return _sample(rng, _product(FR_IDENTITY_FRAMES, FR_GROUPS, fmt=lambda f, g: f.format(g=g)), 110)
+
+
+def compositional(seed: int = 11) -> list[tuple[str, str, int, str, str | None]]:
+    """(kind, text, split-index, language, the attribute the generator is about, if one) for every
+    generated line; kinds: harmless_game, lookalike (not toxic); insult_fr, threat_real,
+    harassment_fr (toxic; its lines are `sexual` or `identity_hate`)."""
     rng = random.Random(seed)
     out = []
-    for kind, lang, gen in (('harmless_game', 'en', harmless_en), ('lookalike', 'en', lookalike_en),
-                            ('harmless_game', 'fr', harmless_fr), ('lookalike', 'fr', lookalike_fr),
-                            ('insult_fr', 'fr', insults_fr), ('threat_real', 'en+fr', threats_real),
-                            ('harassment_fr', 'fr', harassment_fr)):
+    for kind, lang, gen, attribute in (
+            ('harmless_game', 'en', harmless_en, None), ('lookalike', 'en', lookalike_en, None),
+            ('harmless_game', 'fr', harmless_fr, None), ('lookalike', 'fr', lookalike_fr, None),
+            ('insult_fr', 'fr', insults_fr, None), ('threat_real', 'en+fr', threats_real, None),
+            ('harassment_fr', 'fr', sexual_fr, 'sexual'), ('harassment_fr', 'fr', identity_fr, 'identity_hate')):
         for i, text in gen(rng):
-            out.append((kind, text, i, lang))
+            out.append((kind, text, i, lang, attribute))
     return out
