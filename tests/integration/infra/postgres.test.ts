@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@sinbin/runtime';
 import { service } from '../services';
 
 // Debian puts psql on PATH through postgresql-client-common; fall back to the versioned bin directory.
@@ -65,16 +65,6 @@ describe('local PostgreSQL (infra/local/postgres.sh)', () => {
     expect(() => psql(wrong.toString(), 'select 1')).toThrow(/password authentication failed/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('postgres.sh destroy', () => {
   it('stops a cluster and deletes it, with the /var/tmp home a root checkout gives it', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@sinbin/runtime';
 import { pollUntil } from '../../helpers/poll';
 import { ofWatchdog, REPO, startKafka, startPostgres } from '../services';
 
@@ -73,11 +74,6 @@ async function startStackProcess(): Promise<{ child: ChildProcess; gateway: stri
     what: 'the stack to print its gateway address',
   });
   return { child, gateway };
-}
-
-async function freePort(): Promise<number> {
-  const { freePort: pick } = await import('@sinbin/runtime');
-  return pick();
 }
 
 /** The function process groups the stack recorded (leader pids). */

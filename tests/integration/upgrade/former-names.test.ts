@@ -5,25 +5,17 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FORMER_ENV_PREFIX, FORMER_POSTGRES } from '@sinbin/contract';
+import { freePort } from '@sinbin/runtime';
 import { pgliteModerationStores, postgresStoreSet } from '@sinbin/stores';
 import { chatMessage, finalDecision, moderationCase } from '../../helpers/events';
 import { pollUntil } from '../../helpers/poll';
 import { REPO } from '../services';
 
 const FORMER_STATE_DIR = `${FORMER_ENV_PREFIX}STATE_DIR`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
 
 describe('a PostgreSQL cluster of the former release', () => {
   const state = mkdtempSync(join(tmpdir(), 'sinbin-upgrade-pg-'));
