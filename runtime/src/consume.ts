@@ -18,6 +18,12 @@ export interface ProcessOptions {
   log: Logger;
   /** 1 for the first delivery; the transport counts redeliveries. */
   attempt?: number;
+  /**
+   * Resolves once the stores' writes so far are on disk (PostgreSQL with asynchronous commit):
+   * awaited before the outputs are published and the delivery acknowledged, since neither the
+   * offset nor an output may outlive a write the database then loses in a crash.
+   */
+  durable?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -100,6 +106,13 @@ export async function processDelivery(raw: RawDelivery, opts: ProcessOptions): P
   }
   try {
     const outputs = await opts.running.handle(delivery);
+    if (opts.durable) {
+      try {
+        await opts.durable();
+      } catch (cause) {
+        throw new DependencyError(`the database did not confirm its writes are on disk: ${describeError(cause)}`, { cause });
+      }
+    }
     if (outputs.length > 0) {
       const now = (opts.now ?? (() => new Date()))();
       try {

@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { DEFAULT_POLICY, type FinalDecision, seededRandom, stableId } from '@sinbin/contract';
 import { pgliteModerationStores } from '@sinbin/stores';
@@ -223,7 +224,7 @@ it(`every accepted message is decided exactly once across a kill -9 (seed ${SEED
       expect(await readModel.get('crash', m.messageId), `read model of ${m.messageId}`).toEqual(decided);
       const got = receiver.deliveries.get(m.messageId)!;
       // One decision, whichever copy arrived; a second copy only in a batch that says it may repeat.
-      if (got.some((d) => JSON.stringify(d.decision) !== JSON.stringify(decided))) twiceDecided++;
+      if (got.some((d) => !isDeepStrictEqual(d.decision, decided))) twiceDecided++;
       for (const d of got) expect(d.decision).toEqual(decided);
       expect(got.slice(1).every((d) => d.redelivery), `unflagged repeat delivery of ${m.messageId}`).toBe(true);
       repeats += got.length - 1;

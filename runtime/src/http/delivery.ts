@@ -27,6 +27,8 @@ export function deliveryRoute(opts: {
   running: () => Promise<RunningFunction>;
   publisher: Publisher;
   log: Logger;
+  /** See ProcessOptions.durable. */
+  durable?: () => Promise<void>;
 }): HttpRoute {
   return {
     method: 'POST',
@@ -39,7 +41,7 @@ export function deliveryRoute(opts: {
         // Without a topic there is no dead-letter topic to use: refuse it, not retried by either platform.
         return problem(400, error instanceof PoisonEventError ? error.code : 'bad-request', describeError(error));
       }
-      const outcome = await processDelivery(raw, { fn: opts.fn, running: await opts.running(), publisher: opts.publisher, log: opts.log });
+      const outcome = await processDelivery(raw, { fn: opts.fn, running: await opts.running(), publisher: opts.publisher, log: opts.log, ...(opts.durable ? { durable: opts.durable } : {}) });
       if (outcome.status === 'retry') return problem(503, outcome.code, outcome.reason, { 'retry-after': '1' });
       return json(200, outcome);
     },

@@ -94,11 +94,14 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
   const objectDir = env.OBJECT_DIR ? config.OBJECT_DIR : defaultObjectDir(log);
   // Buckets and the model registry: MinIO and MLflow when configured, local folders and a file otherwise.
   const models = lifecycleStores(config.lifecycle, objectDir);
-  const stores = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir, models) : memoryStoreSet(objectDir, models);
+  const shared = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir, models) : undefined;
+  const stores = shared ?? memoryStoreSet(objectDir, models);
+  // PostgreSQL commits asynchronously: a delivery is acknowledged only once its writes are on disk.
+  const durable = shared?.durable;
   if (!config.DATABASE_URL && fn.stores.some((s) => !STATELESS_STORES.includes(s))) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores, now: skewedClock(config.SINBIN_CLOCK_OFFSET_MS) }));
   const routes = [
-    deliveryRoute({ fn, running: async () => running, publisher, log }),
+    deliveryRoute({ fn, running: async () => running, publisher, log, ...(durable ? { durable } : {}) }),
     // Lets a scale-to-zero manager ask whether work is still pending here (cases, open UIs).
     { method: 'GET' as const, path: '/_/busy', handler: () => ({ status: 200, body: { busy: running.busy?.() ?? false } }) },
     ...(running.routes ?? []),
@@ -113,7 +116,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
       deadLetters: publisher,
       log,
       client: config.SINBIN_KAFKA_CLIENT,
-      target: localTarget(fn, running, publisher, log),
+      target: localTarget(fn, running, publisher, log, durable),
     });
     await consumer.start();
   }

@@ -30,12 +30,12 @@ export interface DeliveryTarget {
 }
 
 /** A function in this process as a target: the record is processed with the usual guarantees. */
-export function localTarget(fn: Pick<PipelineFunction, 'name' | 'consumes'>, running: RunningFunction, publisher: Publisher, log: Logger): DeliveryTarget {
+export function localTarget(fn: Pick<PipelineFunction, 'name' | 'consumes'>, running: RunningFunction, publisher: Publisher, log: Logger, durable?: () => Promise<void>): DeliveryTarget {
   return {
     name: fn.name,
     consumes: fn.consumes,
     async deliver(record): Promise<TargetOutcome> {
-      const outcome = await processDelivery(fromKafkaRecord(record), { fn, running, publisher, log });
+      const outcome = await processDelivery(fromKafkaRecord(record), { fn, running, publisher, log, ...(durable ? { durable } : {}) });
       return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
     },
   };

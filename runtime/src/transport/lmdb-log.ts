@@ -80,19 +80,23 @@ export class LmdbLog implements LogStorage {
       list.push(r);
       byPartition.set(tp, list);
     }
-    const writes: Promise<boolean>[] = [];
+    // Through the state's one ordered queue, never lmdb-js's own put: a put of its own commits on
+    // lmdb-js's schedule, so records and offsets could reach the disk before the store writes
+    // queued ahead of them (a decision published, its ledger entry lost in a crash), and a 202
+    // could be answered before its record was on disk.
+    const writes: Promise<void>[] = [];
     for (const list of byPartition.values()) {
       const first = list[0]!;
       const last = list.at(-1)!;
       const key: ChunkKey = [first.topic, first.partition, first.offset, last.offset, last.timestamp];
-      writes.push(this.chunks.put(key, list.map((r) => [r.key, r.value, r.headers, r.timestamp])));
-      writes.push(this.next.put([first.topic, first.partition], last.offset + 1));
+      writes.push(this.state.put(this.chunks, key, list.map((r): StoredRecord => [r.key, r.value, r.headers, r.timestamp])));
+      writes.push(this.state.put(this.next, [first.topic, first.partition], last.offset + 1));
     }
-    for (const o of offsets) writes.push(this.offsets.put([o.group, o.topic, o.partition], o.next));
-    // Taken right after the writes: it resolves when their transaction (and all before) is on disk.
-    const flushed = this.state.flushed();
+    for (const o of offsets) writes.push(this.state.put(this.offsets, [o.group, o.topic, o.partition], o.next));
+    // The writes share one transaction (queued in one turn), committed after every write queued
+    // before them; with sync on, a commit resolves once it is on disk.
     await Promise.all(writes);
-    return { flushed };
+    return { flushed: this.state.flushed() };
   }
 
   committed(group: string): Map<string, number> {

@@ -5,7 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { AppealStore, CaseStore, DecisionStats, ExposureStore, ModeratorStore, ReputationStore, ShadowLog, StoreSet, VersionedDocuments, TermListStore } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
-import { createPool, migrate, namedStatements, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
+import { createPool, migrate, namedStatements, walBarrier, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
 import { MemoryDecisionStats, MemoryExposureStore, MemoryShadowLog, MemoryVersionedDocuments } from './lead-memory';
 import { SqlDecisionStats, SqlExposureStore, SqlShadowLog, SqlVersionedDocuments } from './lead-sql';
 import { lockDataDir, openPGlite } from './sql';
@@ -51,7 +51,7 @@ export async function postgresStoreSet(
   databaseUrl: string,
   objectRoot: string,
   lifecycle: LifecycleStores = localLifecycleStores(objectRoot),
-): Promise<StoreSet & { close(): Promise<void> }> {
+): Promise<StoreSet & { durable(): Promise<void>; close(): Promise<void> }> {
   const pool = createPool(databaseUrl);
   await migrate(pool);
   // The per-message stores run the same few statements all the time; see namedStatements.
@@ -76,6 +76,7 @@ export async function postgresStoreSet(
     reputation: new SqlReputationStore(hot),
     appeals: new SqlAppealStore(pool),
     termLists: new SqlTermListStore(pool),
+    durable: walBarrier(pool),
     close: () => pool.end(),
   };
 }

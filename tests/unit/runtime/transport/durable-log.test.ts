@@ -149,6 +149,31 @@ describe('the bus on the durable log', () => {
     expect(retentionOf('something-else')).toBe(7 * 24 * 3600_000);
   });
 
+  it.each([{ how: 'a step output (inLog)' }, { how: 'a publish from outside the log' }])(
+    'a store write issued before $how is committed before the records are: a consumer never sees a record whose store writes could still be lost',
+    async ({ how }) => {
+      const o = openBus(newDir(), { partitions: 1 });
+      const ledger = o.state.table<string, string>('ledger-under-test');
+      const seen: { value: string; ledgerHas: boolean }[] = [];
+      o.bus.subscribe('g', ['t'], async (d) => {
+        const value = String(d.value);
+        seen.push({ value, ledgerHas: ledger.get(`entry-${value}`) !== undefined });
+        return 'commit';
+      });
+      o.bus.resume();
+      for (let round = 0; round < 20; round++) {
+        // A commit in flight, then a store write waiting behind it, then the publish (as the decision manager does).
+        o.state.track(o.state.put(ledger, `filler-${round}`, 'x'));
+        await new Promise((r) => setImmediate(r));
+        o.state.track(o.state.put(ledger, `entry-${round}`, 'decided'));
+        const publish = how === 'a publish from outside the log' ? o.bus.publish([rec('k', String(round))]) : o.bus.inLog().publish([rec('k', String(round))]);
+        await publish;
+      }
+      await pollUntil(() => seen.length === 20, { what: 'the 20 records' });
+      expect(seen.filter((s) => !s.ledgerHas).map((s) => s.value)).toEqual([]);
+    },
+  );
+
   it('stops accepting once a state write failed, so nothing moves on past a lost write', async () => {
     const o = openBus(newDir(), { partitions: 1 });
     o.state.track(Promise.reject(new Error('No space left on device')));
