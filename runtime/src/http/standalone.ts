@@ -96,9 +96,11 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
   const models = lifecycleStores(config.lifecycle, objectDir);
   const shared = config.DATABASE_URL ? await postgresStoreSet(config.DATABASE_URL, objectDir, models) : undefined;
   const stores = shared ?? memoryStoreSet(objectDir, models);
+  const stateful = fn.stores.some((s) => !STATELESS_STORES.includes(s));
   // PostgreSQL commits asynchronously: a delivery is acknowledged only once its writes are on disk.
-  const durable = shared?.durable;
-  if (!config.DATABASE_URL && fn.stores.some((s) => !STATELESS_STORES.includes(s))) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
+  // A function with no state there (the training-data sink, the deep analyzer) never waits on it.
+  const durable = stateful ? shared?.durable : undefined;
+  if (!config.DATABASE_URL && stateful) log.warn('SINBIN_STORES=memory: state is in this process only and is lost when it stops');
   const running: RunningFunction = await fn.start(servicesFor(fn, { config: fnConfig, log, publisher, stores, now: skewedClock(config.SINBIN_CLOCK_OFFSET_MS) }));
   const routes = [
     deliveryRoute({ fn, running: async () => running, publisher, log, ...(durable ? { durable } : {}) }),
