@@ -44,11 +44,13 @@ export function createPool(url: string, max = 10): pg.Pool {
  * so a busy function pays one fsync per batch of deliveries, not one per write.
  */
 export function walBarrier(pool: Pick<pg.Pool, 'query'>): () => Promise<void> {
-  // The transaction must write WAL, or its commit does not wait for the flush (a transaction id
-  // alone is not enough, measured): a logical-decoding message is one small WAL record, touches no
-  // table, and any role may emit one.
+  // One statement, its own transaction: synchronous_commit is set for it alone (set_config's
+  // is_local), and no transaction block can be left open on a pooled connection if it fails. It
+  // must write WAL, or its commit does not wait for the flush (a transaction id alone is not
+  // enough, measured): a logical-decoding message is one small WAL record, touches no table, and
+  // any role may emit one.
   const fence = async () => {
-    await pool.query("begin; set local synchronous_commit = on; select pg_logical_emit_message(true, 'sinbin-wal-barrier', ''); commit");
+    await pool.query("select set_config('synchronous_commit', 'on', true), pg_logical_emit_message(true, 'sinbin-wal-barrier', '')");
   };
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;

@@ -10,7 +10,7 @@ function fakePool() {
   return {
     fences,
     query: (text: string) => {
-      expect(text).toMatch(/synchronous_commit = on.*pg_logical_emit_message\(true.*commit/);
+      expect(text).toMatch(/set_config\('synchronous_commit', 'on', true\), pg_logical_emit_message\(true/);
       return new Promise<void>((resolve, reject) => fences.push({ resolve, reject }));
     },
   };
