@@ -124,47 +124,59 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       }),
     );
   }
-  // Always-on functions (min-scale 1) start now; the others wait for their first event.
-  await Promise.all(
-    functions.filter((fn) => !fn.scaleToZero).map(async (fn) => {
-      const p = processes.get(fn.name)!;
-      await p.acquire();
-      p.release();
-    }),
-  );
+  // What started is stopped again if the stack cannot start (a connector refused by the broker,
+  // a port taken): no function process or watchdog outlives this one.
+  const started: (() => Promise<unknown>)[] = [() => Promise.all([...processes.values()].map((p) => p.close()))];
+  try {
+    // Always-on functions (min-scale 1) start now; the others wait for their first event.
+    await Promise.all(
+      functions.filter((fn) => !fn.scaleToZero).map(async (fn) => {
+        const p = processes.get(fn.name)!;
+        await p.acquire();
+        p.release();
+      }),
+    );
 
-  const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters', client: opts.kafkaClient });
-  const httpMode: DeliveryMode = opts.mode === 'openfaas' ? 'openfaas' : 'knative';
-  const connectors = functions.filter((fn) => fn.consumes.length > 0 && !consumesDirectly(fn)).map(
-    (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }), client: opts.kafkaClient }),
-  );
-  await Promise.all(connectors.map((c) => c.start()));
-  const wake = await wakeWhenPending(functions, processes, opts.env.DATABASE_URL, log);
+    const deadLetters = new KafkaPublisher({ brokers: opts.brokers, clientId: 'connector-dead-letters', client: opts.kafkaClient });
+    started.push(() => deadLetters.close());
+    const httpMode: DeliveryMode = opts.mode === 'openfaas' ? 'openfaas' : 'knative';
+    const connectors = functions.filter((fn) => fn.consumes.length > 0 && !consumesDirectly(fn)).map(
+      (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }), client: opts.kafkaClient }),
+    );
+    started.push(() => Promise.all(connectors.map((c) => c.stop())));
+    await Promise.all(connectors.map((c) => c.start()));
+    const wake = await wakeWhenPending(functions, processes, opts.env.DATABASE_URL, log);
+    started.push(() => wake.stop());
 
-  const urls: Record<string, string> = {};
-  const fronts: Server[] = [];
-  for (const fn of functions.filter((f) => f.http)) {
-    const wanted = opts.httpPorts.get(fn.name) ?? 0;
-    if (!fn.scaleToZero) {
-      urls[fn.name] = processes.get(fn.name)!.url;
-      continue;
+    const urls: Record<string, string> = {};
+    const fronts: Server[] = [];
+    started.push(() => Promise.all(fronts.map(closeServer)));
+    for (const fn of functions.filter((f) => f.http)) {
+      const wanted = opts.httpPorts.get(fn.name) ?? 0;
+      if (!fn.scaleToZero) {
+        urls[fn.name] = processes.get(fn.name)!.url;
+        continue;
+      }
+      const front = activator(fn.name, processes.get(fn.name)!, log);
+      fronts.push(front);
+      urls[fn.name] = `http://127.0.0.1:${await listen(front, wanted, '127.0.0.1')}`;
     }
-    const front = activator(fn.name, processes.get(fn.name)!, log);
-    fronts.push(front);
-    urls[fn.name] = `http://127.0.0.1:${await listen(front, wanted, '127.0.0.1')}`;
+    return {
+      urls,
+      processes,
+      connectors,
+      async stop() {
+        await wake.stop();
+        await Promise.all(fronts.map(closeServer));
+        await Promise.all(connectors.map((c) => c.stop()));
+        await Promise.all([...processes.values()].map((p) => p.close()));
+        await deadLetters.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
   }
-  return {
-    urls,
-    processes,
-    connectors,
-    async stop() {
-      await wake.stop();
-      await Promise.all(fronts.map(closeServer));
-      await Promise.all(connectors.map((c) => c.stop()));
-      await Promise.all([...processes.values()].map((p) => p.close()));
-      await deadLetters.close();
-    },
-  };
 }
 
 /**
