@@ -22,6 +22,7 @@ import { ofWatchdog, REPO, service, startKafka, startPostgres, stopKafka, TEST_S
 import { Ledger } from './ledger';
 import { Load, sendRefused, sleep } from './load';
 import type { ScenarioRow } from './report';
+import { alive } from '../helpers/processes';
 
 const VARIANT = process.env.SINBIN_FAULTS === 'ci' ? 'ci' : 'full';
 // Messages per scenario (40 % before the fault strikes, 60 % after it is over, and as many as the rate
@@ -174,14 +175,6 @@ async function waitUntil(what: string, check: () => boolean | Promise<boolean>, 
 }
 
 const pidOf = (file: string) => Number(readFileSync(file, 'utf8').trim());
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(async () => {
   [brokers, databaseUrl, watchdog] = await Promise.all([startKafka(), startPostgres(), ofWatchdog(), service('minio.sh', ['start'])]);

@@ -10,17 +10,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@sinbin/runtime';
 import { pollUntil } from '../../helpers/poll';
+import { alive } from '../../helpers/processes';
 import { ofWatchdog, REPO, startKafka, startPostgres } from '../services';
 
 const run = promisify(execFile);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** Whether any process of the group `pgid` still runs (a watchdog's function outlives a dead watchdog). */
 const groupAlive = (pgid: number) => {
   try {

@@ -8,16 +8,9 @@ import { afterAll, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../../functions';
 import { createLogger } from '@sinbin/runtime';
 import { startStack } from '@sinbin/runtime/stack';
+import { alive } from '../../helpers/processes';
 import { ofWatchdog, REPO, startKafka, startPostgres } from '../services';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let taken: Server | undefined;
 const pidsSeen: number[] = [];
