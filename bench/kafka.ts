@@ -28,7 +28,7 @@ export interface KafkaBenchOptions {
 /** Whether infra/local/<name> says its service runs (status exits 0). */
 function running(name: string): boolean {
   try {
-    execFileSync('bash', [join('infra', 'local', name), 'status'], { stdio: 'ignore' });
+    script(name, 'status');
     return true;
   } catch {
     return false;

@@ -135,13 +135,11 @@ def main() -> None:
     ap.add_argument('--out', default=str(MODELS_DIR / 'deep'))
     ap.add_argument('--weights', choices=('int8', 'fp16', 'fp32'), default='int8',
                     help='int8: static QDQ; fp16: weights stored in half precision, computed in fp32; fp32: full precision')
-    ap.add_argument('--fp32', action='store_true', help='the same as --weights fp32')
+    ap.add_argument('--fp32', dest='weights', action='store_const', const='fp32', help='the same as --weights fp32')
     ap.add_argument('--no-eval', action='store_true',
                     help="skip the validation/test pass: keep the member's decision threshold and eval report (CPU budget; evaluate separately)")
     ap.add_argument('members', nargs='+')
     args = ap.parse_args()
-    if args.fp32:
-        args.weights = 'fp32'
     weights_label = WEIGHTS_LABELS[args.weights]
     members = [Path(m).resolve() for m in args.members]
     out = Path(args.out).resolve()
@@ -191,8 +189,6 @@ def main() -> None:
     elif args.weights == 'fp16':
         onnx.save(fp16_weights(joined), str(final))
         full.unlink()
-        q = run_logits(ort.InferenceSession(str(final), providers=['CPUExecutionProvider']), probe, sp.pad)
-        print(f'fp16 weights vs fp32 logits on {len(probe_recs)} validation messages: max |diff| {np.abs(q - np.mean(singles, axis=0)).max():.3f}')
     else:
         prepared = out / 'onnx' / 'model.prep.onnx'
         quant_pre_process(str(full), str(prepared), skip_symbolic_shape=True)
@@ -207,9 +203,10 @@ def main() -> None:
                         op_types_to_quantize=['MatMul', 'Gemm', 'Gather'], nodes_to_exclude=head)
         full.unlink()
         prepared.unlink()
-        # Quantization moves the logits a little; how much is reported, the figures below are the int8 graph's.
+    if args.weights != 'fp32':
+        # Fewer bits move the logits a little; how much is reported, the figures below are the served graph's.
         q = run_logits(ort.InferenceSession(str(final), providers=['CPUExecutionProvider']), probe, sp.pad)
-        print(f'int8 vs fp32 logits on {len(probe_recs)} validation messages: max |diff| {np.abs(q - np.mean(singles, axis=0)).max():.3f}')
+        print(f'{args.weights} vs fp32 logits on {len(probe_recs)} validation messages: max |diff| {np.abs(q - np.mean(singles, axis=0)).max():.3f}')
     if args.no_eval:
         cfg = configs[0]
         cfg['sinbin']['weights'] = weights_label

@@ -124,8 +124,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       }),
     );
   }
-  // What started is stopped again if the stack cannot start (a connector refused by the broker,
-  // a port taken): no function process or watchdog outlives this one.
+  // What has started, in order: stop() undoes it, and so does a start that fails half way (a
+  // connector refused by the broker, a port taken), so no function process or watchdog outlives this one.
   const started: (() => Promise<unknown>)[] = [() => Promise.all([...processes.values()].map((p) => p.close()))];
   try {
     // Always-on functions (min-scale 1) start now; the others wait for their first event.
@@ -165,16 +165,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       urls,
       processes,
       connectors,
+      // The same steps as a failed start, in reverse order of starting.
       async stop() {
-        await wake.stop();
-        await Promise.all(fronts.map(closeServer));
-        await Promise.all(connectors.map((c) => c.stop()));
-        await Promise.all([...processes.values()].map((p) => p.close()));
-        await deadLetters.close();
+        for (const stop of [...started].reverse()) await stop();
       },
     };
   } catch (error) {
-    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    for (const stop of [...started].reverse()) await stop().catch(() => undefined);
     throw error;
   }
 }

@@ -114,7 +114,7 @@ describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as proc
       const deadline = Date.now() + 120_000;
       while ((sending || accepted.length < MIN_ACCEPTED) && Date.now() < deadline) {
         const messages = batch(5, 'load');
-        const status = await post(loaded.stack, messages).catch((error: unknown) => `${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}`);
+        const status = await post(loaded.stack, messages).catch((error: unknown) => (error as { cause?: { code?: string } }).cause?.code ?? String(error));
         answers.set(status, (answers.get(status) ?? 0) + 1);
         if (status === 202) accepted.push(...messages.map((m) => m.messageId));
         await new Promise((r) => setTimeout(r, 250));

@@ -11,7 +11,6 @@ import { startStack } from '@sinbin/runtime/stack';
 import { alive } from '../../helpers/processes';
 import { ofWatchdog, REPO, startKafka, startPostgres } from '../services';
 
-
 let taken: Server | undefined;
 const pidsSeen: number[] = [];
 afterAll(() => {
