@@ -25,14 +25,14 @@ import {
   type ScoringInput,
   type ToxicityScore,
 } from '@sinbin/contract';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultModelDir } from '@sinbin/scoring';
 import { applyRules, detectLanguage, loadOnnxFastScorer, normalizeForFeatures, type OnnxFastScorer } from '@sinbin/scoring/fast';
 import type { TransformerDeepScorer } from '@sinbin/scoring/deep';
+import { readLineChunks } from './lines';
 
 adoptFormerEnvAtStart();
 
@@ -266,7 +266,6 @@ async function main(): Promise<void> {
   process.stderr.write(`classify: stage ${options.stage}, ${fast.version}${describe(deep.en)}${deep.fr ? `, French:${describe(deep.fr)}` : ''}, okBelow ${thresholds.okBelow}, toxicFrom ${thresholds.toxicFrom}, alarms ${options.alarms}, mild taunts ${options.mildTaunts}\n`);
 
   const output = createWriteStream(options.output);
-  const reader = createInterface({ input: createReadStream(options.input, 'utf8'), crlfDelay: Infinity });
   let batch: InputLine[] = [];
   let lineNumber = 0;
   let written = 0;
@@ -277,15 +276,16 @@ async function main(): Promise<void> {
     batch = [];
   };
   try {
-    for await (const raw of reader) {
-      lineNumber++;
-      if (raw.trim() === '') continue;
-      batch.push(parseLine(raw, lineNumber));
-      if (batch.length >= options.batch) await flush();
+    for await (const chunk of readLineChunks(options.input)) {
+      for (const raw of chunk) {
+        lineNumber++;
+        if (raw.trim() === '') continue;
+        batch.push(parseLine(raw, lineNumber));
+        if (batch.length >= options.batch) await flush();
+      }
     }
     await flush();
   } finally {
-    reader.close();
     output.end();
     await once(output, 'close');
     await fast.close();

@@ -143,6 +143,10 @@ let sums = new Float32Array(16);
 export function scoreIds(head: LinearHead, ids: Int32Array, from: number, count: number, out: Float32Array, at: number): void {
   const k = head.outputs;
   const w = head.weights;
+  if (k === 9) {
+    scoreIds9(head, ids, from, count, out, at);
+    return;
+  }
   if (sums.length < k) sums = new Float32Array(k);
   const acc = sums;
   acc.fill(0, 0, k);
@@ -154,6 +158,43 @@ export function scoreIds(head: LinearHead, ids: Int32Array, from: number, count:
   for (let j = 0; j < k; j++) out[at + j] = 1 / (1 + Math.exp(-(acc[j]! + head.bias[j]!)));
   if (head.alarm) {
     const floor = out[at + k - 1]! >= head.alarm.cut ? head.alarm.floor : 0;
+    if (floor > out[at]!) out[at] = floor;
+  }
+}
+
+/**
+ * scoreIds for the nine outputs the shipped model has, the sums held in locals: the same float32
+ * additions in the same order (Math.fround after each), without an array store per addition.
+ * This loop was the fast path's largest single cost (bench/README.md).
+ */
+function scoreIds9(head: LinearHead, ids: Int32Array, from: number, count: number, out: Float32Array, at: number): void {
+  const w = head.weights;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0;
+  for (let i = from, end = from + count; i < end; i++) {
+    const r = ids[i]! * 9;
+    a0 = Math.fround(a0 + w[r]!);
+    a1 = Math.fround(a1 + w[r + 1]!);
+    a2 = Math.fround(a2 + w[r + 2]!);
+    a3 = Math.fround(a3 + w[r + 3]!);
+    a4 = Math.fround(a4 + w[r + 4]!);
+    a5 = Math.fround(a5 + w[r + 5]!);
+    a6 = Math.fround(a6 + w[r + 6]!);
+    a7 = Math.fround(a7 + w[r + 7]!);
+    a8 = Math.fround(a8 + w[r + 8]!);
+  }
+  const b = head.bias;
+  // acc[j] + bias[j] was a float32 read widened to a double plus a float32: the same here.
+  out[at] = 1 / (1 + Math.exp(-(a0 + b[0]!)));
+  out[at + 1] = 1 / (1 + Math.exp(-(a1 + b[1]!)));
+  out[at + 2] = 1 / (1 + Math.exp(-(a2 + b[2]!)));
+  out[at + 3] = 1 / (1 + Math.exp(-(a3 + b[3]!)));
+  out[at + 4] = 1 / (1 + Math.exp(-(a4 + b[4]!)));
+  out[at + 5] = 1 / (1 + Math.exp(-(a5 + b[5]!)));
+  out[at + 6] = 1 / (1 + Math.exp(-(a6 + b[6]!)));
+  out[at + 7] = 1 / (1 + Math.exp(-(a7 + b[7]!)));
+  out[at + 8] = 1 / (1 + Math.exp(-(a8 + b[8]!)));
+  if (head.alarm) {
+    const floor = out[at + 8]! >= head.alarm.cut ? head.alarm.floor : 0;
     if (floor > out[at]!) out[at] = floor;
   }
 }

@@ -1,0 +1,250 @@
+// eld's reading of a line, restricted to the routed languages, without eld's per-line strings.
+// eld 2.1.0 turns each line into UTF-8 "byte strings", cuts each word into 4-byte n-grams, puts
+// them in an object as keys and sums each language's score of every distinct n-gram. That was
+// most of `classify --stage fast` (2.1 of 6.4 s of CPU on 200,000 lines). Here the same n-grams
+// are packed into numbers (each of eld's characters fits in 8 bits, an n-gram has at most 6) and
+// looked up in an open-addressing table built once from eld's own database, so the readings stay
+// eld's to the last bit: tests/unit/scoring/language-reader.test.ts compares them line by line.
+
+/** What the reader needs from eld: its database, separator pattern and byte dictionary. */
+export interface EldData {
+  /** Language codes by eld's index. */
+  languages: Record<string, string>;
+  /** Per n-gram (eld's byte string), its score by language index. */
+  ngrams: Record<string, Record<string, number>>;
+  separators: RegExp;
+  /** eld's character for each byte value; bytes >= 0x80 are written with it. */
+  dictionary: readonly string[];
+}
+
+export interface LanguageReading {
+  /** A routed language, or '' when no n-gram scored. */
+  code: string;
+  /** eld's score of that language, in [0, 1). */
+  score: number;
+}
+
+// eld's constants: every database score is stored less 53; words count up to 70 bytes; a line is
+// cut at the first space past 350 bytes, and after any character past 380.
+const BASE_NGRAM_SCORE = 53;
+const MAX_WORD = 70;
+const CUT_AFTER = 350;
+const ENFORCE_CUT_AFTER = 380;
+const MAX_TEXT = 1000;
+const SCALE = 25;
+const SPACE = 32;
+/** Packed n-grams of up to 6 characters of 8 bits stay exact in a double. */
+const MAX_PACKED = 6;
+
+export interface LanguageReader {
+  read(text: string): LanguageReading;
+}
+
+export function createLanguageReader(data: EldData, codes: readonly string[]): LanguageReader {
+  // Routed languages in eld's index order: eld's arg-max keeps the first of equal scores.
+  const routed = Object.keys(data.languages)
+    .filter((index) => codes.includes(data.languages[index]!))
+    .sort((a, b) => Number(a) - Number(b));
+  if (routed.length !== codes.length) throw new Error(`eld database lacks one of ${codes.join(', ')}`);
+  const langs = routed.length;
+  const units = byteUnits(data.dictionary);
+
+  const entries: [number, Int32Array][] = [];
+  const longEntries = new Map<string, Int32Array>();
+  for (const ngram in data.ngrams) {
+    const scores = data.ngrams[ngram]!;
+    const adds = new Int32Array(langs);
+    let any = false;
+    routed.forEach((index, k) => {
+      const s = scores[index];
+      if (s !== undefined) {
+        adds[k] = s + BASE_NGRAM_SCORE;
+        any = true;
+      }
+    });
+    if (!any) continue;
+    const key = packString(ngram);
+    if (key === undefined) longEntries.set(ngram, adds);
+    else entries.push([key, adds]);
+  }
+  const table = new NgramTable(entries, langs);
+
+  const unitBuf = new Uint8Array(ENFORCE_CUT_AFTER + 8);
+  const wordEnds = new Int32Array(ENFORCE_CUT_AFTER + 8);
+  const seen = new Float64Array(2 * (ENFORCE_CUT_AFTER + 8));
+  const totals = new Float64Array(langs);
+
+  return {
+    read(text: string): LanguageReading {
+      const line = text.substring(0, MAX_TEXT).replace(data.separators, ' ').trim().toLowerCase();
+      const words = encodeWords(line, units, unitBuf, wordEnds);
+      totals.fill(0);
+      let distinct = 0;
+      let longSeen: Set<string> | undefined;
+      let start = 0;
+      for (let w = 0; w < words; w++) {
+        const end = wordEnds[w]!;
+        const length = end - start;
+        const len = Math.min(length, MAX_WORD);
+        let j = 0;
+        for (; j + 4 < len; j += 3) distinct = addDistinct(seen, distinct, pack(unitBuf, start + j, start + j + 4, j === 0, false));
+        // eld's last n-gram: the word's last 4 bytes of the first 70, to the end of the word.
+        const from = len !== 3 ? Math.max(0, len - 4) : 0;
+        const size = (j === 0 ? 1 : 0) + (length - from) + 1;
+        if (size <= MAX_PACKED) distinct = addDistinct(seen, distinct, pack(unitBuf, start + from, end, j === 0, true));
+        else {
+          // Only past a 70-byte word: no database entry is this long, but eld counts it.
+          const ngram = (j === 0 ? ' ' : '') + String.fromCharCode(...unitBuf.subarray(start + from, end)) + ' ';
+          longSeen ??= new Set();
+          if (!longSeen.has(ngram)) {
+            longSeen.add(ngram);
+            const adds = longEntries.get(ngram);
+            if (adds) for (let k = 0; k < langs; k++) totals[k] = totals[k]! + adds[k]!;
+          }
+        }
+        start = end;
+      }
+      for (let i = 0; i < distinct; i++) table.addTo(seen[i]!, totals);
+      let best = -1;
+      let bestScore = 0;
+      for (let k = 0; k < langs; k++) {
+        if (totals[k]! > 0 && totals[k]! > bestScore) {
+          bestScore = totals[k]!;
+          best = k;
+        }
+      }
+      if (best < 0) return { code: '', score: 0 };
+      const count = distinct + (longSeen?.size ?? 0);
+      const ngramScore = bestScore / count;
+      return { code: data.languages[routed[best]!]!, score: ngramScore / (ngramScore + SCALE) };
+    },
+  };
+}
+
+/** Appends key unless already there (a line has a few dozen n-grams: a scan beats a set); returns the new count. */
+function addDistinct(seen: Float64Array, count: number, key: number): number {
+  for (let i = 0; i < count; i++) if (seen[i] === key) return count;
+  seen[count] = key;
+  return count + 1;
+}
+
+/** eld's character code for each byte >= 0x80 (all of them below 256). */
+function byteUnits(dictionary: readonly string[]): Uint8Array {
+  const units = new Uint8Array(256);
+  for (let b = 0x80; b < 256; b++) {
+    const code = dictionary[b]?.charCodeAt(0);
+    if (code === undefined || code > 0xff || code === 0) throw new Error(`eld dictionary: byte ${b} has no 8-bit character`);
+    units[b] = code;
+  }
+  return units;
+}
+
+/**
+ * eld's UTF-8 "byte string" of the line as 8-bit units, words split at ASCII spaces, with eld's
+ * cuts. Returns the number of words; wordEnds holds where each ends in `out`.
+ */
+function encodeWords(line: string, units: Uint8Array, out: Uint8Array, wordEnds: Int32Array): number {
+  let n = 0;
+  let wordStart = 0;
+  let words = 0;
+  let bytes = 0;
+  for (let i = 0; i < line.length; i++) {
+    let c = line.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === SPACE) {
+        if (n > wordStart) {
+          wordEnds[words++] = n;
+          wordStart = n;
+        }
+        if (bytes > CUT_AFTER) break;
+      } else {
+        out[n++] = c;
+      }
+      bytes++;
+    } else if (c < 0x800) {
+      out[n++] = units[0xc0 | (c >> 6)]!;
+      out[n++] = units[0x80 | (c & 0x3f)]!;
+      bytes += 2;
+    } else if (c < 0xd800 || c >= 0xe000) {
+      out[n++] = units[0xe0 | (c >> 12)]!;
+      out[n++] = units[0x80 | ((c >> 6) & 0x3f)]!;
+      out[n++] = units[0x80 | (c & 0x3f)]!;
+      bytes += 3;
+    } else {
+      // A surrogate pair, or a lone surrogate read with whatever follows, as eld reads it.
+      i++;
+      c = 0x10000 + (((c & 0x3ff) << 10) | (line.charCodeAt(i) & 0x3ff));
+      out[n++] = units[0xf0 | (c >> 18)]!;
+      out[n++] = units[0x80 | ((c >> 12) & 0x3f)]!;
+      out[n++] = units[0x80 | ((c >> 6) & 0x3f)]!;
+      out[n++] = units[0x80 | (c & 0x3f)]!;
+      bytes += 4;
+    }
+    if (bytes > ENFORCE_CUT_AFTER) break;
+  }
+  if (n > wordStart) wordEnds[words++] = n;
+  return words;
+}
+
+/** The n-gram `[lead space] units[from, to) [trail space]` as a number; units are never 0, so lengths stay apart. */
+function pack(buf: Uint8Array, from: number, to: number, lead: boolean, trail: boolean): number {
+  let key = lead ? SPACE : 0;
+  for (let i = from; i < to; i++) key = key * 256 + buf[i]!;
+  return trail ? key * 256 + SPACE : key;
+}
+
+/** A database n-gram as a number, or undefined when it is too long to pack. */
+function packString(ngram: string): number | undefined {
+  if (ngram.length > MAX_PACKED || ngram.length === 0) return undefined;
+  let key = 0;
+  for (let i = 0; i < ngram.length; i++) {
+    const c = ngram.charCodeAt(i);
+    if (c === 0 || c > 0xff) return undefined;
+    key = key * 256 + c;
+  }
+  return key;
+}
+
+/** Open addressing, linear probing, key 0 = empty; a slot's scores are langs consecutive ints. */
+class NgramTable {
+  private readonly keys: Float64Array;
+  private readonly adds: Int32Array;
+  private readonly mask: number;
+  private readonly shift: number;
+
+  constructor(entries: readonly [number, Int32Array][], private readonly langs: number) {
+    let bits = 4;
+    while (1 << bits < entries.length * 4) bits++;
+    this.keys = new Float64Array(1 << bits);
+    this.adds = new Int32Array((1 << bits) * langs);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
+    for (const [key, adds] of entries) {
+      let slot = this.slot(key);
+      while (this.keys[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.keys[slot] = key;
+      this.adds.set(adds, slot * langs);
+    }
+  }
+
+  private slot(key: number): number {
+    const lo = key >>> 0;
+    const hi = (key / 4294967296) >>> 0;
+    return Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> this.shift;
+  }
+
+  /** Adds the n-gram's scores to totals; an n-gram not in the database adds nothing. */
+  addTo(key: number, totals: Float64Array): void {
+    let slot = this.slot(key);
+    for (;;) {
+      const k = this.keys[slot]!;
+      if (k === key) {
+        const base = slot * this.langs;
+        for (let l = 0; l < this.langs; l++) totals[l] = totals[l]! + this.adds[base + l]!;
+        return;
+      }
+      if (k === 0) return;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
