@@ -185,20 +185,26 @@ function policyVerdict(model: Verdict, fast: ToxicityScore, alarmToModerator: bo
 
 async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Record<RoutedLanguage, DeepStage | undefined>,
   thresholds: RoutingThresholds, options: Options): Promise<OutputLine[]> {
-  const inputs = lines.map(toScoringInput);
-  // Normalised once: the fast model's features and the rule layer read the same text.
-  const normalized = inputs.map((m) => normalizeForFeatures(m.text));
-  const fastScores = (await fast.scoreNormalized(normalized)).map((s, i) => ({ ...applyRules(inputs[i]!.text, s, normalized[i]), language: detectLanguage(inputs[i]!.text) }));
   const cascade = options.stage === 'cascade';
-  const out: OutputLine[] = fastScores.map((s, i) => {
-    const readAs: RoutedLanguage = options.languages.includes('fr') ? routeLanguage(inputs[i]!.text, s.language) : 'en';
+  const routeFrench = options.languages.includes('fr');
+  // Normalised once: the fast model's features and the rule layer read the same text.
+  const normalized = lines.map((l) => normalizeForFeatures(l.text));
+  const modelScores = await fast.scoreNormalized(normalized);
+  const fastScores: ToxicityScore[] = new Array<ToxicityScore>(lines.length);
+  const out: OutputLine[] = new Array<OutputLine>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.text;
+    const s = applyRules(text, modelScores[i]!, normalized[i]);
+    fastScores[i] = s;
+    const language = detectLanguage(text);
+    const readAs: RoutedLanguage = routeFrench ? routeLanguage(text, language) : 'en';
     const fastRoute = routeFast(s, thresholds, { analyse: cascade && readAs !== 'en' && options.otherLanguagesToAnalysis });
     const modelVerdict: Verdict = fastRoute === 'needs-analysis' ? 'review' : fastRoute;
-    return {
-      id: lines[i]!.id, verdict: policyVerdict(modelVerdict, s, false, options), toxicity: s.toxicity, stage: 'fast', categories: s.categories,
-      fastRoute, language: s.language!, readAs, ...(s.alarm ? { alarm: s.alarm } : {}), ...(s.mildTaunt ? { mildTaunt: true as const } : {}), modelVerdict,
-    };
-  });
+    const line: OutputLine = { id: lines[i]!.id, verdict: policyVerdict(modelVerdict, s, false, options), toxicity: s.toxicity, stage: 'fast', categories: s.categories, fastRoute, language, readAs, modelVerdict };
+    if (s.alarm) line.alarm = s.alarm;
+    if (s.mildTaunt) line.mildTaunt = true;
+    out[i] = line;
+  }
   if (!cascade) return out;
   for (const language of options.languages) {
     const stage = deep[language];
@@ -207,7 +213,7 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
     const pending = out.flatMap((o, i) => (o.readAs === language && (o.fastRoute === 'needs-analysis' || (o.alarm && options.alarms === 'moderator')) ? [i] : []));
     if (pending.length === 0) continue;
     // As in deep-analyzer: the deep stage also gets the fast score (a stacked model combines both).
-    const deepScores = await stage.scorer.score(pending.map((i) => ({ ...inputs[i]!, fastToxicity: fastScores[i]!.toxicity })));
+    const deepScores = await stage.scorer.score(pending.map((i) => ({ ...toScoringInput(lines[i]!), fastToxicity: fastScores[i]!.toxicity })));
     pending.forEach((i, k) => {
       const s = deepScores[k]!;
       const modelVerdict = deepVerdict(s.toxicity, s.confidence ?? 0, stage);
@@ -231,12 +237,18 @@ export function sixDecimals(p: number): string {
   return `0.${'000000'.slice(digits.length)}${digits}`;
 }
 
+/** `"insult":` and so on, the first without a comma: the categories' keys are fixed. */
+const CATEGORY_KEYS = CATEGORIES.map((c, i) => `${i > 0 ? ',' : ''}"${c}":`);
+
 function outputLine(l: OutputLine): string {
   let categories = '';
-  for (const c of CATEGORIES) categories += `${categories ? ',' : ''}"${c}":${sixDecimals(l.categories[c])}`;
+  for (let i = 0; i < CATEGORIES.length; i++) categories += CATEGORY_KEYS[i]! + sixDecimals(l.categories[CATEGORIES[i]!]);
   const alarm = l.alarm ? `,"alarm":${JSON.stringify(l.alarm)}` : '';
-  const reading = `"fastRoute":"${l.fastRoute}","language":${JSON.stringify(l.language)},"readAs":"${l.readAs}"${alarm}${l.mildTaunt ? ',"mildTaunt":true' : ''},"modelVerdict":"${l.modelVerdict}"`;
-  return `{"id":${JSON.stringify(l.id)},"verdict":"${l.verdict}","toxicity":${sixDecimals(l.toxicity)},"stage":"${l.stage}","categories":{${categories}},${reading}}`;
+  // Language codes are ISO codes or `und`, and a confidence is finite: nothing to escape.
+  const language = `{"code":"${l.language.code}","confidence":${l.language.confidence}}`;
+  const reading = `"fastRoute":"${l.fastRoute}","language":${language},"readAs":"${l.readAs}"${alarm}${l.mildTaunt ? ',"mildTaunt":true' : ''},"modelVerdict":"${l.modelVerdict}"`;
+  const id = typeof l.id === 'number' ? String(l.id) : JSON.stringify(l.id);
+  return `{"id":${id},"verdict":"${l.verdict}","toxicity":${sixDecimals(l.toxicity)},"stage":"${l.stage}","categories":{${categories}},${reading}}`;
 }
 
 async function writeLines(stream: WriteStream, lines: OutputLine[]): Promise<void> {

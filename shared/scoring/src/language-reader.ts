@@ -205,25 +205,28 @@ function packString(ngram: string): number | undefined {
   return key;
 }
 
-/** Open addressing, linear probing, key 0 = empty; a slot's scores are langs consecutive ints. */
+/**
+ * Open addressing, linear probing, key 0 = empty. A slot is its key and then its languages'
+ * scores, side by side, so that a probe reads one cache line.
+ */
 class NgramTable {
-  private readonly keys: Float64Array;
-  private readonly adds: Int32Array;
+  private readonly slots: Float64Array;
+  private readonly width: number;
   private readonly mask: number;
   private readonly shift: number;
 
   constructor(entries: readonly [number, Int32Array][], private readonly langs: number) {
     let bits = 4;
-    while (1 << bits < entries.length * 4) bits++;
-    this.keys = new Float64Array(1 << bits);
-    this.adds = new Int32Array((1 << bits) * langs);
+    while (1 << bits < entries.length * 2) bits++;
+    this.width = 1 + langs;
+    this.slots = new Float64Array((1 << bits) * this.width);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
     for (const [key, adds] of entries) {
       let slot = this.slot(key);
-      while (this.keys[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.keys[slot] = key;
-      this.adds.set(adds, slot * langs);
+      while (this.slots[slot * this.width] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot * this.width] = key;
+      for (let l = 0; l < langs; l++) this.slots[slot * this.width + 1 + l] = adds[l]!;
     }
   }
 
@@ -237,10 +240,10 @@ class NgramTable {
   addTo(key: number, totals: Float64Array): void {
     let slot = this.slot(key);
     for (;;) {
-      const k = this.keys[slot]!;
+      const at = slot * this.width;
+      const k = this.slots[at]!;
       if (k === key) {
-        const base = slot * this.langs;
-        for (let l = 0; l < this.langs; l++) totals[l] = totals[l]! + this.adds[base + l]!;
+        for (let l = 0; l < this.langs; l++) totals[l] = totals[l]! + this.slots[at + 1 + l]!;
         return;
       }
       if (k === 0) return;

@@ -143,7 +143,8 @@ const RULE_CATEGORY_FLOOR = 0.9;
  */
 export function applyRules(text: string, score: ToxicityScore, normalised = normalizeForFeatures(text)): ToxicityScore {
   const findings = alarmRules(text, normalised);
-  const categories = { ...score.categories };
+  // Copied only when a rule raises a category (most lines trip none).
+  const categories = findings.kinds.length > 0 ? { ...score.categories } : score.categories;
   for (const kind of findings.kinds) {
     const category = kind === 'self_harm' ? 'self_harm' : 'threat';
     categories[category] = Math.max(categories[category], RULE_CATEGORY_FLOOR);
