@@ -90,6 +90,12 @@ export class PlatformaticConsumer implements ConsumerDriver {
       maxWaitTime: 500,
       autocommit: false,
       autocreateTopics: false,
+      // kafkajs's assignor name first: members of both clients can then share a group (a rolling
+      // switch of clients), since the broker only lets in members with a protocol name in common.
+      // Both encode subscriptions and assignments as Kafka's consumer protocol v0 and either
+      // leader's round robin is a valid assignment. The library's own name stays second, for
+      // groups whose members all run an earlier version of this adapter.
+      protocols: [{ name: 'RoundRobinAssigner', version: 0 }, { name: 'roundrobin', version: 1 }],
     });
   }
 

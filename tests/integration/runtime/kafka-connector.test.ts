@@ -2,7 +2,8 @@
 // @platformatic/kafka): per-key order, offsets committed only for what was delivered and whose
 // output is stored (so a restart resumes, never replays everything or skips), refusals
 // dead-lettered through the publisher without holding up the partition, keys on the partition
-// Java's partitioner picks, and nothing lost across a rebalance.
+// Java's partitioner picks, and nothing lost across a rebalance, also between members of the two
+// clients in one group.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,8 +92,64 @@ async function committedToEnd(group: string, topic: string): Promise<boolean> {
 
 const noDeadLetters: Publisher = { publish: async () => undefined };
 
+const connectorOn = (client: KafkaClientName, target: DeliveryTarget, deadLetters: Publisher = noDeadLetters) => new TopicConnector({ brokers, target, deadLetters, log: silentLogger(), client });
+
+/**
+ * A member on `first` delivers, a member on `second` joins (partitions move), the first leaves:
+ * nothing lost, each key's first deliveries in order, and the group committed to the end.
+ */
+async function rebalanceLosesNothing(first: KafkaClientName, second: KafkaClientName): Promise<void> {
+  const topic = await freshTopic(4);
+  const group = `it-group-${randomUUID().slice(0, 8)}`;
+  // Slow deliveries (100 per key, 100 ms each) keep the first member busy while the second joins.
+  const records = Array.from({ length: 1600 }, (_, i) => ({ key: `k${i % 16}`, value: String(i) }));
+  await produce(topic, records);
+  // One delivery log for both members, in the order the deliveries happened.
+  const log: Delivered[] = [];
+  const byMember = new Map<string, number>();
+  const shared = (member: string, name = group) => {
+    const t = collectingTarget(name, topic, undefined, 100);
+    return { ...t.target, deliver: async (r: KafkaRecordLike) => {
+      const outcome = await t.target.deliver(r, '');
+      if (outcome.status === 'done') {
+        log.push(t.delivered.at(-1)!);
+        byMember.set(member, (byMember.get(member) ?? 0) + 1);
+      }
+      return outcome;
+    } } satisfies DeliveryTarget;
+  };
+  const a = connectorOn(first, shared('a'));
+  await a.start();
+  await until(() => log.length >= 40);
+  const b = connectorOn(second, shared('b'));
+  await b.start(); // joining moves partitions from a to b
+  await until(() => (byMember.get('b') ?? 0) >= 20);
+  await a.stop(); // leaving moves a's partitions to b
+  // b is done when the group's committed offsets reach the end of every partition: everything
+  // delivered, and committed only after it was (a batch cut by the rebalance is redelivered).
+  await untilAsync(() => committedToEnd(group, topic));
+  expect(new Set(log.map((d) => d.value)).size).toBe(records.length);
+  await b.stop();
+  // Both members really delivered: the partitions moved.
+  expect(byMember.get('a')).toBeGreaterThan(0);
+  expect(byMember.get('b')).toBeGreaterThan(0);
+  // At least once: every record, some perhaps twice (redelivered from the last commit). In order:
+  // per key, the first deliveries follow the topic's order.
+  for (let k = 0; k < 16; k++) {
+    const key = `k${k}`;
+    const firsts = [...new Set(log.filter((d) => d.key === key).map((d) => d.value))];
+    expect(firsts).toEqual(records.filter((r) => r.key === key).map((r) => r.value));
+  }
+  const again = collectingTarget(group, topic);
+  const c = connectorOn(second, again.target);
+  await c.start();
+  await new Promise((r) => setTimeout(r, 3000));
+  await c.stop();
+  expect(again.delivered).toEqual([]);
+}
+
 describe.each(KAFKA_CLIENTS)('Kafka port with %s', (client: KafkaClientName) => {
-  const connector = (target: DeliveryTarget, deadLetters: Publisher = noDeadLetters) => new TopicConnector({ brokers, target, deadLetters, log: silentLogger(), client });
+  const connector = (target: DeliveryTarget, deadLetters: Publisher = noDeadLetters) => connectorOn(client, target, deadLetters);
 
   it('delivers each key in order and commits what it delivered: a restart resumes after it', async () => {
     const topic = await freshTopic(3);
@@ -207,53 +264,15 @@ describe.each(KAFKA_CLIENTS)('Kafka port with %s', (client: KafkaClientName) => 
     expect(c.delivered.find((d) => d.value === 'v7')?.headers['ce-id']).toBe('id-7');
   }, 120_000);
 
-  it('loses nothing across a rebalance and keeps each key in order; the group resumes after what was delivered', async () => {
-    const topic = await freshTopic(4);
-    const group = `it-group-${randomUUID().slice(0, 8)}`;
-    // Slow deliveries (100 per key, 100 ms each) keep the first member busy while the second joins.
-    const records = Array.from({ length: 1600 }, (_, i) => ({ key: `k${i % 16}`, value: String(i) }));
-    await produce(topic, records);
-    // One delivery log for both members, in the order the deliveries happened.
-    const log: Delivered[] = [];
-    const byMember = new Map<string, number>();
-    const shared = (member: string, name = group) => {
-      const t = collectingTarget(name, topic, undefined, 100);
-      return { ...t.target, deliver: async (r: KafkaRecordLike) => {
-        const outcome = await t.target.deliver(r, '');
-        if (outcome.status === 'done') {
-          log.push(t.delivered.at(-1)!);
-          byMember.set(member, (byMember.get(member) ?? 0) + 1);
-        }
-        return outcome;
-      } } satisfies DeliveryTarget;
-    };
-    const a = connector(shared('a'));
-    await a.start();
-    await until(() => log.length >= 40);
-    const b = connector(shared('b'));
-    await b.start(); // joining moves partitions from a to b
-    await until(() => (byMember.get('b') ?? 0) >= 20);
-    await a.stop(); // leaving moves a's partitions to b
-    // b is done when the group's committed offsets reach the end of every partition: everything
-    // delivered, and committed only after it was (a batch cut by the rebalance is redelivered).
-    await untilAsync(() => committedToEnd(group, topic));
-    expect(new Set(log.map((d) => d.value)).size).toBe(records.length);
-    await b.stop();
-    // Both members really delivered: the partitions moved.
-    expect(byMember.get('a')).toBeGreaterThan(0);
-    expect(byMember.get('b')).toBeGreaterThan(0);
-    // At least once: every record, some perhaps twice (redelivered from the last commit). In order:
-    // per key, the first deliveries follow the topic's order.
-    for (let k = 0; k < 16; k++) {
-      const key = `k${k}`;
-      const firsts = [...new Set(log.filter((d) => d.key === key).map((d) => d.value))];
-      expect(firsts).toEqual(records.filter((r) => r.key === key).map((r) => r.value));
-    }
-    const again = collectingTarget(group, topic);
-    const c = connector(again.target);
-    await c.start();
-    await new Promise((r) => setTimeout(r, 3000));
-    await c.stop();
-    expect(again.delivered).toEqual([]);
-  }, 180_000);
+  it('loses nothing across a rebalance and keeps each key in order; the group resumes after what was delivered', () => rebalanceLosesNothing(client, client), 180_000);
+});
+
+
+// A rolling switch of clients: members of both in one consumer group (the platformatic adapter
+// advertises kafkajs's assignor name), either one leading.
+describe('kafkajs and @platformatic/kafka members in one group', () => {
+  it.each([
+    ['kafkajs', 'platformatic'],
+    ['platformatic', 'kafkajs'],
+  ] as const)('%s first, %s joining: nothing lost, each key in order, committed to the end', (first, second) => rebalanceLosesNothing(first, second), 180_000);
 });
