@@ -330,6 +330,43 @@ export class PostgresDecisionTable implements DecisionLedger, DecisionStore {
     return (await this.putIfAbsent(decision)).created;
   }
 
+  // Concurrent calls share one statement; see putManyOwed.
+  private readonly owedOne = coalesce((entries: { decision: FinalDecision; owed: boolean }[]) => this.putManyOwed(entries), { maxBatch: 500, maxInFlight: 4 });
+
+  putOwed(decision: FinalDecision, owed: boolean): Promise<boolean> {
+    return this.owedOne({ decision, owed });
+  }
+
+  /**
+   * Stores the decisions not stored yet and adds the new owed ones to the webhook outbox, in one
+   * statement (one transaction): whether each was stored by this call. Of several entries for one
+   * message, the first is the one that may store it.
+   */
+  async putManyOwed(entries: readonly { decision: FinalDecision; owed: boolean }[]): Promise<boolean[]> {
+    const keyOf = (d: { gameId: string; messageId: string }) => `${d.gameId}\u0000${d.messageId}`;
+    const firstIndex = new Map<string, number>();
+    entries.forEach(({ decision }, i) => {
+      if (!firstIndex.has(keyOf(decision))) firstIndex.set(keyOf(decision), i);
+    });
+    const unique = [...firstIndex.values()].map((i) => entries[i]!);
+    const stored = await this.db.query<{ game_id: string; message_id: string }>(
+      `with input as (
+         select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::boolean[]) as t(game_id, message_id, decision, owed)),
+       ins as (
+         insert into ${this.table} (game_id, message_id, decision)
+         select game_id, message_id, decision from input
+         on conflict do nothing returning game_id, message_id),
+       owe as (
+         insert into webhook_outbox (game_id, message_id, decision)
+         select i.game_id, i.message_id, i.decision from input i join ins using (game_id, message_id) where i.owed
+         on conflict do nothing)
+       select game_id, message_id from ins`,
+      [unique.map((e) => e.decision.gameId), unique.map((e) => e.decision.messageId), unique.map((e) => JSON.stringify(e.decision)), unique.map((e) => e.owed)],
+    );
+    const created = new Set(stored.rows.map((r) => keyOf({ gameId: r.game_id, messageId: r.message_id })));
+    return entries.map(({ decision }, i) => created.has(keyOf(decision)) && firstIndex.get(keyOf(decision)) === i);
+  }
+
   /** A revised decision replaces the stored one (or is stored) unless that holds this revision or a later one. */
   async revise(decision: FinalDecision): Promise<boolean> {
     const r = await this.db.query(

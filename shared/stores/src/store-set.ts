@@ -23,14 +23,15 @@ function lifecycleEntries(l: LifecycleStores): Pick<StoreSet, 'objects' | 'artef
 
 export function memoryStoreSet(objectRoot: string, lifecycle: LifecycleStores = localLifecycleStores(objectRoot)): StoreSet {
   const trail = new MemoryAuditTrail();
+  const outbox = new MemoryWebhookOutbox();
   return {
     context: new MemoryContextStore(),
     ledger: new MemoryDecisionLedger(),
     offences: new MemoryOffenceStore(),
     cases: new MemoryCaseStore(trail),
     moderators: new MemoryModeratorStore(trail),
-    decisions: new MemoryDecisionLedger(),
-    outbox: new MemoryWebhookOutbox(),
+    decisions: new MemoryDecisionLedger(outbox),
+    outbox,
     sends: new MemorySendLedger(),
     apiKeys: new MemoryApiKeyStore(),
     webhooks: new MemoryWebhookLog(),

@@ -110,7 +110,13 @@ leadStoreContract('PostgreSQL', async () => {
 storeContract('PostgreSQL', async () => {
   const pool = await schemaPool();
   await migrate(pool);
-  return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool), outbox: new PostgresWebhookOutbox(pool) };
+  return {
+    context: new PostgresContextStore(pool),
+    ledger: new PostgresDecisionTable(pool, 'decision_ledger'),
+    offences: new PostgresOffenceStore(pool),
+    outbox: new PostgresWebhookOutbox(pool),
+    decisions: new PostgresDecisionTable(pool, 'final_decisions'),
+  };
 });
 
 caseStoreContract('PostgreSQL', async () => {
@@ -124,7 +130,13 @@ storeContract('PostgreSQL, named statements', async () => {
   const pool = await schemaPool();
   await migrate(pool);
   const db = namedStatements(pool);
-  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db), outbox: new PostgresWebhookOutbox(db) };
+  return {
+    context: new PostgresContextStore(db),
+    ledger: new PostgresDecisionTable(db, 'decision_ledger'),
+    offences: new PostgresOffenceStore(db),
+    outbox: new PostgresWebhookOutbox(db),
+    decisions: new PostgresDecisionTable(db, 'final_decisions'),
+  };
 });
 
 // The gateway's stores as two replicas use them: claims race on separate pools of one database.
