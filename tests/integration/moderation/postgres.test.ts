@@ -107,9 +107,17 @@ leadStoreContract('PostgreSQL', async () => {
   return moderationDatabase(leadPool);
 });
 
+// The store contract opens its stores once per test: one migrated schema serves them all (its tests
+// use ids of their own, as on LMDB), or the pools of forty-odd schemas would exhaust max_connections.
+let storePool: Promise<pg.Pool> | undefined;
+const migratedStorePool = () =>
+  (storePool ??= schemaPool().then(async (pool) => {
+    await migrate(pool);
+    return pool;
+  }));
+
 storeContract('PostgreSQL', async () => {
-  const pool = await schemaPool();
-  await migrate(pool);
+  const pool = await migratedStorePool();
   return {
     context: new PostgresContextStore(pool),
     ledger: new PostgresDecisionTable(pool, 'decision_ledger'),
@@ -127,9 +135,7 @@ caseStoreContract('PostgreSQL', async () => {
 
 // As the stack runs them: named (prepared) statements.
 storeContract('PostgreSQL, named statements', async () => {
-  const pool = await schemaPool();
-  await migrate(pool);
-  const db = namedStatements(pool);
+  const db = namedStatements(await migratedStorePool());
   return {
     context: new PostgresContextStore(db),
     ledger: new PostgresDecisionTable(db, 'decision_ledger'),
