@@ -35,6 +35,19 @@ export function reputationStoreContract(name: string, open: () => Promise<Reputa
       expect(await s.offence(g, 'm1')).toEqual({ offence: offence(g, 'm1', 10), evidence: evidence(g, 'm1') });
     });
 
+    it('reads activity without offences, and offences inside the lookback only, newest first', async () => {
+      const s = await open();
+      const g = game();
+      await s.seen(g, 'p1', at(0));
+      expect(await s.player(g, 'p1', at(-60), 10)).toEqual({ activity: { firstSeen: at(0).toISOString(), lastSeen: at(0).toISOString(), messages: 1 }, offences: [] });
+      for (const [id, sec] of [['m1', 10], ['m3', 30], ['m2', 20]] as const) await s.recordOffence(offence(g, id, sec), evidence(g, id), at(-60));
+      const read = await s.player(g, 'p1', at(15), 10);
+      expect(read.offences.map((o) => o.messageId)).toEqual(['m3', 'm2']);
+      expect(read.activity).toEqual({ firstSeen: at(0).toISOString(), lastSeen: at(30).toISOString(), messages: 4 });
+      expect((await s.player(g, 'p1', at(-60), 2)).offences.map((o) => o.messageId)).toEqual(['m3', 'm2']);
+      expect(await s.player(g, 'nobody', at(-60), 10)).toEqual({ offences: [] });
+    });
+
     it('overturns an offence once', async () => {
       const s = await open();
       const g = game();

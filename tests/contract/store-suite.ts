@@ -1,4 +1,5 @@
-// One behaviour for every adapter of the pipeline's store ports (context, ledger, offences):
+// One behaviour for every adapter of the pipeline's store ports (context, ledger, offences, the
+// gateway's decisions and webhook outbox):
 // the in-memory one of the embedded runtime and the SQL one of the real stack. Calls are made both
 // one at a time and concurrently, since the SQL adapters batch concurrent calls into one statement.
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,28 @@ export interface StoreUnderTest {
   ledger: DecisionLedger & DecisionStore;
   offences: OffenceStore;
   outbox: WebhookOutbox;
+  /** The gateway's decisions, owing to `outbox` (putOwed). */
+  decisions: DecisionStore;
 }
+
+/** One putOwed call: which decision (by letter), whether it is owed, whether it should come back stored. */
+type OwedCall = [decision: 'a' | 'a2' | 'b' | 'c', owed: boolean, stored: boolean];
+
+// Each case runs its rounds in order; the calls of a round run concurrently (SQL shares one statement).
+// `a2` is another decision for a's message (a redelivery decided differently): the first one holds.
+const putOwedCases: { name: string; rounds: OwedCall[][]; sentBetween?: boolean; kept: ('a' | 'b' | 'c')[]; owed: ('a' | 'b' | 'c')[] }[] = [
+  { name: 'a new owed decision is stored and owed', rounds: [[['a', true, true]]], kept: ['a'], owed: ['a'] },
+  { name: 'a new decision of a game without a webhook is stored, not owed', rounds: [[['a', false, true]]], kept: ['a'], owed: [] },
+  { name: 'a repeat is neither stored nor owed again', rounds: [[['a', true, true]], [['a', true, false]], [['a2', true, false]]], kept: ['a'], owed: ['a'] },
+  { name: 'a repeat after the webhook was sent is not owed again', rounds: [[['a', true, true]], [['a', true, false]]], sentBetween: true, kept: ['a'], owed: [] },
+  { name: 'a repeat does not owe what its first call did not', rounds: [[['a', false, true]], [['a', true, false]]], kept: ['a'], owed: [] },
+  {
+    name: 'concurrent calls: the first per message holds, others kept apart',
+    rounds: [[['a', true, true], ['a2', true, false], ['b', false, true], ['c', true, true], ['a', true, false]]],
+    kept: ['a', 'b', 'c'],
+    owed: ['a', 'c'],
+  },
+];
 
 let unique = 0;
 const channel = () => `g/contract-${process.pid}-${++unique}`;
@@ -77,6 +99,22 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
       expect(await ledger.get('no-such-game', first.messageId)).toBeUndefined();
       expect(await ledger.getMany(first.gameId, [first.messageId, 'no-such-message'])).toEqual([first]);
       expect(await ledger.getMany(first.gameId, [])).toEqual([]);
+    });
+
+    it.each(putOwedCases)('decisions putOwed: $name', async ({ rounds, sentBetween, kept, owed }) => {
+      const { decisions, outbox } = await open();
+      const game = `g-owed-${process.pid}-${++unique}`;
+      const a = finalDecision({ gameId: game, messageId: 'a', verdict: 'block' });
+      const byLetter = { a, a2: { ...a, verdict: 'allow' as const }, b: finalDecision({ gameId: game, messageId: 'b' }), c: finalDecision({ gameId: game, messageId: 'c' }) };
+      for (const [i, round] of rounds.entries()) {
+        if (sentBetween && i === 1) await outbox.remove(game, ['a', 'b', 'c']);
+        const stored = await Promise.all(round.map(([letter, isOwed]) => decisions.putOwed(byLetter[letter], isOwed)));
+        expect(stored).toEqual(round.map(([, , s]) => s));
+      }
+      expect(await decisions.getMany(game, ['a', 'b', 'c'])).toEqual(expect.arrayContaining(kept.map((l) => byLetter[l])));
+      expect((await decisions.getMany(game, ['a', 'b', 'c'])).length).toBe(kept.length);
+      await outbox.durable?.();
+      expect((await outbox.pending(10_000)).filter((d) => d.gameId === game).sort((x, y) => x.messageId.localeCompare(y.messageId))).toEqual(owed.map((l) => byLetter[l]));
     });
 
     it('offences: counted in the window, each message once', async () => {

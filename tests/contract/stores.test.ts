@@ -26,7 +26,10 @@ import { join } from 'node:path';
 import { storeContract } from './store-suite';
 import { gatewayStoreContract } from './gateway-store-suite';
 
-storeContract('memory', async () => ({ context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore(), outbox: new MemoryWebhookOutbox() }));
+storeContract('memory', async () => {
+  const outbox = new MemoryWebhookOutbox();
+  return { context: new MemoryContextStore(), ledger: new MemoryDecisionLedger(), offences: new MemoryOffenceStore(), outbox, decisions: new MemoryDecisionLedger(outbox) };
+});
 
 let db: PGlite;
 let state: StateDb | undefined;
@@ -40,7 +43,13 @@ afterAll(async () => {
 });
 
 storeContract('SQL on PGlite', async () => {
-  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db), outbox: new PostgresWebhookOutbox(db) };
+  return {
+    context: new PostgresContextStore(db),
+    ledger: new PostgresDecisionTable(db, 'decision_ledger'),
+    offences: new PostgresOffenceStore(db),
+    outbox: new PostgresWebhookOutbox(db),
+    decisions: new PostgresDecisionTable(db, 'final_decisions'),
+  };
 });
 
 gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), apiKeys: new MemoryApiKeyStore(), webhooks: new MemoryWebhookLog() }));
@@ -52,12 +61,14 @@ gatewayStoreContract('SQL on PGlite', async () => {
 
 storeContract('LMDB (the embedded default)', async () => {
   state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
-  return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox: new LmdbWebhookOutbox(state) };
+  const outbox = new LmdbWebhookOutbox(state);
+  return { context: new LmdbContextStore(state), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox, decisions: new LmdbDecisionTable(state, 'decisions', outbox) };
 });
 
 // The same, with the context store's memory of recent channels down to one: every other read
 // goes back to the database and the writes not yet committed.
 storeContract('LMDB, one channel kept in memory', async () => {
   state ??= openStateDb(join(mkdtempSync(join(tmpdir(), 'sinbin-lmdb-contract-')), 'log'));
-  return { context: new LmdbContextStore(state, 50, 1), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox: new LmdbWebhookOutbox(state) };
+  const outbox = new LmdbWebhookOutbox(state);
+  return { context: new LmdbContextStore(state, 50, 1), ledger: new LmdbDecisionTable(state, 'ledger'), offences: new LmdbOffenceStore(state), outbox, decisions: new LmdbDecisionTable(state, 'decisions', outbox) };
 });

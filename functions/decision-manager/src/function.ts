@@ -80,15 +80,17 @@ export default defineFunction({
       const policy = snapshot.active.forGame(m.gameId);
       const draft = applyTauntPolicy(modelDraft, policy);
       const at = now();
-      // A flood or spam limit is not an offence that escalates the game's rules (reputation counts it, lightly).
-      const offences =
-        draft.verdict === 'block' && draft.decidedBy !== 'limits' ? await stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0;
-      // The player's standing before this message (its other offences, decayed), for the rules to read.
       const reputation = resolveReputation(policy.reputation);
       const since = reputationLookback(at, reputation);
+      // A flood or spam limit is not an offence that escalates the game's rules (reputation counts it, lightly).
+      // The player's standing before this message (its other offences, decayed), for the rules to read:
+      // read while the offence is recorded (two stores, no order between them), so one wait, not two.
+      const [offences, record] = await Promise.all([
+        draft.verdict === 'block' && draft.decidedBy !== 'limits' ? stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0,
+        draft.verdict === 'block' ? stores.reputation.player(m.gameId, m.playerId, since, 1000).then((p) => p.offences) : undefined,
+      ]);
       let standing: { standing: number; offences: number } | undefined;
-      if (draft.verdict === 'block') {
-        const { offences: record } = await stores.reputation.player(m.gameId, m.playerId, since, 1000);
+      if (record) {
         const s = standingOf(record.filter((o) => o.messageId !== m.messageId), at, reputation);
         standing = { standing: s.standing, offences: s.counted };
       }

@@ -273,12 +273,10 @@ export default defineFunction({
           waiter.notify(decision);
           return [];
         }
-        // Stored means owed (and perhaps sent) already: a redelivered decision is not owed twice.
-        if (!(await stores.decisions.get(decision.gameId, decision.messageId))) {
-          // Owed and stored before the offset moves on, issued together: on the embedded log both
-          // land in one transaction. (A message's decisions share a partition, so this runs alone.)
-          await Promise.all([webhooks.accept(decision), stores.decisions.put(decision)]);
-        }
+        // Stored and owed to the webhook in one write (one statement on PostgreSQL, one transaction
+        // on the embedded log), before the offset moves on. Stored already means owed (and perhaps
+        // sent) already: a redelivered decision is not owed twice.
+        if (await stores.decisions.putOwed(decision, webhooks.owes(decision.gameId))) webhooks.enqueue(decision);
         waiter.notify(decision);
         return [];
       },

@@ -97,6 +97,11 @@ export class WebhookDispatcher {
     this.opts = { ...DEFAULT_DISPATCHER, ...opts };
   }
 
+  /** Whether the game has a webhook, so its decisions are owed to it (see DecisionStore.putOwed). */
+  owes(gameId: string): boolean {
+    return this.config[gameId] !== undefined;
+  }
+
   /** Owes the decision to its game's webhook: in the outbox (if any) once this resolves, then sent. */
   async accept(decision: FinalDecision): Promise<void> {
     if (this.stopped || !this.config[decision.gameId] || this.owedNow.has(owedKey(decision))) return;

@@ -266,6 +266,13 @@ export interface DecisionStore {
   getMany(gameId: string, messageIds: readonly string[]): Promise<FinalDecision[]>;
   /** Replaces the stored decision by a revised one (decision.revised) unless it holds this revision or a later one; true when it replaced it. */
   revise(decision: FinalDecision): Promise<boolean>;
+  /**
+   * Stores the decision unless one is stored for its message and, in the same write, owes the new
+   * one to the game's webhook (adds it to the outbox) when `owed`: a decision is stored exactly when
+   * it is owed, so a crash between the two can neither lose a webhook nor owe a redelivery twice.
+   * True when this call stored it. Concurrent calls may share one write.
+   */
+  putOwed(decision: FinalDecision, owed: boolean): Promise<boolean>;
 }
 
 /** A client-supplied messageId as the gateway first accepted it: what it carried and whether it is on raw-messages. */

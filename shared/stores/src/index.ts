@@ -3,6 +3,7 @@
 export * from './memory';
 export * from './sql';
 export * from './postgres';
+export * from './decisions-sql';
 export * from './cases-sql';
 export * from './lead-memory';
 export * from './lead-sql';

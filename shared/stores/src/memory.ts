@@ -68,6 +68,9 @@ const decisionKey = (gameId: string, messageId: string) => `${gameId}\u0000${mes
 export class MemoryDecisionLedger implements DecisionLedger, DecisionStore {
   private readonly decisions = new BoundedMap<string, FinalDecision>(2_000_000);
 
+  /** `outbox`: where putOwed owes decisions (the gateway's read model has one, the ledger none). */
+  constructor(private readonly outbox?: WebhookOutbox) {}
+
   async get(gameId: string, messageId: string): Promise<FinalDecision | undefined> {
     return this.decisions.get(decisionKey(gameId, messageId));
   }
@@ -86,6 +89,16 @@ export class MemoryDecisionLedger implements DecisionLedger, DecisionStore {
 
   async put(decision: FinalDecision): Promise<boolean> {
     return (await this.putIfAbsent(decision)).created;
+  }
+
+  async putOwed(decision: FinalDecision, owed: boolean): Promise<boolean> {
+    if (owed && !this.outbox) throw new Error('this decision table has no webhook outbox to owe decisions to');
+    // No await between the check and the writes: no other call can come between them.
+    const key = decisionKey(decision.gameId, decision.messageId);
+    if (this.decisions.get(key)) return false;
+    this.decisions.set(key, decision);
+    if (owed) await this.outbox!.add(decision);
+    return true;
   }
 
   async revise(decision: FinalDecision): Promise<boolean> {

@@ -5,7 +5,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { AppealStore, CaseStore, DecisionStats, ExposureStore, ModeratorStore, ReputationStore, ShadowLog, StoreSet, VersionedDocuments, TermListStore } from '@sinbin/contract';
 import { SqlCaseStore, SqlModeratorStore } from './cases-sql';
 import { MemoryAuditTrail, MemoryCaseStore, MemoryContextStore, MemoryDecisionLedger, MemoryModeratorStore, MemoryOffenceStore, MemoryWebhookOutbox } from './memory';
-import { createPool, migrate, namedStatements, walBarrier, PostgresContextStore, PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './postgres';
+import { createPool, migrate, namedStatements, walBarrier, PostgresContextStore } from './postgres';
+import { PostgresDecisionTable, PostgresOffenceStore, PostgresWebhookOutbox } from './decisions-sql';
 import { MemoryDecisionStats, MemoryExposureStore, MemoryShadowLog, MemoryVersionedDocuments } from './lead-memory';
 import { SqlDecisionStats, SqlExposureStore, SqlShadowLog, SqlVersionedDocuments } from './lead-sql';
 import { lockDataDir, openPGlite } from './sql';
@@ -23,14 +24,15 @@ function lifecycleEntries(l: LifecycleStores): Pick<StoreSet, 'objects' | 'artef
 
 export function memoryStoreSet(objectRoot: string, lifecycle: LifecycleStores = localLifecycleStores(objectRoot)): StoreSet {
   const trail = new MemoryAuditTrail();
+  const outbox = new MemoryWebhookOutbox();
   return {
     context: new MemoryContextStore(),
     ledger: new MemoryDecisionLedger(),
     offences: new MemoryOffenceStore(),
     cases: new MemoryCaseStore(trail),
     moderators: new MemoryModeratorStore(trail),
-    decisions: new MemoryDecisionLedger(),
-    outbox: new MemoryWebhookOutbox(),
+    decisions: new MemoryDecisionLedger(outbox),
+    outbox,
     sends: new MemorySendLedger(),
     apiKeys: new MemoryApiKeyStore(),
     webhooks: new MemoryWebhookLog(),

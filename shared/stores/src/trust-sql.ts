@@ -154,33 +154,43 @@ export class SqlReputationStore implements ReputationStore {
   }
 
   async recordOffence(offence: PlayerOffence, evidence: DecisionEvidence, since: Date): Promise<PlayerOffence[]> {
-    // One statement: the insert (once per message) and the player's other offences, read from the snapshot before it.
-    // One row says whether this call inserted it: only then is the message counted as seen
-    // (a redelivery is not a second message).
-    const rows = await this.db.query<OffenceRow & { inserted: boolean | null }>(
+    // One statement: the insert (once per message), the message counted as seen only when this
+    // call inserted it (a redelivery is not a second message), and the player's other offences,
+    // read from the snapshot before it.
+    const rows = await this.db.query<OffenceRow>(
       `with ins as (
          insert into player_offences (game_id, message_id, player_id, at, offence, evidence)
-         values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning 1)
-       select null::jsonb as offence, null::timestamptz as overturned_at, exists (select 1 from ins) as inserted
-       union all
-       (select offence, overturned_at, null from player_offences
-        where game_id = $1 and player_id = $3 and at >= $7 and message_id <> $2
-        order by at desc limit 500)`,
+         values ($1, $2, $3, $4::timestamptz, $5, $6) on conflict do nothing returning 1),
+       seen as (
+         insert into player_activity (game_id, player_id, first_seen, last_seen, messages)
+         select $1, $3, $4::timestamptz, $4::timestamptz, 1 from ins
+         on conflict (game_id, player_id) do update set
+           first_seen = least(player_activity.first_seen, excluded.first_seen),
+           last_seen = greatest(player_activity.last_seen, excluded.last_seen),
+           messages = player_activity.messages + 1)
+       select offence, overturned_at from player_offences
+       where game_id = $1 and player_id = $3 and at >= $7 and message_id <> $2
+       order by at desc limit 500`,
       [offence.gameId, offence.messageId, offence.playerId, offence.at, JSON.stringify(withoutUndefined({ ...offence, overturnedAt: undefined, sanctionUntil: undefined })), JSON.stringify(evidence), since],
     );
-    if (rows.rows.find((r) => r.inserted !== null)?.inserted) await this.seen(offence.gameId, offence.playerId, new Date(offence.at));
-    return rows.rows.filter((r) => r.inserted === null).map(offenceOf);
+    return rows.rows.map(offenceOf);
   }
 
   async player(gameId: string, playerId: string, since: Date, limit: number): Promise<{ activity?: PlayerActivity; offences: PlayerOffence[] }> {
-    const [a, o] = await Promise.all([
-      this.db.query<{ first_seen: Date; last_seen: Date; messages: string }>('select first_seen, last_seen, messages from player_activity where game_id = $1 and player_id = $2', [gameId, playerId]),
-      this.db.query<OffenceRow>('select offence, overturned_at from player_offences where game_id = $1 and player_id = $2 and at >= $3 order by at desc limit $4', [gameId, playerId, since, limit]),
-    ]);
-    const row = a.rows[0];
+    // One statement: the activity row (offence null, first) and the offences, newest first.
+    const rows = await this.db.query<OffenceRow & { first_seen: Date | null; last_seen: Date | null; messages: string | null }>(
+      `select null::jsonb as offence, null::timestamptz as overturned_at, first_seen, last_seen, messages, null::timestamptz as at
+       from player_activity where game_id = $1 and player_id = $2
+       union all
+       (select offence, overturned_at, null, null, null, at from player_offences
+        where game_id = $1 and player_id = $2 and at >= $3 order by at desc limit $4)
+       order by at desc nulls first`,
+      [gameId, playerId, since, limit],
+    );
+    const row = rows.rows.find((r) => r.offence === null);
     return {
-      ...(row ? { activity: { firstSeen: iso(row.first_seen), lastSeen: iso(row.last_seen), messages: Number(row.messages) } } : {}),
-      offences: o.rows.map(offenceOf),
+      ...(row ? { activity: { firstSeen: iso(row.first_seen!), lastSeen: iso(row.last_seen!), messages: Number(row.messages) } } : {}),
+      offences: rows.rows.filter((r) => r.offence !== null).map(offenceOf),
     };
   }
 

@@ -107,10 +107,24 @@ leadStoreContract('PostgreSQL', async () => {
   return moderationDatabase(leadPool);
 });
 
+// The store contract opens its stores once per test: one migrated schema serves them all (its tests
+// use ids of their own, as on LMDB), or the pools of forty-odd schemas would exhaust max_connections.
+let storePool: Promise<pg.Pool> | undefined;
+const migratedStorePool = () =>
+  (storePool ??= schemaPool().then(async (pool) => {
+    await migrate(pool);
+    return pool;
+  }));
+
 storeContract('PostgreSQL', async () => {
-  const pool = await schemaPool();
-  await migrate(pool);
-  return { context: new PostgresContextStore(pool), ledger: new PostgresDecisionTable(pool, 'decision_ledger'), offences: new PostgresOffenceStore(pool), outbox: new PostgresWebhookOutbox(pool) };
+  const pool = await migratedStorePool();
+  return {
+    context: new PostgresContextStore(pool),
+    ledger: new PostgresDecisionTable(pool, 'decision_ledger'),
+    offences: new PostgresOffenceStore(pool),
+    outbox: new PostgresWebhookOutbox(pool),
+    decisions: new PostgresDecisionTable(pool, 'final_decisions'),
+  };
 });
 
 caseStoreContract('PostgreSQL', async () => {
@@ -121,10 +135,14 @@ caseStoreContract('PostgreSQL', async () => {
 
 // As the stack runs them: named (prepared) statements.
 storeContract('PostgreSQL, named statements', async () => {
-  const pool = await schemaPool();
-  await migrate(pool);
-  const db = namedStatements(pool);
-  return { context: new PostgresContextStore(db), ledger: new PostgresDecisionTable(db, 'decision_ledger'), offences: new PostgresOffenceStore(db), outbox: new PostgresWebhookOutbox(db) };
+  const db = namedStatements(await migratedStorePool());
+  return {
+    context: new PostgresContextStore(db),
+    ledger: new PostgresDecisionTable(db, 'decision_ledger'),
+    offences: new PostgresOffenceStore(db),
+    outbox: new PostgresWebhookOutbox(db),
+    decisions: new PostgresDecisionTable(db, 'final_decisions'),
+  };
 });
 
 // The gateway's stores as two replicas use them: claims race on separate pools of one database.

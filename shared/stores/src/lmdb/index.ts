@@ -9,11 +9,12 @@ export { LmdbContextStore, LmdbDecisionTable, LmdbOffenceStore, LmdbWebhookOutbo
 
 /** The per-message stores on the state database (moderation keeps PGlite, objects the filesystem). */
 export function lmdbStores(state: StateDb): Pick<StoreSet, 'context' | 'ledger' | 'offences' | 'decisions' | 'outbox'> {
+  const outbox = new LmdbWebhookOutbox(state);
   return {
     context: new LmdbContextStore(state),
     ledger: new LmdbDecisionTable(state, 'ledger'),
     offences: new LmdbOffenceStore(state),
-    decisions: new LmdbDecisionTable(state, 'decisions'),
-    outbox: new LmdbWebhookOutbox(state),
+    decisions: new LmdbDecisionTable(state, 'decisions', outbox),
+    outbox,
   };
 }

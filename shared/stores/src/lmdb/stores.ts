@@ -141,7 +141,8 @@ export class LmdbContextStore implements ContextStore {
 export class LmdbDecisionTable implements DecisionLedger, DecisionStore {
   private readonly table: PendingTable<FinalDecision>;
 
-  constructor(state: StateDb, name: 'ledger' | 'decisions') {
+  /** `outbox`: where putOwed owes decisions (the gateway's read model has one, the ledger none). */
+  constructor(state: StateDb, name: 'ledger' | 'decisions', private readonly outbox?: LmdbWebhookOutbox) {
     this.table = new PendingTable(state, state.table(name));
   }
 
@@ -168,6 +169,16 @@ export class LmdbDecisionTable implements DecisionLedger, DecisionStore {
 
   async put(decision: FinalDecision): Promise<boolean> {
     return (await this.putIfAbsent(decision)).created;
+  }
+
+  /** Both puts join the state database's current write batch: they reach the disk together. */
+  async putOwed(decision: FinalDecision, owed: boolean): Promise<boolean> {
+    if (owed && !this.outbox) throw new Error('this decision table has no webhook outbox to owe decisions to');
+    const key = [decision.gameId, decision.messageId];
+    if (this.table.get(key)) return false;
+    this.table.put(key, decision);
+    if (owed) this.outbox!.owe(decision);
+    return true;
   }
 
   async revise(decision: FinalDecision): Promise<boolean> {
@@ -231,6 +242,11 @@ export class LmdbWebhookOutbox implements WebhookOutbox {
   }
 
   async add(decision: FinalDecision): Promise<void> {
+    this.owe(decision);
+  }
+
+  /** add, at once (LmdbDecisionTable.putOwed writes it beside the decision). */
+  owe(decision: FinalDecision): void {
     this.table.put([decision.gameId, decision.messageId], decision);
   }
 

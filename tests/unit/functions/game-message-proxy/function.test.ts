@@ -127,6 +127,21 @@ describe('gateway GET /v1/decisions/:messageId and the final-decisions consumer'
     expect(await stores.decisions.get('alpha', 'm-2')).toEqual(first);
   });
 
+  it('owes a stored decision to its game\'s webhook once: not again on a redelivery, even after it was sent', async () => {
+    const env = { ...ENV, GAME_WEBHOOKS: JSON.stringify({ alpha: { url: 'http://127.0.0.1:9/hook' } }), WEBHOOK_BATCH_MS: '10000' };
+    const { running, stores } = await startFunction(gateway, { env });
+    const owed = finalDecision({ gameId: 'alpha', messageId: 'm-owed' });
+    const unowed = finalDecision({ gameId: 'beta', messageId: 'm-unowed' });
+    for (const d of [owed, unowed, owed]) await running.handle(delivery('final-decisions', d));
+    expect(await stores.decisions.get('beta', 'm-unowed')).toEqual(unowed);
+    expect(await stores.outbox.pending(10)).toEqual([owed]);
+    // The game confirmed it; a later redelivery finds it stored and owes nothing.
+    await stores.outbox.remove('alpha', ['m-owed']);
+    await running.handle(delivery('final-decisions', { ...owed, decidedAt: '2026-03-01T12:00:09.000Z' }));
+    expect(await stores.outbox.pending(10)).toEqual([]);
+    await running.stop?.();
+  });
+
   it('replaces a decision by its revision (decision.revised) once, and never by an older one', async () => {
     const { running, stores } = await start();
     const first = finalDecision({ gameId: 'alpha', messageId: 'm-3', verdict: 'block', action: { type: 'mute', durationSeconds: 60 } });
