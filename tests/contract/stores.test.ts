@@ -14,15 +14,12 @@ import {
   MemoryOffenceStore,
   MemoryWebhookOutbox,
   openPGlite,
-  PostgresContextStore,
-  PostgresDecisionTable,
-  PostgresOffenceStore,
-  PostgresWebhookOutbox,
 } from '@sinbin/stores';
 import { LmdbContextStore, LmdbDecisionTable, LmdbOffenceStore, LmdbWebhookOutbox, openStateDb, type StateDb } from '@sinbin/stores/lmdb';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sqlStoresUnderTest } from './sql-stores';
 import { storeContract } from './store-suite';
 import { gatewayStoreContract } from './gateway-store-suite';
 
@@ -42,15 +39,7 @@ afterAll(async () => {
   await state?.close();
 });
 
-storeContract('SQL on PGlite', async () => {
-  return {
-    context: new PostgresContextStore(db),
-    ledger: new PostgresDecisionTable(db, 'decision_ledger'),
-    offences: new PostgresOffenceStore(db),
-    outbox: new PostgresWebhookOutbox(db),
-    decisions: new PostgresDecisionTable(db, 'final_decisions'),
-  };
-});
+storeContract('SQL on PGlite', async () => sqlStoresUnderTest(db));
 
 gatewayStoreContract('memory', async () => ({ sends: new MemorySendLedger(), apiKeys: new MemoryApiKeyStore(), webhooks: new MemoryWebhookLog() }));
 

@@ -13,10 +13,7 @@ import {
   namedStatements,
   PostgresCaseStore,
   PostgresContextStore,
-  PostgresDecisionTable,
   PostgresModeratorStore,
-  PostgresOffenceStore,
-  PostgresWebhookOutbox,
   SqlApiKeyStore,
   SqlSendLedger,
   SqlLimitWindows,
@@ -35,6 +32,7 @@ import { leadsApiSuite } from '../../unit/functions/moderation/leads-api-suite';
 import { leadStoreContract } from '../../contract/lead-store-suite';
 import { makeCase, tmpObjects } from '../../unit/functions/moderation/harness';
 import { storeContract } from '../../contract/store-suite';
+import { sqlStoresUnderTest } from '../../contract/sql-stores';
 import { caseStoreContract } from '../../contract/case-store-suite';
 import { gatewayStoreContract } from '../../contract/gateway-store-suite';
 import { limitWindowsContract } from '../../contract/limit-windows-suite';
@@ -116,16 +114,7 @@ const migratedStorePool = () =>
     return pool;
   }));
 
-storeContract('PostgreSQL', async () => {
-  const pool = await migratedStorePool();
-  return {
-    context: new PostgresContextStore(pool),
-    ledger: new PostgresDecisionTable(pool, 'decision_ledger'),
-    offences: new PostgresOffenceStore(pool),
-    outbox: new PostgresWebhookOutbox(pool),
-    decisions: new PostgresDecisionTable(pool, 'final_decisions'),
-  };
-});
+storeContract('PostgreSQL', async () => sqlStoresUnderTest(await migratedStorePool()));
 
 caseStoreContract('PostgreSQL', async () => {
   const pool = await schemaPool();
@@ -134,16 +123,7 @@ caseStoreContract('PostgreSQL', async () => {
 });
 
 // As the stack runs them: named (prepared) statements.
-storeContract('PostgreSQL, named statements', async () => {
-  const db = namedStatements(await migratedStorePool());
-  return {
-    context: new PostgresContextStore(db),
-    ledger: new PostgresDecisionTable(db, 'decision_ledger'),
-    offences: new PostgresOffenceStore(db),
-    outbox: new PostgresWebhookOutbox(db),
-    decisions: new PostgresDecisionTable(db, 'final_decisions'),
-  };
-});
+storeContract('PostgreSQL, named statements', async () => sqlStoresUnderTest(namedStatements(await migratedStorePool())));
 
 // The gateway's stores as two replicas use them: claims race on separate pools of one database.
 gatewayStoreContract('PostgreSQL', async () => {
