@@ -32,6 +32,7 @@ import { z } from 'zod';
 import { defaultModelDir } from '@sinbin/scoring';
 import { applyRules, detectLanguage, loadOnnxFastScorer, normalizeForFeatures, type OnnxFastScorer } from '@sinbin/scoring/fast';
 import type { TransformerDeepScorer } from '@sinbin/scoring/deep';
+import { ByteLines, Pieces } from './byte-lines';
 import { readLineChunks } from './lines';
 
 adoptFormerEnvAtStart();
@@ -225,36 +226,48 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
   return out;
 }
 
-/**
- * A probability with six decimals, written from an integer: JSON.stringify's shortest round-trip
- * form of a float32 widened to a double (17 digits) was 15 % of a `--stage fast` run.
- */
-export function sixDecimals(p: number): string {
-  const n = Math.round(p * 1e6);
-  if (!(n > 0)) return '0';
-  if (n >= 1e6) return '1';
-  const digits = String(n);
-  return `0.${'000000'.slice(digits.length)}${digits}`;
-}
-
-/** `"insult":` and so on, the first without a comma: the categories' keys are fixed. */
-const CATEGORY_KEYS = CATEGORIES.map((c, i) => `${i > 0 ? ',' : ''}"${c}":`);
-
-function outputLine(l: OutputLine): string {
-  let categories = '';
-  for (let i = 0; i < CATEGORIES.length; i++) categories += CATEGORY_KEYS[i]! + sixDecimals(l.categories[CATEGORIES[i]!]);
-  const alarm = l.alarm ? `,"alarm":${JSON.stringify(l.alarm)}` : '';
+// The fixed parts of an output line, encoded once. A line reads
+// {"id":…,"verdict":"…","toxicity":…,"stage":"…","categories":{…},"fastRoute":"…",
+//  "language":{"code":"…","confidence":…},"readAs":"…"[,"alarm":…][,"mildTaunt":true],"modelVerdict":"…"}
+const PIECES = {
+  id: Buffer.from('{"id":'),
+  verdict: new Pieces(',"verdict":"', '","toxicity":'),
+  stage: new Pieces(',"stage":"', '","categories":{'),
+  categories: CATEGORIES.map((c, i) => Buffer.from(`${i > 0 ? ',' : ''}"${c}":`)),
+  fastRoute: new Pieces('},"fastRoute":"', '","language":{"code":"'),
   // Language codes are ISO codes or `und`, and a confidence is finite: nothing to escape.
-  const language = `{"code":"${l.language.code}","confidence":${l.language.confidence}}`;
-  const reading = `"fastRoute":"${l.fastRoute}","language":${language},"readAs":"${l.readAs}"${alarm}${l.mildTaunt ? ',"mildTaunt":true' : ''},"modelVerdict":"${l.modelVerdict}"`;
-  const id = typeof l.id === 'number' ? String(l.id) : JSON.stringify(l.id);
-  return `{"id":${id},"verdict":"${l.verdict}","toxicity":${sixDecimals(l.toxicity)},"stage":"${l.stage}","categories":{${categories}},${reading}}`;
+  code: new Pieces('', '","confidence":'),
+  readAs: new Pieces('},"readAs":"', '"'),
+  alarm: Buffer.from(',"alarm":'),
+  mildTaunt: Buffer.from(',"mildTaunt":true'),
+  modelVerdict: new Pieces(',"modelVerdict":"', '"}\n'),
+};
+
+function writeLine(out: ByteLines, l: OutputLine): void {
+  out.bytes(PIECES.id);
+  out.text(typeof l.id === 'number' ? String(l.id) : JSON.stringify(l.id));
+  out.bytes(PIECES.verdict.of(l.verdict));
+  out.probability(l.toxicity);
+  out.bytes(PIECES.stage.of(l.stage));
+  for (let i = 0; i < CATEGORIES.length; i++) {
+    out.bytes(PIECES.categories[i]!);
+    out.probability(l.categories[CATEGORIES[i]!]);
+  }
+  out.bytes(PIECES.fastRoute.of(l.fastRoute));
+  out.bytes(PIECES.code.of(l.language.code));
+  out.text(String(l.language.confidence));
+  out.bytes(PIECES.readAs.of(l.readAs));
+  if (l.alarm) {
+    out.bytes(PIECES.alarm);
+    out.text(JSON.stringify(l.alarm));
+  }
+  if (l.mildTaunt) out.bytes(PIECES.mildTaunt);
+  out.bytes(PIECES.modelVerdict.of(l.modelVerdict));
 }
 
-async function writeLines(stream: WriteStream, lines: OutputLine[]): Promise<void> {
-  let chunk = '';
-  for (const l of lines) chunk += `${outputLine(l)}\n`;
-  if (!stream.write(chunk)) await once(stream, 'drain');
+async function writeLines(stream: WriteStream, lines: OutputLine[], out: ByteLines): Promise<void> {
+  for (const l of lines) writeLine(out, l);
+  if (!stream.write(out.take())) await once(stream, 'drain');
 }
 
 async function main(): Promise<void> {
@@ -278,12 +291,13 @@ async function main(): Promise<void> {
   process.stderr.write(`classify: stage ${options.stage}, ${fast.version}${describe(deep.en)}${deep.fr ? `, French:${describe(deep.fr)}` : ''}, okBelow ${thresholds.okBelow}, toxicFrom ${thresholds.toxicFrom}, alarms ${options.alarms}, mild taunts ${options.mildTaunts}\n`);
 
   const output = createWriteStream(options.output);
+  const bytes = new ByteLines();
   let batch: InputLine[] = [];
   let lineNumber = 0;
   let written = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await writeLines(output, await classifyBatch(batch, fast, deep, thresholds, options));
+    await writeLines(output, await classifyBatch(batch, fast, deep, thresholds, options), bytes);
     written += batch.length;
     batch = [];
   };
