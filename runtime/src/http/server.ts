@@ -184,9 +184,32 @@ export function closeServer(server: Server): Promise<void> {
 /**
  * A TCP port that is free on `host` now, chosen by the OS: for a process that must be told its port
  * before it listens (a function process, a watchdog). Another process could take it in between;
- * callers start that process at once and treat a failed start like any other.
+ * callers start that process at once and treat a failed start like any other. Never the same port
+ * twice in one process: the OS may offer a port again once its probe is closed, before the process
+ * it was meant for has bound it (a stack start once gave one port to a watchdog's metrics and to
+ * another function's upstream).
  */
 export function freePort(host = '127.0.0.1'): Promise<number> {
+  return unusedPort(() => probePort(host), handedOut);
+}
+
+/** Ports this process has handed out, the oldest forgotten past a few thousand. */
+const handedOut = new Set<number>();
+const HANDED_OUT_KEPT = 4096;
+
+/** The first port `probe` offers that is not in `handedOut`, which then holds it. */
+export async function unusedPort(probe: () => Promise<number>, given: Set<number>, attempts = 64): Promise<number> {
+  for (let i = 0; i < attempts; i++) {
+    const port = await probe();
+    if (given.has(port)) continue;
+    given.add(port);
+    if (given.size > HANDED_OUT_KEPT) given.delete(given.values().next().value!);
+    return port;
+  }
+  throw new Error(`no free port after ${attempts} tries: the OS kept offering ports already handed out`);
+}
+
+function probePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
