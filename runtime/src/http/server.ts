@@ -1,5 +1,6 @@
 // Node HTTP server for a function: its routes, GET /healthz, GET /metrics, and the POST / that
 // Knative's KafkaSource and OpenFaaS's kafka-connector (through of-watchdog) deliver events to.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log';
 import { metrics, registry } from '../metrics';
@@ -182,14 +183,31 @@ export function closeServer(server: Server): Promise<void> {
 }
 
 /**
- * A TCP port that is free on `host` now, chosen by the OS: for a process that must be told its port
- * before it listens (a function process, a watchdog). Another process could take it in between;
- * callers start that process at once and treat a failed start like any other. Never the same port
- * twice in one process: the OS may offer a port again once its probe is closed, before the process
- * it was meant for has bound it (a stack start once gave one port to a watchdog's metrics and to
- * another function's upstream).
+ * A TCP port that is free on `host` now: for a process that must be told its port before it
+ * listens (a function process, a watchdog). Another process could take it in between; callers
+ * start that process at once and treat a failed start like any other. Two things made that
+ * happen in test runs, and are avoided here:
+ * - the OS offering a port again once its probe was closed, before the process it was meant for
+ *   had bound it (one port given to a watchdog's metrics and to another function's upstream):
+ *   a process never hands out one port twice;
+ * - an outgoing connection (to Kafka, PostgreSQL...) taking it as its local port: ports are drawn
+ *   below the OS's ephemeral range, which the OS uses for those and for listen(0), and only then,
+ *   if none is free there, from the OS.
  */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const { low, high } = belowEphemeral();
+  for (let i = 0; i < 64; i++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    // Held while it is probed, so that a concurrent call cannot pick it too.
+    handedOut.add(port);
+    if (!(await canBind(host, port))) {
+      handedOut.delete(port);
+      continue;
+    }
+    remember(handedOut, port);
+    return port;
+  }
   return unusedPort(() => probePort(host), handedOut);
 }
 
@@ -197,16 +215,40 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 const handedOut = new Set<number>();
 const HANDED_OUT_KEPT = 4096;
 
-/** The first port `probe` offers that is not in `handedOut`, which then holds it. */
+function remember(given: Set<number>, port: number): void {
+  given.add(port);
+  if (given.size > HANDED_OUT_KEPT) given.delete(given.values().next().value!);
+}
+
+/** The first port `probe` offers that is not in `given`, which then holds it. */
 export async function unusedPort(probe: () => Promise<number>, given: Set<number>, attempts = 64): Promise<number> {
   for (let i = 0; i < attempts; i++) {
     const port = await probe();
     if (given.has(port)) continue;
-    given.add(port);
-    if (given.size > HANDED_OUT_KEPT) given.delete(given.values().next().value!);
+    remember(given, port);
     return port;
   }
   throw new Error(`no free port after ${attempts} tries: the OS kept offering ports already handed out`);
+}
+
+/** Up to 12,000 ports just below the ephemeral range (Linux's ip_local_port_range; 32768 elsewhere). */
+export function belowEphemeral(): { low: number; high: number } {
+  let high = 32768;
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(first) && first > 2048) high = first;
+  } catch {
+    // Not Linux: the IANA dynamic range starts at 49152, and 32768 is Linux's default; either way below it is fine.
+  }
+  return { low: Math.max(1024, high - 12_000), high };
+}
+
+function canBind(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }
 
 function probePort(host: string): Promise<number> {

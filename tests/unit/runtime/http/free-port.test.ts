@@ -1,6 +1,6 @@
 // freePort never hands out one port twice in a process, even when the OS offers it again.
 import { describe, expect, it } from 'vitest';
-import { freePort, unusedPort } from '../../../../runtime/src/http/server';
+import { belowEphemeral, freePort, unusedPort } from '../../../../runtime/src/http/server';
 
 function offering(ports: number[]): () => Promise<number> {
   let i = 0;
@@ -24,9 +24,14 @@ describe('unusedPort', () => {
 });
 
 describe('freePort', () => {
-  it('hands out distinct ports that can be bound', async () => {
+  it('hands out distinct ports below the ephemeral range, which outgoing connections use', async () => {
+    const { low, high } = belowEphemeral();
+    expect(high - low).toBeGreaterThan(1000);
     const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
     expect(new Set(ports).size).toBe(50);
-    for (const p of ports) expect(p).toBeGreaterThan(0);
+    for (const p of ports) {
+      expect(p).toBeGreaterThanOrEqual(low);
+      expect(p).toBeLessThan(high);
+    }
   });
 });
