@@ -195,7 +195,7 @@ export function closeServer(server: Server): Promise<void> {
  *   if none is free there, from the OS.
  */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const { low, high } = belowEphemeral();
+  const { low, high } = (portRange ??= belowEphemeral());
   for (let i = 0; i < 64; i++) {
     const port = low + Math.floor(Math.random() * (high - low));
     if (handedOut.has(port)) continue;
@@ -210,6 +210,9 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   }
   return unusedPort(() => probePort(host), handedOut);
 }
+
+/** The range freePort draws from, read once per process. */
+let portRange: { low: number; high: number } | undefined;
 
 /** Ports this process has handed out, the oldest forgotten past a few thousand. */
 const handedOut = new Set<number>();
