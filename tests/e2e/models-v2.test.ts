@@ -93,6 +93,14 @@ describe('models v2 on make run', () => {
     }
   }, 90_000);
 
+  it('does not allow the middle finger, alone or after a taunt, though no model can read an emoji', async () => {
+    const { ids } = await send(['\u{1F595}', 'gg ez \u{1F595}\u{1F3FD}']);
+    for (const [id, s] of await settle(ids)) {
+      expect(s.decision?.verdict, id).not.toBe('allow');
+      expect(s.decision?.toxicity ?? s.case?.fast.toxicity, id).toBeGreaterThanOrEqual(0.95);
+    }
+  }, 90_000);
+
   it('reads French with the multilingual model and says so in the decision', async () => {
     // Ambiguous French (the fast band's middle) goes to the deep stage, which reads it with the multilingual model.
     const { ids } = await send(['ferme ta gueule espèce de connard, tu sers à rien', 'bien joué la team, on a gagné le match', 'ton jeu est bizarre, tu fais quoi là']);

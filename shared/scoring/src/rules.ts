@@ -1,5 +1,6 @@
 // The rule layer beside the fast model: what must never take the fast ok route (threats,
-// self-harm encouragement, doxxing) and what is only a mild taunt about play ("gg ez"). Pure:
+// self-harm encouragement, doxxing), what is only a mild taunt about play ("gg ez") and the
+// obscene gesture neither model can read (emoji are normalised away). Pure:
 // text in, findings out. The patterns read normalizeText's output (leetspeak, spacing and accents
 // already undone), so "k.y.s", "k1ll y0urs3lf" and "i kn0w wh3re u l1ve" need no rule of their own.
 // Each function takes the normalised text as an optional argument: the fast scorer has already
@@ -122,7 +123,18 @@ const MAX_TAUNT_WORDS = 12;
 
 /** A mild taunt about play ("gg ez", "noob team", "retourne en bronze") with nothing harder in it. */
 export function isMildTaunt(text: string, normalised = normalizeForFeatures(text)): boolean {
-  return tauntWithoutHarder(normalised) && alarmRules(text, normalised).kinds.length === 0;
+  return tauntWithoutHarder(normalised) && !hasObsceneGesture(text) && alarmRules(text, normalised).kinds.length === 0;
+}
+
+// --- Obscene gestures ---------------------------------------------------------------------------
+
+/** The middle finger (a skin tone, when given, follows it). Normalisation drops emoji: neither model sees it. */
+const MIDDLE_FINGER = '\u{1F595}';
+/** Toxicity (and insult, profanity) a gesture raises the fast score to: above every toxicFrom the cascade picks. */
+const GESTURE_FLOOR = 0.95;
+
+export function hasObsceneGesture(text: string): boolean {
+  return text.includes(MIDDLE_FINGER);
 }
 
 /** isMildTaunt less its alarm check, for a caller that has just run the alarm rules. The cheapest test first. */
@@ -143,16 +155,22 @@ const RULE_CATEGORY_FLOOR = 0.9;
  */
 export function applyRules(text: string, score: ToxicityScore, normalised = normalizeForFeatures(text)): ToxicityScore {
   const findings = alarmRules(text, normalised);
+  const gesture = hasObsceneGesture(text);
   // Copied only when a rule raises a category (most lines trip none).
-  const categories = findings.kinds.length > 0 ? { ...score.categories } : score.categories;
+  const categories = findings.kinds.length > 0 || gesture ? { ...score.categories } : score.categories;
   for (const kind of findings.kinds) {
     const category = kind === 'self_harm' ? 'self_harm' : 'threat';
     categories[category] = Math.max(categories[category], RULE_CATEGORY_FLOOR);
   }
+  if (gesture) {
+    categories.insult = Math.max(categories.insult, GESTURE_FLOOR);
+    categories.profanity = Math.max(categories.profanity, GESTURE_FLOOR);
+  }
+  const toxicity = gesture ? Math.max(score.toxicity, GESTURE_FLOOR) : score.toxicity;
   const alarm = mergeAlarm(score.alarm, findings);
   // No alarm means no rule tripped: isMildTaunt's own alarm check would only repeat alarmRules.
-  const mildTaunt = !alarm && tauntWithoutHarder(normalised);
-  return { ...score, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}) };
+  const mildTaunt = !alarm && !gesture && tauntWithoutHarder(normalised);
+  return { ...score, toxicity, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}) };
 }
 
 function mergeAlarm(model: Alarm | undefined, findings: RuleFindings): Alarm | undefined {

@@ -115,6 +115,26 @@ describe('applyRules', () => {
     expect(applyRules('gg ez', score({ alarm: { kinds: ['threat'], by: ['model'] } })).mildTaunt).toBeUndefined();
   });
 
+  it.each([
+    ['\u{1F595}', true],
+    ['gg ez \u{1F595}\u{1F3FB}', true],
+    ['nice shot \u{1F44D}', false],
+    ['\u{1F44C} push mid', false],
+  ])('%j: an obscene gesture raises toxicity, insult and profanity to 0.95 and is no mild taunt (%s)', (text, gesture) => {
+    const out = applyRules(text, score());
+    expect(out.toxicity).toBe(gesture ? 0.95 : 0.1);
+    expect(out.categories.insult).toBe(gesture ? 0.95 : 0);
+    expect(out.categories.profanity).toBe(gesture ? 0.95 : 0);
+    if (gesture) {
+      expect(out.mildTaunt).toBeUndefined();
+      expect(isMildTaunt(text)).toBe(false);
+    }
+  });
+
+  it('keeps a higher model score under a gesture', () => {
+    expect(applyRules('\u{1F595}', score({ toxicity: 0.99 })).toxicity).toBe(0.99);
+  });
+
   it('leaves a clean line as it was', () => {
     expect(applyRules('push mid', score())).toEqual(score());
   });
