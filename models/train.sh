@@ -2,13 +2,14 @@
 # `make train`: the whole recipe on this machine's CPUs, from the data in $SINBIN_DATA_DIR, with
 # progress lines and ETAs. Writes models/fast, models/deep, models/multilingual (ONNX, tokenizer,
 # config.json with its `sinbin` section, eval reports), the parity fixtures in tests/fixtures,
-# the peer figures and the markdown reports. About 45-60 minutes on two free cores.
+# the peer figures and the markdown reports. About an hour on two free cores.
 #   FAST_ONLY=1       only the fast classifier (+ fixtures)
 #   NO_MULTILINGUAL=1 skip the multilingual model
-#   DEEP_LAYERS=N     MiniLM layers kept (default 3; speed/quality table in deep/MODEL_CARD.md)
+#   DEEP_LAYERS=N     MiniLM layers kept (default 6; speed/quality table in deep/MODEL_CARD.md)
 #   DEEP_ARGS="..."   extra train_deep arguments for the English deep model
-#   DEEP_FULL=1       fine-tune the deep encoder on all sources (slower) instead of CONDA + head refit
-#   ABLATION=1        also train the with-context arm of the context ablation
+#   DEEP_WEIGHTS=W    deep export: int8-ff2 (default), int8, fp16 or fp32 (sinbin_models/ensemble_deep.py)
+#   DEEP_LEGACY=1     the 0.3 deep recipe (3 layers, 8,000 CONDA lines, heads refit) instead
+#   ABLATION=1        also run the context ablation (message only against 6 context lines)
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO_ROOT="$(cd .. && pwd)"
@@ -32,32 +33,32 @@ step "parity fixture (normalisation + hashing)"
 step "fast model"
 "$PY" -m sinbin_models train-fast
 if [ "${FAST_ONLY:-0}" != "1" ]; then
-  if [ "${DEEP_FULL:-0}" = "1" ]; then
-    # Fine-tune on the whole capped multi-source mix (what the issue asks for; ~60-90 min on two
-    # free cores, more than this machine had when v2 was made).
-    step "deep model: fine-tune all-MiniLM-L6-v2 (first ${DEEP_LAYERS:-3} layers) on all sources, no context"
-    # shellcheck disable=SC2086
-    "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --context-lines 0 --message-max 48 --max-len 64 \
-      --epochs 0.5 --lr 1e-4 --davidson-max 1000 --hate-max 1500 --cap conda=12000,offensive=8000 --synthetic-repeat 2 \
-      --out work/deep-member ${DEEP_ARGS:-}
-  else
-    # The recipe of the committed model: the encoder fine-tuned on 8,000 CONDA lines without
-    # context (the ablation's winning arm, ~10 min), then its output heads refit by logistic
-    # regression on the pooled vector over every source (forward passes only, ~5 min).
-    step "deep model: fine-tune all-MiniLM-L6-v2 (first ${DEEP_LAYERS:-3} layers) on 8,000 CONDA lines, no context"
+  if [ "${DEEP_LEGACY:-0}" = "1" ]; then
+    # The 0.3 recipe: 3 layers fine-tuned on 8,000 CONDA lines, heads refit on every source (~15 min).
+    step "deep model (0.3 recipe): fine-tune the first ${DEEP_LAYERS:-3} MiniLM layers on 8,000 CONDA lines, no context"
     # shellcheck disable=SC2086
     "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --sources conda --limit 8000 --context-lines 0 \
       --eval-only-conda --epochs 1 --out work/deep-encoder ${DEEP_ARGS:-}
-    if [ "${ABLATION:-0}" = "1" ]; then
-      step "context ablation: the same run with the 6 previous chat lines"
-      "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-3}" --sources conda --limit 8000 --context-lines 6 \
-        --eval-only-conda --epochs 1 --out work/deep-encoder-context
-    fi
     step "deep model: output heads refit on all sources"
     "$PY" -m sinbin_models refit-heads --member work/deep-encoder --out work/deep-member
+  else
+    # The committed recipe: all six MiniLM layers fine-tuned end to end on every source (CONDA and
+    # TweetEval uncapped, 45,260 lines), message only (the context ablation's winner), 2 epochs
+    # (~18 min on two free cores: short chat lines, 13 tokens on average).
+    step "deep model: fine-tune all-MiniLM-L6-v2 (${DEEP_LAYERS:-6} layers) on all sources, 2 epochs, no context"
+    # shellcheck disable=SC2086
+    "$PY" -m sinbin_models train-deep --base minilm --layers "${DEEP_LAYERS:-6}" --context-lines 0 --message-max 48 --max-len 64 \
+      --epochs 2 --lr 5e-5 --davidson-max 1000 --hate-max 1500 --synthetic-repeat 2 --out work/deep-member ${DEEP_ARGS:-}
   fi
-  step "deep model: int8 (static QDQ) export to models/deep"
-  "$PY" -m sinbin_models quantize-deep --no-eval --out deep work/deep-member
+  if [ "${ABLATION:-0}" = "1" ]; then
+    step "context ablation: 3 layers on 8,000 CONDA lines, without and with the 6 previous chat lines"
+    "$PY" -m sinbin_models train-deep --base minilm --layers 3 --sources conda --limit 8000 --context-lines 0 \
+      --eval-only-conda --epochs 1 --out work/deep-ablation-message
+    "$PY" -m sinbin_models train-deep --base minilm --layers 3 --sources conda --limit 8000 --context-lines 6 \
+      --eval-only-conda --epochs 1 --out work/deep-ablation-context
+  fi
+  step "deep model: ${DEEP_WEIGHTS:-int8-ff2} export to models/deep"
+  "$PY" -m sinbin_models quantize-deep --no-eval --weights "${DEEP_WEIGHTS:-int8-ff2}" --out deep work/deep-member
   "$PY" -m sinbin_models deep-fixture
   step "cascade selection and evaluation"
   "$PY" -m sinbin_models evaluate

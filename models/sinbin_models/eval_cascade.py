@@ -7,11 +7,12 @@ Chooses on validation data only:
   (all sources pooled, Davidson down-weighted) and compared by 5-fold out-of-fold cascade metrics;
 - its decision cut (folded into the stack's bias, so the stage's cut is 0.5);
 - the start of the fast model's toxic route (toxicFrom, never below the value train_fast picked
-  for the CONDA precision target), subject to sending at most MAX_DEEP_SHARE of CONDA messages
-  to the deep stage and to the stage beating the fast model's band accuracy by MIN_BAND_GAIN on
-  the CONDA and TweetEval validation bands (out of fold);
-- the review cut (minimum deep confidence) so that at most REVIEW_BUDGET of all messages of every
-  source go to review.
+  for the CONDA precision target) and the end of its ok route (okBelow, never above train_fast's),
+  subject to sending at most MAX_DEEP_SHARE of CONDA messages to the deep stage and to the stage
+  beating the fast model's band accuracy by MIN_BAND_GAIN on the CONDA and TweetEval validation
+  bands (out of fold);
+- the review cut (minimum deep confidence) so that at most REVIEW_TARGET of all messages of every
+  source go to review (under the issue's REVIEW_BUDGET: a margin for held-out data).
 Writes them to models/deep/config.json and models/fast/fast-model.json (defaultThresholds), the
 final routing figures into models/fast/eval-report.json, models/deep/cascade-report.json and
 tests/fixtures/stacking-parity.json. Metrics are per source; review lines count with the deep
@@ -39,10 +40,15 @@ from .train_fast import by_source, onnx_scores
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
 REVIEW_BUDGET = 0.03
+# The review cut is chosen on validation for a smaller share than the budget: on held-out TweetEval
+# the share came out up to 1.5 points above its validation share (4.5 % for 3 %).
+REVIEW_TARGET = 0.02
 SOURCES = ('conda', 'offensive', 'davidson')
 # The deep stage costs ~500 msg/s against ~200k for the fast one: keep its share of game chat small.
 MAX_DEEP_SHARE = 0.20
 TOXIC_FROM_GRID = (0.6, 0.7, 0.8, 0.9)
+# The ok route's end may move down too (more of the unsure low scores read by the deep stage), never up.
+OK_BELOW_GRID = (0.02, 0.05, 0.1)
 # The deep stage must be clearly more accurate than the fast model on the messages it is sent:
 # a candidate qualifies only if its out-of-fold band accuracy beats the fast model's (each at its
 # own cut) by at least this much on the CONDA and on the TweetEval validation band.
@@ -119,14 +125,14 @@ def cascade(y, fast_p, deep_p, thresholds, deep_decision, fast_decision, min_con
 
 
 def pick_min_confidence(val_scores, thresholds, deep_decision) -> float:
-    """Largest review cut that keeps review within budget on every validation source."""
+    """Largest review cut that keeps review within REVIEW_TARGET on every validation source."""
     best = 0.0
     for m in np.arange(0.0, 1.0, 0.01):
         shares = []
         for _, fast_p, deep_p in val_scores:
             band = (fast_p >= thresholds['okBelow']) & (fast_p < thresholds['toxicFrom'])
             shares.append((band & (confidence(deep_p, deep_decision) < m)).mean())
-        if max(shares) <= REVIEW_BUDGET:
+        if max(shares) <= REVIEW_TARGET:
             best = float(m)
     return round(best, 2)
 
@@ -174,10 +180,12 @@ def best_cut(val, stage, thresholds) -> tuple[float, float]:
 
 
 def select(val, base_thresholds) -> tuple[dict, str, list]:
-    """Routing toxicFrom and stage form with the best out-of-fold validation cascade objective."""
+    """Routing (okBelow, toxicFrom) and stage form with the best out-of-fold validation cascade objective."""
     table = []
-    for toxic_from in sorted({base_thresholds['toxicFrom'], *[t for t in TOXIC_FROM_GRID if t > base_thresholds['toxicFrom']]}):
-        th = {'okBelow': base_thresholds['okBelow'], 'toxicFrom': round(float(toxic_from), 3)}
+    ok_belows = sorted({base_thresholds['okBelow'], *[o for o in OK_BELOW_GRID if o < base_thresholds['okBelow']]})
+    toxic_froms = sorted({base_thresholds['toxicFrom'], *[t for t in TOXIC_FROM_GRID if t > base_thresholds['toxicFrom']]})
+    for ok_below, toxic_from in ((o, t) for o in ok_belows for t in toxic_froms):
+        th = {'okBelow': round(float(ok_below), 3), 'toxicFrom': round(float(toxic_from), 3)}
         share = float(in_band(val['conda']['fast_p'], th).mean())
         for form in ('transformer', 'stacked'):
             stage = out_of_fold(val, th, form == 'stacked')
@@ -185,7 +193,7 @@ def select(val, base_thresholds) -> tuple[dict, str, list]:
             c = cascade(val['conda']['y'], val['conda']['fast_p'], stage['conda'], th, cut, 0.5, 0.0)
             o = cascade(val['offensive']['y'], val['offensive']['fast_p'], stage['offensive'], th, cut, 0.5, 0.0)
             gains = {k: round(r['band']['deep_accuracy'] - r['band']['fast_accuracy'], 4) for k, r in (('conda', c), ('offensive', o))}
-            table.append({'toxicFrom': th['toxicFrom'], 'form': form, 'conda_deep_share': round(share, 4),
+            table.append({'okBelow': th['okBelow'], 'toxicFrom': th['toxicFrom'], 'form': form, 'conda_deep_share': round(share, 4),
                           'allowed': share <= MAX_DEEP_SHARE and min(gains.values()) >= MIN_BAND_GAIN,
                           'cut': cut, 'objective': round(obj, 4),
                           'conda_f1': c['f1_toxic'], 'offensive_macro_f1': o['macro_f1'],
@@ -195,7 +203,7 @@ def select(val, base_thresholds) -> tuple[dict, str, list]:
     if not allowed:  # no stage beats the fast model clearly enough: keep to the deep-share cap alone
         allowed = [r for r in table if r['conda_deep_share'] <= MAX_DEEP_SHARE]
     best = max(allowed, key=lambda r: r['objective'])
-    return {'okBelow': base_thresholds['okBelow'], 'toxicFrom': best['toxicFrom']}, best['form'], table
+    return {'okBelow': best['okBelow'], 'toxicFrom': best['toxicFrom']}, best['form'], table
 
 
 def final_params(val, thresholds, use_fast: bool) -> dict:
@@ -288,6 +296,27 @@ def eval_sets_report(models: 'Models', params: dict, thresholds: dict, min_conf:
     return out
 
 
+IDENTITY_HATE = 4  # column of identity_hate (IDENTITY_ATTACK) in both models' outputs
+
+
+def hateval_report(models, records, params, thresholds, min_conf, fast_decision) -> dict:
+    """HatEval's held-out lines (hateful or not, against immigrants and women) read two ways: the
+    cascade's toxic verdict, and the served IDENTITY_ATTACK attribute (the deep model's on the lines
+    the band sends it, the fast model's elsewhere) at the attribute cut 0.5."""
+    recs = by_source(records, 'test', 'hate')
+    texts = [r.text for r in recs]
+    y = np.array([r.categories['identity_hate'] for r in recs])
+    fast = models.fast_scores(texts)
+    deep = models.deep_logits(recs, texts)
+    fast_p = fast[:, 0]
+    band = in_band(fast_p, thresholds)
+    served = np.where(band, 1 / (1 + np.exp(-deep[:, IDENTITY_HATE].astype(np.float64))), fast[:, IDENTITY_HATE])
+    return {'n': int(len(y)), 'positives': int(y.sum()),
+            'toxic_verdict': cascade(y, fast_p, stacked_toxicity(deep[:, 0], fast_p, params), thresholds, 0.5, fast_decision, min_conf),
+            'identity_attack_served': binary_report(y, served, 0.5),
+            'identity_attack_deep_alone': binary_report(y, 1 / (1 + np.exp(-deep[:, IDENTITY_HATE].astype(np.float64))), 0.5)}
+
+
 def main() -> None:
     import argparse
     ap = argparse.ArgumentParser()
@@ -322,7 +351,7 @@ def main() -> None:
     standalone_stage = float(stacked_toxicity(np.array([np.log(standalone / (1 - standalone))]), np.array([np.nan]), params)[0])
     report = {'thresholds': thresholds, 'thresholdsFromTrainFast': base_thresholds, 'fastDecision': fast_decision,
               'deepForm': form, 'stacking': params, 'forms': forms, 'deepDecision': 0.5,
-              'deepStandaloneDecision': standalone, 'reviewBelowConfidence': min_conf, 'reviewBudget': REVIEW_BUDGET,
+              'deepStandaloneDecision': standalone, 'reviewBelowConfidence': min_conf, 'reviewBudget': REVIEW_BUDGET, 'reviewTarget': REVIEW_TARGET,
               'maxDeepShare': MAX_DEEP_SHARE, 'minBandGain': MIN_BAND_GAIN, 'selection': selection, 'validation': {}, 'test': {},
               'test_obfuscated': {}, 'band_comparison': {'validation': {}, 'test': {}}, 'routing': {'validation': {}, 'test': {}},
               'deep_alone_test': {}}
@@ -348,6 +377,7 @@ def main() -> None:
         bare = [type(r)(**{**r.__dict__, 'context': []}) for r in conda_test]
         report['deep_alone_test_without_context'] = {'conda': binary_report(
             np.array([r.toxic for r in conda_test]), models.deep_scores(bare, [r.text for r in bare])[:, 0], standalone)}
+    report['hateval_test'] = hateval_report(models, records, params, thresholds, min_conf, fast_decision)
     report['eval_sets'] = eval_sets_report(models, params, thresholds, min_conf, fast_decision)
     deep_dir, fast_dir = MODELS_DIR / 'deep', MODELS_DIR / 'fast'
     cfg = models.deep_config

@@ -17,7 +17,7 @@ import argparse
 import json
 import random
 import time
-from datetime import date
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -490,7 +490,8 @@ def main() -> None:
         decision = float(grid[int(np.argmax([binary_report(*val['conda'], t)['f1_toxic'] for t in grid]))])
     else:
         decision = decision_threshold(val)
-    version = f"deep-{'multilingual-' if args.base == 'e5' else ''}{date.today().isoformat()}"
+    # The hour and minute too: two models trained the same day must not share a version (decisions name it).
+    version = f"deep-{'multilingual-' if args.base == 'e5' else ''}{datetime.now(timezone.utc):%Y-%m-%d-%H%M}"
     export(model, out, tok_json, model.c, in_cfg, version, decision, args.layers, len(kept), info)
 
     # Evaluate the exported graph, not the torch module.
