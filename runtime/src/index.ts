@@ -8,7 +8,7 @@ export { servicesFor, startFunction } from './services';
 export { createLogger, silentLogger } from './log';
 export { noMetrics, promMetrics, registry as metricsRegistry } from './metrics';
 export { processDelivery, deadLetter, type DeliveryOutcome } from './consume';
-export { canBind, closeServer, createFunctionServer, freePort, listen } from './http/server';
+export { closeServer, createFunctionServer, freePort, listen } from './http/server';
 export { postBody } from './http/post';
 export { MemoryBus } from './transport/memory-bus';
 export { KafkaPublisher } from './transport/kafka-publisher';

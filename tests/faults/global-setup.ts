@@ -4,9 +4,9 @@
 // pid file, the filesystem unmounted, and the figures of every scenario printed as the last lines.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@sinbin/runtime';
 import { REPO, stopAllServices } from '../integration/services';
 import { formatReport } from './report';
 
@@ -28,10 +28,20 @@ async function unmount(dir: string): Promise<void> {
   if (existsSync(dir) && (await mounted(dir))) await run('umount', [dir]);
 }
 
-/** n distinct free ports, below the OS's ephemeral range (freePort: no outgoing connection takes one first). */
 async function freePorts(n: number): Promise<number[]> {
-  const ports: number[] = [];
-  for (let i = 0; i < n; i++) ports.push(await freePort());
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((ok, fail) => {
+          const s = createServer();
+          s.once('error', fail);
+          s.listen(0, '127.0.0.1', () => ok(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
 }
 

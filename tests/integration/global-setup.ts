@@ -6,8 +6,8 @@
 // TEST_KAFKA_CONTROLLER_PORT and TEST_PGPORT still override. The test workers inherit them through the
 // environment, which is set here before they start.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { canBind, freePort } from '@sinbin/runtime';
 import { stopAllServices, TEST_STATE_DIR } from './services';
 
 interface Ports {
@@ -16,14 +16,29 @@ interface Ports {
   postgres: number;
 }
 
-const isFree = (port: number) => canBind('127.0.0.1', port);
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
 
-/**
- * Three distinct free ports, drawn below the OS's ephemeral range (freePort): there, neither an
- * outgoing connection nor a test worker's listen(0) can take one before its service binds it.
- */
+/** Three distinct ports the OS calls free, all held at once while they are chosen. */
 async function freshPorts(): Promise<Ports> {
-  return { kafka: await freePort(), controller: await freePort(), postgres: await freePort() };
+  const servers = await Promise.all(
+    [0, 1, 2].map(
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const [kafka, controller, postgres] = servers.map((s) => (s.address() as { port: number }).port) as [number, number, number];
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return { kafka, controller, postgres };
 }
 
 async function choosePorts(): Promise<Ports> {

@@ -246,8 +246,7 @@ export function belowEphemeral(): { low: number; high: number } {
   return { low: Math.max(1024, high - 12_000), high };
 }
 
-/** Whether a listener could bind `port` on `host` now (a probe, closed at once). */
-export function canBind(host: string, port: number): Promise<boolean> {
+function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
