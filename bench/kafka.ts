@@ -123,8 +123,14 @@ async function benchOnServices(opts: KafkaBenchOptions): Promise<Record<string, 
       allColdStartsMs: coldStarts,
     };
   } finally {
-    child.kill('SIGTERM');
-    receiver.close();
-    await new Promise((r) => setTimeout(r, 1500));
+    // By its pid file, as `make down` does: the stack stops its functions (it may take longer
+    // than its connectors' last commits), and any function it left is stopped after it; only
+    // then may the broker and the database go.
+    try {
+      script('stack.sh', 'stop');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      receiver.close();
+    }
   }
 }

@@ -95,40 +95,68 @@ export async function deadLetter(raw: RawDelivery, opts: ProcessOptions, error: 
   return { status: 'dead-lettered', ...error };
 }
 
-export async function processDelivery(raw: RawDelivery, opts: ProcessOptions): Promise<DeliveryOutcome> {
-  const started = performance.now();
+/** What handling one delivery came to, before anything is made durable or published. */
+export type Handled =
+  | { status: 'handled'; outputs: WireRecord[] }
+  | { status: 'poison'; code: string; reason: string }
+  | { status: 'retry'; code: string; reason: string };
+
+/** Parses and handles one delivery: its outputs as wire records, or why it is poison or must wait. */
+export async function handleDelivery(raw: RawDelivery, opts: ProcessOptions): Promise<Handled> {
   let delivery;
   try {
     delivery = parseDelivery(raw, opts.fn.consumes);
   } catch (error) {
-    if (error instanceof PoisonEventError) return deadLetter(raw, opts, { code: error.code, reason: error.message });
+    if (error instanceof PoisonEventError) return { status: 'poison', code: error.code, reason: error.message };
     throw error;
   }
   try {
     const outputs = await opts.running.handle(delivery);
-    if (opts.durable) {
-      try {
-        await opts.durable();
-      } catch (cause) {
-        throw new DependencyError(`the database did not confirm its writes are on disk: ${describeError(cause)}`, { cause });
-      }
-    }
-    if (outputs.length > 0) {
-      const now = (opts.now ?? (() => new Date()))();
-      try {
-        await opts.publisher.publish(outputs.map((o) => encodeRecord(o, opts.fn.name, now)));
-      } catch (cause) {
-        throw new DependencyError(`publishing ${outputs.length} event(s) failed: ${describeError(cause)}`, { cause });
-      }
-    }
-    metrics.eventsProcessed.inc({ fn: opts.fn.name, topic: raw.topic });
-    metrics.handlerSeconds.observe({ fn: opts.fn.name, topic: raw.topic }, (performance.now() - started) / 1000);
-    return { status: 'done', published: outputs.length };
+    const now = (opts.now ?? (() => new Date()))();
+    return { status: 'handled', outputs: outputs.map((o) => encodeRecord(o, opts.fn.name, now)) };
   } catch (error) {
-    const code = errorCodeOf(error);
-    if (!isRetriable(error)) return deadLetter(raw, opts, { code, reason: describeError(error) });
-    metrics.eventsRetried.inc({ fn: opts.fn.name, topic: raw.topic, code });
-    opts.log.warn({ topic: raw.topic, partition: raw.partition, offset: raw.offset, code, err: describeError(error), attempt: opts.attempt ?? 1 }, 'retriable failure');
-    return { status: 'retry', code, reason: describeError(error) };
+    return retryOrPoison(raw, opts, error);
   }
+}
+
+function retryOrPoison(raw: RawDelivery, opts: ProcessOptions, error: unknown): Exclude<Handled, { status: 'handled' }> {
+  const code = errorCodeOf(error);
+  if (!isRetriable(error)) return { status: 'poison', code, reason: describeError(error) };
+  metrics.eventsRetried.inc({ fn: opts.fn.name, topic: raw.topic, code });
+  opts.log.warn({ topic: raw.topic, partition: raw.partition, offset: raw.offset, code, err: describeError(error), attempt: opts.attempt ?? 1 }, 'retriable failure');
+  return { status: 'retry', code, reason: describeError(error) };
+}
+
+/** Waits for the stores' writes to be on disk, then publishes: both before any acknowledgement. */
+export async function makeDurableAndPublish(records: readonly WireRecord[], opts: Pick<ProcessOptions, 'durable' | 'publisher'>): Promise<void> {
+  if (opts.durable) {
+    try {
+      await opts.durable();
+    } catch (cause) {
+      throw new DependencyError(`the database did not confirm its writes are on disk: ${describeError(cause)}`, { cause });
+    }
+  }
+  if (records.length > 0) {
+    try {
+      await opts.publisher.publish(records);
+    } catch (cause) {
+      throw new DependencyError(`publishing ${records.length} event(s) failed: ${describeError(cause)}`, { cause });
+    }
+  }
+}
+
+export async function processDelivery(raw: RawDelivery, opts: ProcessOptions): Promise<DeliveryOutcome> {
+  const started = performance.now();
+  const handled = await handleDelivery(raw, opts);
+  if (handled.status === 'poison') return deadLetter(raw, opts, { code: handled.code, reason: handled.reason });
+  if (handled.status === 'retry') return handled;
+  try {
+    await makeDurableAndPublish(handled.outputs, opts);
+  } catch (error) {
+    const outcome = retryOrPoison(raw, opts, error);
+    return outcome.status === 'poison' ? deadLetter(raw, opts, { code: outcome.code, reason: outcome.reason }) : outcome;
+  }
+  metrics.eventsProcessed.inc({ fn: opts.fn.name, topic: raw.topic });
+  metrics.handlerSeconds.observe({ fn: opts.fn.name, topic: raw.topic }, (performance.now() - started) / 1000);
+  return { status: 'done', published: handled.outputs.length };
 }

@@ -20,8 +20,8 @@ import fastClassifier from '../../functions/fast-classifier/src/function';
 import { categories, chatMessage, classifiedMessage, modelScore, T0 } from '../helpers/events';
 import { startFunction } from '../helpers/functions';
 import { pollUntil } from '../helpers/poll';
-import { isRetriedStatus, knativeDelivery, openFaasDelivery } from '../../runtime/src/connector/delivery';
-import { fromKafkaRecord, fromKnativeRequest, fromOpenFaasRequest, parseDelivery } from '../../runtime/src/transport/decoders';
+import { cloudEventBatch, isRetriedStatus, knativeDelivery, openFaasDelivery } from '../../runtime/src/connector/delivery';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, fromCloudEventBatch, fromKafkaRecord, fromKnativeRequest, fromOpenFaasRequest, parseDelivery } from '../../runtime/src/transport/decoders';
 import { DEAD_LETTER_PAYLOAD_CAP } from '../../runtime/src/consume';
 import { decodeHttpDelivery, deliveryRoute } from '../../runtime/src/http/delivery';
 
@@ -52,6 +52,12 @@ interface Transport {
 }
 
 const SOURCE = { namespace: 'ns', name: 'name' };
+
+/** The local stack's connector sending records in the CloudEvents batched content mode. */
+function batchRequest(records: KafkaRecord[]): { headers: Record<string, string>; body: Buffer } {
+  const body = cloudEventBatch(records.map((r) => ({ record: asKafkaLike(r), timestamp: String(T0.getTime()) })), SOURCE);
+  return { headers: { 'content-type': CLOUDEVENTS_BATCH_CONTENT_TYPE }, body: Buffer.from(body) };
+}
 const isCeHeader = (name: string) => name.toLowerCase().startsWith('ce_');
 
 function knativePlainRequest(r: KafkaRecord): { headers: Record<string, string>; body: Buffer } {
@@ -184,6 +190,19 @@ const TRANSPORTS: Transport[] = [
     http: (r) => knativeDelivery(asKafkaLike(r), SOURCE, String(T0.getTime())),
     deliver: async (r) => decodeHttpDelivery(knativeDelivery(asKafkaLike(r), SOURCE, String(T0.getTime()))),
     // It passes our CloudEvent records through and also adds the record key as ce-partitionkey.
+    carriesKey: true,
+    carriesPosition: false,
+    carriesTopic: false,
+    carriesBytes: true,
+  },
+  {
+    name: "(e3) local stack's connector, CloudEvents batch of one",
+    deliver: async (r) => {
+      const [raw] = fromCloudEventBatch(batchRequest([r]).body);
+      if (raw instanceof PoisonEventError) throw raw;
+      return raw!;
+    },
+    // Each event is the structured-mode twin of (e)'s binary-mode one.
     carriesKey: true,
     carriesPosition: false,
     carriesTopic: false,
@@ -409,6 +428,52 @@ describe.each(TRANSPORTS.filter((t) => t.http))('$name over HTTP (POST /)', (tra
     expect(res.status).toBe(503);
     expect(isRetriedStatus(res.status)).toBe(true);
     expect(res.body.error).toBe('dependency-unavailable');
+  });
+});
+
+describe("(e3) the local stack's connector's CloudEvents batch over HTTP (POST /)", () => {
+  it('answers one result per event, in order, and publishes what one request per event would', async () => {
+    const f = await serveFunction(fastClassifier);
+    const records = [0, 1, 2].map((i) => recordOf(outbound('raw-messages', chatMessage({ messageId: `batch-${i}`, channelId: `c${i % 2}` })), { partition: 0, offset: String(i) }));
+    const res = await f.post(batchRequest(records));
+    expect(res).toEqual({ status: 200, body: { results: records.map(() => ({ status: 'done', published: 1 })) } });
+    const one = await serveFunction(fastClassifier);
+    for (const r of records) await one.post(knativeDelivery(asKafkaLike(r), SOURCE, String(T0.getTime())));
+    const shape = (p: { records: WireRecord[] }) => p.records.map((r) => ({ topic: r.topic, key: r.key, value: JSON.parse(r.value) as unknown }));
+    expect(shape(f.publisher)).toEqual(shape(one.publisher));
+  });
+
+  it.each(POISON)('poison $name beside a good event: dead-lettered, the good one done', async (p) => {
+    const f = await serveFunction(fastClassifier);
+    const res = await f.post(batchRequest([p.record, VALID[0]!.record]));
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([expect.objectContaining({ status: 'dead-lettered', code: p.code }), { status: 'done', published: 1 }]);
+    expect(f.publisher.on('raw-messages.dlq')).toHaveLength(1);
+  });
+
+  it('an event that names no topic we know is answered refused; its neighbours are handled', async () => {
+    const f = await serveFunction(fastClassifier);
+    const headers = { ce_specversion: '1.0', ce_id: 'legacy-1', ce_type: 'com.example.legacy.chat', ce_source: '/legacy', 'content-type': 'application/json' };
+    const res = await f.post(batchRequest([poison(Buffer.from(JSON.stringify(CHAT)), { topic: 'chat-legacy', headers }), VALID[0]!.record]));
+    expect(res.body.results).toEqual([expect.objectContaining({ status: 'refused', code: 'unknown-topic' }), { status: 'done', published: 1 }]);
+  });
+
+  it('a broken publisher: every event answered retry (the connector then delivers them one by one)', async () => {
+    const f = await serveFunction(fastClassifier);
+    f.publisher.failEveryCall();
+    const res = await f.post(batchRequest([VALID[0]!.record]));
+    expect(res).toEqual({ status: 200, body: { results: [expect.objectContaining({ status: 'retry', code: 'dependency-unavailable' })] } });
+  });
+
+  it.each([
+    { name: 'not JSON', body: '[{"specversion"' },
+    { name: 'not an array', body: '{"specversion":"1.0"}' },
+    { name: 'an event without an id', body: '[{"specversion":"1.0","type":"t","source":"/s","data":{}}]' },
+  ])('a malformed batch ($name): 400, nothing handled', async ({ body }) => {
+    const f = await serveFunction(fastClassifier);
+    const res = await f.post({ headers: { 'content-type': CLOUDEVENTS_BATCH_CONTENT_TYPE }, body: Buffer.from(body) });
+    expect(res.status).toBe(400);
+    expect(f.publisher.records).toHaveLength(0);
   });
 });
 

@@ -2,7 +2,12 @@
 // OpenFaaS kafka-connector would reach it. (A function in the same process uses localTarget.)
 import { postBody } from '../http/post';
 import type { DeliveryTarget, TargetOutcome } from '../transport/kafka-connector';
-import { isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode } from './delivery';
+import { z } from 'zod';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../transport/decoders';
+import { cloudEventBatch, isRetriedStatus, knativeDelivery, openFaasDelivery, type DeliveryMode } from './delivery';
+
+/** A batch delivery's answer: one result per event, in order (runtime/src/http/delivery.ts). */
+const BatchAnswerSchema = z.object({ results: z.array(z.object({ status: z.string() })) });
 
 /** Something that can hand out a base URL for a function, starting it first if it is at zero. */
 export interface FunctionEndpoint {
@@ -12,12 +17,13 @@ export interface FunctionEndpoint {
   delivered?(): void;
 }
 
-export function httpTarget(fn: { name: string; consumes: readonly string[] }, mode: DeliveryMode, endpoint: FunctionEndpoint): DeliveryTarget {
+export function httpTarget(fn: { name: string; consumes: readonly string[] }, mode: DeliveryMode, endpoint: FunctionEndpoint, opts: { batches?: boolean } = {}): DeliveryTarget {
+  const source = { namespace: 'sinbin', name: fn.name };
   return {
     name: fn.name,
     consumes: fn.consumes,
     async deliver(record, timestamp): Promise<TargetOutcome> {
-      const delivery = mode === 'knative' ? knativeDelivery(record, { namespace: 'sinbin', name: fn.name }, timestamp) : openFaasDelivery(record);
+      const delivery = mode === 'knative' ? knativeDelivery(record, source, timestamp) : openFaasDelivery(record);
       const base = await endpoint.acquire();
       try {
         const res = await postBody(`${base}/`, delivery.headers, delivery.body, 30_000);
@@ -33,5 +39,23 @@ export function httpTarget(fn: { name: string; consumes: readonly string[] }, mo
         endpoint.release();
       }
     },
+    // CloudEvents batched content mode: only the sinbin connector sends it (KafkaSource and the
+    // kafka-connector send one event per request), so it is an option of this target.
+    ...(opts.batches
+      ? {
+          async deliverMany(records): Promise<boolean[]> {
+            const base = await endpoint.acquire();
+            try {
+              const res = await postBody(`${base}/`, { 'content-type': CLOUDEVENTS_BATCH_CONTENT_TYPE }, Buffer.from(cloudEventBatch(records, source)), 30_000);
+              const answer = res.status === 200 ? BatchAnswerSchema.safeParse(JSON.parse(res.body)) : undefined;
+              if (!answer?.success || answer.data.results.length !== records.length) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+              endpoint.delivered?.();
+              return answer.data.results.map((r) => r.status === 'done' || r.status === 'dead-lettered');
+            } finally {
+              endpoint.release();
+            }
+          },
+        }
+      : {}),
   };
 }

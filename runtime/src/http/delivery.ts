@@ -2,14 +2,20 @@
 // OpenFaaS kafka-connector (through of-watchdog) both land here. Status codes follow what those
 // platforms retry: a poison event is answered 200 after dead-lettering, so an ordered partition
 // never stalls on it; only a retriable failure gets 503.
-import { processDelivery } from '../consume';
+import { type DeliveryOutcome, processDelivery } from '../consume';
+import { processBatch } from '../consume-batch';
 import { describeError, type HttpRequest, type HttpResponse, type HttpRoute, json, type PipelineFunction, PoisonEventError, problem, type Publisher, type RawDelivery, type RunningFunction } from '@sinbin/contract';
-import { fromKnativeRequest, fromOpenFaasRequest } from '../transport/decoders';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, fromCloudEventBatch, fromKnativeRequest, fromOpenFaasRequest } from '../transport/decoders';
 import type { Logger } from '../log';
 
-export type DeliveryKind = 'knative' | 'openfaas';
+/** What a batch delivery's response says of each event. */
+export type BatchResult = DeliveryOutcome | { status: 'refused'; code: string; reason: string };
+
+export type DeliveryKind = 'knative' | 'openfaas' | 'batch';
 
 export function deliveryKindOf(headers: HttpRequest['headers']): DeliveryKind | undefined {
+  const contentType = headers['content-type'];
+  if (typeof contentType === 'string' && contentType.split(';')[0]!.trim().toLowerCase() === CLOUDEVENTS_BATCH_CONTENT_TYPE) return 'batch';
   if (headers['ce-specversion'] !== undefined) return 'knative';
   if (headers['x-topic'] !== undefined) return 'openfaas';
   return undefined;
@@ -34,6 +40,22 @@ export function deliveryRoute(opts: {
     method: 'POST',
     path: '/',
     async handler(req): Promise<HttpResponse> {
+      const options = { fn: opts.fn, publisher: opts.publisher, log: opts.log, ...(opts.durable ? { durable: opts.durable } : {}) };
+      if (deliveryKindOf(req.headers) === 'batch') {
+        let decoded: (RawDelivery | PoisonEventError)[];
+        try {
+          decoded = fromCloudEventBatch(req.body);
+        } catch (error) {
+          return problem(400, error instanceof PoisonEventError ? error.code : 'bad-request', describeError(error));
+        }
+        const raws = decoded.filter((d): d is RawDelivery => !(d instanceof PoisonEventError));
+        const outcomes = await processBatch(raws, { ...options, running: await opts.running() });
+        // One result per event, in order. The connector sends those not done or dead-lettered again
+        // one by one, where an event refused here gets its 400 and the connector's dead letter.
+        let n = 0;
+        const results: BatchResult[] = decoded.map((d) => (d instanceof PoisonEventError ? { status: 'refused', code: d.code, reason: d.message } : outcomes[n++]!));
+        return json(200, { results });
+      }
       let raw: RawDelivery;
       try {
         raw = decodeHttpDelivery(req);
@@ -41,7 +63,7 @@ export function deliveryRoute(opts: {
         // Without a topic there is no dead-letter topic to use: refuse it, not retried by either platform.
         return problem(400, error instanceof PoisonEventError ? error.code : 'bad-request', describeError(error));
       }
-      const outcome = await processDelivery(raw, { fn: opts.fn, running: await opts.running(), publisher: opts.publisher, log: opts.log, ...(opts.durable ? { durable: opts.durable } : {}) });
+      const outcome = await processDelivery(raw, { ...options, running: await opts.running() });
       if (outcome.status === 'retry') return problem(503, outcome.code, outcome.reason, { 'retry-after': '1' });
       return json(200, outcome);
     },

@@ -19,7 +19,7 @@ import { lifecycleStores, LifecycleEnvSchema, memoryStoreSet, postgresStoreSet }
 import { boot, collectConfigProblems, parseFunctionConfigs, type Env } from '../boot';
 import { createLogger, type Logger } from '../log';
 import { servicesFor, skewedClock } from '../services';
-import { localTarget, TopicConnector } from '../transport/kafka-connector';
+import { DEFAULT_DELIVERY_BATCH, localTarget, TopicConnector } from '../transport/kafka-connector';
 import { reportConsumerLag } from '../metrics';
 import { KafkaLagMonitor } from '../transport/consumer-lag';
 import { kafkaClientVar, type KafkaClientName } from '../transport/kafka-client';
@@ -46,6 +46,9 @@ const StandaloneEnvSchema = z
     // Consume the function's topics directly (a Kafka consumer in this process) instead of
     // waiting for HTTP deliveries from a KafkaSource or kafka-connector.
     KAFKA_CONSUME: boolVar(false),
+    // With KAFKA_CONSUME: records of one partition handled per batch (one database barrier and one
+    // publish for all of them); 1 handles each on its own.
+    SINBIN_DELIVERY_BATCH: intVar(DEFAULT_DELIVERY_BATCH, 1, 1000),
     // Moves this process's clock (what the function reads as `now`) by this many ms, + or -: the
     // fault suite's clock-skew scenario. Kafka record timestamps and PostgreSQL's now() are not moved.
     SINBIN_CLOCK_OFFSET_MS: intVar(0, -86_400_000, 86_400_000),
@@ -119,6 +122,7 @@ export async function runStandalone(fn: AnyFunction, env: Env = process.env): Pr
       log,
       client: config.SINBIN_KAFKA_CLIENT,
       target: localTarget(fn, running, publisher, log, durable),
+      batchSize: config.SINBIN_DELIVERY_BATCH,
     });
     await consumer.start();
   }

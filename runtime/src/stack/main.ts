@@ -12,6 +12,7 @@ import { withDevCredentials } from '../dev-credentials';
 import { createLogger } from '../log';
 import { KafkaLagMonitor, lagLine } from '../transport/consumer-lag';
 import { kafkaClientVar } from '../transport/kafka-client';
+import { DEFAULT_DELIVERY_BATCH } from '../transport/kafka-connector';
 import { startStack } from './stack';
 import { prepareLifecycle, startRetention } from './lifecycle';
 
@@ -24,6 +25,9 @@ const EnvSchema = z.object({
   // First port of the internal function processes; 0 (the default) gives each a free port.
   FUNCTION_BASE_PORT: intVar(0, 0, 65535),
   SINBIN_DELIVERY: z.enum(['knative', 'openfaas', 'direct']).default('knative'),
+  // Records per delivery request to a function (CloudEvents batched content mode; knative and
+  // direct); 1 = one event per request, exactly as Knative's KafkaSource delivers.
+  SINBIN_DELIVERY_BATCH: intVar(DEFAULT_DELIVERY_BATCH, 1, 1000),
   SCALE_TO_ZERO_IDLE_MS: intVar(30_000, 100),
   // Functions start from esbuild bundles built at stack start; this runs them through tsx instead.
   SINBIN_FUNCTIONS_FROM_SOURCE: boolVar(false),
@@ -105,6 +109,7 @@ const { stack, config, models } = await boot('sinbin (make up)', async () => {
     httpPorts: ports,
     basePort: config.FUNCTION_BASE_PORT,
     mode: config.SINBIN_DELIVERY,
+    deliveryBatch: config.SINBIN_DELIVERY_BATCH,
     kafkaClient: config.SINBIN_KAFKA_CLIENT,
     idleMs: config.SCALE_TO_ZERO_IDLE_MS,
     fromSource: config.SINBIN_FUNCTIONS_FROM_SOURCE,

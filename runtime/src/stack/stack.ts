@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyFunction, StoreSet } from '@sinbin/contract';
 import { postgresStoreSet } from '@sinbin/stores';
-import { TopicConnector } from '../transport/kafka-connector';
+import { DEFAULT_DELIVERY_BATCH, TopicConnector } from '../transport/kafka-connector';
 import { httpTarget } from '../connector/targets';
 import type { DeliveryMode } from '../connector/delivery';
 import { buildFunctionBundles } from './bundles';
@@ -41,6 +41,11 @@ export interface StackOptions {
    * scale-to-zero functions are still activated through the connector.
    */
   mode: DeliveryMode | 'direct';
+  /**
+   * Records per delivery request (the CloudEvents batched content mode, Knative mode only: the
+   * kafka-connector has no batch form); 1 sends one per request, as KafkaSource does.
+   */
+  deliveryBatch?: number;
   idleMs: number;
   repoRoot: string;
   /** Run functions from source through tsx instead of from fresh bundles (slower to start). */
@@ -112,7 +117,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       new FunctionProcess({
         name: fn.name,
         port: publicPort ?? (opts.basePort === 0 ? 0 : port++),
-        env: { ...env, ...opts.functionEnv?.[fn.name], KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false' },
+        env: { ...env, ...opts.functionEnv?.[fn.name], KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false', SINBIN_DELIVERY_BATCH: String(opts.deliveryBatch ?? DEFAULT_DELIVERY_BATCH) },
         scaleToZero: fn.scaleToZero,
         idleMs: opts.idleMs,
         log,
@@ -141,7 +146,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     started.push(() => deadLetters.close());
     const httpMode: DeliveryMode = opts.mode === 'openfaas' ? 'openfaas' : 'knative';
     const connectors = functions.filter((fn) => fn.consumes.length > 0 && !consumesDirectly(fn)).map(
-      (fn) => new TopicConnector({ brokers: opts.brokers, target: httpTarget(fn, httpMode, processes.get(fn.name)!), deadLetters, log: log.child({ connector: fn.name }), client: opts.kafkaClient }),
+      (fn) =>
+        new TopicConnector({
+          brokers: opts.brokers,
+          target: httpTarget(fn, httpMode, processes.get(fn.name)!, { batches: httpMode === 'knative' }),
+          batchSize: opts.deliveryBatch ?? DEFAULT_DELIVERY_BATCH,
+          deadLetters,
+          log: log.child({ connector: fn.name }),
+          client: opts.kafkaClient,
+        }),
     );
     started.push(() => Promise.all(connectors.map((c) => c.stop())));
     await Promise.all(connectors.map((c) => c.start()));

@@ -14,6 +14,8 @@ import {
   type WireRecord,
 } from '@sinbin/contract';
 
+import { z } from 'zod';
+
 type HeaderBag = Record<string, string | string[] | undefined>;
 
 function lowerCaseHeaders(headers: HeaderBag): Record<string, string> {
@@ -135,4 +137,55 @@ export function parseDelivery(raw: RawDelivery, accepts: readonly TopicName[]): 
     throw new PoisonEventError('schema-violation', `${raw.topic} event does not match its schema: ${issues.join('; ')}`);
   }
   return { topic: raw.topic, key: raw.key, partition: raw.partition, offset: raw.offset, id: raw.id, event: parsed.data } as AnyDelivery;
+}
+
+/** The CloudEvents HTTP binding's batched content mode, which the sinbin connector can send. */
+export const CLOUDEVENTS_BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
+
+// Context attributes are strings here (the binding's headers carry them as text); data is JSON
+// or, for a value that is not UTF-8 JSON, base64.
+const StructuredEventSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    id: z.string().min(1),
+    type: z.string().min(1),
+    source: z.string().min(1),
+    datacontenttype: z.string().optional(),
+    data: z.unknown().optional(),
+    data_base64: z.string().optional(),
+  })
+  .catchall(z.string());
+const EventBatchSchema = z.array(StructuredEventSchema);
+
+/**
+ * A batch of structured-mode CloudEvents: each becomes the delivery its binary-mode twin would
+ * (same attributes, same topic and position), so one decoder's rules serve both; an event the
+ * binary-mode decoder would refuse comes back as that error.
+ */
+export function fromCloudEventBatch(body: Uint8Array | string): (RawDelivery | PoisonEventError)[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+  } catch (cause) {
+    throw new PoisonEventError('invalid-json', `CloudEvents batch is not JSON: ${(cause as Error).message}`);
+  }
+  const parsed = EventBatchSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new PoisonEventError('unsupported-delivery', `not a CloudEvents batch: ${issues.join('; ')}`);
+  }
+  return parsed.data.map((event) => {
+    const { data, data_base64: base64, datacontenttype, ...attributes } = event;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(attributes)) headers[`ce-${name}`] = value as string;
+    if (datacontenttype) headers['content-type'] = datacontenttype;
+    const value = base64 !== undefined ? Buffer.from(base64, 'base64') : data === undefined ? '' : JSON.stringify(data);
+    try {
+      return fromKnativeRequest(headers, value);
+    } catch (error) {
+      // One event that names no topic we know does not refuse its neighbours.
+      if (error instanceof PoisonEventError) return error;
+      throw error;
+    }
+  });
 }

@@ -3,10 +3,12 @@
 // out. Offsets advance only after a delivery is done, so nothing is lost. The local stack uses it
 // to reach function processes over HTTP; a function can also consume directly with it.
 import { deadLetterRecord, processDelivery } from '../consume';
+import { processBatch } from '../consume-batch';
 import { type PipelineFunction, type Publisher, type RunningFunction } from '@sinbin/contract';
 import { fromKafkaRecord, type KafkaRecordLike } from './decoders';
 import type { Logger } from '../log';
 import { PendingOffsets } from './pending-offsets';
+import { deliverInChunks, lanesLeft } from './delivery-chunks';
 import { DEFAULT_KAFKA_CLIENT, type KafkaClientName } from './kafka-client';
 import type { ConsumerDriver, FetchedRecord, PartitionBatch } from './kafka-port';
 import { KafkajsConsumer } from './kafkajs-driver';
@@ -27,6 +29,11 @@ export interface DeliveryTarget {
   name: string;
   consumes: readonly string[];
   deliver(record: KafkaRecordLike, timestamp: string): Promise<TargetOutcome>;
+  /**
+   * Delivers several records of one partition at once, keeping each key's order, and says which
+   * are done (handled or dead-lettered); the connector delivers the rest one by one, as `deliver`.
+   */
+  deliverMany?(records: readonly FetchedRecord[]): Promise<boolean[]>;
 }
 
 /** A function in this process as a target: the record is processed with the usual guarantees. */
@@ -37,6 +44,13 @@ export function localTarget(fn: Pick<PipelineFunction, 'name' | 'consumes'>, run
     async deliver(record): Promise<TargetOutcome> {
       const outcome = await processDelivery(fromKafkaRecord(record), { fn, running, publisher, log, ...(durable ? { durable } : {}) });
       return outcome.status === 'retry' ? { status: 'retry', reason: outcome.reason } : { status: 'done' };
+    },
+    async deliverMany(records): Promise<boolean[]> {
+      const outcomes = await processBatch(
+        records.map(({ record }) => fromKafkaRecord(record)),
+        { fn, running, publisher, log, ...(durable ? { durable } : {}) },
+      );
+      return outcomes.map((o) => o.status !== 'retry');
     },
   };
 }
@@ -55,15 +69,12 @@ export interface ConnectorOptions {
   keyConcurrency?: number;
   /** The Kafka client library (SINBIN_KAFKA_CLIENT). */
   client?: KafkaClientName;
+  /** Records per deliverMany call when the target has one; 1 delivers every record on its own. */
+  batchSize?: number;
 }
 
-/** Records of one key share a lane; keyless records each get their own. */
-function laneKey(record: KafkaRecordLike): string {
-  const { key } = record;
-  if (key === null) return `\u0000offset:${record.offset}`;
-  if (typeof key === 'string') return key;
-  return (Buffer.isBuffer(key) ? key : Buffer.from(key)).toString('latin1');
-}
+/** Records per batch delivery unless configured (SINBIN_DELIVERY_BATCH). */
+export const DEFAULT_DELIVERY_BATCH = 100;
 
 export class TopicConnector {
   private readonly consumer: ConsumerDriver;
@@ -136,14 +147,16 @@ export class TopicConnector {
 
   private async deliverBatch({ topic, partition, records, heartbeat, isCurrent }: PartitionBatch): Promise<void> {
     const perKeyConcurrency = this.opts.keyConcurrency ?? 64;
-    const byKey = new Map<string, FetchedRecord[]>();
-    for (const fetched of records) {
-      const key = laneKey(fetched.record);
-      const list = byKey.get(key);
-      if (list) list.push(fetched);
-      else byKey.set(key, [fetched]);
-    }
-    const lanes = [...byKey.values()];
+    const { target } = this.opts;
+    const done = target.deliverMany
+      ? await deliverInChunks(records, target.deliverMany.bind(target), {
+          batchSize: this.opts.batchSize ?? 1,
+          heartbeat,
+          isCurrent: () => isCurrent() && !this.stopped,
+          log: this.opts.log,
+        })
+      : records.map(() => false);
+    const lanes = lanesLeft(records, done);
     let next = 0;
     const worker = async () => {
       while (next < lanes.length && isCurrent()) {

@@ -92,7 +92,8 @@ async function committedToEnd(group: string, topic: string): Promise<boolean> {
 
 const noDeadLetters: Publisher = { publish: async () => undefined };
 
-const connectorOn = (client: KafkaClientName, target: DeliveryTarget, deadLetters: Publisher = noDeadLetters) => new TopicConnector({ brokers, target, deadLetters, log: silentLogger(), client });
+const connectorOn = (client: KafkaClientName, target: DeliveryTarget, deadLetters: Publisher = noDeadLetters, batchSize = 1) =>
+  new TopicConnector({ brokers, target, deadLetters, log: silentLogger(), client, batchSize });
 
 /**
  * A member on `first` delivers, a member on `second` joins (partitions move), the first leaves:
@@ -267,6 +268,55 @@ describe.each(KAFKA_CLIENTS)('Kafka port with %s', (client: KafkaClientName) => 
   it('loses nothing across a rebalance and keeps each key in order; the group resumes after what was delivered', () => rebalanceLosesNothing(client, client), 180_000);
 });
 
+
+// Batch deliveries (deliverMany, the CloudEvents batch the local stack sends): a function may
+// leave records of a batch undone, and those go one by one without any key losing its order.
+describe.each(KAFKA_CLIENTS)('Kafka port with %s, deliveries in batches', (client: KafkaClientName) => {
+  it('delivers in batches, sends what a batch left undone one by one, dead-letters a refused record, each key in order', async () => {
+    const topic = await freshTopic(3);
+    const group = `it-group-${randomUUID().slice(0, 8)}`;
+    const records = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 7}`, value: i === 40 ? 'poison' : `v${i}` }));
+    await produce(topic, records);
+    const one = collectingTarget(group, topic, (value) => (value === 'poison' ? { status: 'refused', reason: 'not a chat message' } : { status: 'done' }));
+    const batchSizes: number[] = [];
+    const held = new Set(['v50', 'v122']); // keys k1 and k3; the poison is on k5
+    // As the function answers a batch: a key stops at its first record left undone (held once, or
+    // refused), and its later records in the batch are not handled.
+    const target: DeliveryTarget = {
+      ...one.target,
+      async deliverMany(batch) {
+        batchSizes.push(batch.length);
+        const stopped = new Set<string>();
+        const answers: boolean[] = [];
+        for (const { record } of batch) {
+          const key = record.key?.toString() ?? '';
+          const value = record.value?.toString() ?? '';
+          const undone = stopped.has(key) || held.delete(value) || value === 'poison';
+          if (undone) stopped.add(key);
+          else await one.target.deliver(record, '');
+          answers.push(!undone);
+        }
+        return answers;
+      },
+    };
+    const letters: string[] = [];
+    const deadLetters: Publisher = { publish: async (rs) => void letters.push(...rs.map((r) => r.value)) };
+    const c = connectorOn(client, target, deadLetters, 25);
+    await c.start();
+    await until(() => one.delivered.length >= records.length - 1);
+    await untilAsync(() => committedToEnd(group, topic));
+    await c.stop();
+    expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+    expect(held.size).toBe(0);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toContain('not a chat message');
+    for (let k = 0; k < 7; k++) {
+      const key = `k${k}`;
+      const firsts = [...new Set(one.delivered.filter((d) => d.key === key).map((d) => d.value))];
+      expect(firsts).toEqual(records.filter((r) => r.key === key && r.value !== 'poison').map((r) => r.value));
+    }
+  }, 120_000);
+});
 
 // A rolling switch of clients: members of both in one consumer group (the platformatic adapter
 // advertises kafkajs's assignor name), either one leading.
