@@ -2,12 +2,14 @@
 // connector (Knative KafkaSource-style deliveries), state in PostgreSQL. Starts the broker and
 // database with infra/local if they are not running. Figures: sustained throughput, fast-path
 // latency at a moderate rate, and a scale-to-zero function's cold start.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import { loadChatLines } from './chat-sample';
+import { treeCpuSeconds } from './process-cpu';
 import { runLoad, startDecisionReceiver, waitFor } from './load';
 import { BENCH_KEY, benchPolicyFile } from './pipeline';
 import { freePort } from '@sinbin/runtime';
@@ -33,6 +35,33 @@ function running(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The first number in a pid file (PostgreSQL's postmaster.pid starts with it), if there is one. */
+function pidIn(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a load and adds the CPU the pipeline's processes used meanwhile, per part and per decided message. */
+async function measuredLoad(load: Parameters<typeof runLoad>[0], roots: () => Record<string, number | undefined>): Promise<Record<string, unknown>> {
+  const rootsBefore = roots();
+  const before = treeCpuSeconds(rootsBefore);
+  const result = await runLoad(load);
+  const rootsAfter = roots();
+  const after = treeCpuSeconds(rootsAfter);
+  // A part whose process changed (a function that scaled to zero and back) counts from its new start;
+  // what the old one used is then in the stack's total only.
+  const used = (part: string) => after[part]! - (rootsBefore[part] === rootsAfter[part] ? (before[part] ?? 0) : 0);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const cpuSeconds = Object.fromEntries(Object.keys(after).map((part) => [part, round(used(part))]));
+  const total = ['stack', 'broker', 'database'].reduce((sum, part) => sum + (cpuSeconds[part] ?? 0), 0);
+  const decided = Number(result.decided);
+  return { ...result, cpuSeconds, cpuMsPerDecided: decided > 0 ? Math.round((total * 1000 * 100) / decided) / 100 : null };
 }
 
 export async function benchKafka(opts: KafkaBenchOptions): Promise<Record<string, unknown>> {
@@ -99,18 +128,23 @@ async function benchOnServices(opts: KafkaBenchOptions): Promise<Record<string, 
   try {
     await waitFor(`http://127.0.0.1:${gatewayPort}/healthz`, 120_000);
     const base = { gatewayPort, key: BENCH_KEY, lines, receiver, batch: opts.batch };
+    // The CPU of the stack (connector, functions, watchdogs), the broker and the database, each with its descendants.
+    const state = process.env.SINBIN_STATE_DIR ?? '.run';
+    const pidDir = join(state, 'stack', 'pids');
+    const functionPids = () => Object.fromEntries(readdirSync(pidDir).map((file) => [`stack: ${file.replace(/\.pid$/, '')}`, pidIn(join(pidDir, file))]));
+    const roots = () => ({ stack: child.pid, ...functionPids(), broker: pidIn(join(state, 'kafka', 'kafka.pid')), database: pidIn(join(state, 'postgres', 'data', 'postmaster.pid')) });
     // Warm-up at the latency run's rate, so its figures are steady state: JIT-compiled code, the
     // connection pools grown to that load, named statements prepared on each connection.
     const warmUp = { rate: opts.latencyRate, durationS: 5 };
     await runLoad({ ...base, ...warmUp, drainMs: 20_000 });
     // Latency first, on an idle pipeline; the throughput run last, since it may leave a backlog.
-    const latency = await runLoad({ ...base, rate: opts.latencyRate, durationS: opts.durationS, drainMs: 30_000 });
+    const latency = await measuredLoad({ ...base, rate: opts.latencyRate, durationS: opts.durationS, drainMs: 30_000 }, roots);
     // Cold start: let deep-analyzer scale to zero, then send it work.
     await new Promise((r) => setTimeout(r, 6000));
     const before = coldStarts.length;
     await runLoad({ ...base, rate: 50, durationS: 2, drainMs: 20_000 });
     const coldStartsMs = coldStarts.slice(before);
-    const throughput = await runLoad({ ...base, rate: opts.throughputRate, durationS: opts.durationS, drainMs: 60_000 });
+    const throughput = await measuredLoad({ ...base, rate: opts.throughputRate, durationS: opts.durationS, drainMs: 60_000 }, roots);
     return {
       runtime: 'Apache Kafka 4 (KRaft, single node) + PostgreSQL, every function its own process',
       delivery: opts.mode,
@@ -126,11 +160,11 @@ async function benchOnServices(opts: KafkaBenchOptions): Promise<Record<string, 
     // By its pid file, as `make down` does: the stack stops its functions (it may take longer
     // than its connectors' last commits), and any function it left is stopped after it; only
     // then may the broker and the database go.
-    try {
-      script('stack.sh', 'stop');
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      receiver.close();
-    }
+    // Asynchronously: the stack is this process's child, and a blocked event loop could not reap it.
+    await promisify(execFile)('bash', [join('infra', 'local', 'stack.sh'), 'stop'], { encoding: 'utf8' }).catch((error: { stderr?: string }) => {
+      process.stderr.write(`stack.sh stop failed: ${error.stderr ?? String(error)}\n`);
+    });
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    receiver.close();
   }
 }

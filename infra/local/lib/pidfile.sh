@@ -36,6 +36,13 @@ _pidfile_orphans() {
   done
 }
 
+# Alive, and not a zombie: a killed child of a process that is blocked waiting for this script
+# stays a zombie until that parent reaps it, which it cannot do while it waits for us.
+_pidfile_alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [[ $(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
+
 pidfile_stop() {
   local file=$1 pattern=$2 secs=${3:-20} pid waited=0 orphans
   if ! pid=$(pidfile_pid "$file" "$pattern"); then
@@ -48,7 +55,7 @@ pidfile_stop() {
     return 0
   fi
   _pidfile_signal "$pid" TERM
-  while kill -0 "$pid" 2>/dev/null; do
+  while _pidfile_alive "$pid"; do
     if ((waited >= secs * 10)); then
       printf '%s: pid %s still running %ss after SIGTERM: sending SIGKILL\n' "${file##*/}" "$pid" "$secs" >&2
       _pidfile_signal "$pid" KILL
@@ -57,6 +64,6 @@ pidfile_stop() {
     sleep 0.1
     waited=$((waited + 1))
   done
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  while _pidfile_alive "$pid"; do sleep 0.1; done
   rm -f "$file"
 }
