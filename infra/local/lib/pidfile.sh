@@ -65,5 +65,8 @@ pidfile_stop() {
     waited=$((waited + 1))
   done
   while _pidfile_alive "$pid"; do sleep 0.1; done
+  # Gone, or a zombie: give its parent (init, for an orphan) a moment to reap it, but never wait
+  # for ever on a parent that is itself waiting for this script.
+  for _ in {1..30}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$file"
 }
