@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log';
 import type { FunctionEndpoint } from '../connector/targets';
-import { freePort } from '../http/server';
+import { canBind, freePort } from '../http/server';
 import { StderrTail } from './stderr-tail';
 
 /** of-watchdog in front of a function, with the settings template/sinbin-ts/Dockerfile gives it. */
@@ -40,6 +40,13 @@ export interface FunctionProcessOptions {
   name: string;
   /** Where it listens (the watchdog's port when it has one); 0 picks a free port at each start. */
   port: number;
+  /**
+   * The port is only the stack's to know (behind an activator, or reached by the connector): when
+   * it is taken at a start, this start takes a free one instead. A port in the OS's ephemeral range
+   * can be any outgoing connection's local port for a while, and the function, unable to listen,
+   * would exit at every start (a scale-to-zero one on every delivery) until that connection closed.
+   */
+  internalPort?: boolean;
   env: Record<string, string | undefined>;
   scaleToZero: boolean;
   idleMs: number;
@@ -165,7 +172,7 @@ export class FunctionProcess implements FunctionEndpoint {
   private async start(): Promise<string> {
     const started = performance.now();
     if (this.opts.scaleToZero) this.coldStartBegan = started;
-    const port = this.opts.port || (await freePort());
+    const port = await this.portForStart();
     const { file, args, env, probe } = await this.command(port);
     // nice(1) rather than setpriority after the spawn: the watchdog forks the function at once, and
     // the function must start at the lower priority too.
@@ -199,6 +206,16 @@ export class FunctionProcess implements FunctionEndpoint {
     }
     killGroup(child, 'SIGKILL');
     throw new Error(`${this.opts.name} did not become ready in ${START_TIMEOUT_MS / 1000} s`);
+  }
+
+  /** The configured port, a free one when none is configured, or when an internal one is taken now. */
+  private async portForStart(): Promise<number> {
+    const wanted = this.opts.port;
+    if (!wanted) return freePort();
+    if (!this.opts.internalPort || (await canBind('0.0.0.0', wanted))) return wanted;
+    const instead = await freePort();
+    this.opts.log.warn({ fn: this.opts.name, port: wanted, instead }, 'function port taken (an outgoing connection may hold it); starting on a free one');
+    return instead;
   }
 
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, stderr: { tail: StderrTail; drained: Promise<void> }): void {

@@ -3,6 +3,7 @@
 // stack whose output nobody kept can be told from the stack's own log. The function is a stub that
 // serves /healthz and dies on its first delivery, the way an uncaught error would kill one.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -80,4 +81,73 @@ describe.each([
     expect(JSON.stringify(lines)).not.toContain('noob');
     expect(fn.running).toBe(false);
   }, 120_000);
+});
+
+// What made the moderation function exit with code 1 on every delivery in a lifecycle run: its
+// fixed internal port (the lifecycle stack's base port, in the OS's ephemeral range) was the local
+// port of some outgoing connection, so each start died in listen() with EADDRINUSE. Here the port
+// is held on purpose, by a connection bound to it, and the real moderation function is started on it.
+describe('a function whose port an outgoing connection holds', () => {
+  let holder: Server | undefined;
+  let held: Socket | undefined;
+  let port = 0;
+
+  beforeAll(async () => {
+    holder = createServer(() => undefined);
+    await new Promise<void>((resolve) => holder!.listen(0, '127.0.0.1', resolve));
+    // The kernel picks the connection's local port (in the ephemeral range), as for any client: a
+    // port bound on purpose (connect's localPort) would carry SO_REUSEADDR and not block a listener.
+    held = connect({ host: '127.0.0.1', port: (holder.address() as AddressInfo).port });
+    await new Promise<void>((resolve, reject) => held!.once('connect', resolve).once('error', reject));
+    port = held.localPort!;
+  });
+
+  afterAll(async () => {
+    held?.destroy();
+    holder?.close();
+  });
+
+  const moderation = (log: ReturnType<typeof capturingLogger>['log'], internalPort: boolean) => {
+    const fn = new FunctionProcess({
+      name: 'moderation',
+      port,
+      internalPort,
+      env: { PATH: process.env.PATH, K_SINK: 'http://127.0.0.1:9/', SINBIN_STORES: 'memory', OBJECT_DIR: join(state, 'objects'), MODERATOR_TOKENS: 'mo:fn-exit-token-0001', LOG_LEVEL: 'warn' },
+      scaleToZero: true,
+      idleMs: 3_600_000,
+      log,
+      repoRoot: REPO,
+    });
+    return fn;
+  };
+
+  it('exits with code 1 at every start when the port is its public one, and the log says EADDRINUSE', async () => {
+    const { log, lines } = capturingLogger();
+    const fn = moderation(log, false);
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) await expect(fn.acquire()).rejects.toThrow(/exited during start-up/);
+      await expect.poll(() => lines.filter((l) => l.msg === 'function process exited; it restarts on its next delivery').length).toBe(2);
+      for (const exit of lines.filter((l) => l.msg === 'function process exited; it restarts on its next delivery')) {
+        expect(exit).toMatchObject({ fn: 'moderation', code: 1 });
+        expect((exit.stderrTail as string[]).join('\n')).toMatch(/EADDRINUSE/);
+      }
+    } finally {
+      await fn.close();
+    }
+  }, 180_000);
+
+  it('starts on a free port instead when the port is internal (behind the activator)', async () => {
+    const { log, lines } = capturingLogger();
+    const fn = moderation(log, true);
+    try {
+      const url = await fn.acquire();
+      fn.release();
+      expect(url).not.toBe(`http://127.0.0.1:${port}`);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(lines.find((l) => l.msg === 'function port taken (an outgoing connection may hold it); starting on a free one')).toMatchObject({ fn: 'moderation', port });
+      expect(lines.some((l) => String(l.msg).startsWith('function process exited'))).toBe(false);
+    } finally {
+      await fn.close();
+    }
+  }, 180_000);
 });
