@@ -86,9 +86,12 @@ describe('retraining on MinIO and MLflow', () => {
 describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as processes)', () => {
   let loaded: LoadedStack;
   let seq = 0;
+  // messageIds are idempotency keys in the gateway's send ledger, which lives in the test
+  // PostgreSQL across runs: ids from an earlier run would be answered 202 and never published again.
+  const run = Date.now().toString(36);
   const TEXTS = ['gg wp', 'ur trash noob', 'nice ult', 'report this idiot pls', 'mid missing', 'you f u c k i n g idiot', 'lol', 'kys'];
   const batch = (n: number, tag: string) =>
-    Array.from({ length: n }, (_, i) => ({ messageId: `lc-${tag}-${seq++}`, channelId: `lc-${tag}-${i % 4}`, playerId: `p${i % 5}`, text: TEXTS[seq % TEXTS.length]! }));
+    Array.from({ length: n }, (_, i) => ({ messageId: `lc-${tag}-${run}-${seq++}`, channelId: `lc-${tag}-${i % 4}`, playerId: `p${i % 5}`, text: TEXTS[seq % TEXTS.length]! }));
 
   beforeAll(async () => {
     loaded = await startLoadedStack(servers, { gateway: await freePort(), moderation: await freePort(), base: 0 });
