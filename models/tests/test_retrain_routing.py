@@ -1,8 +1,8 @@
 """A retrained fast model keeps the routing band of the model it was retrained from (routing.py).
 
-The pure part runs everywhere; the end-to-end run of retrain.py needs scipy, onnx and onnxruntime
-(the training venv: `models/.venv/bin/python -m pytest tests/test_retrain_routing.py`) and skips
-in the numpy-only venv of models/test.sh.
+The pure part runs everywhere; the end-to-end run of retrain.py needs scipy, onnx and onnxruntime,
+so it runs under the training venv's Python (from models/: that python -m pytest on this file) and
+skips in the numpy-only venv of models/test.sh.
 """
 import importlib.util
 import json
