@@ -37,7 +37,7 @@ export async function benchPromotion(opts: { rate: number; steadyS?: number; hol
   const servers = await startLifecycleServers();
   try {
     say(`services up in ${Math.round((performance.now() - t0) / 1000)} s; starting Kafka and the stack`);
-    const loaded = await startLoadedStack(servers, { gateway: await freePort(), moderation: await freePort(), base: 30_000 + Math.floor(Math.random() * 20_000) });
+    const loaded = await startLoadedStack(servers, { gateway: await freePort(), moderation: await freePort(), base: 0 });
     try {
       const { stores, stack } = loaded;
       await initModels(stores, ['sinbin-fast']);

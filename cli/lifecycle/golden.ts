@@ -81,11 +81,14 @@ export function figures(source: string, labels: readonly number[], toxicity: rea
   return { f1: score, reviewRate: n === 0 ? 0 : review / n, n };
 }
 
-const thresholdsOf = (s: ToxicityScorer): RoutingThresholds =>
-  'defaultThresholds' in s && typeof s.defaultThresholds === 'object' ? (s.defaultThresholds as RoutingThresholds) : { okBelow: 0.5, toxicFrom: 0.5 };
+/** The routing band a scorer carries (a fast model's defaultThresholds); a scorer without one routes nothing to the deep model. */
+export const thresholdsOf = (s: ToxicityScorer): RoutingThresholds => {
+  const band = 'defaultThresholds' in s && typeof s.defaultThresholds === 'object' ? (s.defaultThresholds as RoutingThresholds) : { okBelow: 0.5, toxicFrom: 0.5 };
+  return { okBelow: band.okBelow, toxicFrom: band.toxicFrom };
+};
 
-/** Per-source figures of a scorer, and its single-message latency (p95, ms, over up to 200 lines). */
-export async function evaluate(scorer: ToxicityScorer, rows: readonly GoldenRow[]): Promise<{ bySource: Record<string, EvalFigures>; latencyP95Ms: number }> {
+/** Per-source figures of a scorer, the routing band they were read with, and its single-message latency (p95, ms, over up to 200 lines). */
+export async function evaluate(scorer: ToxicityScorer, rows: readonly GoldenRow[]): Promise<{ bySource: Record<string, EvalFigures>; routing: RoutingThresholds; latencyP95Ms: number }> {
   const bySource: Record<string, EvalFigures> = {};
   const sources = [...new Set(rows.map((r) => r.source))].sort();
   for (const source of sources) {
@@ -102,5 +105,5 @@ export async function evaluate(scorer: ToxicityScorer, rows: readonly GoldenRow[
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  return { bySource, latencyP95Ms: times[Math.floor(times.length * 0.95)] ?? 0 };
+  return { bySource, routing: thresholdsOf(scorer), latencyP95Ms: times[Math.floor(times.length * 0.95)] ?? 0 };
 }

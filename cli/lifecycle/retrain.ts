@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_GATE, type EvalFigures, gate, type GatePolicy, type GateVerdict, modelKindOf, type ObjectStore, type ToxicityScorer } from '@sinbin/contract';
+import { DEFAULT_GATE, type EvalFigures, gate, type GatePolicy, type GateVerdict, modelKindOf, type ObjectStore, type RoutingThresholds, type ToxicityScorer } from '@sinbin/contract';
 import { ensureGoldenSet, evaluate, type GoldenRow } from './golden';
 import { checkArtefact, downloadVersion, initModels, type Lifecycle, loaderOf, promote, registerVersion } from '@sinbin/scoring';
 import { DEFAULT_SELECT, loadExamples, selectTrainingSet, type TrainingSet } from './training-data';
@@ -43,6 +43,8 @@ export interface RetrainResult {
   challenger: Record<string, EvalFigures>;
   champion: Record<string, EvalFigures>;
   latencyMs: { challenger: number; champion: number };
+  /** The fast routing band each carries: the challenger keeps its base model's (models/sinbin_models/routing.py). */
+  routing: { challenger: RoutingThresholds; champion: RoutingThresholds; base: string };
   seconds: { total: number; train: number };
 }
 
@@ -78,6 +80,9 @@ function modelCard(model: string, version: string, r: Omit<RetrainResult, 'runId
     ...rows,
     '',
     `Latency, one message, p95: ${r.latencyMs.challenger.toFixed(3)} ms (champion ${r.latencyMs.champion.toFixed(3)} ms).`,
+    '',
+    `Routing (fast path): ok below ${r.routing.challenger.okBelow}, toxic from ${r.routing.challenger.toxicFrom}, kept from version ${r.routing.base} ` +
+      `(the champion routes with ${r.routing.champion.okBelow} / ${r.routing.champion.toxicFrom}). A retrain does not choose the band: \`python -m sinbin_models evaluate\` does, for the whole cascade.`,
     '',
     `Gate: ${r.gate.passed ? 'passed' : `failed: ${r.gate.reasons.join('; ')}`}.`,
     '',
@@ -131,10 +136,12 @@ export async function retrain(lc: Lifecycle & { trainingData: ObjectStore }, o: 
     opened.push(championScorer);
     const c = await evaluate(challengerScorer, rows);
     const b = await evaluate(championScorer, rows);
-    const verdict = gate(c.bySource, b.bySource, c.latencyP95Ms, policy);
+    const verdict = gate(c.bySource, b.bySource, c.latencyP95Ms, policy, { challenger: c.routing, champion: b.routing });
+    o.log(`routing: ok below ${c.routing.okBelow}, toxic from ${c.routing.toxicFrom} (champion ${b.routing.okBelow} / ${b.routing.toxicFrom})`);
     o.log(`gate: ${verdict.passed ? 'passed' : `failed: ${verdict.reasons.join('; ')}`}`);
 
-    const partial = { gate: verdict, counts: set.counts, challenger: c.bySource, champion: b.bySource, latencyMs: { challenger: c.latencyP95Ms, champion: b.latencyP95Ms }, seconds: { total: 0, train: trainSeconds } };
+    const routing = { challenger: c.routing, champion: b.routing, base: base.version };
+    const partial = { gate: verdict, counts: set.counts, challenger: c.bySource, champion: b.bySource, latencyMs: { challenger: c.latencyP95Ms, champion: b.latencyP95Ms }, routing, seconds: { total: 0, train: trainSeconds } };
     await lc.registry.logParams(runId, {
       model: o.model,
       base_version: base.version,
@@ -149,6 +156,8 @@ export async function retrain(lc: Lifecycle & { trainingData: ObjectStore }, o: 
       'data.objects': String(loaded.snapshot.length),
       'data.rows': String(loaded.examples.length),
       'golden.rows': String(golden.rows.length),
+      'routing.ok_below': String(c.routing.okBelow),
+      'routing.toxic_from': String(c.routing.toxicFrom),
     });
     await lc.registry.logMetrics(runId, {
       ...Object.fromEntries(Object.entries(set.counts).map(([k, v]) => [`examples.${k}`, v])),
@@ -169,7 +178,10 @@ export async function retrain(lc: Lifecycle & { trainingData: ObjectStore }, o: 
     writeFileSync(join(work, 'challenger', 'eval-report.json'), JSON.stringify({ challenger: c, champion: b, gate: verdict }, null, 2));
     await lc.registry.logArtifact(runId, 'MODEL_CARD.md', card);
 
-    const version = await registerVersion(lc, o.model, join(work, 'challenger'), { runId, tags: { gate: verdict.passed ? 'passed' : 'failed', base: base.version } });
+    const version = await registerVersion(lc, o.model, join(work, 'challenger'), {
+      runId,
+      tags: { gate: verdict.passed ? 'passed' : 'failed', base: base.version, routing: `${c.routing.okBelow}/${c.routing.toxicFrom}` },
+    });
     await lc.registry.setAlias(o.model, 'challenger', version.version);
     o.log(`registered ${o.model} version ${version.version} as challenger`);
     let promoted = false;

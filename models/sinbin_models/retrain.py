@@ -11,6 +11,8 @@ Usage: python -m sinbin_models.retrain --base DIR --examples FILE.jsonl --out DI
 
 Each example line: {"text", "label": 0|1, "categories": {cat: 0|1|null}, "weight": float, "split": "train"|"val"}.
 Writes DIR/model.onnx, DIR/fast-model.json (same format as train_fast) and DIR/retrain-report.json.
+The routing band (okBelow / toxicFrom) is the base model's, as `evaluate` chose it for the whole
+cascade; the report says where it came from and how it routes the validation verdicts (routing.py).
 """
 import argparse
 import json
@@ -24,12 +26,9 @@ import numpy as np
 from .fast_model import export_onnx, featurize
 from .features import HashingConfig
 from .metrics import MAX_TOXIC_MISSED_BY_OK, TOXIC_ROUTE_PRECISION, binary_report, pick_ok_below, pick_toxic_from
+from .routing import base_routing, retrained_meta, routing_on
 from .normalize import normalize_text
 from .progress import Progress
-
-# Fewer validation lines than this keep the base model's routing band.
-MIN_VAL_FOR_THRESHOLDS = 200
-
 
 def hashing_from_meta(meta: dict) -> HashingConfig:
     h = meta['hashing']
@@ -132,7 +131,10 @@ def main() -> None:
 
     alarm = meta.get('alarm') if outputs[-1] == 'alarm' else None
     export_onnx(weights.astype(np.float32), biases.astype(np.float32), str(out / 'model.onnx'), **({'alarm': alarm} if alarm else {}))
-    thresholds = dict(meta['defaultThresholds'])
+    # The band stays the base's (sinbin_models/routing.py says why); the report shows how it routes the verdicts.
+    version = args.version or f'fast-retrain-{date.today().isoformat()}'
+    new_meta = retrained_meta(meta, version)
+    routing = base_routing(meta)
     val_report = None
     if val:
         import onnxruntime as ort
@@ -141,19 +143,11 @@ def main() -> None:
         p = sess.run(['scores'], {'ids': padded_ids([normalize_text(r['text']) for r in val], cfg)})[0][:, 0]
         yv = np.array([int(r['label']) for r in val])
         val_report = binary_report(yv, p, 0.5)
-        if len(val) >= MIN_VAL_FOR_THRESHOLDS and 0 < yv.sum() < len(yv):
-            toxic_from = max(pick_toxic_from(yv, p, TOXIC_ROUTE_PRECISION), 0.5)
-            ok_below = min(pick_ok_below(yv, p, MAX_TOXIC_MISSED_BY_OK), toxic_from - 0.01)
-            thresholds = {'okBelow': round(ok_below, 3), 'toxicFrom': round(toxic_from, 3)}
-    version = args.version or f'fast-retrain-{date.today().isoformat()}'
-    new_meta = {**meta, 'version': version, 'defaultThresholds': thresholds, 'decisionThreshold': 0.5,
-                'retrainedFrom': meta['version'], 'createdBy': 'models/sinbin_models/retrain.py'}
-    for stale in ('routingFromTargets', 'routingChosenBy', 'decisionBeforeBiasShift'):
-        new_meta.pop(stale, None)
+        routing['validation'] = routing_on(yv, p, new_meta['defaultThresholds'])
     (out / 'fast-model.json').write_text(json.dumps(new_meta, indent=2) + '\n')
     report = {'version': version, 'base': meta['version'], 'examples': {'train': len(train), 'val': len(val)},
-              'priorStrength': args.prior_strength, 'heads': heads, 'thresholds': thresholds, 'validation': val_report,
-              'seconds': round(time.time() - t0, 2)}
+              'priorStrength': args.prior_strength, 'heads': heads, 'thresholds': dict(new_meta['defaultThresholds']), 'routing': routing,
+              'validation': val_report, 'seconds': round(time.time() - t0, 2)}
     (out / 'retrain-report.json').write_text(json.dumps(report, indent=2) + '\n')
     print(json.dumps(report))
 

@@ -2,24 +2,37 @@
 // self-harm encouragement and doxxing go to a moderator at the top of the queue, never allowed by
 // the fast path; mild taunts are let through (default policy); French is read by the multilingual
 // model; every decision says the language it was read as; bad input gets a decision or a clear 400.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FinalDecision, FinalDecisionSchema, type ModerationCase } from '@sinbin/contract';
+import { DEFAULT_POLICY, type FinalDecision, FinalDecisionSchema, type ModerationCase } from '@sinbin/contract';
 import { silentLogger } from '@sinbin/runtime';
 import { type EmbeddedRuntime, startEmbedded } from '@sinbin/runtime/embedded';
 import { FUNCTIONS } from '../../functions';
 import { pollUntil } from '../helpers/poll';
 
 const KEY = 'key-models-e2e-000001';
+// A game whose policy trusts the fast model less: its toxic route starts above the gesture's 0.95.
+const WARY_KEY = 'key-models-e2e-wary01';
+const WARY_BAND = { okBelow: 0.145, toxicFrom: 0.98 };
 const TOKEN = 'tok-mod-e2e-0000001';
 let runtime: EmbeddedRuntime;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-models-e2e-'));
+  const policies = join(dir, 'policies.json');
+  writeFileSync(policies, JSON.stringify({ default: DEFAULT_POLICY, games: { wary: { routing: WARY_BAND } } }));
   runtime = await startEmbedded({
-    env: { GAME_API_KEYS: `arena:${KEY}`, MODERATOR_TOKENS: `mo:${TOKEN}`, GATEWAY_PORT: '0', MODERATION_PORT: '0', MODEL_REGISTRY_POLL_MS: '0', MODERATION_SWEEP_MS: '100' },
+    env: {
+      GAME_API_KEYS: `arena:${KEY},wary:${WARY_KEY}`,
+      GAME_POLICIES_FILE: policies,
+      MODERATOR_TOKENS: `mo:${TOKEN}`,
+      GATEWAY_PORT: '0',
+      MODERATION_PORT: '0',
+      MODEL_REGISTRY_POLL_MS: '0',
+      MODERATION_SWEEP_MS: '100',
+    },
     functions: FUNCTIONS,
     objectDir: join(dir, 'objects'),
     logDir: join(dir, 'log'),
@@ -32,10 +45,10 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-async function send(texts: string[]): Promise<{ status: number; ids: string[]; body: Record<string, unknown> }> {
+async function send(texts: string[], key = KEY): Promise<{ status: number; ids: string[]; body: Record<string, unknown> }> {
   const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/messages`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ messages: texts.map((text, i) => ({ channelId: 'match-1', playerId: `p${i}`, text })) }),
   });
   const body = (await res.json()) as Record<string, unknown>;
@@ -48,7 +61,7 @@ async function cases(): Promise<ModerationCase[]> {
 }
 
 /** Each message's decision, or its open case: what a game sees after the pipeline settled. */
-async function settle(ids: string[]): Promise<Map<string, { decision?: FinalDecision; case?: ModerationCase }>> {
+async function settle(ids: string[], key = KEY): Promise<Map<string, { decision?: FinalDecision; case?: ModerationCase }>> {
   return pollUntil(
     async () => {
       const open = new Map((await cases()).map((c) => [c.message.messageId, c]));
@@ -58,7 +71,7 @@ async function settle(ids: string[]): Promise<Map<string, { decision?: FinalDeci
           out.set(id, { case: open.get(id)! });
           continue;
         }
-        const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${KEY}` } });
+        const res = await fetch(`${runtime.urls['game-message-proxy']}/v1/decisions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${key}` } });
         if (res.status !== 200) return undefined;
         out.set(id, { decision: FinalDecisionSchema.parse(await res.json()) });
       }
@@ -99,6 +112,19 @@ describe('models v2 on make run', () => {
       expect(s.decision?.verdict, id).not.toBe('allow');
       expect(s.decision?.toxicity ?? s.case?.fast.toxicity, id).toBeGreaterThanOrEqual(0.95);
     }
+  }, 90_000);
+
+  it("blocks the middle finger on the fast path for a game whose band starts above the gesture's score", async () => {
+    // Without the rule's own route the line would go to the deep model, which reads no emoji.
+    const { status, ids } = await send(['\u{1F595}', 'gg ez \u{1F595}\u{1F3FD}', 'push mid pls'], WARY_KEY);
+    expect(status).toBe(202);
+    const settled = await settle(ids, WARY_KEY);
+    for (const id of ids.slice(0, 2)) {
+      expect(settled.get(id)!.case, id).toBeUndefined();
+      expect(settled.get(id)!.decision, id).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
+      expect(settled.get(id)!.decision!.toxicity, id).toBeGreaterThanOrEqual(0.95);
+    }
+    expect(settled.get(ids[2]!)!.decision).toMatchObject({ verdict: 'allow' });
   }, 90_000);
 
   it('reads French with the multilingual model and says so in the decision', async () => {

@@ -23,6 +23,8 @@ export interface RealPath {
 
 /** The route the candidate's band gives the fast score; the real route when the bands are the same or unknown. */
 export function candidateRoute(real: RealPath, active: GamePolicy, candidate: GamePolicy): FastRoute {
+  // An obscene gesture takes the toxic route under every band (routeFast).
+  if (real.fast.obsceneGesture) return 'toxic';
   const band = candidate.routing ?? (active.routing ? real.modelBand : undefined);
   if (!band) return real.route;
   if (active.routing === undefined && candidate.routing === undefined) return real.route;

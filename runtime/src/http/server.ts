@@ -246,7 +246,8 @@ export function belowEphemeral(): { low: number; high: number } {
   return { low: Math.max(1024, high - 12_000), high };
 }
 
-function canBind(host: string, port: number): Promise<boolean> {
+/** Whether a listener could bind `port` on `host` now (an outgoing connection using it as its local port makes it EADDRINUSE). */
+export function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));

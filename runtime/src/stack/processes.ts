@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log';
 import type { FunctionEndpoint } from '../connector/targets';
-import { freePort } from '../http/server';
+import { canBind, freePort } from '../http/server';
+import { StderrTail } from './stderr-tail';
 
 /** of-watchdog in front of a function, with the settings template/sinbin-ts/Dockerfile gives it. */
 export interface WatchdogOptions {
@@ -39,6 +40,13 @@ export interface FunctionProcessOptions {
   name: string;
   /** Where it listens (the watchdog's port when it has one); 0 picks a free port at each start. */
   port: number;
+  /**
+   * The port is only the stack's to know (behind an activator, or reached by the connector): when
+   * it is taken at a start, this start takes a free one instead. A port in the OS's ephemeral range
+   * can be any outgoing connection's local port for a while, and the function, unable to listen,
+   * would exit at every start (a scale-to-zero one on every delivery) until that connection closed.
+   */
+  internalPort?: boolean;
   env: Record<string, string | undefined>;
   scaleToZero: boolean;
   idleMs: number;
@@ -164,18 +172,20 @@ export class FunctionProcess implements FunctionEndpoint {
   private async start(): Promise<string> {
     const started = performance.now();
     if (this.opts.scaleToZero) this.coldStartBegan = started;
-    const port = this.opts.port || (await freePort());
+    const port = await this.portForStart();
     const { file, args, env, probe } = await this.command(port);
     // nice(1) rather than setpriority after the spawn: the watchdog forks the function at once, and
     // the function must start at the lower priority too.
     const niced = this.opts.niceness ? ['nice', ['-n', String(this.opts.niceness), file, ...args]] as const : ([file, args] as const);
     const watched = this.opts.watchdog !== undefined;
-    const child = spawn(niced[0], niced[1], { cwd: this.opts.repoRoot, env, stdio: ['ignore', 'inherit', watched ? 'pipe' : 'inherit'], detached: true });
+    // stderr is always read here: it passes on to ours, and its last lines are kept for the log of an unexpected exit.
+    const child = spawn(niced[0], niced[1], { cwd: this.opts.repoRoot, env, stdio: ['ignore', 'inherit', 'pipe'], detached: true });
     this.child = child;
-    if (watched && child.stderr) passWatchdogLog(child.stderr, this.opts.env.LOG_LEVEL === 'debug' || this.opts.env.LOG_LEVEL === 'trace');
+    const tail = new StderrTail();
+    const drained = passStderr(child.stderr!, tail, { watched, verbose: this.opts.env.LOG_LEVEL === 'debug' || this.opts.env.LOG_LEVEL === 'trace' });
     this.base = `http://127.0.0.1:${port}`;
     if (child.pid && this.opts.pidFile) writeFileSync(this.opts.pidFile, `${child.pid}\n`);
-    child.once('exit', (code, signal) => this.exited(child, code, signal));
+    child.once('exit', (code, signal) => this.exited(child, code, signal, { tail, drained }));
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (this.child !== child) throw new Error(`${this.opts.name} exited during start-up`);
@@ -198,7 +208,17 @@ export class FunctionProcess implements FunctionEndpoint {
     throw new Error(`${this.opts.name} did not become ready in ${START_TIMEOUT_MS / 1000} s`);
   }
 
-  private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  /** The configured port, a free one when none is configured, or when an internal one is taken now. */
+  private async portForStart(): Promise<number> {
+    const wanted = this.opts.port;
+    if (!wanted) return freePort();
+    if (!this.opts.internalPort || (await canBind('0.0.0.0', wanted))) return wanted;
+    const instead = await freePort();
+    this.opts.log.warn({ fn: this.opts.name, port: wanted, instead }, 'function port taken (an outgoing connection may hold it); starting on a free one');
+    return instead;
+  }
+
+  private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, stderr: { tail: StderrTail; drained: Promise<void> }): void {
     // The function behind a dead watchdog would be left running: the group goes with its leader.
     killGroup(child, 'SIGKILL');
     if (this.opts.pidFile && readPid(this.opts.pidFile) === child.pid) rmSync(this.opts.pidFile, { force: true });
@@ -206,17 +226,22 @@ export class FunctionProcess implements FunctionEndpoint {
     this.child = undefined;
     this.ready = undefined;
     if (this.closed) return;
+    // Logged once the last stderr lines are read (the pipe can deliver them after the exit), with them.
+    const pid = child.pid;
+    const report = (line: Record<string, unknown>, msg: string) =>
+      void settleWithin(stderr.drained, STDERR_DRAIN_MS).then(() => this.opts.log.warn({ fn: this.opts.name, pid, code, signal, ...line, stderrTail: stderr.tail.lines() }, msg));
     if (this.opts.scaleToZero) {
-      this.opts.log.warn({ fn: this.opts.name, code, signal }, 'function process exited; it restarts on its next delivery');
+      report({}, 'function process exited; it restarts on its next delivery');
       return;
     }
-    this.scheduleRestart({ code, signal });
+    this.scheduleRestart({ code, signal }, report);
   }
 
   /** Starts an always-on function again after a back-off (0.1 s, doubling, at most 5 s). */
-  private scheduleRestart(why: Record<string, unknown>): void {
+  private scheduleRestart(why: Record<string, unknown>, report?: (line: Record<string, unknown>, msg: string) => void): void {
     const delay = Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** this.restarts++);
-    this.opts.log.warn({ fn: this.opts.name, ...why, restartInMs: delay }, 'function process exited; restarting it');
+    if (report) report({ restartInMs: delay }, 'function process exited; restarting it');
+    else this.opts.log.warn({ fn: this.opts.name, ...why, restartInMs: delay }, 'function process exited; restarting it');
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (this.closed || this.ready) return;
@@ -288,12 +313,33 @@ export class FunctionProcess implements FunctionEndpoint {
 // of-watchdog's own lines on stderr (the function's stderr passes through it too): one access line per
 // call it proxies (`2026/05/13 14:43:41 POST / - 200 OK - ContentLength: ...`) and one refusal per
 // readiness probe while the function starts. At the stack's load that is most of the output and
-// CPU of a log line per event, so they are shown at LOG_LEVEL=debug only; everything else passes.
+// CPU of a log line per event, so they are shown at LOG_LEVEL=debug only, and never kept in the
+// tail; everything else passes, and is kept.
 const WATCHDOG_ACCESS = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d (?:[A-Z]+ \S+ - \d{3}\b|Upstream HTTP request error: .*connection refused)/;
 
-function passWatchdogLog(stderr: NodeJS.ReadableStream, verbose: boolean): void {
-  createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => {
-    if (verbose || !WATCHDOG_ACCESS.test(line)) process.stderr.write(`${line}\n`);
+/** How long an exit's log waits for the rest of the process's stderr. */
+const STDERR_DRAIN_MS = 1000;
+
+/** Passes a function process's stderr on to ours, line by line, keeping the last lines in `tail`; resolves when it ends. */
+function passStderr(stderr: NodeJS.ReadableStream, tail: StderrTail, opts: { watched: boolean; verbose: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: stderr, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      const access = opts.watched && WATCHDOG_ACCESS.test(line);
+      if (!access) tail.push(line);
+      if (opts.verbose || !access) process.stderr.write(`${line}\n`);
+    });
+    lines.once('close', () => resolve());
+  });
+}
+
+function settleWithin(done: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void done.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 

@@ -117,6 +117,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       new FunctionProcess({
         name: fn.name,
         port: publicPort ?? (opts.basePort === 0 ? 0 : port++),
+        internalPort: publicPort === undefined,
         env: { ...env, ...opts.functionEnv?.[fn.name], KAFKA_CONSUME: consumesDirectly(fn) ? 'true' : 'false', SINBIN_DELIVERY_BATCH: String(opts.deliveryBatch ?? DEFAULT_DELIVERY_BATCH) },
         scaleToZero: fn.scaleToZero,
         idleMs: opts.idleMs,

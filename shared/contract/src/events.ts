@@ -43,6 +43,8 @@ export const ModelScoreSchema = z.object({
   alarm: AlarmSchema.optional(),
   /** A mild taunt about play ("gg ez"): the policy's `mildTaunts` decides how far to act. */
   mildTaunt: z.boolean().optional(),
+  /** The rule layer found an obscene gesture (the middle finger) no model can read: toxic route whatever the band. */
+  obsceneGesture: z.boolean().optional(),
   /** The language the message was read as (fast path; absent before 0.3). */
   language: DetectedLanguageSchema.optional(),
 });

@@ -3,6 +3,7 @@
 // carries, the promotion gate and the champion's history for rollback. MLflow serves the port on
 // the real stack, a registry file on the embedded default (@sinbin/stores).
 import { z } from 'zod';
+import type { RoutingThresholds } from './scorer';
 
 export const MODEL_NAMES = ['sinbin-fast', 'sinbin-deep'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -182,7 +183,8 @@ export function tolerancesFor(set: string, policy: GatePolicy): { f1: number; re
 
 export interface GateCheck {
   set: string;
-  measure: 'f1' | 'reviewRate' | 'latencyP95Ms';
+  /** `okBelow` / `toxicFrom`: the routing band the challenger carries (set `routing`), which must be the champion's. */
+  measure: 'f1' | 'reviewRate' | 'latencyP95Ms' | 'okBelow' | 'toxicFrom';
   champion: number | null;
   challenger: number;
   limit: number;
@@ -192,9 +194,17 @@ export interface GateCheck {
   passed: boolean;
 }
 
+/** The routing bands (fast okBelow / toxicFrom) of the two models the gate compared. */
+export interface GateRouting {
+  challenger: RoutingThresholds;
+  champion?: RoutingThresholds;
+}
+
 export interface GateVerdict {
   passed: boolean;
   checks: GateCheck[];
+  /** The band each model routes with, when the caller gave them: what promoting the challenger would route by. */
+  routing?: GateRouting;
   /** One line per failed check, for people and the run's tags. */
   reasons: string[];
 }
@@ -204,13 +214,17 @@ const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 /**
  * A challenger passes if on every set it is not worse than the champion beyond the tolerance, and
  * its latency is within budget. A set the champion was not scored on (no champion yet) only has to
- * exist; an empty set is skipped and said so.
+ * exist; an empty set is skipped and said so. Given the routing bands, the challenger must carry
+ * the champion's: the band decides what the fast path blocks and how much the deep model reads,
+ * and is chosen for the whole cascade (`python -m sinbin_models evaluate`), not by a retrain, so a
+ * challenger that moves it fails with the figures rather than changing the routing unnoticed.
  */
 export function gate(
   challenger: Record<string, EvalFigures>,
   champion: Record<string, EvalFigures> | undefined,
   latencyP95Ms: number,
   policy: GatePolicy,
+  routing?: GateRouting,
 ): GateVerdict {
   const checks: GateCheck[] = [];
   for (const [set, c] of Object.entries(challenger)) {
@@ -224,14 +238,22 @@ export function gate(
     checks.push({ set, measure: 'reviewRate', champion: base ? r4(base.reviewRate) : null, challenger: r4(c.reviewRate), limit: r4(reviewLimit), tolerance: t.reviewRate, ...own, passed: c.reviewRate <= reviewLimit });
   }
   checks.push({ set: 'latency', measure: 'latencyP95Ms', champion: null, challenger: r4(latencyP95Ms), limit: policy.latencyBudgetMs, passed: latencyP95Ms <= policy.latencyBudgetMs });
+  if (routing?.champion) {
+    for (const bound of ['okBelow', 'toxicFrom'] as const) {
+      const want = routing.champion[bound];
+      checks.push({ set: 'routing', measure: bound, champion: want, challenger: routing.challenger[bound], limit: want, passed: Math.abs(routing.challenger[bound] - want) < 1e-9 });
+    }
+  }
   const reasons = checks
     .filter((c) => !c.passed)
     .map((c) =>
       c.measure === 'latencyP95Ms'
         ? `latency p95 ${c.challenger} ms is over the budget of ${c.limit} ms`
-        : `${c.set}: ${c.measure} ${c.challenger} vs champion ${c.champion} (limit ${c.limit})`,
+        : c.set === 'routing'
+          ? `routing: ${c.measure} ${c.challenger} differs from the champion's ${c.champion} (the band is chosen for the whole cascade by python -m sinbin_models evaluate)`
+          : `${c.set}: ${c.measure} ${c.challenger} vs champion ${c.champion} (limit ${c.limit})`,
     );
-  return { passed: reasons.length === 0, checks, reasons };
+  return { passed: reasons.length === 0, checks, reasons, ...(routing ? { routing } : {}) };
 }
 
 // --- Admin API (the gateway's /admin/v1/models) -------------------------------------------------

@@ -99,6 +99,11 @@ export interface ToxicityScore {
   alarm?: Alarm;
   /** A mild taunt about someone's play ("gg ez", "noob team"): a game's policy decides how far to act on it. */
   mildTaunt?: boolean;
+  /**
+   * The rule layer found an obscene gesture (the middle-finger emoji), which no model can read:
+   * the line takes the toxic route whatever the routing band (see routeFast).
+   */
+  obsceneGesture?: boolean;
   /** Set by the fast path's language detection. */
   language?: DetectedLanguage;
 }
@@ -130,10 +135,15 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
 
 /**
  * The fast path's route: the band, except that a message with an alarm (threat, self-harm
- * encouragement, doxxing) never takes the ok route, and a message for another language's model
- * (`analyse: true`) is never decided by the English fast model alone.
+ * encouragement, doxxing) never takes the ok route, a message for another language's model
+ * (`analyse: true`) is never decided by the English fast model alone, and an obscene gesture the
+ * rule layer found takes the toxic route whatever the band: the band says how far the fast
+ * model's score is trusted, and a game that trusts it less (toxicFrom above the gesture's 0.95)
+ * does not mean to let the gesture through, which the deep model cannot read (emoji are
+ * normalised away; it would see only the raised fast score).
  */
-export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
+export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm' | 'obsceneGesture'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
+  if (score.obsceneGesture) return 'toxic';
   const route = routeByThresholds(score.toxicity, t);
   if (score.alarm && route === 'ok') return 'needs-analysis';
   if (opts.analyse && !score.alarm) return 'needs-analysis';

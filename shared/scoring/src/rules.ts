@@ -130,7 +130,11 @@ export function isMildTaunt(text: string, normalised = normalizeForFeatures(text
 
 /** The middle finger (a skin tone, when given, follows it). Normalisation drops emoji: neither model sees it. */
 const MIDDLE_FINGER = '\u{1F595}';
-/** Toxicity (and insult, profanity) a gesture raises the fast score to: above every toxicFrom the cascade picks. */
+/**
+ * Toxicity (and insult, profanity) a gesture raises the fast score to, so the decision names its
+ * category and policies' score rules match it. The route does not depend on it: the gesture's flag
+ * sends the line down the toxic route whatever a game's band (routeFast).
+ */
 const GESTURE_FLOOR = 0.95;
 
 export function hasObsceneGesture(text: string): boolean {
@@ -170,7 +174,8 @@ export function applyRules(text: string, score: ToxicityScore, normalised = norm
   const alarm = mergeAlarm(score.alarm, findings);
   // No alarm means no rule tripped: isMildTaunt's own alarm check would only repeat alarmRules.
   const mildTaunt = !alarm && !gesture && tauntWithoutHarder(normalised);
-  return { ...score, toxicity, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}) };
+  // The flag, not only the raised score, routes the line (routeFast): a game's band can start above 0.95.
+  return { ...score, toxicity, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}), ...(gesture ? { obsceneGesture: true } : {}) };
 }
 
 function mergeAlarm(model: Alarm | undefined, findings: RuleFindings): Alarm | undefined {

@@ -1,6 +1,8 @@
 // The model lifecycle on the real servers: MinIO (S3 API through the `minio` client) and an MLflow
 // tracking server (PostgreSQL backend store, artefacts in MinIO). Started once for this file, on
 // free ports, and stopped by pid at the end.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS, lifecycleStores, minioClient, MinioObjectStore, MlflowModelRegistry } from '@sinbin/stores';
 import { stableId } from '@sinbin/contract';
@@ -12,6 +14,7 @@ import { objectStoreContract } from '../../contract/object-store-suite';
 import { registryContract } from '../../contract/registry-suite';
 import { freePort, startLifecycleServers, type LifecycleServers } from './servers';
 import { finalDecisions, KEY, type LoadedStack, post, startLoadedStack } from './under-load';
+import { REPO } from '../services';
 
 let servers: LifecycleServers;
 
@@ -45,12 +48,18 @@ describe('retraining on MinIO and MLflow', () => {
     await seedVerdicts(stores.trainingData, 240, { prefix: `rt-${Date.now()}` });
     const result = await retrain(stores, { model: 'sinbin-fast', python: lifecyclePython(), now: new Date(), retentionDays: 30, promote: false, log: () => undefined });
     expect(result.counts.gold).toBeGreaterThanOrEqual(240);
+    // The challenger routes as the model it was retrained from (the bundled one, as evaluate left it), and says so.
+    const bundled = (JSON.parse(readFileSync(join(REPO, 'models', 'fast', 'fast-model.json'), 'utf8')) as { defaultThresholds: { okBelow: number; toxicFrom: number } }).defaultThresholds;
+    expect(result.routing).toMatchObject({ challenger: bundled, champion: bundled });
+    expect(result.gate.routing).toEqual({ challenger: bundled, champion: bundled });
+    expect(result.gate.checks.filter((c) => c.set === 'routing')).toEqual([expect.objectContaining({ measure: 'okBelow', passed: true }), expect.objectContaining({ measure: 'toxicFrom', passed: true })]);
     const version = await stores.registry.getVersion('sinbin-fast', result.version!);
     expect(version).toMatchObject({ runId: result.runId, aliases: ['challenger'] });
     expect(version!.tags.gate).toBe(result.gate.passed ? 'passed' : 'failed');
     const run = await stores.registry.getRun(result.runId);
     expect(run?.status).toBe('FINISHED');
-    expect(run?.params).toMatchObject({ model: 'sinbin-fast', 'data.objects': expect.any(String) });
+    expect(run?.params).toMatchObject({ model: 'sinbin-fast', 'data.objects': expect.any(String), 'routing.toxic_from': String(bundled.toxicFrom) });
+    expect(version!.tags.routing).toBe(`${bundled.okBelow}/${bundled.toxicFrom}`);
     // Per source: the golden set's hand-written sets and the held-out recent verdicts (CONDA and
     // TweetEval join them where the data dir is present when the golden set is first written).
     for (const key of ['challenger.recent-verdicts.f1', 'challenger.recent-verdicts.review_rate', 'champion.eval-threats-selfharm-doxxing.f1', 'challenger.latency_p95_ms', 'gate.passed', 'examples.gold']) {
@@ -77,12 +86,15 @@ describe('retraining on MinIO and MLflow', () => {
 describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as processes)', () => {
   let loaded: LoadedStack;
   let seq = 0;
+  // messageIds are idempotency keys in the gateway's send ledger, which lives in the test
+  // PostgreSQL across runs: ids from an earlier run would be answered 202 and never published again.
+  const run = Date.now().toString(36);
   const TEXTS = ['gg wp', 'ur trash noob', 'nice ult', 'report this idiot pls', 'mid missing', 'you f u c k i n g idiot', 'lol', 'kys'];
   const batch = (n: number, tag: string) =>
-    Array.from({ length: n }, (_, i) => ({ messageId: `lc-${tag}-${seq++}`, channelId: `lc-${tag}-${i % 4}`, playerId: `p${i % 5}`, text: TEXTS[seq % TEXTS.length]! }));
+    Array.from({ length: n }, (_, i) => ({ messageId: `lc-${tag}-${run}-${seq++}`, channelId: `lc-${tag}-${i % 4}`, playerId: `p${i % 5}`, text: TEXTS[seq % TEXTS.length]! }));
 
   beforeAll(async () => {
-    loaded = await startLoadedStack(servers, { gateway: await freePort(), moderation: await freePort(), base: 30_000 + Math.floor(Math.random() * 20_000) });
+    loaded = await startLoadedStack(servers, { gateway: await freePort(), moderation: await freePort(), base: 0 });
   }, 300_000);
 
   afterAll(async () => {
@@ -104,6 +116,16 @@ describe('on the real stack (Kafka, PostgreSQL, MinIO, MLflow; functions as proc
     await initModels(stores, ['sinbin-fast']);
     const v1 = (await stores.registry.byAlias('sinbin-fast', 'champion'))!.version;
     const v2 = (await registerVersion(stores, 'sinbin-fast', modelCopy('fast'))).version;
+    // The fast classifier serves the bundled model until it has fetched the registry's champion
+    // (after it starts, from MinIO): the counted load begins once a decision names v1.
+    const warmUp: string[] = [];
+    const warmDeadline = Date.now() + 60_000;
+    while ((await fastVersionOf(warmUp)) !== `${v1}`) {
+      if (Date.now() > warmDeadline) throw new Error(`the fast classifier did not serve sinbin-fast version ${v1} within 60 s`);
+      const messages = batch(2, 'warm');
+      if ((await post(loaded.stack, messages)) === 202) warmUp.push(...messages.map((m) => m.messageId));
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const accepted: string[] = [];
     const answers = new Map<number | string, number>();
     let sending = true;

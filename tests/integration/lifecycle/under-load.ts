@@ -61,7 +61,8 @@ async function startOn(brokers: string[], servers: LifecycleServers, ports: { ga
       MODEL_REGISTRY_POLL_MS: '1000',
       // Staged examples stay staged during the test, so it can find each one by its id.
       TRAINING_DATA_COMPACT_MS: '600000',
-      LOG_LEVEL: 'warn',
+      // LC_LOG_LEVEL=info shows the functions' and the stack's own logs when a run needs diagnosing.
+      LOG_LEVEL: process.env.LC_LOG_LEVEL ?? 'warn',
     },
     functions: FUNCTIONS,
     httpPorts: new Map([
@@ -72,7 +73,7 @@ async function startOn(brokers: string[], servers: LifecycleServers, ports: { ga
     mode: 'direct',
     idleMs: 5000,
     repoRoot: REPO,
-    log: createLogger('lc-it', 'warn'),
+    log: createLogger('lc-it', process.env.LC_LOG_LEVEL ?? 'warn'),
   });
   let stack: Stack;
   try {

@@ -35,6 +35,28 @@ describe('gate', () => {
   });
 });
 
+describe('gate: the routing band a challenger carries', () => {
+  const SERVED = { okBelow: 0.145, toxicFrom: 0.9 };
+  it.each([
+    { name: "the champion's band passes", challenger: SERVED, passed: true, reason: undefined },
+    // What retrain.py used to do with 200+ validation verdicts: re-pick the band from CONDA-style targets.
+    { name: 'a toxicFrom picked by train_fast targets fails', challenger: { okBelow: 0.145, toxicFrom: 0.57 }, passed: false, reason: /routing: toxicFrom 0\.57 differs from the champion's 0\.9/ },
+    { name: 'a moved okBelow fails', challenger: { okBelow: 0.3, toxicFrom: 0.9 }, passed: false, reason: /routing: okBelow 0\.3 differs from the champion's 0\.145/ },
+  ])('$name', ({ challenger, passed, reason }) => {
+    const verdict = gate({ conda: fig(0.8) }, { conda: fig(0.8) }, 1, POLICY, { challenger, champion: SERVED });
+    expect(verdict.passed).toBe(passed);
+    expect(verdict.routing).toEqual({ challenger, champion: SERVED });
+    expect(verdict.checks.filter((c) => c.set === 'routing').map((c) => c.measure)).toEqual(['okBelow', 'toxicFrom']);
+    if (reason) expect(verdict.reasons.join('\n')).toMatch(reason);
+  });
+
+  it('without the bands, checks none and reports none', () => {
+    const verdict = gate({ conda: fig(0.8) }, { conda: fig(0.8) }, 1, POLICY);
+    expect(verdict.routing).toBeUndefined();
+    expect(verdict.checks.some((c) => c.set === 'routing')).toBe(false);
+  });
+});
+
 describe('per-set gate tolerances', () => {
   const STUDIO = { ...POLICY, sets: { 'recent-verdicts': { f1: -0.02 }, tweeteval: { f1: 0.08 }, 'eval-*': { f1: 0.3, reviewRate: 0.05 }, 'eval-threats*': { f1: 0.05 } } };
 

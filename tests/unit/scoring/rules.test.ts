@@ -125,6 +125,7 @@ describe('applyRules', () => {
     expect(out.toxicity).toBe(gesture ? 0.95 : 0.1);
     expect(out.categories.insult).toBe(gesture ? 0.95 : 0);
     expect(out.categories.profanity).toBe(gesture ? 0.95 : 0);
+    expect(out.obsceneGesture ?? false).toBe(gesture);
     if (gesture) {
       expect(out.mildTaunt).toBeUndefined();
       expect(isMildTaunt(text)).toBe(false);

@@ -22,6 +22,36 @@ describe('routeFast', () => {
   ])('toxicity $toxicity, alarm $alarm.by, other language $analyse -> $want', ({ toxicity, alarm, analyse, want }) => {
     expect(routeFast({ toxicity, ...(alarm ? { alarm } : {}) }, band, { analyse })).toBe(want);
   });
+
+  // The rule layer's obscene gesture (0.95, flagged) against the bands a game's policy may set: the
+  // deep model cannot read the emoji, so no band sends the line to it, nor lets it through.
+  it.each([
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, gesture: true, analyse: false, want: 'toxic' },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, gesture: true, analyse: false, want: 'toxic' },
+    { band: { okBelow: 0.5, toxicFrom: 1 }, gesture: true, analyse: false, want: 'toxic' },
+    { band: { okBelow: 1, toxicFrom: 1 }, gesture: true, analyse: false, want: 'toxic' },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, gesture: true, analyse: true, want: 'toxic' },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, gesture: true, analyse: false, alarm: RULE_ALARM, want: 'toxic' },
+    // Without the flag the same score follows the band.
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, gesture: false, analyse: false, want: 'needs-analysis' },
+  ])('an obscene gesture ($gesture) under band $band.okBelow / $band.toxicFrom, other language $analyse -> $want', ({ band, gesture, analyse, alarm, want }) => {
+    expect(routeFast({ toxicity: 0.95, ...(gesture ? { obsceneGesture: true } : {}), ...(alarm ? { alarm } : {}) }, band, { analyse })).toBe(want);
+  });
+});
+
+describe('onClassified with an obscene gesture', () => {
+  it.each([
+    { alarms: 'moderator' as const, alarm: undefined, want: 'decide' },
+    { alarms: 'models' as const, alarm: undefined, want: 'decide' },
+    // A threat beside the gesture still goes to the deep reading and a moderator first.
+    { alarms: 'moderator' as const, alarm: RULE_ALARM, want: 'analyse' },
+  ])('alarms: $alarms, alarm $alarm.by -> $want', ({ alarms, alarm, want }) => {
+    const fast = modelScore({ toxicity: 0.95, obsceneGesture: true, ...(alarm ? { alarm } : {}), categories: categories({ insult: 0.95, profanity: 0.95 }) });
+    const route = routeFast(fast, { okBelow: 0.145, toxicFrom: 0.98 });
+    const step = onClassified(classifiedMessage({ route, fast }), policy({ alarms, routing: { okBelow: 0.145, toxicFrom: 0.98 } }), T0);
+    expect(step.kind).toBe(want);
+    if (step.kind === 'decide') expect(step.draft).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
+  });
 });
 
 describe('onClassified with an alarm', () => {

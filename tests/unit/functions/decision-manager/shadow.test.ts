@@ -26,6 +26,13 @@ describe('candidateRoute', () => {
     expect(candidateRoute(real({ route, fast: modelScore({ toxicity }) }), active, candidate)).toBe(want);
   });
 
+  it.each([
+    { why: 'a candidate band above the gesture', candidate: { ...base, routing: { okBelow: 0.1, toxicFrom: 0.99 } } },
+    { why: 'the model band', candidate: base },
+  ])('an obscene gesture stays on the toxic route under $why', ({ candidate }) => {
+    expect(candidateRoute(real({ route: 'toxic', fast: modelScore({ toxicity: 0.95, obsceneGesture: true }) }), base, candidate)).toBe('toxic');
+  });
+
   it("keeps the real route when the model's band is unknown (an older classifier)", () => {
     expect(candidateRoute(real({ route: 'ok', fast: modelScore({ toxicity: 0.5 }), modelBand: undefined }), { ...base, routing: band }, base)).toBe('ok');
   });

@@ -85,6 +85,19 @@ describe('fast-classifier toModelScore', () => {
   });
 });
 
+describe('fast-classifier classify with an obscene gesture', () => {
+  it.each([
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, want: 'toxic' },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, want: 'toxic' },
+    { band: { okBelow: 0.2, toxicFrom: 1 }, want: 'toxic' },
+  ])('takes the toxic route under band $band.okBelow / $band.toxicFrom, and says why', ({ band, want }) => {
+    const out = classify({ message: chatMessage({ text: '\u{1F595}' }), score: score(0.95, { obsceneGesture: true }), modelVersion: 'v', thresholds: band, context: [], now: T0 });
+    expect(out.route).toBe(want);
+    expect(out.fast.obsceneGesture).toBe(true);
+    expect(ClassifiedMessageSchema.parse(out).fast.obsceneGesture).toBe(true);
+  });
+});
+
 describe('fast-classifier channelKey', () => {
   it('is game/channel, the topic partition key of every message event', () => {
     expect(channelKey({ gameId: 'g', channelId: 'c' })).toBe('g/c');
