@@ -40,7 +40,13 @@ export interface LanguageReader {
   read(text: string): LanguageReading;
 }
 
-export function createLanguageReader(data: EldData, codes: readonly string[]): LanguageReader {
+export interface ReaderOptions {
+  /** Read all-ASCII lines without eld's string steps (the default); false: always eld's steps, for tests. */
+  asciiFastPath?: boolean;
+}
+
+export function createLanguageReader(data: EldData, codes: readonly string[], options: ReaderOptions = {}): LanguageReader {
+  const asciiFastPath = options.asciiFastPath ?? true;
   // Routed languages in eld's index order: eld's arg-max keeps the first of equal scores.
   const routed = Object.keys(data.languages)
     .filter((index) => codes.includes(data.languages[index]!))
@@ -70,14 +76,21 @@ export function createLanguageReader(data: EldData, codes: readonly string[]): L
   const table = new NgramTable(entries, langs);
 
   const unitBuf = new Uint8Array(ENFORCE_CUT_AFTER + 8);
+  const asciiLine = new Uint8Array(MAX_TEXT);
   const wordEnds = new Int32Array(ENFORCE_CUT_AFTER + 8);
   const seen = new Float64Array(2 * (ENFORCE_CUT_AFTER + 8));
   const totals = new Float64Array(langs);
 
   return {
     read(text: string): LanguageReading {
-      const line = text.substring(0, MAX_TEXT).replace(data.separators, ' ').trim().toLowerCase();
-      const words = encodeWords(line, units, unitBuf, wordEnds);
+      // Most chat lines are ASCII: their line is built as bytes, with no string made per step.
+      const length = asciiFastPath ? asciiSeparated(text, asciiLine) : -1;
+      let words: number;
+      if (length >= 0) words = encodeAsciiWords(asciiLine, length, unitBuf, wordEnds);
+      else {
+        const line = text.substring(0, MAX_TEXT).replace(data.separators, ' ').trim().toLowerCase();
+        words = encodeWords(line, units, unitBuf, wordEnds);
+      }
       totals.fill(0);
       let distinct = 0;
       let longSeen: Set<string> | undefined;
@@ -181,6 +194,67 @@ function encodeWords(line: string, units: Uint8Array, out: Uint8Array, wordEnds:
       bytes += 4;
     }
     if (bytes > ENFORCE_CUT_AFTER) break;
+  }
+  if (n > wordStart) wordEnds[words++] = n;
+  return words;
+}
+
+const APOSTROPHE = 0x27;
+const BACKTICK = 0x60;
+const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
+/**
+ * eld's `substring(0, 1000).replace(separators, ' ').trim().toLowerCase()` of an all-ASCII line,
+ * written into `out` as bytes; returns its length, or -1 as soon as a character is not ASCII.
+ * eld's separator pattern is a run of non-letters not ending in an apostrophe (' ` ’), which a
+ * regex engine matches as each run of non-letters less its trailing apostrophes: that part (when
+ * not empty) becomes one space, the apostrophes stay. Then the spaces at both ends go (only the
+ * replacements' spaces are left to trim) and A-Z become a-z.
+ */
+export function asciiSeparated(text: string, out: Uint8Array): number {
+  const end = Math.min(text.length, MAX_TEXT);
+  let n = 0;
+  let i = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    if (isAsciiLetter(c)) {
+      out[n++] = c | 0x20;
+      i++;
+      continue;
+    }
+    let runEnd = i + 1;
+    for (; runEnd < end; runEnd++) {
+      const d = text.charCodeAt(runEnd);
+      if (d >= 0x80) return -1;
+      if (isAsciiLetter(d)) break;
+    }
+    let kept = runEnd;
+    while (kept > i && (text.charCodeAt(kept - 1) === APOSTROPHE || text.charCodeAt(kept - 1) === BACKTICK)) kept--;
+    // A space at the line's start would be trimmed; one at its end is trimmed below.
+    if (kept > i && n > 0) out[n++] = SPACE;
+    for (let k = kept; k < runEnd; k++) out[n++] = text.charCodeAt(k);
+    i = runEnd;
+  }
+  return n > 0 && out[n - 1] === SPACE ? n - 1 : n;
+}
+
+/** encodeWords for an ASCII line: each character is its own unit. */
+function encodeAsciiWords(line: Uint8Array, length: number, out: Uint8Array, wordEnds: Int32Array): number {
+  let n = 0;
+  let wordStart = 0;
+  let words = 0;
+  for (let i = 0; i < length; i++) {
+    const c = line[i]!;
+    if (c === SPACE) {
+      if (n > wordStart) {
+        wordEnds[words++] = n;
+        wordStart = n;
+      }
+      // As encodeWords: the cut is checked before the space is counted.
+      if (i > CUT_AFTER) break;
+    } else out[n++] = c;
+    if (i + 1 > ENFORCE_CUT_AFTER) break;
   }
   if (n > wordStart) wordEnds[words++] = n;
   return words;
