@@ -32,8 +32,9 @@ import { z } from 'zod';
 import { defaultModelDir } from '@sinbin/scoring';
 import { applyRules, detectLanguage, loadOnnxFastScorer, normalizeForFeatures, type OnnxFastScorer } from '@sinbin/scoring/fast';
 import type { TransformerDeepScorer } from '@sinbin/scoring/deep';
-import { ByteLines, Pieces } from './byte-lines';
+import { ByteLines, NumberPieces, Pieces } from './byte-lines';
 import { readLineChunks } from './lines';
+import { parsePlainLine } from './plain-line';
 
 adoptFormerEnvAtStart();
 
@@ -146,6 +147,8 @@ function isPlainLine(json: unknown): json is InputLine {
 }
 
 function parseLine(raw: string, lineNumber: number): InputLine {
+  const plain = parsePlainLine(raw);
+  if (plain) return plain;
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -243,9 +246,13 @@ const PIECES = {
   modelVerdict: new Pieces(',"modelVerdict":"', '"}\n'),
 };
 
+/** A confidence is rounded to three decimals: at most 1,001 values. */
+const CONFIDENCES = new NumberPieces();
+
 function writeLine(out: ByteLines, l: OutputLine): void {
   out.bytes(PIECES.id);
-  out.text(typeof l.id === 'number' ? String(l.id) : JSON.stringify(l.id));
+  if (typeof l.id === 'number') out.number(l.id);
+  else out.text(JSON.stringify(l.id));
   out.bytes(PIECES.verdict.of(l.verdict));
   out.probability(l.toxicity);
   out.bytes(PIECES.stage.of(l.stage));
@@ -255,7 +262,7 @@ function writeLine(out: ByteLines, l: OutputLine): void {
   }
   out.bytes(PIECES.fastRoute.of(l.fastRoute));
   out.bytes(PIECES.code.of(l.language.code));
-  out.text(String(l.language.confidence));
+  out.bytes(CONFIDENCES.of(l.language.confidence));
   out.bytes(PIECES.readAs.of(l.readAs));
   if (l.alarm) {
     out.bytes(PIECES.alarm);
