@@ -7,7 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { ROUTED_LANGUAGES } from '@sinbin/contract';
-import { packedToJson, packNgrams } from '../shared/scoring/src/ngram-table';
+import { packedToJson, packNgrams } from '@sinbin/scoring/ngram-table';
 
 /** Three levels below the root, like shared/scoring/src/load.ts, whose path to models/ it keeps. */
 const BUNDLE_DIR = join('dist', 'cli', 'bundle');
@@ -39,9 +39,8 @@ const eldDatabasePrebuilt: Plugin = {
         .sort((x, y) => Number(x) - Number(y));
       if (routed.length !== ROUTED_LANGUAGES.length) throw new Error(`eld database lacks one of ${ROUTED_LANGUAGES.join(', ')}`);
       const packed = packedToJson(packNgrams(ngramsData, routed));
-      const reader = JSON.stringify(join(b.initialOptions.absWorkingDir ?? process.cwd(), 'shared', 'scoring', 'src', 'ngram-table.ts'));
       return {
-        contents: `import { packedFromJson } from ${reader};\n` +
+        contents: "import { packedFromJson } from '@sinbin/scoring/ngram-table';\n" +
           `export const ngramsData = { languages: ${JSON.stringify(ngramsData.languages)}, ngrams: {}, packed: packedFromJson(${JSON.stringify(packed)}) };\n`,
         loader: 'js',
         resolveDir: dirname(args.path),
