@@ -107,6 +107,23 @@ export class Pieces {
   }
 }
 
+/** A fixed piece with two values in it (before + a + middle + b + after), encoded once per pair. */
+export class PairPieces {
+  private readonly cache = new Map<string, Pieces>();
+
+  constructor(private readonly before: string, private readonly middle: string, private readonly after: string) {}
+
+  of(a: string, b: string): Uint8Array {
+    let second = this.cache.get(a);
+    if (!second) {
+      second = new Pieces(this.before + a + this.middle, this.after);
+      // Values come from small fixed sets, as for Pieces.
+      if (this.cache.size < 256) this.cache.set(a, second);
+    }
+    return second.of(b);
+  }
+}
+
 /** Numbers from a small set (a language confidence has three decimals), encoded once each as String(x) writes them. */
 export class NumberPieces {
   private readonly cache = new Map<number, Uint8Array>();

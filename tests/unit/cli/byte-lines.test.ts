@@ -1,6 +1,6 @@
 // cli/byte-lines.ts: classify's output written as bytes must read as the strings it replaced.
 import { describe, expect, it } from 'vitest';
-import { ByteLines, NumberPieces, Pieces } from '../../../cli/byte-lines';
+import { ByteLines, NumberPieces, PairPieces, Pieces } from '../../../cli/byte-lines';
 
 /** The string form classify wrote before: six decimals from an integer. */
 function sixDecimals(p: number): string {
@@ -47,6 +47,13 @@ describe('ByteLines', () => {
     expect(out.take().toString('utf8')).toBe('next');
     // A taken buffer is its own: later writes do not change it.
     expect(first.toString('utf8')).toBe(`{"id":"é😀中","verdict":"review"${'x'.repeat(40)}`);
+  });
+
+  it('encodes a pair piece once per pair of values', () => {
+    const pieces = new PairPieces('<', '|', '>');
+    expect(pieces.of('ok', 'en')).toBe(pieces.of('ok', 'en'));
+    expect(Buffer.from(pieces.of('toxic', 'und')).toString()).toBe('<toxic|und>');
+    expect(Buffer.from(pieces.of('toxic', 'fr')).toString()).toBe('<toxic|fr>');
   });
 
   it('encodes a piece once per value', () => {
