@@ -7,6 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { ROUTED_LANGUAGES } from '@sinbin/contract';
+import { packedToJson, packNgrams } from '@sinbin/scoring/ngram-table';
 
 /** Three levels below the root, like shared/scoring/src/load.ts, whose path to models/ it keeps. */
 const BUNDLE_DIR = join('dist', 'cli', 'bundle');
@@ -22,34 +23,28 @@ export interface EldDatabase {
 }
 
 /**
- * The database with only the given languages' scores. language.ts restricts eld to the same
- * languages (setLanguageSubset), and eld scores each language from its own entries alone and then
- * drops the others, so the readings are the same; the language list and indices stay whole.
- */
-export function keepLanguages(db: EldDatabase, codes: readonly string[]): EldDatabase {
-  const kept = new Set(Object.keys(db.languages).filter((index) => codes.includes(db.languages[index]!)));
-  if (kept.size !== codes.length) throw new Error(`eld database lacks one of ${codes.join(', ')}`);
-  const ngrams: EldDatabase['ngrams'] = {};
-  for (const [ngram, scores] of Object.entries(db.ngrams)) {
-    const own = Object.fromEntries(Object.entries(scores).filter(([index]) => kept.has(index)));
-    if (Object.keys(own).length > 0) ngrams[ngram] = own;
-  }
-  return { ...db, ngrams };
-}
-
-/**
  * eld's large n-gram database is a 4.4 MB object literal of 60 languages: parsing it as JavaScript
- * was 1.4 s of CPU at every start, and summing 60 languages per n-gram most of each detection.
- * The bundle carries the routed languages' part as a JSON string (V8 parses JSON several times
- * faster than an object literal), made here from the installed package, never stored in git.
+ * was 1.4 s of CPU at every start. The bundle carries only the routed languages' entries, already
+ * packed as language-reader.ts's table reads them (keys and scores as base64 arrays), made here
+ * from the installed package and never stored in git: parsing the routed part as JSON and packing
+ * it at each start had still been a tenth of classify's start-up.
  */
-const eldDatabaseAsJson: Plugin = {
-  name: 'eld-database-as-json',
+const eldDatabasePrebuilt: Plugin = {
+  name: 'eld-database-prebuilt',
   setup(b) {
     b.onLoad({ filter: /[\\/]eld[\\/]src[\\/]ngrams[\\/][a-z]+\.js$/ }, async (args) => {
       const { ngramsData } = (await import(pathToFileURL(args.path).href)) as { ngramsData: EldDatabase };
-      const routed = keepLanguages(ngramsData, ROUTED_LANGUAGES);
-      return { contents: `export const ngramsData = JSON.parse(${JSON.stringify(JSON.stringify(routed))});\n`, loader: 'js' };
+      const routed = Object.keys(ngramsData.languages)
+        .filter((index) => ROUTED_LANGUAGES.includes(ngramsData.languages[index] as (typeof ROUTED_LANGUAGES)[number]))
+        .sort((x, y) => Number(x) - Number(y));
+      if (routed.length !== ROUTED_LANGUAGES.length) throw new Error(`eld database lacks one of ${ROUTED_LANGUAGES.join(', ')}`);
+      const packed = packedToJson(packNgrams(ngramsData, routed));
+      return {
+        contents: "import { packedFromJson } from '@sinbin/scoring/ngram-table';\n" +
+          `export const ngramsData = { languages: ${JSON.stringify(ngramsData.languages)}, ngrams: {}, packed: packedFromJson(${JSON.stringify(packed)}) };\n`,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
     });
   },
 };
@@ -59,6 +54,25 @@ const packagesStayExternal: Plugin = {
   name: 'packages-external',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@sinbin/') || args.path.startsWith('eld') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+/**
+ * Our packages' modules are treated as free of side effects, so a module none of whose exports
+ * classify uses is left out, with the zod schemas it builds at load: the contract's event, policy
+ * and API schemas were about a quarter of `classify`'s start-up. (Our modules only define things
+ * at load; classify calls what it needs, e.g. adoptFormerEnvAtStart. Only this bundle is affected.)
+ */
+const ourModulesWithoutSideEffects: Plugin = {
+  name: 'our-modules-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.kind === 'entry-point') return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+      if (resolved.errors.length > 0 || resolved.external) return resolved;
+      const ours = /[\\/](shared|cli)[\\/]/.test(resolved.path) && !/[\\/]node_modules[\\/]/.test(resolved.path);
+      return { ...resolved, sideEffects: ours ? false : resolved.sideEffects };
+    });
   },
 };
 
@@ -80,7 +94,7 @@ export async function buildClassifyBundle(repoRoot: string, outDir = BUNDLE_DIR)
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
-    plugins: [eldDatabaseAsJson, packagesStayExternal],
+    plugins: [packagesStayExternal, ourModulesWithoutSideEffects, eldDatabasePrebuilt],
   });
   // eld's files are among the inputs: a reinstalled package makes the bundle stale too.
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(repoRoot, join(repoRoot, p)));

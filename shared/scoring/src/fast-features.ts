@@ -126,6 +126,8 @@ function mapAsciiToken(s: string, from: number, to: number): string {
   while (to > from && isEdgePunctuation(s.charCodeAt(to - 1))) to--;
   let latin = false;
   for (let i = from; i < to; i++) if (isLower(s.charCodeAt(i))) { latin = true; break; }
+  // Most chat tokens map to themselves: one slice instead of a string per character.
+  if (mapsToItself(s, from, to, latin)) return s.slice(from, to);
   let out = '';
   let last = -1;
   let run = 0;
@@ -138,6 +140,22 @@ function mapAsciiToken(s: string, from: number, to: number): string {
     if (run <= 2) out += String.fromCharCode(c);
   }
   return out;
+}
+
+/** Whether mapAsciiToken's loop would keep every character: letters and digits (no leetspeak digit in a Latin token), no run of three. */
+function mapsToItself(s: string, from: number, to: number, latin: boolean): boolean {
+  let last = -1;
+  let run = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) {
+      if (latin && LEET_CODES[c] !== undefined) return false;
+    } else if (!isLower(c)) return false;
+    run = c === last ? run + 1 : 1;
+    last = c;
+    if (run > 2) return false;
+  }
+  return true;
 }
 
 function isPlainAscii(text: string): boolean {

@@ -6,6 +6,8 @@
 // looked up in an open-addressing table built once from eld's own database, so the readings stay
 // eld's to the last bit: tests/unit/scoring/language-reader.test.ts compares them line by line.
 
+import { MAX_PACKED, NgramTable, packNgrams, type PackedNgrams } from './ngram-table';
+
 /** What the reader needs from eld: its database, separator pattern and byte dictionary. */
 export interface EldData {
   /** Language codes by eld's index. */
@@ -15,7 +17,11 @@ export interface EldData {
   separators: RegExp;
   /** eld's character for each byte value; bytes >= 0x80 are written with it. */
   dictionary: readonly string[];
+  /** The routed languages' entries of `ngrams`, prebuilt by the classify bundle (ngrams is then empty). */
+  packed?: PackedNgrams;
 }
+
+export type { PackedNgrams } from './ngram-table';
 
 export interface LanguageReading {
   /** A routed language, or '' when no n-gram scored. */
@@ -24,23 +30,26 @@ export interface LanguageReading {
   score: number;
 }
 
-// eld's constants: every database score is stored less 53; words count up to 70 bytes; a line is
+// eld's constants: words count up to 70 bytes; a line is
 // cut at the first space past 350 bytes, and after any character past 380.
-const BASE_NGRAM_SCORE = 53;
 const MAX_WORD = 70;
 const CUT_AFTER = 350;
 const ENFORCE_CUT_AFTER = 380;
 const MAX_TEXT = 1000;
 const SCALE = 25;
 const SPACE = 32;
-/** Packed n-grams of up to 6 characters of 8 bits stay exact in a double. */
-const MAX_PACKED = 6;
 
 export interface LanguageReader {
   read(text: string): LanguageReading;
 }
 
-export function createLanguageReader(data: EldData, codes: readonly string[]): LanguageReader {
+export interface ReaderOptions {
+  /** Read all-ASCII lines without eld's string steps (the default); false: always eld's steps, for tests. */
+  asciiFastPath?: boolean;
+}
+
+export function createLanguageReader(data: EldData, codes: readonly string[], options: ReaderOptions = {}): LanguageReader {
+  const asciiFastPath = options.asciiFastPath ?? true;
   // Routed languages in eld's index order: eld's arg-max keeps the first of equal scores.
   const routed = Object.keys(data.languages)
     .filter((index) => codes.includes(data.languages[index]!))
@@ -49,35 +58,28 @@ export function createLanguageReader(data: EldData, codes: readonly string[]): L
   const langs = routed.length;
   const units = byteUnits(data.dictionary);
 
-  const entries: [number, Int32Array][] = [];
-  const longEntries = new Map<string, Int32Array>();
-  for (const ngram in data.ngrams) {
-    const scores = data.ngrams[ngram]!;
-    const adds = new Int32Array(langs);
-    let any = false;
-    routed.forEach((index, k) => {
-      const s = scores[index];
-      if (s !== undefined) {
-        adds[k] = s + BASE_NGRAM_SCORE;
-        any = true;
-      }
-    });
-    if (!any) continue;
-    const key = packString(ngram);
-    if (key === undefined) longEntries.set(ngram, adds);
-    else entries.push([key, adds]);
-  }
-  const table = new NgramTable(entries, langs);
+  // The bundle carries the table's entries prebuilt (cli/bundle.ts); otherwise they are made here.
+  const packed = data.packed ?? packNgrams(data, routed);
+  if (packed.routed.join() !== routed.join()) throw new Error(`eld database: prebuilt n-grams are for languages ${packed.routed.join(', ')}, not ${routed.join(', ')}`);
+  const table = new NgramTable(packed.keys, packed.adds, langs);
+  const longEntries = new Map(packed.long.map(([ngram, adds]) => [ngram, Int32Array.from(adds)]));
 
   const unitBuf = new Uint8Array(ENFORCE_CUT_AFTER + 8);
+  const asciiLine = new Uint8Array(MAX_TEXT);
   const wordEnds = new Int32Array(ENFORCE_CUT_AFTER + 8);
   const seen = new Float64Array(2 * (ENFORCE_CUT_AFTER + 8));
   const totals = new Float64Array(langs);
 
   return {
     read(text: string): LanguageReading {
-      const line = text.substring(0, MAX_TEXT).replace(data.separators, ' ').trim().toLowerCase();
-      const words = encodeWords(line, units, unitBuf, wordEnds);
+      // Most chat lines are ASCII: their line is built as bytes, with no string made per step.
+      const length = asciiFastPath ? asciiSeparated(text, asciiLine) : -1;
+      let words: number;
+      if (length >= 0) words = encodeAsciiWords(asciiLine, length, unitBuf, wordEnds);
+      else {
+        const line = text.substring(0, MAX_TEXT).replace(data.separators, ' ').trim().toLowerCase();
+        words = encodeWords(line, units, unitBuf, wordEnds);
+      }
       totals.fill(0);
       let distinct = 0;
       let longSeen: Set<string> | undefined;
@@ -186,68 +188,70 @@ function encodeWords(line: string, units: Uint8Array, out: Uint8Array, wordEnds:
   return words;
 }
 
+const APOSTROPHE = 0x27;
+const BACKTICK = 0x60;
+const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+
+/**
+ * eld's `substring(0, 1000).replace(separators, ' ').trim().toLowerCase()` of an all-ASCII line,
+ * written into `out` as bytes; returns its length, or -1 as soon as a character is not ASCII.
+ * eld's separator pattern is a run of non-letters not ending in an apostrophe (' ` ’), which a
+ * regex engine matches as each run of non-letters less its trailing apostrophes: that part (when
+ * not empty) becomes one space, the apostrophes stay. Then the spaces at both ends go (only the
+ * replacements' spaces are left to trim) and A-Z become a-z.
+ */
+export function asciiSeparated(text: string, out: Uint8Array): number {
+  const end = Math.min(text.length, MAX_TEXT);
+  let n = 0;
+  let i = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    if (isAsciiLetter(c)) {
+      out[n++] = c | 0x20;
+      i++;
+      continue;
+    }
+    let runEnd = i + 1;
+    for (; runEnd < end; runEnd++) {
+      const d = text.charCodeAt(runEnd);
+      if (d >= 0x80) return -1;
+      if (isAsciiLetter(d)) break;
+    }
+    let kept = runEnd;
+    while (kept > i && (text.charCodeAt(kept - 1) === APOSTROPHE || text.charCodeAt(kept - 1) === BACKTICK)) kept--;
+    // A space at the line's start would be trimmed; one at its end is trimmed below.
+    if (kept > i && n > 0) out[n++] = SPACE;
+    for (let k = kept; k < runEnd; k++) out[n++] = text.charCodeAt(k);
+    i = runEnd;
+  }
+  return n > 0 && out[n - 1] === SPACE ? n - 1 : n;
+}
+
+/** encodeWords for an ASCII line: each character is its own unit. */
+function encodeAsciiWords(line: Uint8Array, length: number, out: Uint8Array, wordEnds: Int32Array): number {
+  let n = 0;
+  let wordStart = 0;
+  let words = 0;
+  for (let i = 0; i < length; i++) {
+    const c = line[i]!;
+    if (c === SPACE) {
+      if (n > wordStart) {
+        wordEnds[words++] = n;
+        wordStart = n;
+      }
+      // As encodeWords: the cut is checked before the space is counted.
+      if (i > CUT_AFTER) break;
+    } else out[n++] = c;
+    if (i + 1 > ENFORCE_CUT_AFTER) break;
+  }
+  if (n > wordStart) wordEnds[words++] = n;
+  return words;
+}
+
 /** The n-gram `[lead space] units[from, to) [trail space]` as a number; units are never 0, so lengths stay apart. */
 function pack(buf: Uint8Array, from: number, to: number, lead: boolean, trail: boolean): number {
   let key = lead ? SPACE : 0;
   for (let i = from; i < to; i++) key = key * 256 + buf[i]!;
   return trail ? key * 256 + SPACE : key;
-}
-
-/** A database n-gram as a number, or undefined when it is too long to pack. */
-function packString(ngram: string): number | undefined {
-  if (ngram.length > MAX_PACKED || ngram.length === 0) return undefined;
-  let key = 0;
-  for (let i = 0; i < ngram.length; i++) {
-    const c = ngram.charCodeAt(i);
-    if (c === 0 || c > 0xff) return undefined;
-    key = key * 256 + c;
-  }
-  return key;
-}
-
-/**
- * Open addressing, linear probing, key 0 = empty. A slot is its key and then its languages'
- * scores, side by side, so that a probe reads one cache line.
- */
-class NgramTable {
-  private readonly slots: Float64Array;
-  private readonly width: number;
-  private readonly mask: number;
-  private readonly shift: number;
-
-  constructor(entries: readonly [number, Int32Array][], private readonly langs: number) {
-    let bits = 4;
-    while (1 << bits < entries.length * 2) bits++;
-    this.width = 1 + langs;
-    this.slots = new Float64Array((1 << bits) * this.width);
-    this.mask = (1 << bits) - 1;
-    this.shift = 32 - bits;
-    for (const [key, adds] of entries) {
-      let slot = this.slot(key);
-      while (this.slots[slot * this.width] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot * this.width] = key;
-      for (let l = 0; l < langs; l++) this.slots[slot * this.width + 1 + l] = adds[l]!;
-    }
-  }
-
-  private slot(key: number): number {
-    const lo = key >>> 0;
-    const hi = (key / 4294967296) >>> 0;
-    return Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> this.shift;
-  }
-
-  /** Adds the n-gram's scores to totals; an n-gram not in the database adds nothing. */
-  addTo(key: number, totals: Float64Array): void {
-    let slot = this.slot(key);
-    for (;;) {
-      const at = slot * this.width;
-      const k = this.slots[at]!;
-      if (k === key) {
-        for (let l = 0; l < this.langs; l++) totals[l] = totals[l]! + this.slots[at + 1 + l]!;
-        return;
-      }
-      if (k === 0) return;
-      slot = (slot + 1) & this.mask;
-    }
-  }
 }

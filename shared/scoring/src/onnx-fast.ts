@@ -238,12 +238,15 @@ class FastScorer implements OnnxFastScorer {
     const stride = this.meta.outputs.length;
     const base = row * stride;
     const categories = {} as CategoryScores;
-    CATEGORIES.forEach((c, k) => {
-      const col = this.categoryColumns[k] ?? -1;
-      categories[c] = col >= 0 ? (probs[base + col] ?? 0) : 0;
-    });
+    for (let k = 0; k < CATEGORIES.length; k++) {
+      const col = this.categoryColumns[k]!;
+      categories[CATEGORIES[k]!] = col >= 0 ? (probs[base + col] ?? 0) : 0;
+    }
     const alarmed = this.alarmColumn >= 0 && (probs[base + this.alarmColumn] ?? 0) >= (this.meta.alarm?.cut ?? 1);
-    return { toxicity: probs[base + this.toxicityColumn] ?? 0, categories, ...(alarmed ? { alarm: modelAlarm(categories) } : {}) };
+    // The alarm key added only when set (no conditional spread): one object per message.
+    const score: ToxicityScore = { toxicity: probs[base + this.toxicityColumn] ?? 0, categories };
+    if (alarmed) score.alarm = modelAlarm(categories);
+    return score;
   }
 
   async close(): Promise<void> {

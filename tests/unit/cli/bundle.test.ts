@@ -1,36 +1,12 @@
-// The classify bundle (cli/bundle.ts): its copy of eld's database keeps only the routed languages'
-// scores, and it decides as the TypeScript sources run through tsx do.
+// The classify bundle (cli/bundle.ts) decides as the TypeScript sources run through tsx do (its copy
+// of eld's database, prebuilt for the language reader, is tested in scoring/ngram-table.test.ts).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildClassifyBundle, type EldDatabase, keepLanguages } from '../../../cli/bundle';
+import { buildClassifyBundle } from '../../../cli/bundle';
 import { defaultModelDir } from '../../../shared/scoring/src/load';
 import { FIXTURES, REPO } from '../scoring/helpers';
-
-const db: EldDatabase = {
-  type: 'L3',
-  languages: { 0: 'de', 1: 'en', 2: 'fr' },
-  ngrams: { ' the': { 1: 40, 2: 3 }, ' der': { 0: 50 }, ' les': { 0: 1, 2: 30 }, 'ing ': { 1: 20 } },
-};
-
-describe('keepLanguages', () => {
-  it.each([
-    { codes: ['en', 'fr'], ngrams: { ' the': { 1: 40, 2: 3 }, ' les': { 2: 30 }, 'ing ': { 1: 20 } } },
-    { codes: ['en'], ngrams: { ' the': { 1: 40 }, 'ing ': { 1: 20 } } },
-    { codes: ['de', 'en', 'fr'], ngrams: db.ngrams },
-  ])('$codes: their scores as they were, n-grams of no kept language dropped', ({ codes, ngrams }) => {
-    const kept = keepLanguages(db, codes);
-    expect(kept.ngrams).toEqual(ngrams);
-    // Indices and the language list stay whole: eld's subset and score array are built from them.
-    expect(kept.languages).toEqual(db.languages);
-    expect(kept.type).toBe('L3');
-  });
-
-  it('refuses a language the database lacks', () => {
-    expect(() => keepLanguages(db, ['en', 'es'])).toThrow(/lacks/);
-  });
-});
 
 describe('the classify bundle', () => {
   it('writes the same file as classify run through tsx (same scores, rules and language readings)', async () => {

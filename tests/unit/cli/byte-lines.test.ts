@@ -1,6 +1,6 @@
 // cli/byte-lines.ts: classify's output written as bytes must read as the strings it replaced.
 import { describe, expect, it } from 'vitest';
-import { ByteLines, Pieces } from '../../../cli/byte-lines';
+import { ByteLines, NumberPieces, PairPieces, Pieces } from '../../../cli/byte-lines';
 
 /** The string form classify wrote before: six decimals from an integer. */
 function sixDecimals(p: number): string {
@@ -49,9 +49,33 @@ describe('ByteLines', () => {
     expect(first.toString('utf8')).toBe(`{"id":"é😀中","verdict":"review"${'x'.repeat(40)}`);
   });
 
+  it('encodes a pair piece once per pair of values', () => {
+    const pieces = new PairPieces('<', '|', '>');
+    expect(pieces.of('ok', 'en')).toBe(pieces.of('ok', 'en'));
+    expect(Buffer.from(pieces.of('toxic', 'und')).toString()).toBe('<toxic|und>');
+    expect(Buffer.from(pieces.of('toxic', 'fr')).toString()).toBe('<toxic|fr>');
+  });
+
   it('encodes a piece once per value', () => {
     const pieces = new Pieces('<', '>');
     expect(pieces.of('ok')).toBe(pieces.of('ok'));
     expect(Buffer.from(pieces.of('toxic')).toString()).toBe('<toxic>');
+  });
+});
+
+describe('ByteLines.number and NumberPieces', () => {
+  it.each([0, 7, 10, 99, 100, 1234567, 2 ** 53 - 1, -1, 1.5, 2 ** 53, 1e21, Number.NaN])('%s as String() writes it', (n) => {
+    const out = new ByteLines(2);
+    out.number(n);
+    expect(out.take().toString('latin1')).toBe(String(n));
+  });
+
+  it('writes every confidence of three decimals as String() does', () => {
+    const pieces = new NumberPieces();
+    for (let k = 0; k <= 1000; k++) {
+      const x = Math.round((k / 1000 + 1e-9) * 1000) / 1000;
+      expect(Buffer.from(pieces.of(x)).toString('latin1')).toBe(String(x));
+      expect(pieces.of(x)).toBe(pieces.of(x));
+    }
   });
 });

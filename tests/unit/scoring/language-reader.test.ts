@@ -7,7 +7,7 @@ import { eld } from 'eld/large';
 import { describe, expect, it } from 'vitest';
 import { ROUTED_LANGUAGES } from '@sinbin/contract';
 import { eldData } from '../../../shared/scoring/src/eld-data';
-import { createLanguageReader, type EldData } from '../../../shared/scoring/src/language-reader';
+import { asciiSeparated, createLanguageReader, type EldData } from '../../../shared/scoring/src/language-reader';
 import { REPO } from './helpers';
 
 const detector = eld.newInstance();
@@ -90,5 +90,70 @@ describe('createLanguageReader', () => {
   it('refuses a database without a routed language', () => {
     const data: EldData = { ...eldData, languages: { 0: 'de' } };
     expect(() => createLanguageReader(data, ['en', 'fr'])).toThrow(/lacks/);
+  });
+});
+
+describe('the ASCII fast path', () => {
+  const slow = createLanguageReader(eldData, ROUTED_LANGUAGES, { asciiFastPath: false });
+  const differences = (lines: readonly string[]) =>
+    lines.flatMap((text) => {
+      const a = slow.read(text);
+      const b = reader.read(text);
+      return a.code === b.code && Object.is(a.score, b.score) ? [] : [{ text, slow: a, fast: b }];
+    }).slice(0, 5);
+  /** The line eld's string steps make, against the fast path's bytes (undefined: not ASCII, left to the string steps). */
+  const buf = new Uint8Array(1000);
+  const lineDifferences = (lines: readonly string[]) =>
+    lines.flatMap((text) => {
+      const n = asciiSeparated(text, buf);
+      // eld's own steps, spelled out (languageDetector.js textProcessor), on what read() is given.
+      const expected = text.substring(0, 1000).replace(eldData.separators, ' ').trim().toLowerCase();
+      const got = n < 0 ? undefined : String.fromCharCode(...buf.subarray(0, n));
+      if (n < 0 && [...text.substring(0, 1000)].every((ch) => ch.charCodeAt(0) < 0x80)) return [{ text, expected, got: 'refused an ASCII line' }];
+      return got === undefined || got === expected ? [] : [{ text, expected, got }];
+    }).slice(0, 5);
+
+  it.each([
+    ['separators at both ends', '  !!hello world?? '],
+    ['apostrophes ending a run are kept', "don't x!' y!!'' z'`'"],
+    ['apostrophes at the start', "'''abc ``def"],
+    ['a run of apostrophes only', "a'''b c```d"],
+    ['an apostrophe then separators', "a'!b a' b"],
+    ['a separator run at the start ending in an apostrophe', "!'abc"],
+    ['a separator run at the end ending in an apostrophe', "abc!'"],
+    ['only apostrophes', "'''"],
+    ['capitals', 'GG WP EZ Noob'],
+    ['the characters next to the letters', '@A[Z`a{z'],
+    ['digits and symbols', 'n00b 1v1 m8 $hit'],
+    ['control characters', 'a\u0000b\u001fc\u007fd'],
+    ['a space run crossing the 350-byte cut', `${'ab '.repeat(116)}abcd  efgh ijkl`],
+    ['a word crossing the 380-byte cut', `${'a'.repeat(378)}bcdef ghi`],
+    ['past 1,000 characters', `${'word '.repeat(199)}abcdefgh`],
+    ['ASCII then a non-ASCII character late', `${'les gens '.repeat(10)}é`],
+    ['ASCII then a non-ASCII separator', 'hello\u00a0world'],
+    ['a right single quote (not ASCII)', 'don\u2019t'],
+    ['spaces around the 350-byte cut', `${'a'.repeat(349)} b c d e`],
+    ['a space just past the 350-byte cut', `${'a'.repeat(350)} b c d e`],
+    ['a space at the 380-byte cut', `${'abcdefghi '.repeat(37)}${'a'.repeat(9)} bcdef`],
+  ])('%s: as the string steps read it', (_name, text) => {
+    expect(lineDifferences([text])).toEqual([]);
+    expect(differences([text])).toEqual([]);
+    expect(disagreements([text])).toEqual([]);
+  });
+
+  it('reads 20,000 generated ASCII lines as the string steps and eld do', () => {
+    const next = random(7);
+    const pieces = [' ', ' ', '  ', "'", '`', "''", '!', '.', '?', '1', '0', '-', '_', '@', '[', '{', '\t', '\n', 'A', 'Z', 'a', 'z', 'e', 'the', 'les',
+      'de', 'qu', "l'", "don't", 'GG', 'noob', 'EZ', 'x'.repeat(72), 'lol', 'ptdr', 'ça', 'é'];
+    const lines = Array.from({ length: 20_000 }, (_, i) => {
+      const n = i % 50 === 0 ? 400 : Math.floor(next() * 30);
+      let s = '';
+      // Mostly ASCII; one line in five has a non-ASCII piece somewhere (the slow path).
+      for (let k = 0; k < n; k++) s += pieces[Math.floor(next() * (i % 5 === 0 ? pieces.length : pieces.length - 2))];
+      return s;
+    });
+    expect(lineDifferences(lines)).toEqual([]);
+    expect(differences(lines)).toEqual([]);
+    expect(disagreements(lines)).toEqual([]);
   });
 });

@@ -37,4 +37,17 @@ describe('normalisation and hashing parity with the Python trainer', () => {
       expect(normalizeForFeatures(s)).toBe(normalizeText(s));
     }
   });
+
+  it('fast ASCII path agrees with normalizeText on tokens with runs, leetspeak digits and edge punctuation', () => {
+    // A small alphabet, so that runs of three, digits inside words and punctuation at the edges are common.
+    const alphabet = ['a', 'o', 'z', '0', '1', '2', '6', '3', ' ', ' ', '!', '.', "'", '@', '$', '|', 'A', 'aaa', '000', 'ooo0'];
+    let seed = 777;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 5000; n++) {
+      let s = '';
+      const len = Math.floor(next() * 16);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+      expect(normalizeForFeatures(s), s).toBe(normalizeText(s));
+    }
+  });
 });

@@ -30,6 +30,17 @@ describe('mayTripAlarm (the one-search pre-check of alarmRules)', () => {
     expect(mayTripAlarm(text, normalised)).toBe(anyRule);
   });
 
+  it.each(['v1.2 patch', 'at 3.5 kd', 'ip 10.0.0', 'ip 10.0.0.1', '1.2.3.4.5', '🔪', '🔪 🏠', 'x🔪y👀', '🏠...🔪', 'no digits. here', '9.'])(
+    '%j: the raw rules\' pre-check (a digit then a dot, or the knife) keeps every raw match', (text) => {
+      const normalised = normalizeText(text);
+      expect(mayTripAlarm(text, normalised)).toBe(ALARM_RULES.some((rule) => rule.pattern.test(rule.raw ? text : normalised)));
+    });
+
+  it('has a pre-check for each raw rule: a new raw rule needs its own', () => {
+    // rules.ts skips the raw patterns unless the line has a digit followed by a dot or the knife emoji.
+    expect(ALARM_RULES.filter((rule) => rule.raw).map((rule) => rule.name)).toEqual(['ip address', 'knife emoji']);
+  });
+
   it('flags every line the alarm table alarms on', () => {
     for (const text of ALARMING) expect(mayTripAlarm(text, normalizeText(text)), text).toBe(true);
   });
@@ -135,6 +146,41 @@ describe('applyRules', () => {
   it('keeps a higher model score under a gesture', () => {
     expect(applyRules('\u{1F595}', score({ toxicity: 0.99 })).toxicity).toBe(0.99);
   });
+
+  /** applyRules as it was written before its fast path (conditional spreads, findings always built): the oracle. */
+  function formerApplyRules(text: string, s: ToxicityScore): ToxicityScore {
+    const normalised = normalizeText(text);
+    const findings = alarmRules(text, normalised);
+    const gesture = text.includes('\u{1F595}');
+    const categories = findings.kinds.length > 0 || gesture ? { ...s.categories } : s.categories;
+    for (const kind of findings.kinds) {
+      const c = kind === 'self_harm' ? 'self_harm' : 'threat';
+      categories[c] = Math.max(categories[c], 0.9);
+    }
+    if (gesture) {
+      categories.insult = Math.max(categories.insult, 0.95);
+      categories.profanity = Math.max(categories.profanity, 0.95);
+    }
+    const toxicity = gesture ? Math.max(s.toxicity, 0.95) : s.toxicity;
+    const kinds = new Set([...(s.alarm?.kinds ?? []), ...findings.kinds]);
+    const alarm = !s.alarm && findings.kinds.length === 0 ? undefined : {
+      kinds: (['threat', 'self_harm', 'doxxing'] as const).filter((k) => kinds.has(k)),
+      by: [...new Set([...(s.alarm?.by ?? []), ...(findings.kinds.length ? ['rule' as const] : [])])],
+      ...([...(s.alarm?.rules ?? []), ...findings.rules].length ? { rules: [...(s.alarm?.rules ?? []), ...findings.rules].slice(0, 16) } : {}),
+    };
+    const mildTaunt = !alarm && !gesture && isMildTaunt(text);
+    return { ...s, toxicity, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}) };
+  }
+
+  it.each([...ALARMING, ...QUIET, 'gg ez', 'gg ez \u{1F595}', 'noob 198.51.100.7', ...labelledChat().map((l) => l.text)])(
+    '%j: the same score, with its keys in the same order, as the former applyRules', (text) => {
+      for (const s of [score(), score({ alarm: { kinds: ['threat'], by: ['model'] } }), score({ confidence: 0.5, mildTaunt: true }), score({ toxicity: 0.97 })]) {
+        const got = applyRules(text, s);
+        const expected = formerApplyRules(text, s);
+        expect(got).toEqual(expected);
+        expect(Object.keys(got)).toEqual(Object.keys(expected));
+      }
+    });
 
   it('leaves a clean line as it was', () => {
     expect(applyRules('push mid', score())).toEqual(score());
