@@ -1,7 +1,8 @@
-// POST / for topic deliveries over HTTP: Knative's KafkaSource (binary CloudEvent) and the
-// OpenFaaS kafka-connector (through of-watchdog) both land here. Status codes follow what those
-// platforms retry: a poison event is answered 200 after dead-lettering, so an ordered partition
-// never stalls on it; only a retriable failure gets 503.
+// POST / for topic deliveries over HTTP: Knative's KafkaSource (binary CloudEvent), the OpenFaaS
+// kafka-connector (through of-watchdog) and the sinbin connector's CloudEvents batches all land
+// here. Status codes follow what those platforms retry: a poison event is answered 200 after
+// dead-lettering, so an ordered partition never stalls on it; only a retriable failure gets 503.
+// A batch is answered 200 with one result per event, and the connector sends again what is not done.
 import { type DeliveryOutcome, processDelivery } from '../consume';
 import { processBatch } from '../consume-batch';
 import { describeError, type HttpRequest, type HttpResponse, type HttpRoute, json, type PipelineFunction, PoisonEventError, problem, type Publisher, type RawDelivery, type RunningFunction } from '@sinbin/contract';
