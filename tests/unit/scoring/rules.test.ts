@@ -169,7 +169,7 @@ describe('applyRules', () => {
       ...([...(s.alarm?.rules ?? []), ...findings.rules].length ? { rules: [...(s.alarm?.rules ?? []), ...findings.rules].slice(0, 16) } : {}),
     };
     const mildTaunt = !alarm && !gesture && isMildTaunt(text);
-    return { ...s, toxicity, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}) };
+    return { ...s, toxicity, categories, ...(alarm ? { alarm } : {}), ...(mildTaunt ? { mildTaunt } : {}), ...(gesture ? { obsceneGesture: true } : {}) };
   }
 
   it.each([...ALARMING, ...QUIET, 'gg ez', 'gg ez \u{1F595}', 'noob 198.51.100.7', ...labelledChat().map((l) => l.text)])(
