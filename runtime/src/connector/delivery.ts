@@ -69,37 +69,23 @@ export function isRetriedStatus(status: number): boolean {
   return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The record's value as JSON text when it is UTF-8 JSON (so it can be embedded as is), else undefined. */
-function jsonText(value: Uint8Array | string | null): string | undefined {
-  if (value === null) return undefined;
-  try {
-    const text = typeof value === 'string' ? value : strictUtf8.decode(value);
-    JSON.parse(text);
-    return text;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Several records as one request in the CloudEvents HTTP binding's batched content mode: each
  * record becomes the structured-mode twin of the binary-mode event `knativeDelivery` sends (its
- * `ce-*` headers as attributes), with JSON values embedded as `data` and anything else as
- * `data_base64`, so a poison record still reaches the function and its dead-letter topic.
+ * `ce-*` headers as attributes), its value as `data_base64` whatever it holds: the connector
+ * never parses a value (a poison one still reaches the function and its dead-letter topic), and
+ * the function parses each value once, as it does a binary-mode body.
  */
 export function cloudEventBatch(records: readonly { record: KafkaRecordLike; timestamp?: string }[], source: { namespace: string; name: string }): string {
   const events = records.map(({ record, timestamp }) => {
-    const { headers } = knativeDelivery(record, source, timestamp);
+    const { headers, body } = knativeDelivery(record, source, timestamp);
     const attributes: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       if (name === 'content-type') attributes.datacontenttype = value;
       else attributes[name.slice(3)] = value;
     }
-    const json = jsonText(record.value);
     const head = JSON.stringify(attributes).slice(0, -1);
-    return json === undefined ? `${head},"data_base64":${JSON.stringify(Buffer.from(record.value ?? '').toString('base64'))}}` : `${head},"data":${json}}`;
+    return `${head},"data_base64":"${body.toString('base64')}"}`;
   });
   return `[${events.join(',')}]`;
 }
