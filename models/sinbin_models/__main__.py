@@ -16,6 +16,7 @@ COMMANDS = {
     'deep-fixture': ('deep_parity_fixture', 'write tests/fixtures/deep-input-parity.json'),
     'evaluate': ('eval_cascade', 'cascade selection and evaluation (fast -> deep), writes cascade-report'),
     'train-multilingual': ('train_multilingual', 'multilingual-e5-small (frozen, mean pooled) + logistic heads, export'),
+    'evaluate-length-band': ('eval_length_band', 'experiment: a wider band for long messages vs one band (writes models/work only)'),
     'evaluate-multilingual': ('eval_multilingual', 'French + English evaluation of models/multilingual, review cut'),
     'speed': ('speed', 'single-thread onnxruntime speed of exported deep models (TS serving proxy)'),
     'peers': ('peers', 'score alt-profanity-check on the same splits (run via models/peers.sh, own venv)'),

@@ -4,7 +4,7 @@ import sys
 
 from conftest import HEAVY, MODELS
 
-PURE = ['normalize', 'features', 'lexicon', 'metrics', 'routing', 'data', 'deep_input', 'obfuscate', 'synthetic',
+PURE = ['normalize', 'features', 'lexicon', 'metrics', 'routing', 'length_band', 'data', 'deep_input', 'obfuscate', 'synthetic',
         'parity_fixture', 'splits']
 
 
