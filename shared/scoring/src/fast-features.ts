@@ -32,6 +32,12 @@ function hashString(h: number, s: string): number {
   return h;
 }
 
+/** FNV-1a of s[from, to) continued from h: hashString of the slice, without making it. */
+export function hashRange(h: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
 function hashCollapsed(h: number, s: string): number {
   let prev = -1;
   for (let i = 0; i < s.length; i++) {
@@ -47,18 +53,50 @@ function hasDoubledUnit(s: string): boolean {
   return false;
 }
 
+/** The hashing seeds of a config, folded with FNV's offset once, and the bucket mask. */
+export interface HashSeeds {
+  mask: number;
+  word: number;
+  collapsed: number;
+  bigram: number;
+  char: number;
+}
+
+export function hashSeeds(cfg: HashingConfig): HashSeeds {
+  return {
+    mask: (1 << cfg.bucketBits) - 1,
+    word: (cfg.seeds.word ^ FNV_OFFSET) | 0,
+    collapsed: (cfg.seeds.collapsed ^ FNV_OFFSET) | 0,
+    bigram: (cfg.seeds.bigram ^ FNV_OFFSET) | 0,
+    char: (cfg.seeds.char ^ FNV_OFFSET) | 0,
+  };
+}
+
+/** The id of the word pair "prev token"; both are given as ranges of `s` (a normalised message). */
+export function bigramIdOf(s: string, prevFrom: number, prevTo: number, from: number, to: number, seeds: HashSeeds): number {
+  const h = Math.imul(hashRange(seeds.bigram, s, prevFrom, prevTo) ^ SPACE, FNV_PRIME);
+  return finish(hashRange(h, s, from, to), seeds.mask);
+}
+
+/**
+ * The ids a token contributes whatever its neighbours: the word, its collapsed form when a unit is
+ * doubled, its character n-grams; in writeFeatureIds' order with the bigram left out. Returns the
+ * new end (stops at `limit`).
+ */
+export function writeTokenIds(token: string, cfg: HashingConfig, seeds: HashSeeds, out: Int32Array, n: number, limit: number): number {
+  if (n >= limit) return n;
+  out[n++] = finish(hashString(seeds.word, token), seeds.mask);
+  if (n < limit && hasDoubledUnit(token)) out[n++] = finish(hashCollapsed(seeds.collapsed, token), seeds.mask);
+  return writeCharGrams(token, cfg, seeds.char, seeds.mask, out, n, limit);
+}
+
 /**
  * Writes the bucket ids of one normalised message into `out` from `offset`, in the order the
  * Python trainer emits them, stopping at `maxFeatures`. Returns how many were written.
  */
-export function writeFeatureIds(normalized: string, cfg: HashingConfig, out: Int32Array, offset: number): number {
+export function writeFeatureIds(normalized: string, cfg: HashingConfig, out: Int32Array, offset: number, seeds: HashSeeds = hashSeeds(cfg)): number {
   if (normalized === '') return 0;
-  const mask = (1 << cfg.bucketBits) - 1;
   const limit = offset + cfg.maxFeatures;
-  const wordSeed = (cfg.seeds.word ^ FNV_OFFSET) | 0;
-  const collapsedSeed = (cfg.seeds.collapsed ^ FNV_OFFSET) | 0;
-  const bigramSeed = (cfg.seeds.bigram ^ FNV_OFFSET) | 0;
-  const charSeed = (cfg.seeds.char ^ FNV_OFFSET) | 0;
   let n = offset;
   let prev: string | null = null;
   let start = 0;
@@ -67,14 +105,14 @@ export function writeFeatureIds(normalized: string, cfg: HashingConfig, out: Int
     if (end < 0) end = normalized.length;
     const token = normalized.slice(start, end);
     start = end + 1;
-    out[n++] = finish(hashString(wordSeed, token), mask);
-    if (n < limit && hasDoubledUnit(token)) out[n++] = finish(hashCollapsed(collapsedSeed, token), mask);
+    out[n++] = finish(hashString(seeds.word, token), seeds.mask);
+    if (n < limit && hasDoubledUnit(token)) out[n++] = finish(hashCollapsed(seeds.collapsed, token), seeds.mask);
     if (prev !== null && n < limit) {
-      const h = Math.imul(hashString(bigramSeed, prev) ^ SPACE, FNV_PRIME);
-      out[n++] = finish(hashString(h, token), mask);
+      const h = Math.imul(hashString(seeds.bigram, prev) ^ SPACE, FNV_PRIME);
+      out[n++] = finish(hashString(h, token), seeds.mask);
     }
     prev = token;
-    n = writeCharGrams(token, cfg, charSeed, mask, out, n, limit);
+    n = writeCharGrams(token, cfg, seeds.char, seeds.mask, out, n, limit);
     if (end === normalized.length) break;
   }
   return n - offset;
@@ -174,6 +212,8 @@ function isPlainAscii(text: string): boolean {
 export function normalizeForFeatures(text: string): string {
   if (!isPlainAscii(text)) return normalizeText(text);
   const lower = text.toLowerCase();
+  // More than half of chat lines are their own normal form: no tokens and no joins to build.
+  if (isOwnNormalForm(lower)) return lower;
   const tokens: string[] = [];
   let i = 0;
   while (i < lower.length) {
@@ -186,6 +226,43 @@ export function normalizeForFeatures(text: string): string {
     }
   }
   return joinSingleLetters(tokens);
+}
+
+/**
+ * Whether lower-case ASCII text is already what the token mapping and joinSingleLetters make of
+ * it: tokens of letters and digits (no leetspeak digit beside a letter, no run of three) split by
+ * single spaces, and no three one-character tokens in a row.
+ */
+function isOwnNormalForm(s: string): boolean {
+  let from = 0;
+  let letter = false;
+  let leet = false;
+  let last = -1;
+  let run = 0;
+  let singles = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : SPACE;
+    if (c === SPACE) {
+      const length = i - from;
+      // A leading, trailing or doubled space (the empty text is its own form).
+      if (length === 0) return s.length === 0;
+      if (letter && leet) return false;
+      singles = length === 1 ? singles + 1 : 0;
+      if (singles === 3) return false;
+      from = i + 1;
+      letter = false;
+      leet = false;
+      last = -1;
+      continue;
+    }
+    if (isLower(c)) letter = true;
+    else if (isDigit(c)) leet ||= LEET_CODES[c] !== undefined;
+    else return false;
+    run = c === last ? run + 1 : 1;
+    last = c;
+    if (run === 3) return false;
+  }
+  return true;
 }
 
 /** Runs of three or more one-letter tokens are one spelled-out word ("f u c k"). */

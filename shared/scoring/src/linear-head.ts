@@ -155,7 +155,13 @@ export function scoreIds(head: LinearHead, ids: Int32Array, from: number, count:
     const row = ids[i]! * k;
     for (let j = 0; j < k; j++) acc[j] = acc[j]! + w[row + j]!;
   }
-  for (let j = 0; j < k; j++) out[at + j] = 1 / (1 + Math.exp(-(acc[j]! + head.bias[j]!)));
+  writeProbabilities(head, acc, out, at);
+}
+
+/** The graph's tail on summed rows: bias, sigmoid, and the alarm floor on toxicity (output 0). */
+export function writeProbabilities(head: LinearHead, sums: Float32Array, out: Float32Array, at: number): void {
+  const k = head.outputs;
+  for (let j = 0; j < k; j++) out[at + j] = 1 / (1 + Math.exp(-(sums[j]! + head.bias[j]!)));
   if (head.alarm) {
     const floor = out[at + k - 1]! >= head.alarm.cut ? head.alarm.floor : 0;
     if (floor > out[at]!) out[at] = floor;

@@ -38,6 +38,27 @@ describe('normalisation and hashing parity with the Python trainer', () => {
     }
   });
 
+  it.each([
+    ['', true], ['gg wp', true], ['gg wp2', true], ['n00b', false], ['l33t', false], ['2 6', true], ['a b', true], ['a b c', false],
+    ['ab b c d', false], ['aab', true], ['aaab', false], ['gg  wp', false], [' gg', false], ['gg ', false], ['gg!', false], ['gg\twp', false],
+  ])('takes %j as its own normal form: %s', (text, own) => {
+    expect(normalizeForFeatures(text) === text).toBe(own);
+    expect(normalizeForFeatures(text)).toBe(normalizeText(text));
+  });
+
+  it('fast ASCII path agrees with normalizeText on lower-case words and single spaces (most of them their own normal form)', () => {
+    // Letters, leetspeak and plain digits, one-letter words and runs: the cases that decide whether a line is its own form.
+    const alphabet = ['a', 'b', 'o', 'z', 'aa', '0', '1', '2', '6', ' ', ' ', ' x ', 'gg', 'ez'];
+    let seed = 4242;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 5000; n++) {
+      let s = '';
+      const len = Math.floor(next() * 12);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+      expect(normalizeForFeatures(s), s).toBe(normalizeText(s));
+    }
+  });
+
   it('fast ASCII path agrees with normalizeText on tokens with runs, leetspeak digits and edge punctuation', () => {
     // A small alphabet, so that runs of three, digits inside words and punctuation at the edges are common.
     const alphabet = ['a', 'o', 'z', '0', '1', '2', '6', '3', ' ', ' ', '!', '.', "'", '@', '$', '|', 'A', 'aaa', '000', 'ooo0'];

@@ -56,6 +56,11 @@ describe('ONNX fast scorer', () => {
     await small.close();
   });
 
+  it('names the categories in CATEGORIES\' order (the order events carry them in)', async () => {
+    const [s] = await scorer.score([{ text: 'ur trash noob' }]);
+    expect(Object.keys(s!.categories)).toEqual([...CATEGORIES]);
+  });
+
   it('handles empty and whitespace-only messages', async () => {
     const [a, b] = await scorer.score([{ text: '' }, { text: '   ' }]);
     expect(a!.toxicity).toBeGreaterThanOrEqual(0);
