@@ -1556,6 +1556,10 @@ export interface operations {
                             model: string;
                             versions: {
                                 aliases: string[];
+                                band?: {
+                                    okBelow: number;
+                                    toxicFrom: number;
+                                };
                                 createdAt?: string;
                                 gate?: string;
                                 runId?: string;

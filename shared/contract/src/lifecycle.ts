@@ -283,6 +283,8 @@ export const ModelsResponseSchema = z.object({
           version: z.string(),
           aliases: z.array(z.string()),
           scorer: z.string().optional(),
+          /** A fast model's routing band (what it allows below, blocks from); absent for deep models and for versions registered before the band was tagged. */
+          band: z.object({ okBelow: z.number(), toxicFrom: z.number() }).optional(),
           gate: z.string().optional(),
           runId: z.string().optional(),
           createdAt: z.string().optional(),

@@ -13,7 +13,9 @@ import {
   parseHistory,
   promotion,
   rollback,
+  type RoutingThresholds,
 } from '@sinbin/contract';
+import { z } from 'zod';
 import { ArtefactError, buildManifest, checkArtefact, downloadVersion, uploadVersion } from './artefacts';
 import { defaultModelDir, loaderOf } from './load';
 
@@ -30,11 +32,34 @@ export async function registerVersion(lc: Lifecycle, model: string, dir: string,
   const kind = modelKindOf(model);
   const scorer = await checkArtefact(kind, dir, await loaderOf(kind));
   const scorerVersion = scorer.version;
+  // The routing band a fast model serves with, so that a listing shows what a promotion would move.
+  const band = bandOf(scorer);
   await scorer.close?.();
   const manifest = await buildManifest(dir, { model, kind, scorerVersion, now: opts.now ?? new Date() });
   const prefix = `${model}/runs/${opts.runId ?? `manual-${Date.now()}`}/`;
   await uploadVersion(lc.artefacts, prefix, dir, manifest);
-  return lc.registry.createVersion(model, prefix, { ...(opts.runId ? { runId: opts.runId } : {}), tags: { scorer_version: scorerVersion, kind, ...opts.tags } });
+  return lc.registry.createVersion(model, prefix, { ...(opts.runId ? { runId: opts.runId } : {}), tags: { scorer_version: scorerVersion, kind, ...(band && { [ROUTING_BAND_TAG]: JSON.stringify(band) }), ...opts.tags } });
+}
+
+/** The registry tag holding a fast model's routing band, as JSON. */
+export const ROUTING_BAND_TAG = 'routing_band';
+
+const BandSchema = z.object({ okBelow: z.number().min(0).max(1), toxicFrom: z.number().min(0).max(1) });
+
+function bandOf(scorer: object): RoutingThresholds | undefined {
+  const parsed = BandSchema.safeParse((scorer as { defaultThresholds?: unknown }).defaultThresholds);
+  return parsed.success ? { okBelow: parsed.data.okBelow, toxicFrom: parsed.data.toxicFrom } : undefined;
+}
+
+/** A version's band from its tag; undefined for a deep model, or a version registered before the tag existed. */
+export function bandFromTag(tag: string | undefined): RoutingThresholds | undefined {
+  if (tag === undefined) return undefined;
+  try {
+    const parsed = BandSchema.safeParse(JSON.parse(tag));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Registers the bundled models (models/fast, models/deep) as champions of a registry that has none. */
@@ -96,7 +121,10 @@ export async function listModels(lc: Lifecycle, models: readonly string[] = ['si
   for (const model of models) {
     const versions = await lc.registry.listVersions(model);
     const history = parseHistory((await lc.registry.getModel(model))?.tags[CHAMPION_HISTORY_TAG]);
-    out.push({ model, history, versions: versions.map((v) => ({ version: v.version, aliases: v.aliases, scorer: v.tags.scorer_version, gate: v.tags.gate, runId: v.runId, createdAt: v.createdAt })) });
+    out.push({ model, history, versions: versions.map((v) => {
+      const band = bandFromTag(v.tags[ROUTING_BAND_TAG]);
+      return { version: v.version, aliases: v.aliases, scorer: v.tags.scorer_version, ...(band && { band }), gate: v.tags.gate, runId: v.runId, createdAt: v.createdAt };
+    }) });
   }
   return out;
 }

@@ -3,7 +3,9 @@
 // refusals that change nothing, and a registry that does not answer.
 import { describe, expect, it } from 'vitest';
 import type { StoreSet } from '@sinbin/contract';
-import { initModels, registerVersion } from '@sinbin/scoring';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultModelDir, initModels, registerVersion } from '@sinbin/scoring';
 import gateway from '../../../../functions/game-message-proxy/src/function';
 import { startFunction } from '../../../helpers/functions';
 import { callRoute, jsonHeaders } from '../../../helpers/http';
@@ -34,9 +36,12 @@ describe('gateway admin API: model versions', () => {
     }
     const listed = await call('GET', '/admin/v1/models');
     expect(listed.status).toBe(200);
-    const fast = (listed.json.models as { model: string; versions: { version: string; aliases: string[] }[] }[]).find((m) => m.model === 'sinbin-fast')!;
+    const fast = (listed.json.models as { model: string; versions: { version: string; aliases: string[]; band?: unknown }[] }[]).find((m) => m.model === 'sinbin-fast')!;
     expect(fast.versions.find((v) => v.version === '1')?.aliases).toContain('champion');
     expect(fast.versions.map((v) => v.version)).toContain(v2.version);
+    // Each fast version shows the routing band it serves with, as its fast-model.json gives it.
+    const { defaultThresholds } = JSON.parse(readFileSync(join(defaultModelDir('fast'), 'fast-model.json'), 'utf8')) as { defaultThresholds: unknown };
+    for (const v of fast.versions) expect(v.band).toEqual(defaultThresholds);
   });
 
   it('refuses, changing nothing: no token, unknown model or version, bad body, a stale expectation, nothing to roll back', async () => {
