@@ -45,7 +45,10 @@ export function redactStderrLine(line: string): string {
   return out.length > STDERR_LINE_MAX ? `${out.slice(0, STDERR_LINE_MAX)}…` : out;
 }
 
-/** The last `max` non-empty lines, redacted as they arrive. */
+/**
+ * The last `max` non-empty lines. Kept as they came and redacted when read: a busy function writes
+ * a line per event, the tail is read once, at an unexpected exit, and nothing else sees the lines.
+ */
 export class StderrTail {
   private readonly kept: string[] = [];
 
@@ -53,12 +56,13 @@ export class StderrTail {
 
   push(line: string): void {
     if (!line.trim()) return;
-    this.kept.push(redactStderrLine(line));
+    this.kept.push(line);
     if (this.kept.length > this.max) this.kept.shift();
   }
 
+  /** The kept lines, redacted (redactStderrLine). */
   lines(): string[] {
-    return [...this.kept];
+    return this.kept.map(redactStderrLine);
   }
 
   clear(): void {
