@@ -6,7 +6,7 @@ most MAX_DEEP_SHARE of CONDA to the deep stage, stage band accuracy MIN_BAND_GAI
 model's on the CONDA and TweetEval bands); then the stage is fitted on the whole validation band,
 the review cut picked (pick_min_confidence's rule) and the held-out test reported for the best
 single band and the best length-aware band. Writes nothing under models/deep or models/fast: only
-models/work/length-band-report.json (and a score cache beside it).
+length-band-report.json under models/work/ (and a score cache beside it).
 """
 import json
 import time
