@@ -30,6 +30,7 @@ from .deep_model import Encoder, EncoderConfig
 from .metrics import binary_report
 from .normalize import normalize_text
 from .progress import Progress
+from .source_mix import apply_repeats, parse_repeats
 from .synthetic import as_records
 from .train_fast import by_source, decision_threshold
 
@@ -411,6 +412,7 @@ def load_training_set(args, rng: random.Random):
         train = cap_source(train, src, int(n), rng)
     # The hand-written lines are few: repeat them so they are seen a few times per epoch.
     train += [r for r in train if r.source == 'synthetic'] * (args.synthetic_repeat - 1)
+    train = apply_repeats(train, parse_repeats(args.repeat))
     if args.limit:
         train = rng.sample(train, min(args.limit, len(train)))
     return records, train
@@ -437,10 +439,15 @@ def main() -> None:
     ap.add_argument('--hate-max', type=int, default=3000)
     ap.add_argument('--cap', default='', help='more per-source caps, e.g. conda=12000,offensive=8000 (CPU budget)')
     ap.add_argument('--synthetic-repeat', type=int, default=3)
+    ap.add_argument('--repeat', default='', help='per-source repeats after the caps, e.g. offensive=2 (default: each line once)')
     ap.add_argument('--train-embeddings', action='store_true',
                     help='also fine-tune the token embedding table (default: frozen; CPU budget, and words unseen in training keep their pretrained vectors)')
     ap.add_argument('--eval-only-conda', action='store_true', help='ablation runs: evaluate CONDA only')
     args = ap.parse_args()
+    try:
+        parse_repeats(args.repeat)  # a bad table fails now, not after the data has loaded
+    except ValueError as e:
+        ap.error(str(e))
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     random.seed(args.seed); torch.manual_seed(args.seed); np.random.seed(args.seed)

@@ -5,7 +5,7 @@ import sys
 from conftest import HEAVY, MODELS
 
 PURE = ['normalize', 'features', 'lexicon', 'metrics', 'routing', 'length_band', 'data', 'deep_input', 'obfuscate', 'synthetic',
-        'parity_fixture', 'splits']
+        'parity_fixture', 'splits', 'source_mix']
 
 
 def test_pure_modules_import_nothing_heavy():
