@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EvalFigures, ObjectStore, RoutingThresholds, ScoringInput, ToxicityScorer } from '@sinbin/contract';
+import { routingBandOf } from '@sinbin/scoring';
 import { condaHeldOut, modelsDataDir, tweetEvalVal } from '../../bench/models';
 
 export const GOLDEN_KEY = 'golden/golden-set.jsonl';
@@ -82,10 +83,7 @@ export function figures(source: string, labels: readonly number[], toxicity: rea
 }
 
 /** The routing band a scorer carries (a fast model's defaultThresholds); a scorer without one routes nothing to the deep model. */
-export const thresholdsOf = (s: ToxicityScorer): RoutingThresholds => {
-  const band = 'defaultThresholds' in s && typeof s.defaultThresholds === 'object' ? (s.defaultThresholds as RoutingThresholds) : { okBelow: 0.5, toxicFrom: 0.5 };
-  return { okBelow: band.okBelow, toxicFrom: band.toxicFrom };
-};
+export const thresholdsOf = (s: ToxicityScorer): RoutingThresholds => routingBandOf(s) ?? { okBelow: 0.5, toxicFrom: 0.5 };
 
 /** Per-source figures of a scorer, the routing band they were read with, and its single-message latency (p95, ms, over up to 200 lines). */
 export async function evaluate(scorer: ToxicityScorer, rows: readonly GoldenRow[]): Promise<{ bySource: Record<string, EvalFigures>; routing: RoutingThresholds; latencyP95Ms: number }> {

@@ -4,6 +4,7 @@
 // the real stack, a registry file on the embedded default (@sinbin/stores).
 import { z } from 'zod';
 import type { RoutingThresholds } from './scorer';
+import { RoutingBandSchema } from './events';
 
 export const MODEL_NAMES = ['sinbin-fast', 'sinbin-deep'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -284,7 +285,7 @@ export const ModelsResponseSchema = z.object({
           aliases: z.array(z.string()),
           scorer: z.string().optional(),
           /** A fast model's routing band (what it allows below, blocks from); absent for deep models and for versions registered before the band was tagged. */
-          band: z.object({ okBelow: z.number(), toxicFrom: z.number() }).optional(),
+          band: RoutingBandSchema.optional(),
           gate: z.string().optional(),
           runId: z.string().optional(),
           createdAt: z.string().optional(),

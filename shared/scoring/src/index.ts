@@ -8,4 +8,4 @@ export type { ClassifierOptions, LoadedClassifier } from './classifiers';
 export { ChampionScorer, versionLoader, type AttributedScore, type ChampionOptions } from './champion';
 export { ArtefactError, buildManifest, checkArtefact, downloadVersion, EXPECTED_LABELS, uploadVersion } from './artefacts';
 export { loaderOf, type ModelLoader } from './load';
-export { initModels, listModels, promote, recheck, registerVersion, rollbackChampion, type Lifecycle } from './registry-ops';
+export { initModels, listModels, promote, recheck, registerVersion, rollbackChampion, routingBandOf, type Lifecycle } from './registry-ops';

@@ -10,6 +10,7 @@ import {
   CATEGORIES,
   type CategoryScores,
   currentModelConfig,
+  RoutingBandSchema,
   type RoutingThresholds,
   type ScoringInput,
   type ToxicityScore,
@@ -22,8 +23,7 @@ import { modelAlarm } from './rules';
 
 export const FAST_MODEL_JSON = 'fast-model.json';
 
-const ThresholdsSchema = z.object({ okBelow: z.number().min(0).max(1), toxicFrom: z.number().min(0).max(1) })
-  .refine((t) => t.okBelow <= t.toxicFrom, 'okBelow must not exceed toxicFrom');
+const ThresholdsSchema = RoutingBandSchema.refine((t) => t.okBelow <= t.toxicFrom, 'okBelow must not exceed toxicFrom');
 
 const FastModelMetaSchema = z.object({
   version: z.string().min(1),

@@ -13,9 +13,10 @@ import {
   parseHistory,
   promotion,
   rollback,
+  RoutingBandSchema,
   type RoutingThresholds,
+  type ToxicityScorer,
 } from '@sinbin/contract';
-import { z } from 'zod';
 import { ArtefactError, buildManifest, checkArtefact, downloadVersion, uploadVersion } from './artefacts';
 import { defaultModelDir, loaderOf } from './load';
 
@@ -33,7 +34,7 @@ export async function registerVersion(lc: Lifecycle, model: string, dir: string,
   const scorer = await checkArtefact(kind, dir, await loaderOf(kind));
   const scorerVersion = scorer.version;
   // The routing band a fast model serves with, so that a listing shows what a promotion would move.
-  const band = bandOf(scorer);
+  const band = routingBandOf(scorer);
   await scorer.close?.();
   const manifest = await buildManifest(dir, { model, kind, scorerVersion, now: opts.now ?? new Date() });
   const prefix = `${model}/runs/${opts.runId ?? `manual-${Date.now()}`}/`;
@@ -44,10 +45,9 @@ export async function registerVersion(lc: Lifecycle, model: string, dir: string,
 /** The registry tag holding a fast model's routing band, as JSON. */
 export const ROUTING_BAND_TAG = 'routing_band';
 
-const BandSchema = z.object({ okBelow: z.number().min(0).max(1), toxicFrom: z.number().min(0).max(1) });
-
-function bandOf(scorer: object): RoutingThresholds | undefined {
-  const parsed = BandSchema.safeParse((scorer as { defaultThresholds?: unknown }).defaultThresholds);
+/** The routing band a scorer carries (a fast model's defaultThresholds); undefined for one without (a deep model). */
+export function routingBandOf(scorer: ToxicityScorer): RoutingThresholds | undefined {
+  const parsed = RoutingBandSchema.safeParse((scorer as { defaultThresholds?: unknown }).defaultThresholds);
   return parsed.success ? { okBelow: parsed.data.okBelow, toxicFrom: parsed.data.toxicFrom } : undefined;
 }
 
@@ -55,7 +55,7 @@ function bandOf(scorer: object): RoutingThresholds | undefined {
 export function bandFromTag(tag: string | undefined): RoutingThresholds | undefined {
   if (tag === undefined) return undefined;
   try {
-    const parsed = BandSchema.safeParse(JSON.parse(tag));
+    const parsed = RoutingBandSchema.safeParse(JSON.parse(tag));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
