@@ -5,24 +5,7 @@ import type { WireRecord } from '@sinbin/contract';
 import type { KafkaRecordLike } from './decoders';
 import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
 import type { TopicPartitionOffset } from './pending-offsets';
-
-/**
- * Errors after which this producer can never send again: the broker lost (or never had) the idempotent
- * producer's state, e.g. after it crashed and recovered its log. KafkaJS keeps its sequence numbers
- * and fails every later send the same way, so the producer is replaced: a new producer id starts
- * new sequences. A batch that was stored but reported failed is sent again by the caller's retry:
- * a duplicate on the topic, which every consumer already tolerates (idempotent by event id).
- */
-const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
-
-export function producerStateLost(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== 'object' || depth > 5) return false;
-  const e = error as { type?: unknown; apiId?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown[] };
-  if (typeof e.type === 'string' && PRODUCER_STATE_LOST.has(e.type)) return true;
-  // @platformatic/kafka names the broker's error in apiId.
-  if (typeof e.apiId === 'string' && PRODUCER_STATE_LOST.has(e.apiId)) return true;
-  return [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])].some((inner) => producerStateLost(inner, depth + 1));
-}
+import { ProducerRenewal } from './producer-renewal';
 
 export function groupByTopic(records: readonly WireRecord[]): Map<string, WireRecord[]> {
   const byTopic = new Map<string, WireRecord[]>();
@@ -38,6 +21,7 @@ export class KafkajsProducer implements ProducerDriver {
   private readonly kafka: Kafka;
   private producer: Producer;
   private connected: Promise<void> | undefined;
+  private readonly renewal = new ProducerRenewal(Date.now());
 
   constructor(opts: { brokers: string[]; clientId: string }) {
     this.kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
@@ -64,8 +48,9 @@ export class KafkajsProducer implements ProducerDriver {
         timeout: timeoutMs,
         topicMessages: [...groupByTopic(records)].map(([topic, rs]) => ({ topic, messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) })),
       });
+      this.renewal.succeeded(Date.now());
     } catch (cause) {
-      if (producerStateLost(cause)) {
+      if (this.renewal.failed(cause, Date.now())) {
         const lost = this.producer;
         this.producer = this.newProducer();
         this.connected = undefined;

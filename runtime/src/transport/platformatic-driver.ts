@@ -5,7 +5,7 @@
 import { compatibilityPartitioner, Consumer, type Message, type MessagesStream, Producer, stringSerializers } from '@platformatic/kafka';
 import type { WireRecord } from '@sinbin/contract';
 import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
-import { producerStateLost } from './kafkajs-driver';
+import { ProducerRenewal } from './producer-renewal';
 import type { TopicPartitionOffset } from './pending-offsets';
 
 type StringProducer = Producer<string, string, string, string>;
@@ -13,6 +13,7 @@ type StringProducer = Producer<string, string, string, string>;
 export class PlatformaticProducer implements ProducerDriver {
   private producer: StringProducer;
   private roundRobin = 0;
+  private readonly renewal = new ProducerRenewal(Date.now());
 
   constructor(private readonly opts: { brokers: string[]; clientId: string }) {
     this.producer = this.newProducer();
@@ -46,8 +47,9 @@ export class PlatformaticProducer implements ProducerDriver {
         timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
       });
       await Promise.race([sent, timeout]);
+      this.renewal.succeeded(Date.now());
     } catch (cause) {
-      if (producerStateLost(cause)) {
+      if (this.renewal.failed(cause, Date.now())) {
         const lost = this.producer;
         this.producer = this.newProducer();
         void lost.close().catch(() => undefined);
