@@ -180,7 +180,8 @@ export async function retrain(lc: Lifecycle & { trainingData: ObjectStore }, o: 
 
     const version = await registerVersion(lc, o.model, join(work, 'challenger'), {
       runId,
-      tags: { gate: verdict.passed ? 'passed' : 'failed', base: base.version, routing: `${c.routing.okBelow}/${c.routing.toxicFrom}` },
+      // The band goes on as registerVersion's routing_band tag, read from the challenger as it was checked.
+      tags: { gate: verdict.passed ? 'passed' : 'failed', base: base.version },
     });
     await lc.registry.setAlias(o.model, 'challenger', version.version);
     o.log(`registered ${o.model} version ${version.version} as challenger`);

@@ -59,7 +59,9 @@ describe('retraining on MinIO and MLflow', () => {
     const run = await stores.registry.getRun(result.runId);
     expect(run?.status).toBe('FINISHED');
     expect(run?.params).toMatchObject({ model: 'sinbin-fast', 'data.objects': expect.any(String), 'routing.toxic_from': String(bundled.toxicFrom) });
-    expect(version!.tags.routing).toBe(`${bundled.okBelow}/${bundled.toxicFrom}`);
+    // The band once, as JSON under routing_band (the listing reads it); no second copy in another form.
+    expect(JSON.parse(version!.tags.routing_band!)).toEqual({ okBelow: bundled.okBelow, toxicFrom: bundled.toxicFrom });
+    expect(version!.tags).not.toHaveProperty('routing');
     // Per source: the golden set's hand-written sets and the held-out recent verdicts (CONDA and
     // TweetEval join them where the data dir is present when the golden set is first written).
     for (const key of ['challenger.recent-verdicts.f1', 'challenger.recent-verdicts.review_rate', 'champion.eval-threats-selfharm-doxxing.f1', 'challenger.latency_p95_ms', 'gate.passed', 'examples.gold']) {
