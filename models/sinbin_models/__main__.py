@@ -17,6 +17,7 @@ COMMANDS = {
     'evaluate': ('eval_cascade', 'cascade selection and evaluation (fast -> deep), writes cascade-report'),
     'train-multilingual': ('train_multilingual', 'multilingual-e5-small (frozen, mean pooled) + logistic heads, export'),
     'evaluate-length-band': ('eval_length_band', 'experiment: a wider band for long messages vs one band (writes models/work only)'),
+    'evaluate-choice-split': ('eval_choice_split', 'experiment: cascade choices made on half of TweetEval\'s val file, reported on the other half (writes models/work only)'),
     'evaluate-multilingual': ('eval_multilingual', 'French + English evaluation of models/multilingual, review cut'),
     'speed': ('speed', 'single-thread onnxruntime speed of exported deep models (TS serving proxy)'),
     'peers': ('peers', 'score alt-profanity-check on the same splits (run via models/peers.sh, own venv)'),
