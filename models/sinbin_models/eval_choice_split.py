@@ -3,7 +3,7 @@ on? `evaluate` makes them on the validation tenth of TweetEval's train file; our
 its val file, on which the fast model scores lower than on that tenth. This splits the val file
 in two halves by a hash of the text, makes the same choices (`evaluate`'s grid, rules and caps)
 three ways (the tenth, half A, the tenth and half A) and reports each on half B, which none saw,
-with CONDA's test beside. Writes models/work/choice-split.json only; serving is untouched.
+with CONDA's test beside. Writes choice-split.json under models/work/ only; serving is untouched.
 
 Usage: python -m sinbin_models evaluate-choice-split
 """
