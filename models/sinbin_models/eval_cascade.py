@@ -93,6 +93,12 @@ class Models:
                                                   'token_type_ids': types.numpy()})[0])
         return np.vstack(out) if out else np.zeros((0, len(self.deep_config['id2label'])), dtype=np.float32)
 
+    def scored(self, records) -> dict:
+        """Toxic labels, fast probabilities and deep logits of labelled records: what the cascade's choices read."""
+        texts = [r.text for r in records]
+        return {'y': np.array([r.toxic for r in records]), 'fast_p': self.fast_scores(texts)[:, 0],
+                'deep_logit': self.deep_logits(records, texts)[:, 0]}
+
     def deep_scores(self, records, texts: list[str]) -> np.ndarray:
         return 1 / (1 + np.exp(-self.deep_logits(records, texts).astype(np.float64)))
 
@@ -332,13 +338,7 @@ def main() -> None:
     # The transformer's own cut for scoring every message alone (chosen by train_deep on its raw probability).
     standalone = sinbin.get('transformerStandaloneDecisionThreshold',
                             sinbin.get('standaloneDecisionThreshold', sinbin['decisionThreshold']))
-    scores = {}
-    for split in ('val', 'test'):
-        for src in SOURCES:
-            recs = by_source(records, split, src)
-            texts = [r.text for r in recs]
-            scores[(split, src)] = {'y': np.array([r.toxic for r in recs]), 'fast_p': models.fast_scores(texts)[:, 0],
-                                    'deep_logit': models.deep_logits(recs, texts)[:, 0]}
+    scores = {(split, src): models.scored(by_source(records, split, src)) for split in ('val', 'test') for src in SOURCES}
     val = {src: scores[('val', src)] for src in SOURCES}
     thresholds, form, selection = select(val, base_thresholds)
     forms = {name: final_params(val, thresholds, name == 'stacked') for name in ('transformer', 'stacked')}

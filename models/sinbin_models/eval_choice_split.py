@@ -29,14 +29,8 @@ def main() -> None:
     models, records = Models(), load_all()
     base = models.fast_meta.get('routingFromTargets', models.fast_meta['defaultThresholds'])
     fast_decision = models.fast_meta['decisionThreshold']
-
-    def scored(recs):
-        texts = [r.text for r in recs]
-        return {'y': np.array([r.toxic for r in recs]), 'fast_p': models.fast_scores(texts)[:, 0],
-                'deep_logit': models.deep_logits(recs, texts)[:, 0]}
-
-    val = {src: scored(by_source(records, 'val', src)) for src in SOURCES}
-    test = {src: scored(by_source(records, 'test', src)) for src in SOURCES}
+    val = {src: models.scored(by_source(records, 'val', src)) for src in SOURCES}
+    test = {src: models.scored(by_source(records, 'test', src)) for src in SOURCES}
     in_a = half_a([r.text for r in by_source(records, 'test', 'offensive')])
     a = {k: v[in_a] for k, v in test['offensive'].items()}
     b = {k: v[~in_a] for k, v in test['offensive'].items()}
