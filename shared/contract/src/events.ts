@@ -74,7 +74,9 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export const FastRouteSchema = z.enum(['ok', 'toxic', 'needs-analysis']);
 
 /** A routing band: fast toxicity below `okBelow` is OK, from `toxicFrom` on toxic, in between ambiguous. */
-export const RoutingBandSchema = z.object({ okBelow: probability, toxicFrom: probability });
+export const RoutingBandSchema = z
+  .object({ okBelow: probability, toxicFrom: probability })
+  .refine((band) => band.okBelow <= band.toxicFrom, { message: 'okBelow must not exceed toxicFrom', path: ['okBelow'] });
 /** A studio term-list entry a message matched (its normalised form), and the category a block-list entry blocks as. */
 export const TermHitSchema = z.object({ term: z.string().min(1).max(100), category: z.enum(OFFENCE_CATEGORIES).optional() });
 export type TermHit = z.infer<typeof TermHitSchema>;

@@ -91,9 +91,7 @@ export type AppealsPolicy = z.infer<typeof AppealsPolicySchema>;
 export const GamePolicySchema = z
   .object({
     /** Overrides the fast model's own routing thresholds for this game. */
-    routing: RoutingBandSchema
-      .refine((r) => r.okBelow <= r.toxicFrom, 'okBelow must not exceed toxicFrom')
-      .optional(),
+    routing: RoutingBandSchema.optional(),
     /**
      * The deep verdict is final at or above this confidence; below it a moderator decides.
      * Unset: the deep model's own validated value (travels with its result), else 0.6.

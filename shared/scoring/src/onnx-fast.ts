@@ -23,8 +23,6 @@ import { modelAlarm } from './rules';
 
 export const FAST_MODEL_JSON = 'fast-model.json';
 
-const ThresholdsSchema = RoutingBandSchema.refine((t) => t.okBelow <= t.toxicFrom, 'okBelow must not exceed toxicFrom');
-
 const FastModelMetaSchema = z.object({
   version: z.string().min(1),
   format: z.literal('sinbin-fast-1'),
@@ -41,7 +39,7 @@ const FastModelMetaSchema = z.object({
     maxFeatures: z.number().int().min(1),
     seeds: z.object({ word: z.number().int(), collapsed: z.number().int(), bigram: z.number().int(), char: z.number().int() }),
   }),
-  defaultThresholds: ThresholdsSchema,
+  defaultThresholds: RoutingBandSchema,
   decisionThreshold: z.number().min(0).max(1),
   /** v2: the alarm head's cut (threat, self-harm encouragement, doxxing); the graph already floors toxicity at `floor`. */
   alarm: z.object({ cut: z.number().min(0).max(1), floor: z.number().min(0).max(1) }).optional(),
