@@ -8,7 +8,7 @@ from pathlib import Path
 from tokenizers import Tokenizer
 
 from .deep_input import DeepInputConfig, SpecialIds, build_ids
-from .normalize import normalize_text
+from .deep_text import TEXT_FORMS
 
 CASES = [
     {'text': 'gg wp', 'playerId': 'p1'},
@@ -23,6 +23,14 @@ CASES = [
     {'text': "t'es vraiment nul, va te faire voir", 'playerId': 'f', 'context': [{'playerId': 'g', 'text': 'on a perdu le mid'}]},
     {'text': 'Ça va? Très bien 😂 ÉNORME', 'playerId': 'f'},
     {'text': 'uninstall pls', 'playerId': 'q', 'context': [{'text': 'no player id here'}, {'playerId': 'q', 'text': 'my own line'}]},
+    # What the light form keeps or removes: mentions, runs, invisible characters, scripts, emoji.
+    {'text': '@user @user @USER @user_2 you\'re an IDIOT!!!!!! 😂😂😂😂 http://t.co/x', 'playerId': 'm'},
+    {'text': '@user @username @user', 'playerId': 'm'},
+    {'text': 'k\u200by\u200bs\u00ad now\u2028\u2028ok\t\t', 'playerId': 'z'},
+    {'text': '  ｆｕｌｌ　ｗｉｄｔｈ ﬁne №1 ²  ', 'playerId': 'z'},
+    {'text': 'مرحبا يا noob שלום 你好世界 こんにちは', 'playerId': 'z'},
+    {'text': 'f*ck u $#!t h34d 🖕🏻 ❤️ 🇫🇷', 'playerId': 'z', 'context': [{'playerId': 'y', 'text': 'gg ez 😎😎😎😎😎'}]},
+    {'text': 'naïve café résumé ÀÉÎÕÜ', 'playerId': 'z'},
 ]
 
 
@@ -38,8 +46,11 @@ def main() -> None:
                           context_lines=cfg_json['contextLines'])
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
 
+    form = json.loads((Path(args.model) / 'config.json').read_text())['sinbin'].get('textNormalization', 'normalizeText')
+    prepare = TEXT_FORMS[form]
+
     def enc(text: str) -> list[int]:
-        norm = normalize_text(text)
+        norm = prepare(text)
         return tok.encode(norm, add_special_tokens=False).ids if norm else []
 
     cases = []
@@ -47,10 +58,16 @@ def main() -> None:
         me = case.get('playerId')
         context = [(me is not None and line.get('playerId') == me, enc(line['text'])) for line in case.get('context', [])]
         ids, types = build_ids(enc(case['text']), context, sp, cfg)
-        cases.append({'input': case, 'ids': ids, 'types': types})
+        cases.append({'input': case, 'prepared': prepare(case['text']), 'ids': ids, 'types': types})
+    # Every text form's output through this tokenizer, whichever form the model reads: a model
+    # trained with another form (train-deep --text-form) must tokenise the same in TS.
+    tokenized = {name: [{'text': c['text'], 'prepared': f(c['text']),
+                         'ids': tok.encode(f(c['text']), add_special_tokens=False).ids if f(c['text']) else []} for c in CASES]
+                 for name, f in TEXT_FORMS.items()}
     out = Path(args.out)
     out.write_text(json.dumps({'generatedBy': 'models/sinbin_models/deep_parity_fixture.py', 'model': Path(args.model).name,
-                               'cases': cases}, ensure_ascii=False) + '\n')
+                               'textNormalization': form, 'cases': cases,
+                               'textForms': tokenized}, ensure_ascii=False) + '\n')
     print(f'wrote {len(cases)} cases to {out}')
 
 

@@ -40,6 +40,7 @@ from tokenizers import Tokenizer
 
 from .data import load_all
 from .deep_input import DeepInputConfig, SpecialIds
+from .deep_text import text_form_of
 from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, add_to_report, assemble, onnx_predict, pad_batch
 from .train_fast import by_source, decision_threshold
 
@@ -175,7 +176,10 @@ def main() -> None:
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
     c = configs[0]['sinbin']['input']
     in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
-    enc = Encoded(tok)
+    form = text_form_of(configs[0])
+    if any(text_form_of(c) != form for c in configs):
+        raise SystemExit('members read different text forms (config.json sinbin.textNormalization)')
+    enc = Encoded(tok, form)
     records = load_all()
     session = ort.InferenceSession(str(full), providers=['CPUExecutionProvider'])
     # The joined graph must give the mean of its members' logits.
@@ -186,7 +190,7 @@ def main() -> None:
         mtok = Tokenizer.from_file(str(m / 'tokenizer.json'))
         msp = SpecialIds(*(mtok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
         singles.append(run_logits(ort.InferenceSession(str(m / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider']),
-                                  assemble(probe_recs, Encoded(mtok), msp, in_cfg), msp.pad))
+                                  assemble(probe_recs, Encoded(mtok, form), msp, in_cfg), msp.pad))
     assert np.allclose(run_logits(session, probe, sp.pad), np.mean(singles, axis=0), atol=1e-3), 'joined graph != mean of members'
     if args.weights == 'fp32':
         full.replace(final)

@@ -31,6 +31,7 @@ from .deep_input import DeepInputConfig, SpecialIds, build_ids
 from .fast_model import padded_ids
 from .features import HashingConfig
 from .metrics import binary_report, roc_auc
+from .deep_text import TEXT_FORMS, text_form_of
 from .normalize import normalize_text
 from .obfuscate import obfuscate
 from .metrics import routing_report
@@ -81,8 +82,10 @@ class Models:
 
     def deep_logits(self, records, texts: list[str]) -> np.ndarray:
         """Raw output logits [n, 6] of the exported transformer (the stack reads the logit)."""
+        prepare = TEXT_FORMS[text_form_of(self.deep_config)]
+
         def enc(t: str) -> list[int]:
-            n = normalize_text(t)
+            n = prepare(t)
             return self.tok.encode(n, add_special_tokens=False).ids if n else []
         seqs = [build_ids(enc(t), [(c.same_speaker, enc(c.text)) for c in r.context], self.special, self.input_cfg)
                 for r, t in zip(records, texts)]

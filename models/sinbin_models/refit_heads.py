@@ -27,6 +27,7 @@ from .data import load_all
 from .deep_input import DeepInputConfig
 from .progress import Progress
 from .synthetic import as_records
+from .deep_text import text_form_of
 from .train_deep import OUTPUTS, EVAL_SOURCES, Encoded, add_to_report, assemble, cap_source, log_run, onnx_predict, pad_batch, special_ids, targets
 from .train_fast import by_source, decision_threshold
 
@@ -75,7 +76,7 @@ def main() -> None:
     in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
     tok = Tokenizer.from_file(str(member / 'tokenizer.json'))
     sp = special_ids(tok)
-    enc = Encoded(tok)
+    enc = Encoded(tok, text_form_of(cfg))
     rng = random.Random(args.seed)
     records = load_all()
     records += as_records([r for r in records if r.source == 'conda' and r.split == 'train'], args.seed)

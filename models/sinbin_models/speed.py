@@ -16,6 +16,7 @@ from tokenizers import Tokenizer
 from .data import load_conda, data_dir
 from .deep_input import DeepInputConfig
 from .progress import Progress
+from .deep_text import text_form_of
 from .train_deep import Encoded, assemble, pad_batch, special_ids
 
 
@@ -33,11 +34,12 @@ def feed(seqs, pad):
 
 
 def measure(model_dir: Path, records, context: bool, batch: int = 32) -> dict:
-    cfg = json.loads((model_dir / 'config.json').read_text())['sinbin']['input']
+    config = json.loads((model_dir / 'config.json').read_text())
+    cfg = config['sinbin']['input']
     in_cfg = DeepInputConfig(cfg['maxLen'], cfg['messageMax'], cfg['lineMax'], cfg['contextLines'] if context else 0)
     tok = Tokenizer.from_file(str(model_dir / 'tokenizer.json'))
     sp = special_ids(tok)
-    seqs = assemble(records, Encoded(tok), sp, in_cfg)
+    seqs = assemble(records, Encoded(tok, text_form_of(config)), sp, in_cfg)
     s = session(model_dir / 'onnx' / 'model.onnx')
     for q in seqs[:20]:
         s.run(['logits'], feed([q], sp.pad))

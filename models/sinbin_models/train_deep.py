@@ -28,6 +28,7 @@ from .data import CONTEXT_LINES, ContextLine, Record, load_all
 from .deep_input import DeepInputConfig, SpecialIds, build_ids
 from .deep_model import Encoder, EncoderConfig
 from .metrics import binary_report
+from .deep_text import TEXT_FORMS
 from .normalize import normalize_text
 from .progress import Progress
 from .source_mix import apply_repeats, parse_repeats
@@ -123,14 +124,15 @@ def tokenizer_config(max_len: int, info: dict) -> dict:
 
 
 class Encoded:
-    """Caches token ids of normalised strings; most chat lines repeat."""
+    """Caches token ids of prepared strings (deep_text.TEXT_FORMS); most chat lines repeat."""
 
-    def __init__(self, tok):
+    def __init__(self, tok, text_form: str = 'normalizeText'):
         self.tok = tok
+        self.prepare = TEXT_FORMS[text_form]
         self.cache: dict[str, list[int]] = {}
 
     def __call__(self, raw: str) -> list[int]:
-        norm = normalize_text(raw)
+        norm = self.prepare(raw)
         if norm not in self.cache:
             self.cache[norm] = self.tok.encode(norm, add_special_tokens=False).ids if norm else []
         return self.cache[norm]
@@ -367,7 +369,7 @@ def onnx_predict(session, seqs, pad: int, batch: int = 128) -> np.ndarray:
 
 
 def export(model: Encoder, out: Path, tok_json: dict, enc_cfg: EncoderConfig, in_cfg: DeepInputConfig,
-           version: str, decision: float, layers: int, vocab_kept: int, info: dict) -> None:
+           version: str, decision: float, layers: int, vocab_kept: int, info: dict, text_form: str = 'normalizeText') -> None:
     (out / 'onnx').mkdir(parents=True, exist_ok=True)
     model.eval()
     ids = torch.randint(7, enc_cfg.vocab_size, (2, 20)); mask = torch.ones_like(ids); types = torch.zeros_like(ids)
@@ -377,11 +379,11 @@ def export(model: Encoder, out: Path, tok_json: dict, enc_cfg: EncoderConfig, in
                       opset_version=17, dynamo=False)
     (out / 'tokenizer.json').write_text(json.dumps(tok_json, ensure_ascii=False))
     (out / 'tokenizer_config.json').write_text(json.dumps(tokenizer_config(in_cfg.max_len, info), indent=2) + '\n')
-    (out / 'config.json').write_text(json.dumps(deep_config(enc_cfg, in_cfg, version, decision, layers, vocab_kept, info), indent=2) + '\n')
+    (out / 'config.json').write_text(json.dumps(deep_config(enc_cfg, in_cfg, version, decision, layers, vocab_kept, info, text_form), indent=2) + '\n')
 
 
 def deep_config(enc_cfg: EncoderConfig, in_cfg: DeepInputConfig, version: str, decision: float, layers: int, vocab_kept: int,
-                info: dict) -> dict:
+                info: dict, text_form: str = 'normalizeText') -> dict:
     return {
         'model_type': 'bert', 'architectures': ['BertForSequenceClassification'],
         'problem_type': 'multi_label_classification',
@@ -406,7 +408,7 @@ def deep_config(enc_cfg: EncoderConfig, in_cfg: DeepInputConfig, version: str, d
             'labels': list(OUTPUTS),
             'tokenizer': {'files': ['tokenizer.json', 'tokenizer_config.json'], 'type': info['tokenizerClass'],
                           'specialTokens': list(SPECIALS)},
-            'textNormalization': 'normalizeText',
+            'textNormalization': text_form,
             'contextLayout': '[CLS] message [SEP] ([SELF]|[OTHER] earlier line)... [SEP]; token_type_ids 0 for [CLS] message [SEP], 1 after; newest lines kept first, kept lines in chat order',
             'decisionThreshold': round(decision, 3),
             'attributeThreshold': 0.5,
@@ -460,6 +462,8 @@ def main() -> None:
     ap.add_argument('--repeat', default='', help='per-source repeats after the caps, e.g. offensive=2 (default: each line once)')
     ap.add_argument('--train-embeddings', action='store_true',
                     help='also fine-tune the token embedding table (default: frozen; CPU budget, and words unseen in training keep their pretrained vectors)')
+    ap.add_argument('--text-form', choices=sorted(TEXT_FORMS), default='normalizeText',
+                    help="what the tokenizer reads: normalizeText (the fast model's folding) or light (deep_text.light_text)")
     ap.add_argument('--eval-only-conda', action='store_true', help='ablation runs: evaluate CONDA only')
     args = ap.parse_args()
     try:
@@ -479,9 +483,10 @@ def main() -> None:
     from tokenizers import Tokenizer
     from .data import conda_unlabelled_text, data_dir
     held_out = {r.group for r in records if r.source == 'conda' and r.split != 'train'}
-    texts = {r.normalized for r in records if r.split == 'train'}
-    texts |= {normalize_text(c.text) for r in records if r.split == 'train' for c in r.context}
-    texts |= {normalize_text(t) for t in conda_unlabelled_text(data_dir(), held_out)}
+    prepare = TEXT_FORMS[args.text_form]
+    texts = {prepare(r.text) for r in records if r.split == 'train'}
+    texts |= {prepare(c.text) for r in records if r.split == 'train' for c in r.context}
+    texts |= {prepare(t) for t in conda_unlabelled_text(data_dir(), held_out)}
     base_tj, weights, info = {'minilm': minilm_base, 'bge': bge_base, 'e5': e5_base}[args.base]()
     also_keep: set[int] = set()
     if base_tj['model']['type'] == 'Unigram':
@@ -492,7 +497,7 @@ def main() -> None:
     tok_json, kept = prune_vocabulary(base_tj, sorted(t for t in texts if t), also_keep=also_keep)
     tok = Tokenizer.from_str(json.dumps(tok_json))
     sp = special_ids(tok)
-    enc = Encoded(tok)
+    enc = Encoded(tok, args.text_form)
     model = load_encoder(weights, kept, args.layers, args.max_len)
     del weights
     if not args.train_embeddings:
@@ -517,7 +522,7 @@ def main() -> None:
         decision = decision_threshold(val)
     # The hour and minute too: two models trained the same day must not share a version (decisions name it).
     version = f"deep-{'multilingual-' if args.base == 'e5' else ''}{datetime.now(timezone.utc):%Y-%m-%d-%H%M}"
-    export(model, out, tok_json, model.c, in_cfg, version, decision, args.layers, len(kept), info)
+    export(model, out, tok_json, model.c, in_cfg, version, decision, args.layers, len(kept), info, args.text_form)
 
     # Evaluate the exported graph, not the torch module.
     session = ort.InferenceSession(str(out / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider'])

@@ -1,4 +1,4 @@
-// The context-aware deep analyzer: a small BERT-style encoder trained from scratch, read with
+// The context-aware deep analyzer: a fine-tuned pretrained encoder (all-MiniLM-L6-v2), read with
 // @huggingface/transformers from local files only. It sees the message plus the channel's
 // earlier lines, each marked as the speaker's own ([SELF]) or someone else's ([OTHER]).
 
@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AutoModelForSequenceClassification, AutoTokenizer, env, LogLevel, Tensor } from '@huggingface/transformers';
 import { z } from 'zod';
 import { CATEGORIES, type CategoryScores, currentModelConfig, type ScoringInput, type ToxicityScore, type ToxicityScorer } from '@sinbin/contract';
-import { normalizeText } from './normalize';
+import { DEEP_TEXT_FORMS } from './deep-text';
 import { StackingSchema, stackedToxicity, type StackingParams } from './stacking';
 
 export const DEEP_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
@@ -27,6 +27,8 @@ const DeepConfigSchema = z.object({
     version: z.string().min(1),
     format: z.literal('sinbin-deep-1'),
     input: InputConfigSchema,
+    /** What the tokenizer reads (deep-text.ts); models before the light form did not say. */
+    textNormalization: z.enum(['normalizeText', 'light']).default('normalizeText'),
     /** Cut for the stage's toxicity (0.5 when `stacking` folds the cut into its bias). */
     decisionThreshold: z.number().min(0).max(1),
     /** Final toxicity = sigmoid(a * transformer logit + b * fast logit + c); absent: the transformer's own probability. */
@@ -183,6 +185,7 @@ class DeepScorer implements TransformerDeepScorer {
   readonly inputConfig: DeepInputConfig;
   private readonly special: SpecialIds;
   private readonly labels: string[];
+  private readonly prepare: (text: string) => string;
   // Context lines recur in every following message of a channel; tokenise each once.
   private readonly tokenCache = new Map<string, number[]>();
 
@@ -194,18 +197,19 @@ class DeepScorer implements TransformerDeepScorer {
     this.stacking = config.sinbin.stacking;
     this.standaloneDecisionThreshold = config.sinbin.standaloneDecisionThreshold ?? config.sinbin.decisionThreshold;
     this.inputConfig = config.sinbin.input;
+    this.prepare = DEEP_TEXT_FORMS[config.sinbin.textNormalization];
     this.special = specialIds(tokenizer);
     this.labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]!);
     if (this.labels[0] !== 'toxicity') throw new Error('deep model: first output must be "toxicity"');
   }
 
   private tokens(text: string): number[] {
-    const normalized = normalizeText(text);
-    let ids = this.tokenCache.get(normalized);
+    const prepared = this.prepare(text);
+    let ids = this.tokenCache.get(prepared);
     if (ids === undefined) {
-      ids = normalized === '' ? [] : this.tokenizer.encode(normalized, { add_special_tokens: false });
+      ids = prepared === '' ? [] : this.tokenizer.encode(prepared, { add_special_tokens: false });
       if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
-      this.tokenCache.set(normalized, ids);
+      this.tokenCache.set(prepared, ids);
     }
     return ids;
   }

@@ -1,14 +1,18 @@
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir, loadScorer } from '../../../shared/scoring/src/load';
 import { buildDeepInput, confidenceOf, loadTransformerDeepScorer, type TransformerDeepScorer } from '../../../shared/scoring/src/transformer-deep';
 import type { ScoringInput } from '@sinbin/contract';
+import { DEEP_TEXT_FORMS, type DeepTextForm } from '../../../shared/scoring/src/deep-text';
 import { FIXTURES, labelledChat, stubFallback } from './helpers';
 
 interface DeepFixture {
-  cases: { input: ScoringInput; ids: number[]; types: number[] }[];
+  textNormalization?: DeepTextForm;
+  cases: { input: ScoringInput; prepared?: string; ids: number[]; types: number[] }[];
+  textForms?: Record<DeepTextForm, { text: string; prepared: string; ids: number[] }[]>;
 }
 
 describe('transformer deep scorer', () => {
@@ -25,10 +29,28 @@ describe('transformer deep scorer', () => {
 
   it('builds the same token sequences as the Python trainer', () => {
     const fixture = JSON.parse(readFileSync(resolve(FIXTURES, 'deep-input-parity.json'), 'utf8')) as DeepFixture;
+    const prepare = DEEP_TEXT_FORMS[fixture.textNormalization ?? 'normalizeText'];
     for (const c of fixture.cases) {
+      if (c.prepared !== undefined) expect(prepare(c.input.text)).toBe(c.prepared);
       const seq = scorer.encode(c.input);
       expect(seq.ids).toEqual(c.ids);
       expect(seq.types).toEqual(c.types);
+    }
+  });
+
+  it('prepares and tokenises every text form as the Python trainer does', async () => {
+    const fixture = JSON.parse(readFileSync(resolve(FIXTURES, 'deep-input-parity.json'), 'utf8')) as DeepFixture;
+    const dir = defaultModelDir('deep');
+    env.allowRemoteModels = false;
+    env.localModelPath = dirname(dir) + '/';
+    const tokenizer = await AutoTokenizer.from_pretrained(basename(dir), { local_files_only: true });
+    expect(Object.keys(fixture.textForms ?? {}).sort()).toEqual(Object.keys(DEEP_TEXT_FORMS).sort());
+    for (const [form, rows] of Object.entries(fixture.textForms ?? {})) {
+      for (const row of rows) {
+        const prepared = DEEP_TEXT_FORMS[form as DeepTextForm](row.text);
+        expect(prepared, `${form}: ${row.text}`).toBe(row.prepared);
+        expect(prepared === '' ? [] : tokenizer.encode(prepared, { add_special_tokens: false }), `${form}: ${row.text}`).toEqual(row.ids);
+      }
     }
   });
 
