@@ -100,21 +100,24 @@ def feed(seqs, pad: int) -> dict[str, np.ndarray]:
 WEIGHTS_LABELS = {
     'int8': 'int8 (static QDQ, calibrated on validation)',
     'int8-ff2': 'int8 (static QDQ, calibrated on validation) except the feed-forward output projections and the head (fp32)',
+    'int8-ff2-fp16': 'int8 (static QDQ, calibrated on validation) except the feed-forward output projections and the head '
+                     '(stored in fp16, computed in fp32)',
     'fp16': 'fp16 (weights stored in half precision, computed in fp32)',
     'fp32': 'fp32',
 }
 
 
-def fp16_weights(model: onnx.ModelProto, min_elements: int = 1024) -> onnx.ModelProto:
+def fp16_weights(model: onnx.ModelProto, min_elements: int = 1024, only: set[str] | None = None) -> onnx.ModelProto:
     """The model with each large fp32 weight stored as fp16 behind a Cast back to fp32: the graph
     computes exactly as before on weights rounded to half precision. Small tensors (biases, norms,
-    shape constants) stay as they are."""
+    shape constants) stay as they are; `only`: just these initializers (a quantised graph's
+    scales must stay initializers)."""
     out = onnx.ModelProto()
     out.CopyFrom(model)
     inits, casts = [], []
     for init in out.graph.initializer:
         array = numpy_helper.to_array(init)
-        if array.dtype == np.float32 and array.size >= min_elements:
+        if array.dtype == np.float32 and array.size >= min_elements and (only is None or init.name in only):
             half = numpy_helper.from_array(array.astype(np.float16), f'{init.name}__fp16')
             inits.append(half)
             casts.append(helper.make_node('Cast', [half.name], [init.name], to=TensorProto.FLOAT, name=f'{init.name}__to_fp32'))
@@ -137,8 +140,9 @@ def run_logits(session, seqs, pad: int) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'deep'))
-    ap.add_argument('--weights', choices=('int8', 'int8-ff2', 'fp16', 'fp32'), default='int8',
+    ap.add_argument('--weights', choices=tuple(WEIGHTS_LABELS), default='int8',
                     help='int8: static QDQ; int8-ff2: the same with the feed-forward output projections in fp32; '
+                         'int8-ff2-fp16: those projections stored in fp16; '
                          'fp16: weights stored in half precision, computed in fp32; fp32: full precision')
     ap.add_argument('--fp32', dest='weights', action='store_const', const='fp32', help='the same as --weights fp32')
     ap.add_argument('--no-eval', action='store_true',
@@ -206,12 +210,18 @@ def main() -> None:
         # table. The output Gemm stays fp32: refit heads have wide per-row ranges that int8 rounds badly.
         prepared_model = onnx.load(str(prepared))
         head = [n.name for n in prepared_model.graph.node if n.op_type == 'Gemm' and n.output[0].endswith('logits')]
-        if args.weights == 'int8-ff2':
+        if args.weights in ('int8-ff2', 'int8-ff2-fp16'):
             # Their inputs (after GELU) have the outliers one int8 scale per tensor rounds away.
             head += [n.name for n in prepared_model.graph.node if n.op_type == 'MatMul' and '/ff2/' in n.name]
         quantize_static(str(prepared), str(final), reader, quant_format=QuantFormat.QDQ, per_channel=True,
                         weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8,
                         op_types_to_quantize=['MatMul', 'Gemm', 'Gather'], nodes_to_exclude=head)
+        if args.weights == 'int8-ff2-fp16':
+            # What int8 left in fp32 (the excluded products' weights) is most of the file: halve it.
+            quantized = onnx.load(str(final))
+            names = {i.name for i in quantized.graph.initializer}
+            kept = {x for n in quantized.graph.node if n.name in head for x in n.input if x in names}
+            onnx.save(fp16_weights(quantized, only=kept), str(final))
         full.unlink()
         prepared.unlink()
     if args.weights != 'fp32':
