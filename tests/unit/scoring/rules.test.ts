@@ -60,6 +60,14 @@ describe('alarmRules', () => {
     { text: 'whats ur home address', kinds: ['doxxing'] },
     { text: 'his ip is 198.51.100.7', kinds: ['doxxing'] },
     { text: 'tell me your real name', kinds: ['doxxing'] },
+    { text: 'grab a rope already', kinds: ['self_harm'] },
+    { text: 'tie urself a noose and do it', kinds: ['self_harm'] },
+    { text: 'found ur twitch, gonna raid and spam it all week', kinds: ['threat'] },
+    { text: 'isnt ur name john smith from ohio', kinds: ['doxxing'] },
+    { text: 'swallow the whole bottle of sleeping pills already', kinds: ['self_harm'] },
+    { text: 'go overdose', kinds: ['self_harm'] },
+    { text: "j'espère que tu attrapes un cancer", kinds: ['threat'] },
+    { text: 'your name is sarah jones from texas right', kinds: ['doxxing'] },
   ])('$text -> $kinds', ({ text, kinds }) => {
     expect(alarmRules(text).kinds).toEqual(kinds);
     expect(alarmRules(text).rules.length).toBeGreaterThan(0);
@@ -76,6 +84,13 @@ describe('alarmRules', () => {
     'this boss keeps killing me',
     '',
     '🙂🙂🙂',
+    'bring a rope for the cliff',
+    'tie the rope to the anchor first',
+    'found your stream, great content',
+    'isnt your name on the leaderboard yet',
+    'your name is too long for the scoreboard',
+    'take the pills from the medkit',
+    'i swallow my pride and queue again',
   ])('%j raises no alarm', (text) => {
     expect(alarmRules(text)).toEqual({ kinds: [], rules: [] });
   });
