@@ -4,8 +4,9 @@ shared/scoring/src/transformer-deep.ts (buildDeepInput); keep both in step.
   [CLS] message [SEP] ([SELF]|[OTHER] earlier line)... [SEP]
   token types: 0 for the message part, 1 for the context part.
 
-All text goes through normalize_text first. The newest context lines are kept when the budget
-runs out; kept lines stay oldest first.
+All text goes through the model's text form first (deep_text: normalize_text unless the config
+says light). The newest context lines are kept when the budget runs out; kept lines stay oldest
+first.
 """
 from dataclasses import dataclass
 

@@ -61,9 +61,10 @@ def main() -> None:
         cases.append({'input': case, 'prepared': prepare(case['text']), 'ids': ids, 'types': types})
     # Every text form's output through this tokenizer, whichever form the model reads: a model
     # trained with another form (train-deep --text-form) must tokenise the same in TS.
-    tokenized = {name: [{'text': c['text'], 'prepared': f(c['text']),
-                         'ids': tok.encode(f(c['text']), add_special_tokens=False).ids if f(c['text']) else []} for c in CASES]
-                 for name, f in TEXT_FORMS.items()}
+    def tokenized_row(text: str, prepared: str) -> dict:
+        return {'text': text, 'prepared': prepared, 'ids': tok.encode(prepared, add_special_tokens=False).ids if prepared else []}
+
+    tokenized = {name: [tokenized_row(c['text'], f(c['text'])) for c in CASES] for name, f in TEXT_FORMS.items()}
     out = Path(args.out)
     out.write_text(json.dumps({'generatedBy': 'models/sinbin_models/deep_parity_fixture.py', 'model': Path(args.model).name,
                                'textNormalization': form, 'cases': cases,

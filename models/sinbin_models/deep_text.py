@@ -28,7 +28,6 @@ def light_text(raw: str) -> str:
 TEXT_FORMS = {'normalizeText': normalize_text, 'light': light_text}
 
 
-
 def text_form_of(config: dict) -> str:
     """The text form a deep model's config.json names (models before the light form did not say)."""
     return config['sinbin'].get('textNormalization', 'normalizeText')

@@ -8,8 +8,8 @@ Perspective-style attributes), ONNX export in the layout the TS deep scorer read
 - Tokenizer: the model's own uncased WordPiece, [unused0]/[unused1] renamed [SELF]/[OTHER], and
   the vocabulary pruned to the tokens the training text uses plus every single character (so
   text never seen still tokenises; see prune_vocabulary): the embedding shrinks with it.
-- Input: sinbin_models.deep_input layout on normalize_text output; --context-lines 0 trains the
-  message-only ablation.
+- Input: sinbin_models.deep_input layout on the text form's output (normalize_text unless
+  --text-form); --context-lines 0 trains the message-only ablation.
 
 Usage: python -m sinbin_models train-deep [--out work/deep-minilm] [--layers 6] [--epochs 1] ...
 """
@@ -29,7 +29,6 @@ from .deep_input import DeepInputConfig, SpecialIds, build_ids
 from .deep_model import Encoder, EncoderConfig
 from .metrics import binary_report
 from .deep_text import TEXT_FORMS
-from .normalize import normalize_text
 from .progress import Progress
 from .source_mix import apply_repeats, parse_repeats
 from .synthetic import as_records
