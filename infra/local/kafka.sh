@@ -24,6 +24,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=lib/pidfile.sh
+source "$HERE/lib/pidfile.sh"
 # Variables of the former name are read for one release (shared/contract/src/legacy-names.mjs).
 eval "$(node "$REPO_ROOT/shared/contract/src/legacy-names.mjs" shell-env)"
 
@@ -304,6 +306,17 @@ cds_promote() {
   if [[ -s $pending ]]; then mv -f "$pending" "$archive"; else rm -f "$pending"; fi
 }
 
+# A launch that failed leaves nothing behind it: whatever the pid file names is killed.
+launch_failed() {
+  local pid
+  if [[ -s $PIDFILE ]]; then
+    pid=$(<"$PIDFILE")
+    if [[ $pid =~ ^[0-9]+$ ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$PIDFILE"
+  die "$1"
+}
+
 cmd_start() {
   local t0
   t0=$(now_ms)
@@ -331,7 +344,7 @@ cmd_start() {
     fi
   done
   mkdir -p "$DATA" "$LOGS"
-  rm -f "$PIDFILE" "$STATE"/ready-in.*
+  rm -f "$STATE"/ready-in.*
   local f
   for f in server.log stdout.log; do
     if [[ -f $LOGS/$f ]]; then mv -f "$LOGS/$f" "$LOGS/$f.prev"; fi
@@ -341,22 +354,22 @@ cmd_start() {
 
   local cds_opts
   cds_opts=$(cds_jvm_opts)
-  # setsid + no inherited stdio: the broker outlives the caller and does not hold its pipes open
+  # Detached, no inherited stdio: the broker outlives the caller and does not hold its pipes open
   # (a child_process.execSync caller would otherwise hang until the broker exits).
   # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS is a list of JVM flags
-  setsid java $KAFKA_HEAP_OPTS $cds_opts -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-    -Djava.awt.headless=true -Dsinbin.kafka.logs="$LOGS" -Dlog4j2.configurationFile="$HOME_DIR/config/log4j2.xml" \
-    -cp "$LIB/*" kafka.Kafka "$PROPS" </dev/null >"$LOGS/stdout.log" 2>&1 8>&- 9>&- &
-  local pid=$! i
-  printf '%s\n' "$pid" >"$PIDFILE"
+  pidfile_launch "$PIDFILE" "$LOGS/stdout.log" java $KAFKA_HEAP_OPTS $cds_opts -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true -Dsinbin.kafka.logs="$LOGS" \
+    -Dlog4j2.configurationFile="$HOME_DIR/config/log4j2.xml" -cp "$LIB/*" kafka.Kafka "$PROPS"
+  local launcher=$! i
   printf '%s\n' "$t0" >"$STATE/started-at"
-  # $! is the forked shell until it has exec'd java; running_pid only accepts a kafka.Kafka command line.
-  for ((i = 0; i < 100; i++)); do
+  pidfile_launched "$PIDFILE" "$launcher" 10 || { log_tail; launch_failed "the broker did not start"; }
+  # The pid file names the launched shell until it has exec'd java; running_pid wants kafka.Kafka.
+  for ((i = 0; i < 200; i++)); do
     running_pid >/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
+    _pidfile_alive "$(<"$PIDFILE")" || break
     sleep 0.05
   done
-  running_pid >/dev/null || { log_tail; rm -f "$PIDFILE"; die "the broker exited right after launch"; }
+  running_pid >/dev/null || { log_tail; launch_failed "the broker exited right after launch"; }
   flock -u 9
   # A start that fails leaves nothing running behind it.
   if ! wait_ready; then

@@ -24,6 +24,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=lib/ready.sh
 source "$HERE/lib/ready.sh"
+# shellcheck source=lib/pidfile.sh
+source "$HERE/lib/pidfile.sh"
 
 MINIO_REF=${MINIO_REF:-v0.0.0-20260212201848-7aac2a2c5b7c}
 MINIO_PORT=${MINIO_PORT:-9000}
@@ -104,10 +106,10 @@ cmd_start() {
   done
   mkdir -p "$DATA"
   if [[ -f $LOG ]]; then mv -f "$LOG" "$LOG.prev"; fi
-  # setsid + no inherited stdio: the server outlives the caller and holds none of its pipes.
-  MINIO_BROWSER_REDIRECT=off MINIO_UPDATE=off setsid "$BIN" server "$DATA" --quiet --anonymous \
-    --address "$HOST:$MINIO_PORT" --console-address "$HOST:$MINIO_CONSOLE_PORT" </dev/null >"$LOG" 2>&1 8>&- 9>&- &
-  printf '%s\n' "$!" >"$PIDFILE"
+  # Detached, no inherited stdio: the server outlives the caller and holds none of its pipes.
+  MINIO_BROWSER_REDIRECT=off MINIO_UPDATE=off pidfile_launch "$PIDFILE" "$LOG" "$BIN" server "$DATA" --quiet --anonymous \
+    --address "$HOST:$MINIO_PORT" --console-address "$HOST:$MINIO_CONSOLE_PORT"
+  pidfile_launched "$PIDFILE" "$!" 10 || true  # cmd_wait says why when it did not start
   flock -u 9
   if ! (cmd_wait); then
     cmd_stop

@@ -21,6 +21,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=lib/ready.sh
 source "$HERE/lib/ready.sh"
+# shellcheck source=lib/pidfile.sh
+source "$HERE/lib/pidfile.sh"
 
 MLFLOW_PORT=${MLFLOW_PORT:-5000}
 MLFLOW_WAIT_TIMEOUT=${MLFLOW_WAIT_TIMEOUT:-120}
@@ -129,10 +131,11 @@ cmd_start() {
   if [[ -f $LOG ]]; then mv -f "$LOG" "$LOG.prev"; fi
   local backend
   backend="postgresql+psycopg2://sinbin:$(pg_password)@$HOST:$PGPORT/mlflow"
-  # setsid: the server (and its worker) form their own process group, stopped together by pid.
-  MLFLOW_BACKEND_STORE_URI=$backend setsid "$VENV/bin/mlflow" server --host "$HOST" --port "$MLFLOW_PORT" --workers 1 \
-    --artifacts-destination "s3://$BUCKET/artifacts" --serve-artifacts </dev/null >"$LOG" 2>&1 8>&- 9>&- &
-  printf '%s\n' "$!" >"$PIDFILE"
+  # Its own session: the server (and its worker) form their own process group, stopped together by pid.
+  # The store URI holds the database password: passed in the environment, never on a command line.
+  MLFLOW_BACKEND_STORE_URI=$backend pidfile_launch "$PIDFILE" "$LOG" "$VENV/bin/mlflow" server --host "$HOST" \
+    --port "$MLFLOW_PORT" --workers 1 --artifacts-destination "s3://$BUCKET/artifacts" --serve-artifacts
+  pidfile_launched "$PIDFILE" "$!" 10 || true  # cmd_wait says why when it did not start
   flock -u 9
   if ! (cmd_wait); then
     cmd_stop

@@ -2,11 +2,41 @@
 # A pid file holds one pid; a pid is trusted only while that process still runs a command line
 # matching the service's pattern (a recycled pid belongs to someone else).
 #
+#   pidfile_launch FILE LOG CMD...    start CMD detached (own session, stdin /dev/null, output to LOG); CMD's
+#                                     own pid lands in FILE; $! is the launcher (see pidfile_launched)
+#   pidfile_launched FILE LAUNCHER SECS wait until FILE names a live process; fail if the launch died first
 #   pidfile_pid FILE PATTERN          print the pid if it is alive and its command line matches PATTERN (grep -E)
 #   pidfile_stop FILE PATTERN SECS    SIGTERM its process group, SIGKILL after SECS, remove FILE; 0 if nothing ran
 #
 # A group whose leader is gone (its pid file names a dead process) may still hold members, e.g. the
 # function an of-watchdog ran: pidfile_stop then stops those members whose command line matches.
+
+# The launched process writes its own pid, then execs CMD (same pid). The pid of the `setsid` a
+# shell forks is not always the service's: setsid forks when it leads a process group, and the pid
+# it leaves behind is a zombie until reaped, which answers kill -0 but has no command line. A start
+# that trusted that pid saw "exited right after launch" while the broker ran on, unrecorded.
+pidfile_launch() {
+  local file=$1 log=$2
+  shift 2
+  rm -f "$file"
+  # shellcheck disable=SC2016 # $$, $0 and $@ belong to the launched shell
+  setsid bash -c 'printf "%s\n" "$$" >"$0.tmp" && mv -f "$0.tmp" "$0" && exec "$@"' "$file" "$@" \
+    </dev/null >"$log" 2>&1 8>&- 9>&- &
+}
+
+pidfile_launched() {
+  local file=$1 launcher=$2 secs=${3:-10} i gone=0
+  for ((i = 0; i < secs * 20; i++)); do
+    if [[ -s $file ]]; then
+      _pidfile_alive "$(<"$file")"
+      return
+    fi
+    # A launcher that forked is gone before its child has written the file: allow that child 1 s.
+    if ! _pidfile_alive "$launcher"; then ((++gone < 20)) || return 1; fi
+    sleep 0.05
+  done
+  return 1
+}
 
 pidfile_pid() {
   local file=$1 pattern=$2 pid
