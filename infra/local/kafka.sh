@@ -308,13 +308,19 @@ cds_promote() {
 
 # A launch that failed leaves nothing behind it: whatever the pid file names is killed.
 launch_failed() {
-  local pid
+  local pid seen='no pid file was written'
   if [[ -s $PIDFILE ]]; then
     pid=$(<"$PIDFILE")
-    if [[ $pid =~ ^[0-9]+$ ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+    if [[ $pid =~ ^[0-9]+$ ]]; then
+      # What the pid file named, so a failure says which process it was waiting for.
+      local ps_line
+      ps_line=$(ps -o stat=,etime=,args= -p "$pid" 2>/dev/null | cut -c1-160 || true)
+      seen="pid $pid: ${ps_line:-no longer running}"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   fi
   rm -f "$PIDFILE"
-  die "$1"
+  die "$1 ($seen)"
 }
 
 cmd_start() {
