@@ -189,14 +189,7 @@ cmd_install() {
 # --- process ---------------------------------------------------------------------------------------------
 
 # The pid in the pid file, if that process is alive and is our broker (guards against a recycled pid).
-running_pid() {
-  [[ -f $PIDFILE ]] || return 1
-  local pid
-  pid=$(<"$PIDFILE")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
-  printf '%s\n' "$pid"
-}
+running_pid() { pidfile_pid "$PIDFILE" 'kafka\.Kafka'; }
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 

@@ -73,14 +73,7 @@ cmd_install() {
 }
 
 # The pid in the pid file, if that process is alive and is our server (guards against a recycled pid).
-running_pid() {
-  [[ -f $PIDFILE ]] || return 1
-  local pid
-  pid=$(<"$PIDFILE")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DATA" || return 1
-  printf '%s\n' "$pid"
-}
+running_pid() { pidfile_pid "$PIDFILE" "$(pidfile_literal "$DATA")"; }
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
@@ -118,26 +111,7 @@ cmd_start() {
   say "ready in $(seconds_since "$t0")s ($HOST:$MINIO_PORT, console $HOST:$MINIO_CONSOLE_PORT, pid $(<"$PIDFILE"))"
 }
 
-cmd_stop() {
-  mkdir -p "$STATE"
-  local pid waited=0
-  if ! pid=$(running_pid); then
-    rm -f "$PIDFILE"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited >= MINIO_STOP_TIMEOUT * 10)); then
-      say "pid $pid still running ${MINIO_STOP_TIMEOUT}s after SIGTERM: sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  rm -f "$PIDFILE"
-}
+cmd_stop() { pidfile_stop "$PIDFILE" "$(pidfile_literal "$DATA")" "$MINIO_STOP_TIMEOUT"; }
 
 cmd_status() {
   local pid

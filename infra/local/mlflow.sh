@@ -70,14 +70,8 @@ cmd_install() {
   say "installed in $(seconds_since "$t0")s"
 }
 
-running_pid() {
-  [[ -f $PIDFILE ]] || return 1
-  local pid
-  pid=$(<"$PIDFILE")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--port $MLFLOW_PORT" || return 1
-  printf '%s\n' "$pid"
-}
+# The pid in the pid file, if that process is alive and is our server (guards against a recycled pid).
+running_pid() { pidfile_pid "$PIDFILE" "--port $MLFLOW_PORT( |\$)"; }
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 

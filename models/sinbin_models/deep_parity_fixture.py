@@ -8,7 +8,7 @@ from pathlib import Path
 from tokenizers import Tokenizer
 
 from .deep_input import DeepInputConfig, SpecialIds, build_ids
-from .deep_text import TEXT_FORMS
+from .deep_text import TEXT_FORMS, text_form_of
 
 CASES = [
     {'text': 'gg wp', 'playerId': 'p1'},
@@ -41,12 +41,13 @@ def main() -> None:
     ap.add_argument('--out', default=str(root / 'tests' / 'fixtures' / 'deep-input-parity.json'))
     args = ap.parse_args()
     tok = Tokenizer.from_file(str(Path(args.model) / 'tokenizer.json'))
-    cfg_json = json.loads((Path(args.model) / 'config.json').read_text())['sinbin']['input']
+    config = json.loads((Path(args.model) / 'config.json').read_text())
+    cfg_json = config['sinbin']['input']
     cfg = DeepInputConfig(max_len=cfg_json['maxLen'], message_max=cfg_json['messageMax'], line_max=cfg_json['lineMax'],
                           context_lines=cfg_json['contextLines'])
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
 
-    form = json.loads((Path(args.model) / 'config.json').read_text())['sinbin'].get('textNormalization', 'normalizeText')
+    form = text_form_of(config)
     prepare = TEXT_FORMS[form]
 
     def enc(text: str) -> list[int]:

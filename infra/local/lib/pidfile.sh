@@ -6,6 +6,7 @@
 #                                     own pid lands in FILE; $! is the launcher (see pidfile_launched)
 #   pidfile_launched FILE LAUNCHER SECS wait until FILE names a live process; fail if the launch died first
 #   pidfile_pid FILE PATTERN          print the pid if it is alive and its command line matches PATTERN (grep -E)
+#   pidfile_literal TEXT              print an extended regex matching TEXT as it is (a path in a PATTERN)
 #   pidfile_stop FILE PATTERN SECS    SIGTERM its process group, SIGKILL after SECS, remove FILE; 0 if nothing ran
 #
 # A group whose leader is gone (its pid file names a dead process) may still hold members, e.g. the
@@ -36,6 +37,10 @@ pidfile_launched() {
     sleep 0.05
   done
   return 1
+}
+
+pidfile_literal() {
+  printf '%s' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
 }
 
 pidfile_pid() {
