@@ -86,7 +86,7 @@ export class TopicConnector {
   private batchesInFlight = 0;
 
   constructor(private readonly opts: ConnectorOptions) {
-    const driverOptions = { brokers: opts.brokers, clientId: `connector-${opts.target.name}`, groupId: opts.target.name, concurrency: opts.concurrency ?? 12 };
+    const driverOptions = { brokers: opts.brokers, clientId: `connector-${opts.target.name}`, groupId: opts.target.name, concurrency: opts.concurrency ?? 12, log: opts.log };
     this.consumer = (opts.client ?? DEFAULT_KAFKA_CLIENT) === 'platformatic' ? new PlatformaticConsumer(driverOptions) : new KafkajsConsumer(driverOptions);
   }
 

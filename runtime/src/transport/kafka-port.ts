@@ -5,6 +5,7 @@
 import type { WireRecord } from '@sinbin/contract';
 import type { KafkaRecordLike } from './decoders';
 import type { TopicPartitionOffset } from './pending-offsets';
+import type { Logger } from '../log';
 
 /** An idempotent producer that stores records with acks from all in-sync replicas. */
 export interface ProducerDriver {
@@ -35,6 +36,8 @@ export interface ConsumerDriverOptions {
   groupId: string;
   /** Partitions handled at once. */
   concurrency: number;
+  /** Where a consumer the client library gave up on, and its replacement, are reported. */
+  log: Logger;
 }
 
 /** A group consumer that hands over batches per partition and commits only what it is told to. */

@@ -6,6 +6,7 @@ import type { KafkaRecordLike } from './decoders';
 import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
 import type { TopicPartitionOffset } from './pending-offsets';
 import { ProducerRenewal } from './producer-renewal';
+import { ConsumerRestarts } from './consumer-restarts';
 
 export function groupByTopic(records: readonly WireRecord[]): Map<string, WireRecord[]> {
   const byTopic = new Map<string, WireRecord[]>();
@@ -66,21 +67,49 @@ export class KafkajsProducer implements ProducerDriver {
 }
 
 export class KafkajsConsumer implements ConsumerDriver {
-  private readonly consumer: Consumer;
+  private readonly kafka: Kafka;
+  private consumer: Consumer;
+  private readonly restarts: ConsumerRestarts;
+  /** What start() was given, for a replacement consumer. */
+  private running: Parameters<ConsumerDriver['start']> | undefined;
 
   constructor(private readonly opts: ConsumerDriverOptions) {
-    const kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING });
-    // A fetch returns as soon as records arrive; the short wait only bounds how long stopping
-    // (which waits for the fetch in flight) takes.
-    this.consumer = kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
+    this.kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.NOTHING });
+    this.consumer = this.newConsumer();
+    this.restarts = new ConsumerRestarts({ groupId: opts.groupId, log: opts.log, discard: () => this.consumer.disconnect(), start: () => this.startFresh() });
   }
 
-  async start(topics: readonly string[], onBatch: (batch: PartitionBatch) => Promise<void>, onAssignment: (assignment: Record<string, number[]>) => void): Promise<void> {
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => onAssignment(event.payload.memberAssignment));
-    await this.consumer.connect();
+  private newConsumer(): Consumer {
+    // A fetch returns as soon as records arrive; the short wait only bounds how long stopping
+    // (which waits for the fetch in flight) takes.
+    return this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
+  }
+
+  async start(...args: Parameters<ConsumerDriver['start']>): Promise<void> {
+    this.running = args;
+    await this.run(this.consumer, ...args);
+  }
+
+  private startFresh(): Promise<void> {
+    this.consumer = this.newConsumer();
+    return this.run(this.consumer, ...this.running!);
+  }
+
+  private async run(consumer: Consumer, topics: readonly string[], onBatch: (batch: PartitionBatch) => Promise<void>, onAssignment: (assignment: Record<string, number[]>) => void): Promise<void> {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.restarts.joined();
+      onAssignment(event.payload.memberAssignment);
+    });
+    // kafkajs restarts a consumer itself after most errors; after the rest it leaves it stopped.
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (consumer !== this.consumer) return;
+      if (event.payload.restart) this.opts.log.warn({ group: this.opts.groupId, err: `${event.payload.error.name}: ${event.payload.error.message}` }, 'Kafka consumer crashed; kafkajs restarts it');
+      else this.restarts.gaveUp(event.payload.error);
+    });
+    await consumer.connect();
     // initialOffset: earliest, as the KafkaSources in infra/ declare.
-    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await this.consumer.run({
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
       partitionsConsumedConcurrently: this.opts.concurrency,
       eachBatchAutoResolve: false,
       // kafkajs would commit after every batch, a round trip per partition per fetch; the
@@ -112,7 +141,8 @@ export class KafkajsConsumer implements ConsumerDriver {
     return this.consumer.commitOffsets([...offsets]);
   }
 
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+  async stop(): Promise<void> {
+    await this.restarts.stop();
+    await this.consumer.disconnect();
   }
 }

@@ -6,6 +6,7 @@ import { compatibilityPartitioner, Consumer, type Message, type MessagesStream, 
 import type { WireRecord } from '@sinbin/contract';
 import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
 import { ProducerRenewal } from './producer-renewal';
+import { ConsumerRestarts } from './consumer-restarts';
 import type { TopicPartitionOffset } from './pending-offsets';
 
 type StringProducer = Producer<string, string, string, string>;
@@ -69,7 +70,7 @@ export class PlatformaticProducer implements ProducerDriver {
 const MAX_BUFFERED_RECORDS = 5000;
 
 export class PlatformaticConsumer implements ConsumerDriver {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   private stopped = false;
   private owned = new Set<string>();
@@ -81,12 +82,20 @@ export class PlatformaticConsumer implements ConsumerDriver {
   private buffered = 0;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly restarts: ConsumerRestarts;
+  /** What start() was given, for a replacement consumer. */
+  private started: Parameters<ConsumerDriver['start']> | undefined;
 
   constructor(private readonly opts: ConsumerDriverOptions) {
-    this.consumer = new Consumer({
-      clientId: opts.clientId,
-      groupId: opts.groupId,
-      bootstrapBrokers: opts.brokers,
+    this.consumer = this.newConsumer();
+    this.restarts = new ConsumerRestarts({ groupId: opts.groupId, log: opts.log, discard: () => this.discard(), start: () => this.startFresh() });
+  }
+
+  private newConsumer(): Consumer {
+    return new Consumer({
+      clientId: this.opts.clientId,
+      groupId: this.opts.groupId,
+      bootstrapBrokers: this.opts.brokers,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxWaitTime: 500,
@@ -101,8 +110,29 @@ export class PlatformaticConsumer implements ConsumerDriver {
     });
   }
 
-  async start(topics: readonly string[], onBatch: (batch: PartitionBatch) => Promise<void>, onAssignment: (assignment: Record<string, number[]>) => void): Promise<void> {
-    this.consumer.on('consumer:group:join', ({ assignments }) => {
+  async start(...args: Parameters<ConsumerDriver['start']>): Promise<void> {
+    this.started = args;
+    await this.consume(this.consumer, ...args);
+  }
+
+  private startFresh(): Promise<void> {
+    this.consumer = this.newConsumer();
+    return this.consume(this.consumer, ...this.started!);
+  }
+
+  private async discard(): Promise<void> {
+    const [stream, consumer] = [this.stream, this.consumer];
+    this.stream = undefined;
+    // Batches of the old member stop counting as current; the new member's join says what it owns.
+    this.owned = new Set();
+    await stream?.close().catch(() => undefined);
+    await consumer.close(true);
+  }
+
+  private async consume(consumer: Consumer, topics: readonly string[], onBatch: (batch: PartitionBatch) => Promise<void>, onAssignment: (assignment: Record<string, number[]>) => void): Promise<void> {
+    consumer.on('consumer:group:join', ({ assignments }) => {
+      if (consumer !== this.consumer) return;
+      this.restarts.joined();
       const assignment: Record<string, number[]> = {};
       for (const { topic, partitions } of assignments ?? []) assignment[topic] = [...partitions];
       this.owned = new Set(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}\u0000${p}`)));
@@ -115,10 +145,13 @@ export class PlatformaticConsumer implements ConsumerDriver {
       onAssignment(assignment);
     });
     // Committed offsets, else the earliest: what the KafkaSources in infra/ declare.
-    this.stream = await this.consumer.consume({ topics: [...topics], mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 500 });
-    this.stream.on('data', (message: Message) => this.gather(message, onBatch));
-    // The library retries fetches itself; what still fails ends the stream, as kafkajs's run() would.
-    this.stream.on('error', () => undefined);
+    const stream = await consumer.consume({ topics: [...topics], mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 500 });
+    this.stream = stream;
+    stream.on('data', (message: Message) => this.gather(message, onBatch));
+    // The library retries fetches itself; what still fails ends the stream, and a fresh consumer takes over.
+    stream.on('error', (error: unknown) => {
+      if (stream === this.stream && !this.stopped) this.restarts.gaveUp(error);
+    });
   }
 
   private gather(message: Message, onBatch: (batch: PartitionBatch) => Promise<void>): void {
@@ -188,6 +221,7 @@ export class PlatformaticConsumer implements ConsumerDriver {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.restarts.stop();
     await this.stream?.close().catch(() => undefined);
     await this.consumer.close(true);
   }

@@ -9,7 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KAFKA_CLIENTS, KafkaPublisher, silentLogger, TopicConnector, type KafkaClientName } from '@sinbin/runtime';
 import { DEAD_LETTER_SUFFIX, type Publisher, type WireRecord } from '@sinbin/contract';
-import { startKafka } from '../services';
+import { startKafka, stopKafka } from '../services';
 import { type KafkaRecordLike } from '../../../runtime/src/transport/decoders';
 import { type DeliveryTarget, type TargetOutcome } from '../../../runtime/src/transport/kafka-connector';
 import { partitionFor } from '../../../runtime/src/transport/partitioner';
@@ -325,4 +325,35 @@ describe('kafkajs and @platformatic/kafka members in one group', () => {
     ['kafkajs', 'platformatic'],
     ['platformatic', 'kafkajs'],
   ] as const)('%s first, %s joining: nothing lost, each key in order, committed to the end', (first, second) => rebalanceLosesNothing(first, second), 180_000);
+});
+
+// A broker down longer than the clients' own retries: kafkajs then stops a consumer for good on
+// some errors (e.g. no group coordinator while the broker starts), @platformatic/kafka ends its
+// stream. The connector replaces what was given up; each client's connector resumes on its own.
+describe('both clients across a broker restart', () => {
+  it('keeps delivering after the broker was down longer than the clients retry', async () => {
+    if (process.env.KAFKA_BROKERS) return; // an external broker is not ours to stop
+    const topic = await freshTopic(2);
+    const before = Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 3}`, value: `a${i}` }));
+    await produce(topic, before);
+    const running = KAFKA_CLIENTS.map((client) => {
+      const t = collectingTarget(`it-group-${client}-${randomUUID().slice(0, 8)}`, topic);
+      return { client, ...t, connector: connectorOn(client, t.target) };
+    });
+    try {
+      for (const r of running) await r.connector.start();
+      await until(() => running.every((r) => r.delivered.length >= before.length));
+      await stopKafka();
+      // kafkajs's consumer retries for about 10 s before it crashes.
+      await new Promise((r) => setTimeout(r, 15_000));
+      await startKafka();
+      const after = Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 3}`, value: `b${i}` }));
+      await produce(topic, after);
+      const all = [...before, ...after].map((r) => r.value).sort();
+      await until(() => running.every((r) => new Set(r.delivered.map((d) => d.value)).size >= all.length), 120_000).catch(() => undefined);
+      for (const r of running) expect([r.client, [...new Set(r.delivered.map((d) => d.value))].sort()]).toEqual([r.client, all]);
+    } finally {
+      for (const r of running) await r.connector.stop();
+    }
+  }, 240_000);
 });

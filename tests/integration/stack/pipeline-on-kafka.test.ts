@@ -76,6 +76,26 @@ async function readTopic(topic: string, minRecords: number, timeoutMs = 20_000):
   return out;
 }
 
+/**
+ * Where each of these messages is on the log: the topics (dead-letter topics included) whose records
+ * name it, read up to their current end. A failed wait for decisions says this, so a CI log shows
+ * the step a message stopped at.
+ */
+async function whereAre(ids: string[]): Promise<Record<string, string[]>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => TOPIC_NAMES.some((n) => t === n || t === `${n}.dlq`));
+  const ends = new Map<string, number>();
+  for (const t of topics) ends.set(t, (await admin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0));
+  await admin.disconnect();
+  const found: Record<string, string[]> = Object.fromEntries(ids.map((id) => [id, []]));
+  for (const t of topics.filter((t) => ends.get(t)! > 0)) {
+    const records = await readTopic(t, ends.get(t)!, 10_000);
+    for (const id of ids) if (records.some((r) => r.value.includes(`"${id}"`))) found[id]!.push(t);
+  }
+  return found;
+}
+
 const TEXTS = ['gg wp', 'mid missing', 'you f u c k i n g idiot', 'ur trash noob', 'nice ult', 'kys', 'report this idiot pls', 'lol', 'ty all', 'go back to your country'];
 let seq = 0;
 const conversation = (n: number, channel: string) =>
@@ -392,6 +412,10 @@ describe('pipeline on Kafka', () => {
       [status, body] = [res.status, await res.text()];
     }
     expect(status, `${((Date.now() - back) / 1000).toFixed(1)} s after the broker was back the gateway answered ${status} ${body}`).toBe(202);
-    expect((await waitForDecisions(later.map((m) => m.messageId), 90_000)).size).toBe(later.length);
+    const accepted = Date.now();
+    const decided = await waitForDecisions(later.map((m) => m.messageId), 90_000);
+    const missing = later.map((m) => m.messageId).filter((id) => !decided.has(id));
+    const where = missing.length > 0 ? JSON.stringify(await whereAre(missing)) : '';
+    expect(missing, `${((Date.now() - accepted) / 1000).toFixed(1)} s after 202, undecided, with the topics that hold them: ${where}`).toEqual([]);
   }, 240_000);
 });
