@@ -30,6 +30,15 @@ export interface PartitionBatch {
   heartbeat(): Promise<void>;
 }
 
+/**
+ * How long a consumer group waits for a member it no longer hears from. It is also how long a
+ * member that vanished without leaving (a killed process, a consumer its client gave up on) holds
+ * up the group's next rebalance, hence the stall after a broker outage. Short, since both adapters
+ * heartbeat while a batch is delivered (kafkajs on a timer of the adapter's, platformatic on its own).
+ */
+export const GROUP_SESSION_TIMEOUT_MS = 10_000;
+export const HEARTBEAT_INTERVAL_MS = 3_000;
+
 export interface ConsumerDriverOptions {
   brokers: string[];
   clientId: string;

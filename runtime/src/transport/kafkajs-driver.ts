@@ -3,7 +3,7 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { WireRecord } from '@sinbin/contract';
 import type { KafkaRecordLike } from './decoders';
-import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
+import { type ConsumerDriver, type ConsumerDriverOptions, type FetchedRecord, GROUP_SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, type PartitionBatch, type ProducerDriver } from './kafka-port';
 import type { TopicPartitionOffset } from './pending-offsets';
 import { ProducerRenewal } from './producer-renewal';
 import { ConsumerRestarts } from './consumer-restarts';
@@ -82,7 +82,7 @@ export class KafkajsConsumer implements ConsumerDriver {
   private newConsumer(): Consumer {
     // A fetch returns as soon as records arrive; the short wait only bounds how long stopping
     // (which waits for the fetch in flight) takes.
-    return this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
+    return this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: GROUP_SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_INTERVAL_MS, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
   }
 
   async start(...args: Parameters<ConsumerDriver['start']>): Promise<void> {
@@ -128,7 +128,15 @@ export class KafkajsConsumer implements ConsumerDriver {
           return { record, timestamp: message.timestamp };
         });
         const isCurrent = () => isRunning() && !isStale();
-        await onBatch({ topic: batch.topic, partition: batch.partition, records, isCurrent, heartbeat });
+        // kafkajs heartbeats only when asked, and one delivery can take up to a function's timeout
+        // (30 s): a timer asks meanwhile, as Java's client does from its own thread. kafkajs shares
+        // one heartbeat between callers; a failure (a rebalance) surfaces at the next call below.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+        try {
+          await onBatch({ topic: batch.topic, partition: batch.partition, records, isCurrent, heartbeat });
+        } finally {
+          clearInterval(beating);
+        }
         if (!isCurrent()) return;
         const last = batch.messages.at(-1);
         if (last) resolveOffset(last.offset);

@@ -4,7 +4,7 @@
 // connector above keeps the same ordering and commit rules as with kafkajs.
 import { compatibilityPartitioner, Consumer, type Message, type MessagesStream, Producer, stringSerializers } from '@platformatic/kafka';
 import type { WireRecord } from '@sinbin/contract';
-import type { ConsumerDriver, ConsumerDriverOptions, FetchedRecord, PartitionBatch, ProducerDriver } from './kafka-port';
+import { type ConsumerDriver, type ConsumerDriverOptions, type FetchedRecord, GROUP_SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, type PartitionBatch, type ProducerDriver } from './kafka-port';
 import { ProducerRenewal } from './producer-renewal';
 import { ConsumerRestarts } from './consumer-restarts';
 import type { TopicPartitionOffset } from './pending-offsets';
@@ -96,8 +96,9 @@ export class PlatformaticConsumer implements ConsumerDriver {
       clientId: this.opts.clientId,
       groupId: this.opts.groupId,
       bootstrapBrokers: this.opts.brokers,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // The library heartbeats on its own timer.
+      sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTime: 500,
       autocommit: false,
       autocreateTopics: false,
