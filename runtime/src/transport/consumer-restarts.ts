@@ -18,7 +18,6 @@ export interface ConsumerRestartOptions {
   discard: () => Promise<void>;
   /** Builds a fresh consumer and starts it; a rejection counts as another give-up. */
   start: () => Promise<void>;
-  delayMs?: (attempt: number) => number;
 }
 
 export class ConsumerRestarts {
@@ -43,7 +42,7 @@ export class ConsumerRestarts {
       this.failedMeanwhile = { error };
       return;
     }
-    const delay = (this.opts.delayMs ?? restartDelayMs)(++this.attempt);
+    const delay = restartDelayMs(++this.attempt);
     this.opts.log.warn({ group: this.opts.groupId, err: errorText(error), attempt: this.attempt, restartInMs: delay }, 'Kafka consumer stopped by its client library; replacing it');
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -83,6 +82,7 @@ export class ConsumerRestarts {
   }
 }
 
-function errorText(error: unknown): string {
+/** An error as a log field: its class (which kind of give-up) and its message. */
+export function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

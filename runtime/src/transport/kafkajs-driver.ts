@@ -6,7 +6,7 @@ import type { KafkaRecordLike } from './decoders';
 import { type ConsumerDriver, type ConsumerDriverOptions, type FetchedRecord, GROUP_SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, type PartitionBatch, type ProducerDriver } from './kafka-port';
 import type { TopicPartitionOffset } from './pending-offsets';
 import { ProducerRenewal } from './producer-renewal';
-import { ConsumerRestarts } from './consumer-restarts';
+import { ConsumerRestarts, errorText } from './consumer-restarts';
 
 export function groupByTopic(records: readonly WireRecord[]): Map<string, WireRecord[]> {
   const byTopic = new Map<string, WireRecord[]>();
@@ -103,7 +103,7 @@ export class KafkajsConsumer implements ConsumerDriver {
     // kafkajs restarts a consumer itself after most errors; after the rest it leaves it stopped.
     consumer.on(consumer.events.CRASH, (event) => {
       if (consumer !== this.consumer) return;
-      if (event.payload.restart) this.opts.log.warn({ group: this.opts.groupId, err: `${event.payload.error.name}: ${event.payload.error.message}` }, 'Kafka consumer crashed; kafkajs restarts it');
+      if (event.payload.restart) this.opts.log.warn({ group: this.opts.groupId, err: errorText(event.payload.error) }, 'Kafka consumer crashed; kafkajs restarts it');
       else this.restarts.gaveUp(event.payload.error);
     });
     await consumer.connect();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
+import { deadLetterTopicOf, DEFAULT_POLICY, TOPIC_NAMES } from '@sinbin/contract';
 import { createLogger } from '@sinbin/runtime';
 import { deleteTopicsAndGroups, type Stack, startStack } from '@sinbin/runtime/stack';
 import { SqlModeratorStore } from '@sinbin/stores';
@@ -84,7 +84,7 @@ async function readTopic(topic: string, minRecords: number, timeoutMs = 20_000):
 async function whereAre(ids: string[]): Promise<Record<string, string[]>> {
   const admin = kafka.admin();
   await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => TOPIC_NAMES.some((n) => t === n || t === `${n}.dlq`));
+  const topics = (await admin.listTopics()).filter((t) => TOPIC_NAMES.some((n) => t === n || t === deadLetterTopicOf(n)));
   const ends = new Map<string, number>();
   for (const t of topics) ends.set(t, (await admin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0));
   await admin.disconnect();
