@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultModelDir } from '@sinbin/scoring';
 import { loadOnnxFastScorer } from '@sinbin/scoring/fast';
 import { loadTransformerDeepScorer } from '@sinbin/scoring/deep';
-import { type ContextLine, routeByThresholds, type ScoringInput } from '@sinbin/contract';
+import { type ContextLine, MAX_TEXT_LENGTH, routeByThresholds, type ScoringInput } from '@sinbin/contract';
 import { ALT_PROFANITY_CHECK, altProfanityCheck, obscenityPeer } from './peers';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -212,6 +212,15 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Recor
   }
   latencies.sort((a, b) => a - b);
   deepOut.singleMessageLatencyMs = { p50: round(latencies[Math.floor(latencies.length * 0.5)]!, 2), p95: round(latencies[Math.floor(latencies.length * 0.95)]!, 2), p99: round(latencies[Math.floor(latencies.length * 0.99)]!, 2) };
+  // The longest message the gateway accepts, read in windows: the deep model's worst single call.
+  const longest = { text: sources.tweeteval_offensive!.map((m) => m.text).join(' ').slice(0, MAX_TEXT_LENGTH) };
+  const longLatencies: number[] = [];
+  for (let i = 0; i < (opts.quick ? 10 : 50); i++) longLatencies.push((await timeIt(() => deep.score([longest])))[1] * 1000);
+  longLatencies.sort((a, b) => a - b);
+  deepOut.longestMessageLatencyMs = {
+    characters: longest.text.length, windows: deep.encode(longest).length,
+    p50: round(longLatencies[Math.floor(longLatencies.length * 0.5)]!, 2), max: round(longLatencies.at(-1)!, 2),
+  };
   await fast.close();
   await deep.close();
   result.fast = fastOut;

@@ -13,6 +13,7 @@ COMMANDS = {
     'train-deep': ('train_deep', 'fine-tune the pretrained encoder (MiniLM) with conversation context'),
     'refit-heads': ('refit_heads', 'refit the output heads of a deep member on all sources (encoder kept)'),
     'quantize-deep': ('ensemble_deep', 'join deep members into one graph and quantize it to int8'),
+    'seven-bit-weights': ('seven_bit', 'requantize exported int8 graphs to 7-bit weights (same scores on CPUs without VNNI)'),
     'deep-fixture': ('deep_parity_fixture', 'write tests/fixtures/deep-input-parity.json'),
     'evaluate': ('eval_cascade', 'cascade selection and evaluation (fast -> deep), writes cascade-report'),
     'train-multilingual': ('train_multilingual', 'multilingual-e5-small (frozen, mean pooled) + logistic heads, export'),

@@ -1,13 +1,13 @@
 """Writes tests/fixtures/deep-input-parity.json: messages with conversation context and the token
-sequence (ids, token types) the trainer builds for them with the exported tokenizer. The TS test
-checks transformer-deep.ts builds the same from the same files."""
+sequences (ids, token types; one per window of a long message) the evaluation builds for them with
+the exported tokenizer. The TS test checks transformer-deep.ts builds the same from the same files."""
 import argparse
 import json
 from pathlib import Path
 
 from tokenizers import Tokenizer
 
-from .deep_input import DeepInputConfig, SpecialIds, build_ids
+from .deep_input import DeepInputConfig, SpecialIds, build_windows
 from .deep_text import TEXT_FORMS, text_form_of
 
 CASES = [
@@ -31,6 +31,12 @@ CASES = [
     {'text': 'مرحبا يا noob שלום 你好世界 こんにちは', 'playerId': 'z'},
     {'text': 'f*ck u $#!t h34d 🖕🏻 ❤️ 🇫🇷', 'playerId': 'z', 'context': [{'playerId': 'y', 'text': 'gg ez 😎😎😎😎😎'}]},
     {'text': 'naïve café résumé ÀÉÎÕÜ', 'playerId': 'z'},
+    # Long messages: read in windows when the model's config sets windowStride.
+    {'text': ('we pushed top after the second roshan and held the high ground for a while, the carry had '
+              'farmed well and our support kept placing wards around their jungle, but then the enemy '
+              'offlaner came back with blink and split us up before the fight even started. '
+              'honestly you should kys'), 'playerId': 'l', 'context': [{'playerId': 'k', 'text': 'that was close'}]},
+    {'text': ' '.join(f'w{i}' for i in range(400)), 'playerId': 'l'},
 ]
 
 
@@ -43,8 +49,7 @@ def main() -> None:
     tok = Tokenizer.from_file(str(Path(args.model) / 'tokenizer.json'))
     config = json.loads((Path(args.model) / 'config.json').read_text())
     cfg_json = config['sinbin']['input']
-    cfg = DeepInputConfig(max_len=cfg_json['maxLen'], message_max=cfg_json['messageMax'], line_max=cfg_json['lineMax'],
-                          context_lines=cfg_json['contextLines'])
+    cfg = DeepInputConfig.from_json(cfg_json)
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
 
     form = text_form_of(config)
@@ -58,8 +63,8 @@ def main() -> None:
     for case in CASES:
         me = case.get('playerId')
         context = [(me is not None and line.get('playerId') == me, enc(line['text'])) for line in case.get('context', [])]
-        ids, types = build_ids(enc(case['text']), context, sp, cfg)
-        cases.append({'input': case, 'prepared': prepare(case['text']), 'ids': ids, 'types': types})
+        sequences = [{'ids': ids, 'types': types} for ids, types in build_windows(enc(case['text']), context, sp, cfg)]
+        cases.append({'input': case, 'prepared': prepare(case['text']), 'sequences': sequences})
     # Every text form's output through this tokenizer, whichever form the model reads: a model
     # trained with another form (train-deep --text-form) must tokenise the same in TS.
     def tokenized_row(text: str, prepared: str) -> dict:

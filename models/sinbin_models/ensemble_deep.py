@@ -8,8 +8,9 @@ onnx/model.onnx, the tokenizer files and config.json of the first member (decisi
 re-chosen for the mean, `sinbin_models.ensemble` lists the members), and eval-report.json for the joined
 model.
 
-The joined graph's MatMuls are then quantized to int8 (static QDQ: weights per channel,
-activation ranges calibrated once on validation messages): about 1.6x faster on one CPU core
+The joined graph's MatMuls are then quantized to int8 (static QDQ: weights per channel, kept
+within [-64, 64] so CPUs without VNNI compute the same (seven_bit.py), activation ranges
+calibrated once on validation messages): about 1.6x faster on one CPU core
 and a quarter of the file size. Static rather than dynamic quantization because dynamic
 quantization scales activations per batch, so a message's score would depend on which other
 messages share its batch; with fixed scales, batch and single inference agree exactly. Every
@@ -41,6 +42,7 @@ from tokenizers import Tokenizer
 from .data import load_all
 from .deep_input import DeepInputConfig, SpecialIds
 from .deep_text import text_form_of
+from .seven_bit import LABEL as SEVEN_BIT_LABEL, seven_bit_weights
 from .train_deep import EVAL_SOURCES, MODELS_DIR, Encoded, add_to_report, assemble, onnx_predict, pad_batch
 from .train_fast import by_source, decision_threshold
 
@@ -98,10 +100,10 @@ def feed(seqs, pad: int) -> dict[str, np.ndarray]:
 
 
 WEIGHTS_LABELS = {
-    'int8': 'int8 (static QDQ, calibrated on validation)',
-    'int8-ff2': 'int8 (static QDQ, calibrated on validation) except the feed-forward output projections and the head (fp32)',
+    'int8': 'int8 (static QDQ, calibrated on validation)' + SEVEN_BIT_LABEL,
+    'int8-ff2': 'int8 (static QDQ, calibrated on validation) except the feed-forward output projections and the head (fp32)' + SEVEN_BIT_LABEL,
     'int8-ff2-fp16': 'int8 (static QDQ, calibrated on validation) except the feed-forward output projections and the head '
-                     '(stored in fp16, computed in fp32)',
+                     '(stored in fp16, computed in fp32)' + SEVEN_BIT_LABEL,
     'fp16': 'fp16 (weights stored in half precision, computed in fp32)',
     'fp32': 'fp32',
 }
@@ -216,6 +218,8 @@ def main() -> None:
         quantize_static(str(prepared), str(final), reader, quant_format=QuantFormat.QDQ, per_channel=True,
                         weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8,
                         op_types_to_quantize=['MatMul', 'Gemm', 'Gather'], nodes_to_exclude=head)
+        # Weights within [-64, 64]: no 16-bit saturation on CPUs without VNNI (seven_bit.py).
+        onnx.save(seven_bit_weights(onnx.load(str(final)))[0], str(final))
         if args.weights == 'int8-ff2-fp16':
             # What int8 left in fp32 (the excluded products' weights) is most of the file: halve it.
             quantized = onnx.load(str(final))

@@ -27,7 +27,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from .data import load_all
-from .deep_input import DeepInputConfig, SpecialIds, build_ids
+from .deep_input import DeepInputConfig, SpecialIds, build_windows, max_by_owner
 from .fast_model import padded_ids
 from .features import HashingConfig
 from .metrics import binary_report, roc_auc
@@ -72,7 +72,7 @@ class Models:
         self.fast = ort.InferenceSession(str(fast_dir / 'model.onnx'), providers=['CPUExecutionProvider'])
         self.deep_config = json.loads((deep_dir / 'config.json').read_text())
         c = self.deep_config['sinbin']['input']
-        self.input_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
+        self.input_cfg = DeepInputConfig.from_json(c)
         self.tok = Tokenizer.from_file(str(deep_dir / 'tokenizer.json'))
         self.special = SpecialIds(*(self.tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
         self.deep = ort.InferenceSession(str(deep_dir / 'onnx' / 'model.onnx'), providers=['CPUExecutionProvider'])
@@ -87,14 +87,20 @@ class Models:
         def enc(t: str) -> list[int]:
             n = prepare(t)
             return self.tok.encode(n, add_special_tokens=False).ids if n else []
-        seqs = [build_ids(enc(t), [(c.same_speaker, enc(c.text)) for c in r.context], self.special, self.input_cfg)
-                for r, t in zip(records, texts)]
+        # A long message is read in windows, as served: its logits are the highest of its windows'.
+        seqs, owners = [], []
+        for i, (r, t) in enumerate(zip(records, texts)):
+            windows = build_windows(enc(t), [(c.same_speaker, enc(c.text)) for c in r.context], self.special, self.input_cfg)
+            seqs += windows
+            owners += [i] * len(windows)
         out = []
         for s in range(0, len(seqs), 256):
             ids, mask, types = pad_batch(seqs[s:s + 256], self.special.pad)
             out.append(self.deep.run(['logits'], {'input_ids': ids.numpy(), 'attention_mask': mask.numpy(),
                                                   'token_type_ids': types.numpy()})[0])
-        return np.vstack(out) if out else np.zeros((0, len(self.deep_config['id2label'])), dtype=np.float32)
+        if not out:
+            return np.zeros((0, len(self.deep_config['id2label'])), dtype=np.float32)
+        return max_by_owner(np.vstack(out), np.array(owners), len(records))
 
     def scored(self, records) -> dict:
         """Toxic labels, fast probabilities and deep logits of labelled records: what the cascade's choices read."""

@@ -453,6 +453,10 @@ def main() -> None:
     ap.add_argument('--message-max', type=int, default=32)
     ap.add_argument('--line-max', type=int, default=12)
     ap.add_argument('--context-lines', type=int, default=6, help='0: message only (ablation)')
+    ap.add_argument('--window-stride', type=int, default=24,
+                    help='served reading of a message longer than --message-max tokens: windows this far apart, '
+                         'the highest logit wins (deep_input.message_windows); 0: cut it (training always cuts)')
+    ap.add_argument('--max-windows', type=int, default=8, help='at most this many windows per message (8: a 2,000-character message in about 45 ms on one core)')
     ap.add_argument('--sources', default='conda,offensive,davidson,hate,synthetic')
     ap.add_argument('--davidson-max', type=int, default=5000)
     ap.add_argument('--hate-max', type=int, default=3000)
@@ -475,8 +479,11 @@ def main() -> None:
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     records, train = load_training_set(args, rng)
+    # Training and the member's own figures read a message's first window (assemble); the windows
+    # are how eval_cascade and the served scorer read it.
     in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max, line_max=args.line_max,
-                             context_lines=min(args.context_lines, CONTEXT_LINES))
+                             context_lines=min(args.context_lines, CONTEXT_LINES),
+                             window_stride=args.window_stride, max_windows=args.max_windows)
 
     # Vocabulary: tokens of all training-split text (and its context lines) + CONDA's unlabelled lines.
     from tokenizers import Tokenizer

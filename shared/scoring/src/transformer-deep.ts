@@ -1,6 +1,7 @@
 // The context-aware deep analyzer: a fine-tuned pretrained encoder (all-MiniLM-L6-v2), read with
 // @huggingface/transformers from local files only. It sees the message plus the channel's
-// earlier lines, each marked as the speaker's own ([SELF]) or someone else's ([OTHER]).
+// earlier lines, each marked as the speaker's own ([SELF]) or someone else's ([OTHER]). A message
+// longer than the model's window is read in overlapping windows and scored by its worst one.
 
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -17,8 +18,11 @@ const InputConfigSchema = z.object({
   messageMax: z.number().int().min(1),
   lineMax: z.number().int().min(1),
   contextLines: z.number().int().min(0),
+  /** Long messages: windows of messageMax tokens this far apart; absent: cut after messageMax tokens. */
+  windowStride: z.number().int().min(1).optional(),
+  maxWindows: z.number().int().min(1).default(1),
 });
-export type DeepInputConfig = z.infer<typeof InputConfigSchema>;
+export type DeepInputConfig = z.input<typeof InputConfigSchema>;
 
 const DeepConfigSchema = z.object({
   model_type: z.string(),
@@ -75,6 +79,28 @@ export function buildDeepInput(message: readonly number[], context: ReadonlyArra
   return { ids: [...head, ...tail], types: [...head.map(() => 0), ...tail.map(() => 1)] };
 }
 
+/**
+ * Where the windows of a message of n tokens start (models/sinbin_models/deep_input.py
+ * message_windows): every `stride` tokens, the last window ending with the message; past
+ * maxWindows, that many spread evenly from the first token to the last.
+ */
+export function messageWindows(n: number, size: number, stride: number | undefined, maxWindows: number): number[] {
+  if (n <= size || stride === undefined || stride <= 0 || maxWindows <= 1) return [0];
+  const last = n - size;
+  const starts: number[] = [];
+  for (let s = 0; s < last; s += stride) starts.push(s);
+  starts.push(last);
+  if (starts.length <= maxWindows) return starts;
+  return Array.from({ length: maxWindows }, (_, i) => Math.floor((i * last) / (maxWindows - 1)));
+}
+
+/** The sequences the model reads for one message: one per window, each with the same context. */
+export function buildDeepWindows(message: readonly number[], context: ReadonlyArray<{ same: boolean; ids: readonly number[] }>,
+  sp: SpecialIds, cfg: DeepInputConfig): DeepSequence[] {
+  return messageWindows(message.length, cfg.messageMax, cfg.windowStride, cfg.maxWindows ?? 1)
+    .map((start) => buildDeepInput(message.slice(start, start + cfg.messageMax), context, sp, cfg));
+}
+
 export interface DeepScorerOptions {
   /** onnxruntime intra-op threads (1 = one core). */
   intraOpNumThreads?: number;
@@ -93,8 +119,8 @@ export interface TransformerDeepScorer extends ToxicityScorer {
   /** How the transformer's logit and the input's fastToxicity make the toxicity; undefined: sigmoid of the logit. */
   readonly stacking: StackingParams | undefined;
   readonly inputConfig: DeepInputConfig;
-  /** The token sequence the model reads for one input (for tests and debugging). */
-  encode(input: ScoringInput): DeepSequence;
+  /** The token sequences the model reads for one input, one per window (for tests and debugging). */
+  encode(input: ScoringInput): DeepSequence[];
   /** Releases the ONNX session. */
   close(): Promise<void>;
 }
@@ -214,32 +240,53 @@ class DeepScorer implements TransformerDeepScorer {
     return ids;
   }
 
-  encode(input: ScoringInput): DeepSequence {
+  encode(input: ScoringInput): DeepSequence[] {
     const context = (input.context ?? []).map((line) => ({
       same: input.playerId !== undefined && line.playerId === input.playerId,
       ids: this.tokens(line.text),
     }));
-    return buildDeepInput(this.tokens(input.text), context, this.special, this.inputConfig);
+    return buildDeepWindows(this.tokens(input.text), context, this.special, this.inputConfig);
   }
 
   async score(batch: readonly ScoringInput[]): Promise<ToxicityScore[]> {
-    const sequences = batch.map((input) => this.encode(input));
+    const sequences: DeepSequence[] = [];
+    const owners: number[] = [];
+    batch.forEach((input, i) => {
+      for (const seq of this.encode(input)) {
+        sequences.push(seq);
+        owners.push(i);
+      }
+    });
     // Calls of similar lengths: every row is padded to the longest of its call, and on chat lines
     // that padding cost more than the calls saved (a batch in arrival order scored slower than
     // one message at a time). Padding never changes a row's score; the order only groups them.
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a]!.ids.length - sequences[b]!.ids.length);
-    const results = new Array<ToxicityScore>(batch.length);
+    // A message's logits are the highest of its windows', label by label.
+    const worst = batch.map(() => new Float32Array(this.labels.length).fill(-Infinity));
     for (let start = 0; start < order.length; start += this.maxBatch) {
       const rows = order.slice(start, start + this.maxBatch);
-      const scores = await this.run(rows.map((i) => sequences[i]!), rows.map((i) => batch[i]!));
+      const logits = await this.run(rows.map((i) => sequences[i]!));
       rows.forEach((i, k) => {
-        results[i] = scores[k]!;
+        const into = worst[owners[i]!]!;
+        for (let c = 0; c < into.length; c++) into[c] = Math.max(into[c]!, logits[k]![c]!);
       });
     }
-    return results;
+    return worst.map((logits, i) => this.toScore(logits, batch[i]!));
   }
 
-  private async run(sequences: DeepSequence[], inputs: readonly ScoringInput[]): Promise<ToxicityScore[]> {
+  private toScore(logits: Float32Array, input: ScoringInput): ToxicityScore {
+    const logit = logits[0]!;
+    const toxicity = this.stacking ? stackedToxicity(logit, input.fastToxicity, this.stacking) : sigmoid(logit);
+    const categories = {} as CategoryScores;
+    for (const c of CATEGORIES) {
+      const col = this.labels.indexOf(c);
+      categories[c] = col >= 0 ? sigmoid(logits[col]!) : 0;
+    }
+    return { toxicity, categories, confidence: confidenceOf(toxicity, this.decisionThreshold) };
+  }
+
+  /** The model's logits, one row per sequence. */
+  private async run(sequences: DeepSequence[]): Promise<Float32Array[]> {
     const width = Math.max(...sequences.map((s) => s.ids.length));
     const n = sequences.length;
     const ids = new BigInt64Array(n * width).fill(BigInt(this.special.pad));
@@ -258,19 +305,10 @@ class DeepScorer implements TransformerDeepScorer {
       attention_mask: new Tensor('int64', mask, dims),
       token_type_ids: new Tensor('int64', types, dims),
     });
-    const logits = output.logits as Tensor;
-    const data = logits.data as Float32Array;
-    const stride = this.labels.length;
-    return sequences.map((_, row) => {
-      const logit = data[row * stride] ?? 0;
-      const toxicity = this.stacking ? stackedToxicity(logit, inputs[row]?.fastToxicity, this.stacking) : sigmoid(logit);
-      const categories = {} as CategoryScores;
-      for (const c of CATEGORIES) {
-        const col = this.labels.indexOf(c);
-        categories[c] = col >= 0 ? sigmoid(data[row * stride + col] ?? 0) : 0;
-      }
-      return { toxicity, categories, confidence: confidenceOf(toxicity, this.decisionThreshold) };
-    });
+    const data = (output.logits as Tensor).data as Float32Array;
+    const labels = this.labels.length;
+    if (data.length !== n * labels) throw new Error(`deep model: ${data.length / n} outputs per message, config.json names ${labels} labels`);
+    return sequences.map((_, row) => data.subarray(row * labels, (row + 1) * labels));
   }
 
   async close(): Promise<void> {

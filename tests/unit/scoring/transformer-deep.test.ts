@@ -4,14 +4,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir, loadScorer } from '../../../shared/scoring/src/load';
-import { buildDeepInput, confidenceOf, loadTransformerDeepScorer, type TransformerDeepScorer } from '../../../shared/scoring/src/transformer-deep';
+import { buildDeepInput, buildDeepWindows, confidenceOf, loadTransformerDeepScorer, messageWindows, type DeepSequence, type TransformerDeepScorer } from '../../../shared/scoring/src/transformer-deep';
 import type { ScoringInput } from '@sinbin/contract';
 import { DEEP_TEXT_FORMS, type DeepTextForm } from '../../../shared/scoring/src/deep-text';
 import { FIXTURES, labelledChat, stubFallback } from './helpers';
 
 interface DeepFixture {
   textNormalization?: DeepTextForm;
-  cases: { input: ScoringInput; prepared?: string; ids: number[]; types: number[] }[];
+  cases: { input: ScoringInput; prepared?: string; sequences: DeepSequence[] }[];
   textForms?: Record<DeepTextForm, { text: string; prepared: string; ids: number[] }[]>;
 }
 
@@ -27,15 +27,25 @@ describe('transformer deep scorer', () => {
     expect(scorer.version).toMatch(/^deep-/);
   });
 
-  it('builds the same token sequences as the Python trainer', () => {
+  it('builds the same token sequences as the Python trainer, windows of long messages included', () => {
     const fixture = JSON.parse(readFileSync(resolve(FIXTURES, 'deep-input-parity.json'), 'utf8')) as DeepFixture;
     const prepare = DEEP_TEXT_FORMS[fixture.textNormalization ?? 'normalizeText'];
     for (const c of fixture.cases) {
       if (c.prepared !== undefined) expect(prepare(c.input.text)).toBe(c.prepared);
-      const seq = scorer.encode(c.input);
-      expect(seq.ids).toEqual(c.ids);
-      expect(seq.types).toEqual(c.types);
+      expect(scorer.encode(c.input), c.input.text.slice(0, 40)).toEqual(c.sequences);
     }
+    expect(fixture.cases.some((c) => c.sequences.length > 1)).toBe(true);
+  });
+
+  it('reads a long message to its end: a threat after the first window still counts', async () => {
+    const filler = 'we held the high ground for a while and the carry farmed well while our support warded their jungle, ';
+    const harmless = `${filler}${filler}then we lost the fight at roshan`;
+    const threat = `${filler}${filler}i know where you live and i will find you and kill you irl`;
+    expect(scorer.encode({ text: threat }).length).toBeGreaterThan(1);
+    const [calm, menacing, short] = await scorer.score([{ text: harmless }, { text: threat }, { text: 'i know where you live and i will find you and kill you irl' }]);
+    expect(menacing!.categories.threat).toBeGreaterThan(0.5);
+    expect(menacing!.categories.threat).toBeGreaterThanOrEqual(short!.categories.threat * 0.5);
+    expect(calm!.categories.threat).toBeLessThan(0.5);
   });
 
   it('prepares and tokenises every text form as the Python trainer does', async () => {
@@ -70,6 +80,54 @@ describe('transformer deep scorer', () => {
     const scores = await scorer.score(lines.map((l) => ({ text: l.text, playerId: l.playerId, context: l.context })));
     const correct = scores.filter((s, i) => (s.toxicity >= scorer.standaloneDecisionThreshold ? 1 : 0) === lines[i]!.label).length;
     expect(correct / lines.length).toBeGreaterThanOrEqual(0.75);
+  });
+});
+
+describe('the multilingual model', () => {
+  it('builds the same token sequences as the Python trainer', async () => {
+    const multilingual = await loadTransformerDeepScorer(defaultModelDir('multilingual'));
+    try {
+      const fixture = JSON.parse(readFileSync(resolve(FIXTURES, 'multilingual-input-parity.json'), 'utf8')) as DeepFixture;
+      for (const c of fixture.cases) expect(multilingual.encode(c.input), c.input.text.slice(0, 40)).toEqual(c.sequences);
+    } finally {
+      await multilingual.close();
+    }
+  });
+});
+
+describe('message windows', () => {
+  // The same table as models/tests/test_deep_input.py (WINDOW_TABLE).
+  const table: [number, number, number | undefined, number, number[]][] = [
+    [0, 4, 2, 8, [0]],
+    [4, 4, 2, 8, [0]],
+    [5, 4, 2, 8, [0, 1]],
+    [10, 4, 2, 8, [0, 2, 4, 6]],
+    [11, 4, 2, 8, [0, 2, 4, 6, 7]],
+    [100, 4, 2, 8, [0, 13, 27, 41, 54, 68, 82, 96]],
+    [10, 4, 0, 8, [0]],
+    [10, 4, undefined, 8, [0]],
+    [10, 4, 2, 1, [0]],
+    [10, 4, 4, 8, [0, 4, 6]],
+  ];
+  it.each(table)('%i tokens, window %i, stride %s, at most %i: starts %j', (n, size, stride, max, starts) => {
+    expect(messageWindows(n, size, stride, max)).toEqual(starts);
+  });
+
+  it('covers every token of a message while under the cap', () => {
+    for (let n = 1; n < 60; n++) {
+      const covered = new Set(messageWindows(n, 4, 3, 100).flatMap((s) => [0, 1, 2, 3].map((k) => s + k).filter((i) => i < n)));
+      expect(covered.size).toBe(n);
+    }
+  });
+
+  it('gives every window the same context', () => {
+    const sp = { pad: 0, cls: 2, sep: 3, self: 5, other: 6 };
+    const cfg = { maxLen: 12, messageMax: 4, lineMax: 3, contextLines: 3, windowStride: 2, maxWindows: 8 };
+    expect(buildDeepWindows([10, 11, 12, 13, 14], [{ same: true, ids: [40] }], sp, cfg)).toEqual([
+      { ids: [2, 10, 11, 12, 13, 3, 5, 40, 3], types: [0, 0, 0, 0, 0, 0, 1, 1, 1] },
+      { ids: [2, 11, 12, 13, 14, 3, 5, 40, 3], types: [0, 0, 0, 0, 0, 0, 1, 1, 1] },
+    ]);
+    expect(buildDeepWindows([10, 11, 12, 13, 14], [], sp, { ...cfg, windowStride: undefined })).toEqual([buildDeepInput([10, 11, 12, 13, 14], [], sp, cfg)]);
   });
 });
 
