@@ -8,6 +8,7 @@ import { buildDeepInput, buildDeepWindows, confidenceOf, loadTransformerDeepScor
 import type { ScoringInput } from '@sinbin/contract';
 import { DEEP_TEXT_FORMS, type DeepTextForm } from '../../../shared/scoring/src/deep-text';
 import { FIXTURES, labelledChat, stubFallback } from './helpers';
+import { BAD_TEXTS } from '../../helpers/bad-input';
 
 interface DeepFixture {
   textNormalization?: DeepTextForm;
@@ -80,6 +81,24 @@ describe('transformer deep scorer', () => {
     const scores = await scorer.score(lines.map((l) => ({ text: l.text, playerId: l.playerId, context: l.context })));
     const correct = scores.filter((s, i) => (s.toxicity >= scorer.standaloneDecisionThreshold ? 1 : 0) === lines[i]!.label).length;
     expect(correct / lines.length).toBeGreaterThanOrEqual(0.75);
+  });
+});
+
+describe.each(['deep', 'multilingual'] as const)('bad input through the %s model', (kind) => {
+  let model: TransformerDeepScorer;
+  beforeAll(async () => {
+    model = await loadTransformerDeepScorer(defaultModelDir(kind));
+  });
+  afterAll(async () => model.close());
+
+  it.each(BAD_TEXTS)('$what -> finite scores in [0, 1], at most maxWindows windows', async ({ text }) => {
+    expect(model.encode({ text }).length).toBeLessThanOrEqual(model.inputConfig.maxWindows ?? 1);
+    const [s] = await model.score([{ text, context: [{ text }] }]);
+    for (const v of [s!.toxicity, s!.confidence!, ...Object.values(s!.categories)]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
   });
 });
 
