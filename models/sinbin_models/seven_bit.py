@@ -1,4 +1,4 @@
-"""Seven-bit weights for the exported int8 graphs, so every x86 CPU computes the same scores.
+"""Seven-bit weights for the exported int8 graphs, so no x86 CPU clips their int8 products.
 
 onnxruntime multiplies uint8 activations by int8 weights. On CPUs with AVX-512 VNNI or AVX-VNNI the
 products are summed in 32 bits; on CPUs without (AVX2, AVX-512 before VNNI) each pair of products
