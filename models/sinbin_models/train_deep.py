@@ -436,6 +436,11 @@ def load_training_set(args, rng: random.Random):
     return records, train
 
 
+def window_stride(args) -> int:
+    """--window-stride, or half of --message-max: a phrase of up to that many tokens lies whole in a window."""
+    return max(1, args.message_max // 2) if args.window_stride is None else args.window_stride
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=str(MODELS_DIR / 'work' / 'deep-minilm'))
@@ -453,9 +458,10 @@ def main() -> None:
     ap.add_argument('--message-max', type=int, default=32)
     ap.add_argument('--line-max', type=int, default=12)
     ap.add_argument('--context-lines', type=int, default=6, help='0: message only (ablation)')
-    ap.add_argument('--window-stride', type=int, default=24,
-                    help='served reading of a message longer than --message-max tokens: windows this far apart, '
-                         'the highest logit wins (deep_input.message_windows); 0: cut it (training always cuts)')
+    ap.add_argument('--window-stride', type=int, default=None,
+                    help='served reading of a message longer than --message-max tokens: windows this far apart '
+                         '(default: half of --message-max), the highest logit wins (deep_input.message_windows); '
+                         '0: cut it (training always cuts)')
     ap.add_argument('--max-windows', type=int, default=8, help='at most this many windows per message (8: a 2,000-character message in about 45 ms on one core)')
     ap.add_argument('--sources', default='conda,offensive,davidson,hate,synthetic')
     ap.add_argument('--davidson-max', type=int, default=5000)
@@ -483,7 +489,7 @@ def main() -> None:
     # are how eval_cascade and the served scorer read it.
     in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max, line_max=args.line_max,
                              context_lines=min(args.context_lines, CONTEXT_LINES),
-                             window_stride=args.window_stride, max_windows=args.max_windows)
+                             window_stride=window_stride(args), max_windows=args.max_windows)
 
     # Vocabulary: tokens of all training-split text (and its context lines) + CONDA's unlabelled lines.
     from tokenizers import Tokenizer

@@ -34,7 +34,8 @@ from .normalize import normalize_text
 from .progress import Progress
 from .synthetic import as_records
 from .train_deep import (ATTRIBUTES, EVAL_SOURCES, OUTPUTS, Encoded, add_to_report, assemble, cap_source, deep_config,
-                         e5_base, load_encoder, onnx_predict, pad_batch, prune_vocabulary, special_ids, targets, tokenizer_config)
+                         e5_base, load_encoder, onnx_predict, pad_batch, prune_vocabulary, special_ids, targets, tokenizer_config,
+                         window_stride)
 from .train_fast import by_source, decision_threshold
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
@@ -82,6 +83,8 @@ def main() -> None:
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--max-len', type=int, default=64)
     ap.add_argument('--message-max', type=int, default=62)
+    ap.add_argument('--window-stride', type=int, default=None, help='as train-deep: default half of --message-max; 0: cut long messages')
+    ap.add_argument('--max-windows', type=int, default=8)
     ap.add_argument('--cap', default='conda=6000,offensive=6000,davidson=1000,hate=2000')
     ap.add_argument('--c', type=float, default=1.0, help='inverse L2 strength of the logistic heads')
     args = ap.parse_args()
@@ -95,7 +98,8 @@ def main() -> None:
     for item in filter(None, args.cap.split(',')):
         src, n = item.split('=')
         train = cap_source(train, src, int(n), rng)
-    in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max, line_max=16, context_lines=0)
+    in_cfg = DeepInputConfig(max_len=args.max_len, message_max=args.message_max, line_max=16, context_lines=0,
+                             window_stride=window_stride(args), max_windows=args.max_windows)
 
     from tokenizers import Tokenizer
     held_out = {r.group for r in records if r.source == 'conda' and r.split != 'train'}
