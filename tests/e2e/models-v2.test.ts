@@ -6,10 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, type FinalDecision, FinalDecisionSchema, type ModerationCase } from '@sinbin/contract';
+import { DEFAULT_POLICY, type FinalDecision, FinalDecisionSchema, MAX_TEXT_LENGTH, type ModerationCase } from '@sinbin/contract';
 import { silentLogger } from '@sinbin/runtime';
 import { type EmbeddedRuntime, startEmbedded } from '@sinbin/runtime/embedded';
 import { FUNCTIONS } from '../../functions';
+import { BAD_TEXTS } from '../helpers/bad-input';
 import { pollUntil } from '../helpers/poll';
 
 const KEY = 'key-models-e2e-000001';
@@ -178,18 +179,13 @@ describe('bad input', () => {
   });
 
   it.each([
+    // The scorers' bad-input table, where the gateway accepts the text (the rest are the 400s above).
+    ...BAD_TEXTS.filter(({ text }) => text.trim() !== '' && text.length <= MAX_TEXT_LENGTH),
     { what: '2,000 characters of one letter', text: 'x'.repeat(2000) },
     { what: '2,000 characters of insults', text: 'fuck you idiot '.repeat(133) },
-    { what: 'mixed scripts', text: 'gg ты нуб 你好 noob وداعا' },
     { what: 'Cyrillic look-alikes', text: 'іdіоt' },
-    { what: 'zero-width characters only', text: '\u200b\u200c\u200d\u2060\ufeff' },
-    { what: 'zero-width inside a word', text: 'k\u200by\u200bs' },
-    { what: 'emoji only', text: '🔥🔥🔥😂' },
+    { what: 'emoji only, none of them rude', text: '🔥🔥🔥😂' },
     { what: 'middle finger emoji', text: '🖕' },
-    { what: 'RTL text', text: 'أنت لاعب سيء جدا' },
-    { what: 'RTL override', text: '\u202egnorw era uoy\u202c' },
-    { what: 'lone surrogate', text: 'bad \ud800 text' },
-    { what: 'control characters', text: 'hi\u0000\u0007there' },
   ])('$what -> a decision (or a case) with finite scores in [0, 1]', async ({ text }) => {
     const res = await send([text]);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
