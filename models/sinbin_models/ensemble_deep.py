@@ -181,7 +181,7 @@ def main() -> None:
     tok = Tokenizer.from_file(str(out / 'tokenizer.json'))
     sp = SpecialIds(*(tok.token_to_id(t) for t in ('[PAD]', '[CLS]', '[SEP]', '[SELF]', '[OTHER]')))
     c = configs[0]['sinbin']['input']
-    in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
+    in_cfg = DeepInputConfig.from_json(c)
     form = text_form_of(configs[0])
     if any(text_form_of(c) != form for c in configs):
         raise SystemExit('members read different text forms (config.json sinbin.textNormalization)')

@@ -73,7 +73,7 @@ def main() -> None:
 
     cfg = json.loads((member / 'config.json').read_text())
     c = cfg['sinbin']['input']
-    in_cfg = DeepInputConfig(c['maxLen'], c['messageMax'], c['lineMax'], c['contextLines'])
+    in_cfg = DeepInputConfig.from_json(c)
     tok = Tokenizer.from_file(str(member / 'tokenizer.json'))
     sp = special_ids(tok)
     enc = Encoded(tok, text_form_of(cfg))

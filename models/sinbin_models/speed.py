@@ -5,6 +5,7 @@ laid out exactly as served. Reports one-message latency (p50/p99) and batched th
 Usage: python -m sinbin_models speed MODEL_DIR [MODEL_DIR ...] [--messages 600] [--no-context]
 """
 import argparse
+from dataclasses import replace
 import json
 import time
 from pathlib import Path
@@ -36,7 +37,9 @@ def feed(seqs, pad):
 def measure(model_dir: Path, records, context: bool, batch: int = 32) -> dict:
     config = json.loads((model_dir / 'config.json').read_text())
     cfg = config['sinbin']['input']
-    in_cfg = DeepInputConfig(cfg['maxLen'], cfg['messageMax'], cfg['lineMax'], cfg['contextLines'] if context else 0)
+    in_cfg = DeepInputConfig.from_json(cfg)
+    if not context:
+        in_cfg = replace(in_cfg, context_lines=0)
     tok = Tokenizer.from_file(str(model_dir / 'tokenizer.json'))
     sp = special_ids(tok)
     seqs = assemble(records, Encoded(tok, text_form_of(config)), sp, in_cfg)
