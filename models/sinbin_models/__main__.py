@@ -21,6 +21,7 @@ COMMANDS = {
     'evaluate-choice-split': ('eval_choice_split', 'experiment: cascade choices made on half of TweetEval\'s val file, reported on the other half (writes models/work only)'),
     'evaluate-multilingual': ('eval_multilingual', 'French + English evaluation of models/multilingual, review cut'),
     'speed': ('speed', 'single-thread onnxruntime speed of exported deep models (TS serving proxy)'),
+    'teacher-report': ('jigsaw_teacher', 'measure the weak teacher toxic-comment-classifier beside the deep heads (models/eval/teacher-report.json)'),
     'peers': ('peers', 'score alt-profanity-check on the same splits (run via models/peers.sh, own venv)'),
     'report': ('report_md', 'render eval-report.md files from the JSON reports'),
 }
