@@ -4,7 +4,7 @@
 //
 //   npm run -s classify -- --input in.jsonl --output out.jsonl [--stage fast|cascade]
 //     [--fast-model DIR] [--deep-model DIR] [--multilingual-model DIR] [--languages en,fr|en]
-//     [--french-to-analysis] [--alarms moderator|block|models] [--mild-taunts allow|warn|rules]
+//     [--french-to-analysis] [--alarms moderator|block|models] [--mild-taunts warn|allow|rules]
 //     [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
 //
 // As the pipeline decides under the default policy: the fast model with the rule layer (alarms,
@@ -14,6 +14,7 @@
 import {
   adoptFormerEnvAtStart,
   type Alarm,
+  DEFAULT_POLICY,
   alarmNeedsModerator,
   CATEGORIES,
   type CategoryScores,
@@ -75,6 +76,22 @@ interface OutputLine {
 }
 
 class InputError extends Error {}
+class HelpRequested extends Error {}
+
+const USAGE = `usage: sinbin classify --input in.jsonl --output out.jsonl [options]
+  in.jsonl: one {"id": ..., "text": "..."} per line (optional: channelId, playerId, context [{playerId?, text}])
+  out.jsonl: one line per input line: verdict ok|toxic|review, toxicity, categories, stage, fastRoute,
+             language, readAs, alarm, mildTaunt, modelVerdict (the models' verdict before the policy)
+options (policy defaults are the default game policy's):
+  --stage fast|cascade              cascade (default): the fast band's middle read by the deep model
+  --alarms moderator|block|models   threats, self-harm encouragement, doxxing (default ${DEFAULT_POLICY.alarms})
+  --mild-taunts warn|allow|rules    "gg ez", "noob team" (default ${DEFAULT_POLICY.mildTaunts}: the verdict stands, a warning at most)
+  --languages en,fr|en              French read by the multilingual model (default en,fr)
+  --french-to-analysis              every French message to the multilingual model
+  --min-confidence X                review cut (default: the deep model's config)
+  --ok-below X --toxic-from X       the fast route's band (default: the fast model's)
+  --fast-model DIR --deep-model DIR --multilingual-model DIR
+  --batch N                         lines scored at once (default 1024)`;
 
 interface Options {
   input: string;
@@ -108,11 +125,13 @@ function parseOptions(argv: string[]): Options {
       'fast-model': { type: 'string' }, 'deep-model': { type: 'string' }, 'min-confidence': { type: 'string' },
       'ok-below': { type: 'string' }, 'toxic-from': { type: 'string' }, batch: { type: 'string' },
       'multilingual-model': { type: 'string' }, languages: { type: 'string', default: 'en,fr' },
-      alarms: { type: 'string', default: 'moderator' }, 'french-to-analysis': { type: 'boolean', default: false }, 'mild-taunts': { type: 'string', default: 'allow' },
+      alarms: { type: 'string', default: DEFAULT_POLICY.alarms }, 'french-to-analysis': { type: 'boolean', default: false },
+      'mild-taunts': { type: 'string', default: DEFAULT_POLICY.mildTaunts }, help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
-  if (!values.input || !values.output) throw new InputError('usage: classify --input in.jsonl --output out.jsonl [--stage fast|cascade]');
+  if (values.help) throw new HelpRequested();
+  if (!values.input || !values.output) throw new InputError(`--input and --output are required\n${USAGE}`);
   if (values.stage !== 'fast' && values.stage !== 'cascade') throw new InputError(`--stage must be 'fast' or 'cascade', got '${values.stage}'`);
   const languages = values.languages.split(',').map((l) => l.trim());
   if (!languages.includes('en') || languages.some((l) => l !== 'en' && l !== 'fr')) throw new InputError(`--languages must be 'en' or 'en,fr', got '${values.languages}'`);
@@ -335,6 +354,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof HelpRequested) {
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`classify: error: ${message}\n`);
   process.exitCode = err instanceof InputError ? 2 : 1;

@@ -1,5 +1,5 @@
 // Runs models/eval's hand-written sets through `npm run classify` (the pipeline's decisions under
-// the default policy: rule layer, language routing, alarms to a moderator, mild taunts allowed)
+// the default policy: rule layer, language routing, alarms to a moderator, mild taunts warned)
 // and prints the figures issue 21 asks for. Evaluation only: never train on these sets.
 //
 //   npx tsx scripts/eval/pipeline-eval.ts [--stage cascade|fast] [--languages en,fr|en] [--json FILE] [-- extra classify args]

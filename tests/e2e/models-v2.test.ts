@@ -1,6 +1,6 @@
 // Models v2 end to end on the embedded runtime with the bundled models (not the lexicon): threats,
 // self-harm encouragement and doxxing go to a moderator at the top of the queue, never allowed by
-// the fast path; mild taunts are let through (default policy); French is read by the multilingual
+// the fast path; mild taunts get a warning at most (default policy), or pass where a game allows them; French is read by the multilingual
 // model; every decision says the language it was read as; bad input gets a decision or a clear 400.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,16 +17,18 @@ const KEY = 'key-models-e2e-000001';
 // A game whose policy trusts the fast model less: its toxic route starts above the gesture's 0.95.
 const WARY_KEY = 'key-models-e2e-wary01';
 const WARY_BAND = { okBelow: 0.145, toxicFrom: 0.98 };
+// A game that lets mild taunts through.
+const RELAXED_KEY = 'key-models-e2e-relax1';
 const TOKEN = 'tok-mod-e2e-0000001';
 let runtime: EmbeddedRuntime;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sinbin-models-e2e-'));
   const policies = join(dir, 'policies.json');
-  writeFileSync(policies, JSON.stringify({ default: DEFAULT_POLICY, games: { wary: { routing: WARY_BAND } } }));
+  writeFileSync(policies, JSON.stringify({ default: DEFAULT_POLICY, games: { wary: { routing: WARY_BAND }, relaxed: { mildTaunts: 'allow' } } }));
   runtime = await startEmbedded({
     env: {
-      GAME_API_KEYS: `arena:${KEY},wary:${WARY_KEY}`,
+      GAME_API_KEYS: `arena:${KEY},wary:${WARY_KEY},relaxed:${RELAXED_KEY}`,
       GAME_POLICIES_FILE: policies,
       MODERATOR_TOKENS: `mo:${TOKEN}`,
       GATEWAY_PORT: '0',
@@ -99,11 +101,19 @@ describe('models v2 on make run', () => {
     expect(settled.get(ids[0]!)!.decision).toMatchObject({ verdict: 'allow', language: { code: 'en' } });
   }, 90_000);
 
-  it('lets mild taunts through under the default policy', async () => {
-    const { ids } = await send(['gg ez', 'noob team', 'skill issue']);
-    for (const [, s] of await settle(ids)) {
-      expect(s.case).toBeUndefined();
-      expect(s.decision!.verdict).toBe('allow');
+  it('warns mild taunts at most under the default policy, and lets them through where the game allows them', async () => {
+    const taunts = ['gg ez', 'noob team', 'skill issue'];
+    const { ids } = await send(taunts);
+    const settled = await settle(ids);
+    for (const [id, s] of settled) {
+      expect(s.case, id).toBeUndefined();
+      expect(['none', 'warn'], id).toContain(s.decision!.action.type);
+    }
+    expect(settled.get(ids[0]!)!.decision).toMatchObject({ verdict: 'block', action: { type: 'warn' }, rule: 'mild taunt' });
+    const relaxed = await send(taunts, RELAXED_KEY);
+    for (const [id, s] of await settle(relaxed.ids, RELAXED_KEY)) {
+      expect(s.case, id).toBeUndefined();
+      expect(s.decision!.verdict, id).toBe('allow');
     }
   }, 90_000);
 

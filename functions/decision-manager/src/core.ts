@@ -208,7 +208,18 @@ export function onLimited(e: LimitedMessage): DecisionDraft {
 export function applyTauntPolicy(draft: DecisionDraft, policy: GamePolicy): DecisionDraft {
   if (!draft.mildTaunt || draft.alarm || draft.verdict !== 'block' || draft.decidedBy === 'moderator' || draft.decidedBy === 'terms') return draft;
   if (policy.mildTaunts !== 'allow') return draft;
-  return { ...draft, verdict: 'allow', category: undefined, allowedAs: 'mild taunt' };
+  return { ...draft, verdict: 'allow', category: undefined, allowedAs: MILD_TAUNT_RULE };
+}
+
+/** The rule a mild taunt is warned under (`mildTaunts: warn`), as decisions and offences name it. */
+export const MILD_TAUNT_RULE = 'mild taunt';
+
+/**
+ * A blocked mild taunt under `mildTaunts: warn`: it gets a warning and never more, now or later: it
+ * does not count towards the rules' offences and its offence weighs as low severity.
+ */
+export function warnedAsTaunt(draft: DecisionDraft, policy: GamePolicy): boolean {
+  return draft.verdict === 'block' && draft.mildTaunt === true && !draft.alarm && draft.decidedBy !== 'moderator' && policy.mildTaunts === 'warn';
 }
 
 /**
@@ -232,7 +243,7 @@ export function chooseAction(draft: DecisionDraft, offences: number, policy: Gam
   if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: draft.allowedAs ?? 'allowed' };
   if (draft.limit && draft.action) return { action: draft.action, rule: 'limits' };
   if (draft.action) return { action: draft.action, rule: 'moderator' };
-  if (draft.mildTaunt && !draft.alarm && draft.decidedBy !== 'moderator' && policy.mildTaunts === 'warn') return { action: { type: 'warn' }, rule: 'mild taunt' };
+  if (warnedAsTaunt(draft, policy)) return { action: { type: 'warn' }, rule: MILD_TAUNT_RULE };
   const rule = policy.rules.find((r) => ruleMatches(r, draft, offences, standing));
   return rule ? { action: rule.action, rule: rule.name } : { action: { type: 'none' }, rule: 'no rule matched' };
 }
@@ -323,7 +334,8 @@ export function offenceOf(decision: FinalDecision, draft: DecisionDraft): Player
     at: decision.decidedAt,
     decidedBy: decision.decidedBy,
     ...(category ? { category } : {}),
-    severity: severityOf(decision.toxicity, category),
+    // A warned taunt weighs as little as a flood line, whatever the model's toxicity.
+    severity: decision.rule === MILD_TAUNT_RULE ? 'low' : severityOf(decision.toxicity, category),
     toxicity: decision.toxicity,
     action: decision.action,
     ...(sanctionUntil !== undefined ? { sanctionUntil } : {}),

@@ -20,7 +20,7 @@ import {
   stableId,
 } from '@sinbin/contract';
 import { FlushBuffer, TallyBuffer } from './buffers';
-import { appealExample, applyTauntPolicy, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, type DecisionDraft, type Step } from './core';
+import { appealExample, applyTauntPolicy, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, warnedAsTaunt, type DecisionDraft, type Step } from './core';
 import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -82,11 +82,12 @@ export default defineFunction({
       const at = now();
       const reputation = resolveReputation(policy.reputation);
       const since = reputationLookback(at, reputation);
-      // A flood or spam limit is not an offence that escalates the game's rules (reputation counts it, lightly).
+      // A flood or spam limit, or a taunt the game only warns, is not an offence that escalates the
+      // game's rules (reputation counts it, lightly).
       // The player's standing before this message (its other offences, decayed), for the rules to read:
       // read while the offence is recorded (two stores, no order between them), so one wait, not two.
       const [offences, record] = await Promise.all([
-        draft.verdict === 'block' && draft.decidedBy !== 'limits' ? stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0,
+        draft.verdict === 'block' && draft.decidedBy !== 'limits' && !warnedAsTaunt(draft, policy) ? stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0,
         draft.verdict === 'block' ? stores.reputation.player(m.gameId, m.playerId, since, 1000).then((p) => p.offences) : undefined,
       ]);
       let standing: { standing: number; offences: number } | undefined;

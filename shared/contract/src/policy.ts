@@ -114,11 +114,13 @@ export const GamePolicySchema = z
      */
     alarms: z.enum(['moderator', 'block', 'models']).default('moderator'),
     /**
-     * Mild taunts about someone's play ("gg ez", "noob team", "uninstall"): `allow` (default) lets
-     * them through, `warn` blocks them with a warning and never more, `rules` treats them like any
-     * other blocked message.
+     * Mild taunts about someone's play ("gg ez", "noob team", "uninstall") that a model blocks:
+     * `warn` (default) keeps the block with a warning and never more (the taunt does not count
+     * towards the rules' offences and weighs as low severity); `allow` lets them through; `rules`
+     * treats them like any other blocked message. Game-chat annotators call most of them toxic
+     * (CONDA), so the default keeps the verdict and softens only the sanction.
      */
-    mildTaunts: z.enum(['allow', 'warn', 'rules']).default('allow'),
+    mildTaunts: z.enum(['allow', 'warn', 'rules']).default('warn'),
     /** Evaluated in order for blocked messages; the first match wins, so put specific rules first. */
     rules: z.array(RuleSchema).min(1),
     /** Flood and spam limits before any model (docs/limits.md); unset fields keep DEFAULT_LIMITS. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES } from '@sinbin/contract';
+import { CATEGORIES, DEFAULT_POLICY } from '@sinbin/contract';
 import { FIXTURES, REPO } from '../scoring/helpers';
 
 const TSX = resolve(REPO, 'node_modules', '.bin', 'tsx');
@@ -54,6 +54,32 @@ describe.concurrent('classify CLI', { timeout: 120_000 }, () => {
     const run = await classify(['--input', input, '--output', output]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/stage cascade/);
+  });
+
+  it.each([
+    { args: ['--help'], status: 0 },
+    { args: ['-h'], status: 0 },
+    { args: ['--input', 'in.jsonl'], status: 2 },
+  ])('$args prints the usage with the policy defaults (exit $status)', async ({ args, status }) => {
+    const run = await classify(args);
+    expect(run.status).toBe(status);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/usage: sinbin classify --input in\.jsonl --output out\.jsonl/);
+    expect(run.stderr).toContain(`--mild-taunts warn|allow|rules    "gg ez", "noob team" (default ${DEFAULT_POLICY.mildTaunts}`);
+  });
+
+  it('keeps a mild taunt the models block under the default policy, and lets it through with --mild-taunts allow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classify-'));
+    const taunts = join(dir, 'taunts.jsonl');
+    writeFileSync(taunts, ['gg ez', 'ez noobs', 'noob team uninstall'].map((text, id) => JSON.stringify({ id, text })).join('\n') + '\n');
+    const verdicts = async (extra: string[]) => {
+      const output = join(dir, `out${extra.length}.jsonl`);
+      const run = await classify(['--input', taunts, '--output', output, '--stage', 'fast', ...extra]);
+      expect(run.status, run.stderr).toBe(0);
+      return readJsonl(output).map((l) => [l.verdict, l.modelVerdict, l.mildTaunt]);
+    };
+    expect(await verdicts([])).toEqual(Array(3).fill(['toxic', 'toxic', true]));
+    expect(await verdicts(['--mild-taunts', 'allow'])).toEqual(Array(3).fill(['ok', 'toxic', true]));
   });
 
   it('names the malformed line and exits non-zero', async () => {

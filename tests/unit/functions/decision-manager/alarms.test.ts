@@ -2,7 +2,7 @@
 // game's policy: alarms, mildTaunts. The pure core only; the e2e suite runs them end to end.
 import { describe, expect, it } from 'vitest';
 import { type Alarm, DEFAULT_POLICY, FinalDecisionSchema, type GamePolicy, routeFast } from '@sinbin/contract';
-import { applyTauntPolicy, chooseAction, finalDecision, onAnalysis, onClassified, type DecisionDraft } from '../../../../functions/decision-manager/src/core';
+import { applyTauntPolicy, chooseAction, finalDecision, MILD_TAUNT_RULE, offenceOf, onAnalysis, onClassified, warnedAsTaunt, type DecisionDraft } from '../../../../functions/decision-manager/src/core';
 import { caseRank } from '../../../../functions/moderation/src/core';
 import { analysisResult, categories, chatMessage, classifiedMessage, modelScore, T0 } from '../../../helpers/events';
 
@@ -130,10 +130,39 @@ describe('mild taunts under the policy', () => {
     expect(chooseAction(applyTauntPolicy(taunt(), p), 9, p).action).toEqual({ type: 'warn' });
   });
 
-  it('an unsure deep reading of a mild taunt the game allows needs no moderator', () => {
+  it('an unsure deep reading of a mild taunt the game allows needs no moderator; one it warns does', () => {
     const e = analysisResult({ fast: modelScore({ toxicity: 0.5, mildTaunt: true }), deep: { toxicity: 0.6, confidence: 0.01, categories: categories({ insult: 0.6 }), modelVersion: 'd' } });
-    expect(onAnalysis(e, DEFAULT_POLICY, 'c', T0).kind).toBe('decide');
-    expect(onAnalysis(e, policy({ mildTaunts: 'warn' }), 'c', T0).kind).toBe('moderate');
+    expect(onAnalysis(e, policy({ mildTaunts: 'allow' }), 'c', T0).kind).toBe('decide');
+    expect(onAnalysis(e, DEFAULT_POLICY, 'c', T0).kind).toBe('moderate');
+  });
+
+  it('the default policy warns a mild taunt: the block stands, with a warning', () => {
+    expect(DEFAULT_POLICY.mildTaunts).toBe('warn');
+    const d = applyTauntPolicy(taunt(), DEFAULT_POLICY);
+    expect(d.verdict).toBe('block');
+    expect(chooseAction(d, 0, DEFAULT_POLICY)).toEqual({ action: { type: 'warn' }, rule: MILD_TAUNT_RULE });
+  });
+
+  it.each([
+    { mildTaunts: 'warn' as const, over: {}, warned: true },
+    { mildTaunts: 'warn' as const, over: { decidedBy: 'deep' as const }, warned: true },
+    { mildTaunts: 'warn' as const, over: { verdict: 'allow' as const }, warned: false },
+    { mildTaunts: 'warn' as const, over: { mildTaunt: undefined }, warned: false },
+    { mildTaunts: 'warn' as const, over: { alarm: RULE_ALARM }, warned: false },
+    { mildTaunts: 'warn' as const, over: { decidedBy: 'moderator' as const }, warned: false },
+    { mildTaunts: 'rules' as const, over: {}, warned: false },
+    { mildTaunts: 'allow' as const, over: {}, warned: false },
+  ])('warnedAsTaunt: mildTaunts $mildTaunts with $over -> $warned', ({ mildTaunts, over, warned }) => {
+    expect(warnedAsTaunt(taunt(over), policy({ mildTaunts }))).toBe(warned);
+  });
+
+  it('a warned taunt weighs as low severity whatever its toxicity; the same line under the rules does not', () => {
+    const warned = taunt({ toxicity: 0.99 });
+    const rules = policy({ mildTaunts: 'rules' });
+    const underWarn = finalDecision(warned, chooseAction(warned, 0, DEFAULT_POLICY).action, T0, { rule: MILD_TAUNT_RULE });
+    const underRules = finalDecision(warned, chooseAction(warned, 0, rules).action, T0, { rule: chooseAction(warned, 0, rules).rule });
+    expect(offenceOf(underWarn, warned)).toMatchObject({ severity: 'low', counts: true, rule: MILD_TAUNT_RULE });
+    expect(offenceOf(underRules, warned).severity).not.toBe('low');
   });
 });
 

@@ -34,6 +34,22 @@ describe('decision-manager function', () => {
     expect((other!.event as FinalDecision).action).toEqual({ type: 'warn' });
   });
 
+  it('warns mild taunts under the default policy and never lets them escalate the rules', async () => {
+    const { running } = await startFunction(decisionManager);
+    const taunt = (text: string) => classifiedMessage({ message: chatMessage({ text, playerId: 'p1' }), route: 'toxic', fast: modelScore({ toxicity: 0.97, mildTaunt: true, categories: categories({ insult: 0.9 }) }) });
+    const decided = [];
+    for (const e of [taunt('gg ez'), taunt('ez noobs'), taunt('noob team'), taunt('gg ez'), toxic('idiot')]) {
+      const [out] = await running.handle(delivery('classified-messages', e));
+      decided.push(out!.event as FinalDecision);
+    }
+    expect(decided.map((d) => [d.verdict, d.action.type])).toEqual(Array(5).fill(['block', 'warn']));
+    expect(decided.slice(0, 4).every((d) => d.rule === 'mild taunt')).toBe(true);
+    // Four taunts counted no offence: the insult is the first, then the second, then the mute.
+    const [second] = await running.handle(delivery('classified-messages', toxic('moron')));
+    const [third] = await running.handle(delivery('classified-messages', toxic('dumb')));
+    expect([(second!.event as FinalDecision).action.type, (third!.event as FinalDecision).action.type]).toEqual(['warn', 'mute']);
+  });
+
   it('a redelivered event republishes the decision that holds, without deciding or counting it again', async () => {
     const { running, stores } = await startFunction(decisionManager);
     const e = toxic('idiot');
