@@ -71,6 +71,8 @@ interface OutputLine {
   readAs: RoutedLanguage;
   alarm?: Alarm;
   mildTaunt?: true;
+  /** The rule layer found an attack on a protected group (toxic route, category identity_hate). */
+  identityAttack?: true;
   /** The models' verdict before the policy's alarm and mild-taunt rules. */
   modelVerdict: Verdict;
 }
@@ -81,7 +83,7 @@ class HelpRequested extends Error {}
 const USAGE = `usage: sinbin classify --input in.jsonl --output out.jsonl [options]
   in.jsonl: one {"id": ..., "text": "..."} per line (optional: channelId, playerId, context [{playerId?, text}])
   out.jsonl: one line per input line: verdict ok|toxic|review, toxicity, categories, stage, fastRoute,
-             language, readAs, alarm, mildTaunt, modelVerdict (the models' verdict before the policy)
+             language, readAs, alarm, mildTaunt, identityAttack, modelVerdict (before the policy)
 options (policy defaults are the default game policy's):
   --stage fast|cascade              cascade (default): the fast band's middle read by the deep model
   --alarms moderator|block|models   threats, self-harm encouragement, doxxing (default ${DEFAULT_POLICY.alarms})
@@ -226,6 +228,7 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
     const line: OutputLine = { id: lines[i]!.id, verdict: policyVerdict(modelVerdict, s, false, options), toxicity: s.toxicity, stage: 'fast', categories: s.categories, fastRoute, language, readAs, modelVerdict };
     if (s.alarm) line.alarm = s.alarm;
     if (s.mildTaunt) line.mildTaunt = true;
+    if (s.identityAttack) line.identityAttack = true;
     out[i] = line;
   }
   if (!cascade) return out;
@@ -250,7 +253,7 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
 
 // The fixed parts of an output line, encoded once. A line reads
 // {"id":…,"verdict":"…","toxicity":…,"stage":"…","categories":{…},"fastRoute":"…",
-//  "language":{"code":"…","confidence":…},"readAs":"…"[,"alarm":…][,"mildTaunt":true],"modelVerdict":"…"}
+//  "language":{"code":"…","confidence":…},"readAs":"…"[,"alarm":…][,"mildTaunt":true][,"identityAttack":true],"modelVerdict":"…"}
 // Neighbouring fixed parts are one piece (the stage with the first category's key, the route with
 // the language code, readAs with the model verdict when nothing comes between): fewer copies.
 const PIECES = {
@@ -264,6 +267,7 @@ const PIECES = {
   readAs: new Pieces('},"readAs":"', '"'),
   alarm: Buffer.from(',"alarm":'),
   mildTaunt: Buffer.from(',"mildTaunt":true'),
+  identityAttack: Buffer.from(',"identityAttack":true'),
   modelVerdict: new Pieces(',"modelVerdict":"', '"}\n'),
 };
 
@@ -284,7 +288,7 @@ function writeLine(out: ByteLines, l: OutputLine): void {
   }
   out.bytes(PIECES.routeAndCode.of(l.fastRoute, l.language.code));
   out.bytes(CONFIDENCES.of(l.language.confidence));
-  if (!l.alarm && !l.mildTaunt) {
+  if (!l.alarm && !l.mildTaunt && !l.identityAttack) {
     out.bytes(PIECES.readAsAndVerdict.of(l.readAs, l.modelVerdict));
     return;
   }
@@ -294,6 +298,7 @@ function writeLine(out: ByteLines, l: OutputLine): void {
     out.text(JSON.stringify(l.alarm));
   }
   if (l.mildTaunt) out.bytes(PIECES.mildTaunt);
+  if (l.identityAttack) out.bytes(PIECES.identityAttack);
   out.bytes(PIECES.modelVerdict.of(l.modelVerdict));
 }
 

@@ -117,6 +117,15 @@ describe('models v2 on make run', () => {
     }
   }, 90_000);
 
+  it('blocks an attack on a protected group as identity hate: the default policy mutes for an hour', async () => {
+    const { ids } = await send(['black people are animals', 'go back to your country', 'women belong in the kitchen']);
+    for (const [id, s] of await settle(ids)) {
+      expect(s.case, id).toBeUndefined();
+      expect(s.decision, id).toMatchObject({ verdict: 'block', decidedBy: 'fast', rule: 'identity hate', action: { type: 'mute', durationSeconds: 3600 } });
+      expect(s.decision!.categories.identity_hate, id).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 90_000);
+
   it('does not allow the middle finger, alone or after a taunt, though no model can read an emoji', async () => {
     const { ids } = await send(['\u{1F595}', 'gg ez \u{1F595}\u{1F3FD}']);
     for (const [id, s] of await settle(ids)) {

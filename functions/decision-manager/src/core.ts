@@ -79,6 +79,15 @@ export function topCategory(categories: ReportedCategoryScores): OffenceCategory
   return best;
 }
 
+/**
+ * What a blocked message is named for: its alarm's kind, an identity attack the rule layer found
+ * (whichever model decided, and even where insult scores higher), else the strongest category.
+ */
+export function blockedAs(alarm: Alarm | undefined, identityAttack: boolean, categories: ReportedCategoryScores): OffenceCategory | undefined {
+  if (alarm) return alarmCategory(alarm);
+  return identityAttack ? 'identity_hate' : topCategory(categories);
+}
+
 /** What an alarm is blocked as: self-harm encouragement, else a threat (doxxing counts as one). */
 export function alarmCategory(alarm: Alarm): OffenceCategory {
   return alarm.kinds.includes('self_harm') && !alarm.kinds.includes('threat') && !alarm.kinds.includes('doxxing') ? 'self_harm' : 'threat';
@@ -96,7 +105,7 @@ function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, d
     verdict,
     toxicity: score.toxicity,
     categories: score.categories,
-    category: verdict === 'block' ? (reading.alarm ? alarmCategory(reading.alarm) : topCategory(score.categories)) : undefined,
+    category: verdict === 'block' ? blockedAs(reading.alarm, fast.identityAttack === true, score.categories) : undefined,
     decidedBy,
     modelVersion: score.modelVersion,
     ...(score.model ? { model: score.model } : {}),
@@ -172,7 +181,7 @@ export function onModeration(e: ModerationResult): DecisionDraft {
     verdict: e.verdict,
     toxicity: byModerator ? (e.verdict === 'block' ? Math.max(model.toxicity, 0.9) : Math.min(model.toxicity, 0.1)) : model.toxicity,
     categories,
-    category: e.verdict === 'block' ? (e.category ?? topCategory(model.categories)) : undefined,
+    category: e.verdict === 'block' ? (e.category ?? blockedAs(undefined, e.fast.identityAttack === true, model.categories)) : undefined,
     decidedBy: byModerator ? 'moderator' : 'deadline',
     modelVersion: model.modelVersion,
     ...(model.model ? { model: model.model } : {}),

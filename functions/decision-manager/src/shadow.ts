@@ -4,7 +4,7 @@
 // nothing; its outcome is recorded beside the real one.
 import type { FastRoute, FinalDecision, GamePolicy, ModelScore, ModerationResult, Outcome, RoutingThresholds, ShadowComparison } from '@sinbin/contract';
 import { routeByThresholds } from '@sinbin/contract';
-import { FALLBACK_DEEP_MIN_CONFIDENCE, FALLBACK_DEEP_TOXIC_FROM, onModeration, topCategory, type DecisionDraft } from './core';
+import { blockedAs, FALLBACK_DEEP_MIN_CONFIDENCE, FALLBACK_DEEP_TOXIC_FROM, onModeration, type DecisionDraft } from './core';
 
 /** The candidate's step: a decision it would have made, or where it would have sent the message instead. */
 export type ShadowStep = { kind: 'decide'; draft: DecisionDraft } | { kind: 'analysis' } | { kind: 'review' };
@@ -23,8 +23,8 @@ export interface RealPath {
 
 /** The route the candidate's band gives the fast score; the real route when the bands are the same or unknown. */
 export function candidateRoute(real: RealPath, active: GamePolicy, candidate: GamePolicy): FastRoute {
-  // An obscene gesture takes the toxic route under every band (routeFast).
-  if (real.fast.obsceneGesture) return 'toxic';
+  // An obscene gesture or an identity attack takes the toxic route under every band (routeFast).
+  if (real.fast.obsceneGesture || real.fast.identityAttack) return 'toxic';
   const band = candidate.routing ?? (active.routing ? real.modelBand : undefined);
   if (!band) return real.route;
   if (active.routing === undefined && candidate.routing === undefined) return real.route;
@@ -37,7 +37,7 @@ function draftFrom(real: RealPath, score: ModelScore, verdict: 'allow' | 'block'
     verdict,
     toxicity: score.toxicity,
     categories: score.categories,
-    category: verdict === 'block' ? topCategory(score.categories) : undefined,
+    category: verdict === 'block' ? blockedAs(real.fast.alarm, real.fast.identityAttack === true, score.categories) : undefined,
     decidedBy,
     modelVersion: score.modelVersion,
   };

@@ -45,6 +45,8 @@ export const ModelScoreSchema = z.object({
   mildTaunt: z.boolean().optional(),
   /** The rule layer found an obscene gesture (the middle finger) no model can read: toxic route whatever the band. */
   obsceneGesture: z.boolean().optional(),
+  /** The rule layer found an attack on a protected group: toxic route whatever the band, category `identity_hate`. */
+  identityAttack: z.boolean().optional(),
   /** The language the message was read as (fast path; absent before 0.3). */
   language: DetectedLanguageSchema.optional(),
 });

@@ -104,6 +104,12 @@ export interface ToxicityScore {
    * the line takes the toxic route whatever the routing band (see routeFast).
    */
   obsceneGesture?: boolean;
+  /**
+   * The rule layer found an attack on a protected group ("gay people are disgusting"): toxic
+   * route whatever the band, and the decision names `identity_hate` (the models' identity heads
+   * miss most of these).
+   */
+  identityAttack?: boolean;
   /** Set by the fast path's language detection. */
   language?: DetectedLanguage;
 }
@@ -140,10 +146,11 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
  * rule layer found takes the toxic route whatever the band: the band says how far the fast
  * model's score is trusted, and a game that trusts it less (toxicFrom above the gesture's 0.95)
  * does not mean to let the gesture through, which the deep model cannot read (emoji are
- * normalised away; it would see only the raised fast score).
+ * normalised away; it would see only the raised fast score). An identity attack the rule layer
+ * found takes the toxic route too: the deep model reads the words but misses most of these.
  */
-export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm' | 'obsceneGesture'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
-  if (score.obsceneGesture) return 'toxic';
+export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm' | 'obsceneGesture' | 'identityAttack'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
+  if (score.obsceneGesture || score.identityAttack) return 'toxic';
   const route = routeByThresholds(score.toxicity, t);
   if (score.alarm && route === 'ok') return 'needs-analysis';
   if (opts.analyse && !score.alarm) return 'needs-analysis';

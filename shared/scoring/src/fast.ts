@@ -11,4 +11,5 @@ export function loadFastClassifier(opts: ClassifierOptions): Promise<LoadedClass
   return loadClassifier('fast', loadOnnxFastScorer, opts);
 }
 export { alarmRules, applyRules, isMildTaunt, ALARM_RULES, type RuleFindings } from './rules';
+export { identityAttackRules, IDENTITY_RULES } from './identity-rules';
 export { detectLanguage } from './language';

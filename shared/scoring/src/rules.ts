@@ -1,12 +1,14 @@
 // The rule layer beside the fast model: what must never take the fast ok route (threats,
-// self-harm encouragement, doxxing), what is only a mild taunt about play ("gg ez") and the
-// obscene gesture neither model can read (emoji are normalised away). Pure:
+// self-harm encouragement, doxxing), what is only a mild taunt about play ("gg ez"), the
+// obscene gesture neither model can read (emoji are normalised away) and attacks on a protected
+// group (identity-rules.ts), which the models' identity heads miss. Pure:
 // text in, findings out. The patterns read normalizeText's output (leetspeak, spacing and accents
 // already undone), so "k.y.s", "k1ll y0urs3lf" and "i kn0w wh3re u l1ve" need no rule of their own.
 // Each function takes the normalised text as an optional argument: the fast scorer has already
 // computed it, and normalising again was most of the rule layer's cost.
 import { type Alarm, ALARM_KINDS, type AlarmKind, type CategoryScores, type ToxicityScore } from '@sinbin/contract';
 import { normalizeForFeatures } from './fast-features';
+import { identityAttackRules } from './identity-rules';
 
 interface AlarmRule {
   name: string;
@@ -170,14 +172,16 @@ const RULE_CATEGORY_FLOOR = 0.9;
 /**
  * The fast score with the rule layer's findings: the alarm (the model's own, from its alarm head,
  * and the rules'), the category of each tripped rule raised (doxxing counts as `threat`, the
- * category policies act on), and the mild-taunt flag.
+ * category policies act on; an identity attack raises `identity_hate` and the toxicity), and the
+ * mild-taunt, gesture and identity-attack flags.
  */
 export function applyRules(text: string, score: ToxicityScore, normalised = normalizeForFeatures(text)): ToxicityScore {
   // Most lines trip nothing: one search, no findings built.
   const findings = mayTripAlarm(text, normalised) ? alarmRules(text, normalised) : NO_FINDINGS;
   const gesture = hasObsceneGesture(text);
+  const identityAttack = identityAttackRules(normalised).length > 0;
   // Copied only when a rule raises a category (most lines trip none).
-  const categories = findings.kinds.length > 0 || gesture ? { ...score.categories } : score.categories;
+  const categories = findings.kinds.length > 0 || gesture || identityAttack ? { ...score.categories } : score.categories;
   for (const kind of findings.kinds) {
     const category = kind === 'self_harm' ? 'self_harm' : 'threat';
     categories[category] = Math.max(categories[category], RULE_CATEGORY_FLOOR);
@@ -186,16 +190,18 @@ export function applyRules(text: string, score: ToxicityScore, normalised = norm
     categories.insult = Math.max(categories.insult, GESTURE_FLOOR);
     categories.profanity = Math.max(categories.profanity, GESTURE_FLOOR);
   }
-  const toxicity = gesture ? Math.max(score.toxicity, GESTURE_FLOOR) : score.toxicity;
+  if (identityAttack) categories.identity_hate = Math.max(categories.identity_hate, RULE_CATEGORY_FLOOR);
+  const toxicity = gesture ? Math.max(score.toxicity, GESTURE_FLOOR) : identityAttack ? Math.max(score.toxicity, RULE_CATEGORY_FLOOR) : score.toxicity;
   const alarm = mergeAlarm(score.alarm, findings);
   // No alarm means no rule tripped: isMildTaunt's own alarm check would only repeat alarmRules.
-  const mildTaunt = !alarm && !gesture && tauntWithoutHarder(normalised);
+  const mildTaunt = !alarm && !gesture && !identityAttack && tauntWithoutHarder(normalised);
   // The keys in the order a spread of conditional objects gave, without those objects. The flag,
   // not only the raised score, routes the line (routeFast): a game's band can start above 0.95.
   const out: ToxicityScore = { ...score, toxicity, categories };
   if (alarm) out.alarm = alarm;
   if (mildTaunt) out.mildTaunt = mildTaunt;
   if (gesture) out.obsceneGesture = true;
+  if (identityAttack) out.identityAttack = true;
   return out;
 }
 

@@ -2,9 +2,9 @@
 // game's policy: alarms, mildTaunts. The pure core only; the e2e suite runs them end to end.
 import { describe, expect, it } from 'vitest';
 import { type Alarm, DEFAULT_POLICY, FinalDecisionSchema, type GamePolicy, routeFast } from '@sinbin/contract';
-import { applyTauntPolicy, chooseAction, finalDecision, MILD_TAUNT_RULE, offenceOf, onAnalysis, onClassified, warnedAsTaunt, type DecisionDraft } from '../../../../functions/decision-manager/src/core';
+import { applyTauntPolicy, chooseAction, onModeration, finalDecision, MILD_TAUNT_RULE, offenceOf, onAnalysis, onClassified, warnedAsTaunt, type DecisionDraft } from '../../../../functions/decision-manager/src/core';
 import { caseRank } from '../../../../functions/moderation/src/core';
-import { analysisResult, categories, chatMessage, classifiedMessage, modelScore, T0 } from '../../../helpers/events';
+import { analysisResult, categories, chatMessage, classifiedMessage, modelScore, moderationResult, T0 } from '../../../helpers/events';
 
 const RULE_ALARM: Alarm = { kinds: ['self_harm'], by: ['rule'], rules: ['kys'] };
 const MODEL_ALARM: Alarm = { kinds: ['threat'], by: ['model'] };
@@ -51,6 +51,28 @@ describe('onClassified with an obscene gesture', () => {
     const step = onClassified(classifiedMessage({ route, fast }), policy({ alarms, routing: { okBelow: 0.145, toxicFrom: 0.98 } }), T0);
     expect(step.kind).toBe(want);
     if (step.kind === 'decide') expect(step.draft).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
+  });
+});
+
+describe('an identity attack the rule layer found', () => {
+  it.each([
+    { alarm: undefined, insult: 0.95, category: 'identity_hate', action: { type: 'mute', durationSeconds: 3600 }, offences: 1 },
+    { alarm: undefined, insult: 0.95, category: 'identity_hate', action: { type: 'ban', durationSeconds: 24 * 3600 }, offences: 2 },
+    { alarm: undefined, insult: 0.1, category: 'identity_hate', action: { type: 'mute', durationSeconds: 3600 }, offences: 1 },
+    // An alarm names its own category first.
+    { alarm: MODEL_ALARM, insult: 0.1, category: 'threat', action: { type: 'kick' }, offences: 1 },
+  ])('is blocked as $category even where insult scores $insult (alarm $alarm.by, offence $offences)', ({ alarm, insult, category, action, offences }) => {
+    const fast = modelScore({ toxicity: 0.97, identityAttack: true, ...(alarm ? { alarm } : {}), categories: categories({ insult, identity_hate: 0.9 }) });
+    const step = onClassified(classifiedMessage({ route: routeFast(fast, { okBelow: 0.145, toxicFrom: 0.98 }), fast }), policy({ alarms: 'models' }), T0);
+    if (step.kind !== 'decide') throw new Error(`expected a decision, got ${step.kind}`);
+    expect(step.draft).toMatchObject({ verdict: 'block', decidedBy: 'fast', category });
+    expect(chooseAction(step.draft, offences, DEFAULT_POLICY).action).toEqual(action);
+  });
+
+  it('a moderator who blocks it without naming a category blocks it as identity_hate', () => {
+    const fast = modelScore({ toxicity: 0.97, identityAttack: true, categories: categories({ insult: 0.95, identity_hate: 0.9 }) });
+    const d = onModeration(moderationResult({ fast, verdict: 'block' }));
+    expect(d.category).toBe('identity_hate');
   });
 });
 

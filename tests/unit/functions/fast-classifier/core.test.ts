@@ -98,6 +98,18 @@ describe('fast-classifier classify with an obscene gesture', () => {
   });
 });
 
+describe('fast-classifier classify with an identity attack', () => {
+  it.each([
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: false },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, analyse: false },
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: true },
+  ])('takes the toxic route under band $band.toxicFrom (other language: $analyse), and the flag travels', ({ band, analyse }) => {
+    const out = classify({ message: chatMessage({ text: 'black people are animals' }), score: score(0.9, { identityAttack: true }), modelVersion: 'v', thresholds: band, context: [], now: T0, analyse });
+    expect(out.route).toBe('toxic');
+    expect(ClassifiedMessageSchema.parse(out).fast.identityAttack).toBe(true);
+  });
+});
+
 describe('fast-classifier channelKey', () => {
   it('is game/channel, the topic partition key of every message event', () => {
     expect(channelKey({ gameId: 'g', channelId: 'c' })).toBe('g/c');

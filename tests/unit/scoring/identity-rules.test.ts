@@ -1,0 +1,85 @@
+// The rule layer's identity attacks: a group plus a hostile predicate about it. Lines written for
+// this test, not taken from models/eval (which stays evaluation data).
+import { describe, expect, it } from 'vitest';
+import { emptyCategories, routeFast, type ToxicityScore } from '@sinbin/contract';
+import { normalizeText } from '../../../shared/scoring/src/normalize';
+import { IDENTITY_RULES, identityAttackRules } from '../../../shared/scoring/src/identity-rules';
+import { applyRules } from '../../../shared/scoring/src/rules';
+import { labelledChat } from './helpers';
+
+const rulesOf = (text: string) => identityAttackRules(normalizeText(text));
+
+const TRIPPING: [string, string][] = [
+  ['refugees are vermin', 'group is vile'],
+  ['Jews r all parasites', 'group is vile'],
+  ['trans people are mentally ill', 'group is vile'],
+  ['filthy mexicans everywhere', 'vile group'],
+  ['shut up you dirty jew', 'vile one'],
+  ['asians are not human', 'not people'],
+  ['i hate muslims', 'hate group'],
+  ['deport all the immigrants', 'harm group'],
+  ['gays should burn', 'group should'],
+  ['women should stay out of gaming', 'group should'],
+  ['mexicans are taking over', 'group ruins'],
+  ['ship them all back', 'send back'],
+  ['go back to where you came from', 'go back to'],
+  ['G0 B4CK T0 UR C0UNTRY', 'go back to'],
+  ['get back in the kitchen', 'kitchen'],
+  ['gg faggot team', 'slur'],
+  ['ur a f4gg0t', 'slur'],
+  ['girls cant aim lol', 'cannot play'],
+  ['no arabs allowed in this clan', 'not welcome'],
+  ["your kind isn't welcome here", 'not welcome'],
+];
+const HARMLESS = [
+  'illegal immigrants', 'the refugees need our help', "women's finals were great", 'im gay and proud', 'jews celebrate hanukkah',
+  'as a muslim i fast during ramadan', 'girls can play better than you', 'i love black people', 'russian servers are laggy', 'go back to base',
+  'go back to the lane', 'we hate losing', 'my nigga carried', 'no homo but nice play', 'the kitchen map is the worst', 'kill the mages first', 'rats in the sewer level', 'gg ez', 'noob team', '',
+];
+
+describe('identityAttackRules', () => {
+  it.each(TRIPPING)('%j trips %s', (text, rule) => {
+    expect(rulesOf(text)).toContain(rule);
+  });
+
+  it.each(HARMLESS)('%j trips nothing', (text) => {
+    expect(rulesOf(text)).toEqual([]);
+  });
+
+  it('its one-search pre-check never rules out a line a rule matches', () => {
+    const lines = [...TRIPPING.map(([t]) => t), ...HARMLESS, ...labelledChat().map((l) => l.text)].flatMap((l) => [l, `lol ${l}`, `${l} gg`, l.toUpperCase()]);
+    for (const text of lines) {
+      const normalised = normalizeText(text);
+      expect(identityAttackRules(normalised).length > 0, text).toBe(IDENTITY_RULES.some((r) => r.pattern.test(normalised)));
+    }
+  });
+});
+
+describe('applyRules with an identity attack', () => {
+  const score = (over: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity: 0.2, categories: emptyCategories(), ...over });
+
+  it.each([
+    { toxicity: 0.2, identity: 0.01, wantToxicity: 0.9, wantIdentity: 0.9 },
+    { toxicity: 0.97, identity: 0.95, wantToxicity: 0.97, wantIdentity: 0.95 },
+  ])('raises toxicity $toxicity and identity_hate $identity to at least 0.9, flags it, and never reads it as a taunt', ({ toxicity, identity, wantToxicity, wantIdentity }) => {
+    const out = applyRules('noob team, go back to your country', score({ toxicity, categories: { ...emptyCategories(), identity_hate: identity } }));
+    expect(out).toMatchObject({ toxicity: wantToxicity, identityAttack: true });
+    expect(out.categories.identity_hate).toBe(wantIdentity);
+    expect(out.mildTaunt).toBeUndefined();
+  });
+
+  it('leaves a line without one as it was', () => {
+    const s = score();
+    const out = applyRules('kill the carry first', s);
+    expect(out.identityAttack).toBeUndefined();
+    expect(out.categories).toBe(s.categories);
+  });
+
+  it.each([
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: false },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, analyse: false },
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: true },
+  ])('takes the toxic route under band $band.toxicFrom, other language $analyse', ({ band, analyse }) => {
+    expect(routeFast(applyRules('black people are animals', score()), band, { analyse })).toBe('toxic');
+  });
+});
