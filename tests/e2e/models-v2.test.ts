@@ -126,6 +126,16 @@ describe('models v2 on make run', () => {
     }
   }, 90_000);
 
+  it('blocks sexual harassment that no sexual word gives away, and an in-game look-alike passes', async () => {
+    const { ids } = await send(['send nudes', 'what are you wearing', 'show me your build']);
+    const settled = await settle(ids);
+    for (const id of ids.slice(0, 2)) {
+      expect(settled.get(id)!.decision, id).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
+      expect(settled.get(id)!.decision!.categories.sexual, id).toBeGreaterThanOrEqual(0.9);
+    }
+    expect(settled.get(ids[2]!)!.decision).toMatchObject({ verdict: 'allow' });
+  }, 90_000);
+
   it('does not allow the middle finger, alone or after a taunt, though no model can read an emoji', async () => {
     const { ids } = await send(['\u{1F595}', 'gg ez \u{1F595}\u{1F3FD}']);
     for (const [id, s] of await settle(ids)) {

@@ -12,4 +12,5 @@ export function loadFastClassifier(opts: ClassifierOptions): Promise<LoadedClass
 }
 export { alarmRules, applyRules, isMildTaunt, ALARM_RULES, type RuleFindings } from './rules';
 export { identityAttackRules, IDENTITY_RULES } from './identity-rules';
+export { sexualRules, SEXUAL_RULES } from './sexual-rules';
 export { detectLanguage } from './language';

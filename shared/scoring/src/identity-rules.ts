@@ -4,6 +4,7 @@
 // attribute set), so a policy's identity rules rarely fired. Each rule needs a group and a
 // dehumanising or hostile predicate about it; a group named alone ("women's finals were great",
 // "illegal immigrants", "i'm gay") trips nothing. Reads normalizeText's output. Pure.
+import { type LineRule, lineRule, rulesTripped } from './line-rules';
 
 /** Groups named in the plural (or as "x people"), the form a generalisation about them takes. */
 const GROUP = String.raw`(?:immigrants?|migrants?|refugees?|foreigners|illegals|muslims?|moslems?|jews|jewish people|blacks|black people|africans|asians|chinese people|mexicans|arabs|indians|gypsies|gays|gay people|homosexuals|lesbians|trans people|transgenders?|trannies|women|girls|females|feminists|latinos|hispanics|christians|hindus|russians|ruskis|turks|pakis|niggers|niggas|faggots|fags)`;
@@ -12,14 +13,9 @@ const VILE = String.raw`(?:animals|apes|monkeys|pigs|rats|vermin|parasites|cockr
 /** Hostile words in front of a group ("dirty immigrants"); "illegal" is left out: it describes. */
 const VILE_BEFORE = String.raw`(?:disgusting|dirty|filthy|stupid|dumb|fucking|fuckin|fkin|damn|bloody|worthless|lazy|smelly|retarded|useless)`;
 
-export interface IdentityRule {
-  name: string;
-  pattern: RegExp;
-}
+const rule = lineRule;
 
-const rule = (name: string, source: string): IdentityRule => ({ name, pattern: new RegExp(String.raw`(?:^| )(?:${source})(?: |$)`) });
-
-export const IDENTITY_RULES: readonly IdentityRule[] = [
+export const IDENTITY_RULES: readonly LineRule[] = [
   rule('group is vile', String.raw`${GROUP} (?:are|r|is) (?:all |so |such |just |literally |fucking |all just )?${VILE}`),
   rule('vile group', String.raw`${VILE_BEFORE} ${GROUP}`),
   rule('vile one', String.raw`(?:dirty|filthy|stupid|fucking|fuckin|disgusting|smelly) (?:jew|muslim|arab|mexican|gypsy|paki|immigrant|refugee|foreigner|woman)`),
@@ -47,6 +43,5 @@ const ANCHOR = new RegExp(String.raw`(?:^| )(?:${GROUP}|jew|muslim|arab|mexican|
 
 /** The identity rules a normalised line trips, by name; empty for almost every line. */
 export function identityAttackRules(normalised: string): string[] {
-  if (!ANCHOR.test(normalised)) return [];
-  return IDENTITY_RULES.filter((r) => r.pattern.test(normalised)).map((r) => r.name);
+  return rulesTripped(IDENTITY_RULES, ANCHOR, normalised);
 }

@@ -1,7 +1,8 @@
 // The rule layer beside the fast model: what must never take the fast ok route (threats,
 // self-harm encouragement, doxxing), what is only a mild taunt about play ("gg ez"), the
-// obscene gesture neither model can read (emoji are normalised away) and attacks on a protected
-// group (identity-rules.ts), which the models' identity heads miss. Pure:
+// obscene gesture neither model can read (emoji are normalised away), attacks on a protected
+// group (identity-rules.ts) and sexual harassment (sexual-rules.ts), which the models' heads
+// miss. Pure:
 // text in, findings out. The patterns read normalizeText's output (leetspeak, spacing and accents
 // already undone), so "k.y.s", "k1ll y0urs3lf" and "i kn0w wh3re u l1ve" need no rule of their own.
 // Each function takes the normalised text as an optional argument: the fast scorer has already
@@ -9,6 +10,7 @@
 import { type Alarm, ALARM_KINDS, type AlarmKind, type CategoryScores, type ToxicityScore } from '@sinbin/contract';
 import { normalizeForFeatures } from './fast-features';
 import { identityAttackRules } from './identity-rules';
+import { sexualRules } from './sexual-rules';
 
 interface AlarmRule {
   name: string;
@@ -50,7 +52,7 @@ export const ALARM_RULES: readonly AlarmRule[] = [
   // Threats: harm to the person, the family, the home, the account.
   r('i know where you live', 'threat', String.raw`i know where ${YOU} live|je sais ou (?:t ?habites|tu habites|tu vis)`, { gameable: true }),
   r('harm verb to you', 'threat', String.raw`${WILL} (?:${HARM_VERB})(?: and \w+)? ${YOU}\b.*(?:irl|for real|in real life|not in the game|if i (?:ever )?see ${YOU}|swear)`),
-  r('harm verb to you, no game', 'threat', String.raw`${WILL} (?:kill|stab|shoot|hurt|strangle|burn|beat|unalive|put ${YOU} in the hospital|find ${YOU} and|hunt ${YOU} down|break ${YOUR} legs|make ${YOU} disappear|cut ${YOU})`, { gameable: true }),
+  r('harm verb to you, no game', 'threat', String.raw`${WILL} (?:kill|stab|shoot|hurt|strangle|burn|beat|unalive|rape|put ${YOU} in the hospital|find ${YOU} and|hunt ${YOU} down|break ${YOUR} legs|make ${YOU} disappear|cut ${YOU})`, { gameable: true }),
   r('harm to family', 'threat', String.raw`(?:hurt|find|kill|k[i1]ll) ${YOUR} (?:little )?(?:sister|brother|mom|mum|mother|dad|father|parents|fam+i+l+y|dog|cat)|${YOUR} family (?:wont|will not) be safe|poison ${YOUR} (?:dog|cat)`),
   r('hope you die', 'threat', String.raw`hope (?:${YOU}|${YOUR}(?: \w+){1,2}) (?:die|dies|get cancer|gets cancer|get hit by|gets hit by|burns? down|get raped)|hope someone (?:breaks into|kills|hurts)|hope ${YOUR} house burns|(?:espere|j ?espere) que (?:t ?auras|tu auras|tu vas avoir|tu attrapes) un cancer`),
   r('come to your house', 'threat', String.raw`(?:come|coming|driving|drive|going|be) (?:to|at|outside) ${YOUR} (?:house|home|place|school|door)|pay ${YOU} a visit|standing over ${YOUR} bed|burn ${YOUR} house|shoot up ${YOUR} school|watch ${YOUR} back|sleep with one eye open|${YOUR} last (?:day|week|night) alive|wont see (?:tmrw|tomorrow)|dead when i find ${YOU}|6 ft under irl|six feet under irl`, { gameable: true }),
@@ -172,7 +174,8 @@ const RULE_CATEGORY_FLOOR = 0.9;
 /**
  * The fast score with the rule layer's findings: the alarm (the model's own, from its alarm head,
  * and the rules'), the category of each tripped rule raised (doxxing counts as `threat`, the
- * category policies act on; an identity attack raises `identity_hate` and the toxicity), and the
+ * category policies act on; an identity attack raises `identity_hate` and the toxicity, sexual
+ * harassment `sexual` and the toxicity), and the
  * mild-taunt, gesture and identity-attack flags.
  */
 export function applyRules(text: string, score: ToxicityScore, normalised = normalizeForFeatures(text)): ToxicityScore {
@@ -180,8 +183,9 @@ export function applyRules(text: string, score: ToxicityScore, normalised = norm
   const findings = mayTripAlarm(text, normalised) ? alarmRules(text, normalised) : NO_FINDINGS;
   const gesture = hasObsceneGesture(text);
   const identityAttack = identityAttackRules(normalised).length > 0;
+  const sexual = sexualRules(normalised).length > 0;
   // Copied only when a rule raises a category (most lines trip none).
-  const categories = findings.kinds.length > 0 || gesture || identityAttack ? { ...score.categories } : score.categories;
+  const categories = findings.kinds.length > 0 || gesture || identityAttack || sexual ? { ...score.categories } : score.categories;
   for (const kind of findings.kinds) {
     const category = kind === 'self_harm' ? 'self_harm' : 'threat';
     categories[category] = Math.max(categories[category], RULE_CATEGORY_FLOOR);
@@ -191,10 +195,11 @@ export function applyRules(text: string, score: ToxicityScore, normalised = norm
     categories.profanity = Math.max(categories.profanity, GESTURE_FLOOR);
   }
   if (identityAttack) categories.identity_hate = Math.max(categories.identity_hate, RULE_CATEGORY_FLOOR);
-  const toxicity = gesture ? Math.max(score.toxicity, GESTURE_FLOOR) : identityAttack ? Math.max(score.toxicity, RULE_CATEGORY_FLOOR) : score.toxicity;
+  if (sexual) categories.sexual = Math.max(categories.sexual, RULE_CATEGORY_FLOOR);
+  const toxicity = gesture ? Math.max(score.toxicity, GESTURE_FLOOR) : identityAttack || sexual ? Math.max(score.toxicity, RULE_CATEGORY_FLOOR) : score.toxicity;
   const alarm = mergeAlarm(score.alarm, findings);
   // No alarm means no rule tripped: isMildTaunt's own alarm check would only repeat alarmRules.
-  const mildTaunt = !alarm && !gesture && !identityAttack && tauntWithoutHarder(normalised);
+  const mildTaunt = !alarm && !gesture && !identityAttack && !sexual && tauntWithoutHarder(normalised);
   // The keys in the order a spread of conditional objects gave, without those objects. The flag,
   // not only the raised score, routes the line (routeFast): a game's band can start above 0.95.
   const out: ToxicityScore = { ...score, toxicity, categories };

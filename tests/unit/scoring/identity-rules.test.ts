@@ -2,14 +2,11 @@
 // this test, not taken from models/eval (which stays evaluation data).
 import { describe, expect, it } from 'vitest';
 import { emptyCategories, routeFast, type ToxicityScore } from '@sinbin/contract';
-import { normalizeText } from '../../../shared/scoring/src/normalize';
 import { IDENTITY_RULES, identityAttackRules } from '../../../shared/scoring/src/identity-rules';
 import { applyRules } from '../../../shared/scoring/src/rules';
-import { labelledChat } from './helpers';
+import { lineRulesSuite } from './line-rules-suite';
 
-const rulesOf = (text: string) => identityAttackRules(normalizeText(text));
-
-const TRIPPING: [string, string][] = [
+const TRIPPING = [
   ['refugees are vermin', 'group is vile'],
   ['Jews r all parasites', 'group is vile'],
   ['trans people are mentally ill', 'group is vile'],
@@ -30,7 +27,7 @@ const TRIPPING: [string, string][] = [
   ['girls cant aim lol', 'cannot play'],
   ['no arabs allowed in this clan', 'not welcome'],
   ["your kind isn't welcome here", 'not welcome'],
-];
+] as const;
 const HARMLESS = [
   'illegal immigrants', 'the refugees need our help', "women's finals were great", 'im gay and proud', 'jews celebrate hanukkah',
   'as a muslim i fast during ramadan', 'girls can play better than you', 'i love black people', 'russian servers are laggy', 'go back to base',
@@ -38,21 +35,7 @@ const HARMLESS = [
 ];
 
 describe('identityAttackRules', () => {
-  it.each(TRIPPING)('%j trips %s', (text, rule) => {
-    expect(rulesOf(text)).toContain(rule);
-  });
-
-  it.each(HARMLESS)('%j trips nothing', (text) => {
-    expect(rulesOf(text)).toEqual([]);
-  });
-
-  it('its one-search pre-check never rules out a line a rule matches', () => {
-    const lines = [...TRIPPING.map(([t]) => t), ...HARMLESS, ...labelledChat().map((l) => l.text)].flatMap((l) => [l, `lol ${l}`, `${l} gg`, l.toUpperCase()]);
-    for (const text of lines) {
-      const normalised = normalizeText(text);
-      expect(identityAttackRules(normalised).length > 0, text).toBe(IDENTITY_RULES.some((r) => r.pattern.test(normalised)));
-    }
-  });
+  lineRulesSuite({ rules: IDENTITY_RULES, trips: identityAttackRules, tripping: TRIPPING, harmless: HARMLESS });
 });
 
 describe('applyRules with an identity attack', () => {
