@@ -175,8 +175,7 @@ const RULE_CATEGORY_FLOOR = 0.9;
  * The fast score with the rule layer's findings: the alarm (the model's own, from its alarm head,
  * and the rules'), the category of each tripped rule raised (doxxing counts as `threat`, the
  * category policies act on; an identity attack raises `identity_hate` and the toxicity, sexual
- * harassment `sexual` and the toxicity), and the
- * mild-taunt, gesture and identity-attack flags.
+ * harassment `sexual` and the toxicity), and the mild-taunt, gesture and identity-attack flags.
  */
 export function applyRules(text: string, score: ToxicityScore, normalised = normalizeForFeatures(text)): ToxicityScore {
   // Most lines trip nothing: one search, no findings built.
