@@ -13,6 +13,9 @@ const VILE = String.raw`(?:animals|apes|monkeys|pigs|rats|vermin|parasites|cockr
 /** Hostile words in front of a group ("dirty immigrants"); "illegal" is left out: it describes. */
 const VILE_BEFORE = String.raw`(?:disgusting|dirty|filthy|stupid|dumb|fucking|fuckin|fkin|damn|bloody|worthless|lazy|smelly|retarded|useless)`;
 
+/** French: the groups, and the same shapes (the multilingual model reads French lines, and misses these as the English heads do). */
+const GROUP_FR = String.raw`(?:arabes|noirs|juifs|musulmans|immigres|migrants|etrangers|gitans|roms|chinois|asiatiques|gays|homos|lesbiennes|femmes|meufs|renois|rebeus|negres|bougnoules)`;
+
 const rule = lineRule;
 
 export const IDENTITY_RULES: readonly LineRule[] = [
@@ -31,6 +34,11 @@ export const IDENTITY_RULES: readonly LineRule[] = [
   rule('go back to', String.raw`go back to (?:your (?:own |shithole |shit )?country|africa|mexico|china|india|pakistan|syria|the desert|the jungle|where (?:you|u) came from|the kitchen|ur country)`),
   rule('kitchen', String.raw`belongs? in the kitchen|back to the kitchen|(?:go )?make me a sandwich|get back in the kitchen`),
   rule('cannot play', String.raw`(?:women|girls|females|chicks) (?:cant|can not|cannot|should not|shouldnt|dont|do not) (?:play|game|aim|drive|think|lead|shotcall)`),
+  rule('fr group is vile', String.raw`(?:les )?${GROUP_FR} (?:c est|cest|sont|ce sont) (?:tous |toutes |que |juste )?(?:des )?(?:animaux|singes|chiens|rats|porcs|cafards|parasites|terroristes|voleurs|dechets|merdes|sous hommes|inferieurs|degueulasses)`),
+  rule('fr vile one', String.raw`sale (?:arabe|noir|juif|musulman|immigre|etranger|gitan|chinois|negre|bougnoule|youpin|pede|gouine|bicot|rebeu|renoi)s?`),
+  rule('fr go back', String.raw`(?:retourne|rentre|repars|casse toi) (?:dans|en|au|a) (?:ton pays|ta brousse|afrique|algerie|maroc|tunisie|chine|ton bled)`),
+  rule('fr kitchen', String.raw`retourne (?:a|dans) la cuisine|les (?:femmes|meufs|filles) (?:savent pas|ne savent pas|peuvent pas|ne peuvent pas) (?:jouer|viser)`),
+  rule('fr slur', String.raw`bougnoules?|youpins?|negres?|bamboulas?|bicots?|chinetoques?|niakoues?|tarlouzes?`),
   rule('not welcome', String.raw`no ${GROUP} allowed|${GROUP} (?:are not|arent|r not|not) welcome|your kind (?:is not|isnt|are not|arent|not) welcome|(?:you|u) and your kind`),
 ];
 
@@ -39,7 +47,7 @@ export const IDENTITY_RULES: readonly LineRule[] = [
  * these rules out almost every line. Cheaper than the rules' union, which reads common words such
  * as "fucking" or "you" at every position. A test checks it on every rule's own lines.
  */
-const ANCHOR = new RegExp(String.raw`(?:^| )(?:${GROUP}|jew|muslim|arab|mexican|gypsy|paki|immigrant|refugee|foreigner|woman|chicks|kitchen|sandwich|back|kind|nigger\w*|sand|faggots?|kikes?|spics?|chinks?|trannys?|gooks?|ragheads?|towelheads?|wetbacks?)(?: |$)`);
+const ANCHOR = new RegExp(String.raw`(?:^| )(?:${GROUP}|jew|muslim|arab|mexican|gypsy|paki|immigrant|refugee|foreigner|woman|chicks|kitchen|sandwich|back|kind|nigger\w*|sand|faggots?|kikes?|spics?|chinks?|trannys?|gooks?|ragheads?|towelheads?|wetbacks?|${GROUP_FR}|sale|retourne|rentre|repars|toi|filles|bougnoules?|youpins?|negres?|bamboulas?|bicots?|chinetoques?|niakoues?|tarlouzes?)(?: |$)`);
 
 /** The identity rules a normalised line trips, by name; empty for almost every line. */
 export function identityAttackRules(normalised: string): string[] {

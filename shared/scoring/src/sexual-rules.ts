@@ -17,11 +17,13 @@ export const SEXUAL_RULES: readonly LineRule[] = [
   rule('ask for sex', String.raw`(?:wanna|want to|do ${YOU} want to|lets|let s|come) (?:sext|fuck|have sex|bang|smash|suck my|see my (?:dick|cock))`),
   rule('sex acts', String.raw`(?:suck|lick) my (?:dick|cock|balls|d|pp|nuts|toes)|sit on my (?:face|dick|lap|cock)|blow me|(?:cum|jizz|nut) (?:on|in) (?:${YOU}|${YOUR})|on ${YOUR} knees (?:and|for me|bitch)`),
   rule('i will have you', String.raw`(?:i (?:want to|wanna|will|ll|d|would|am gonna|m gonna|gonna)|id|ill|imma|ima) (?:fuck|bang|smash|screw|eat) (?:${YOU}|${YOUR}|that ass|ur mom|your mom)`),
+  rule('fr ask for nudes', String.raw`(?:envoie|envoi|montre) (?:moi )?(?:des |tes |une |ta |ton )?(?:nudes?|seins|nichons|chatte|cul|photo de toi nue|photos de toi nue)`),
+  rule('fr ask for sex', String.raw`tu veux baiser|je vais te (?:baiser|violer|prendre)|suce (?:moi|ma bite|ma queue)`),
   rule('creep', String.raw`what (?:are|r) ${YOU} wearing|are ${YOU} (?:a virgin|horny)|${YOUR} (?:tits|boobs|ass|pussy) (?:is|are|look|looks)`),
 ];
 
 /** A word every rule needs: one search for these rules out almost every line (a test checks it on every rule's own lines). */
-const ANCHOR = /(?:^| )(?:send|show|wanna|want|lets|let|come|suck|lick|sit|blow|cum|jizz|nut|knees|fuck|bang|smash|screw|eat|wearing|virgin|horny|tits|boobs|ass|pussy)(?: |$)/;
+const ANCHOR = /(?:^| )(?:send|show|wanna|want|lets|let|come|suck|lick|sit|blow|cum|jizz|nut|knees|fuck|bang|smash|screw|eat|wearing|virgin|horny|tits|boobs|ass|pussy|envoie|envoi|montre|baiser|te|suce)(?: |$)/;
 
 /** The sexual-harassment rules a normalised line trips, by name; empty for almost every line. */
 export function sexualRules(normalised: string): string[] {

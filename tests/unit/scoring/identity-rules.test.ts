@@ -27,11 +27,16 @@ const TRIPPING = [
   ['girls cant aim lol', 'cannot play'],
   ['no arabs allowed in this clan', 'not welcome'],
   ["your kind isn't welcome here", 'not welcome'],
+  ['sale arabe', 'fr vile one'],
+  ["les arabes c'est des rats", 'fr group is vile'],
+  ['retourne dans ton pays', 'fr go back'],
+  ['retourne à la cuisine', 'fr kitchen'],
+  ['les filles savent pas jouer', 'fr kitchen'],
 ] as const;
 const HARMLESS = [
   'illegal immigrants', 'the refugees need our help', "women's finals were great", 'im gay and proud', 'jews celebrate hanukkah',
   'as a muslim i fast during ramadan', 'girls can play better than you', 'i love black people', 'russian servers are laggy', 'go back to base',
-  'go back to the lane', 'we hate losing', 'my nigga carried', 'no homo but nice play', 'the kitchen map is the worst', 'kill the mages first', 'rats in the sewer level', 'gg ez', 'noob team', '',
+  'go back to the lane', 'we hate losing', 'my nigga carried', 'no homo but nice play', 'the kitchen map is the worst', 'kill the mages first', 'rats in the sewer level', 'gg ez', 'noob team', 'sale game', 'retourne à la base', 'les femmes sont fortes', 'va à la cuisine chercher à boire', '',
 ];
 
 describe('identityAttackRules', () => {

@@ -18,11 +18,14 @@ const TRIPPING = [
   ["i'd bang you", 'i will have you'],
   ['what r u wearing', 'creep'],
   ['are you horny', 'creep'],
+  ['envoie des nudes', 'fr ask for nudes'],
+  ['montre tes seins', 'fr ask for nudes'],
+  ['tu veux baiser ?', 'fr ask for sex'],
 ] as const;
 const HARMLESS = [
   'send help', 'send them mid', 'show me your build', 'show me the map', 'wanna play ranked', 'lets push bot', 'come mid',
   'sit on the point', 'blow up their base', 'that was a smash', 'i want to eat pizza', 'what are you playing', 'are you wet from the river lol',
-  'knees weak arms heavy', 'gg ez', '',
+  'knees weak arms heavy', 'envoie le stuff', 'montre ton build', 'je vais te carry', 'gg ez', '',
 ];
 
 describe('sexualRules', () => {
@@ -42,7 +45,7 @@ describe('applyRules with sexual harassment', () => {
     expect(out.mildTaunt).toBeUndefined();
   });
 
-  it.each(["i'll rape you", 'im gonna rape u'])('%j is a threat alarm', (text) => {
+  it.each(["i'll rape you", 'im gonna rape u', 'je vais te violer'])('%j is a threat alarm', (text) => {
     expect(alarmRules(text).kinds).toContain('threat');
   });
 });
