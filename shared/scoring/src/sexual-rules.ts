@@ -9,17 +9,15 @@ import { type LineRule, lineRule, rulesTripped } from './line-rules';
 const YOU = String.raw`(?:you|u|ya)`;
 const YOUR = String.raw`(?:your|ur|yo)`;
 
-const rule = lineRule;
-
 export const SEXUAL_RULES: readonly LineRule[] = [
-  rule('ask for nudes', String.raw`send (?:me )?(?:${YOUR} |some |a |the |more )?(?:nudes?|noods?|nudez|tits|titties|boobs|boobies|bobs|vagene|vagana|vegana|pussy pics?|dick pics?|nsfw pics?|naked pics?|sexy pics?|feet pics?)`),
-  rule('show me', String.raw`show (?:me )?(?:${YOUR} |those |them |some )?(?:tits|titties|boobs|boobies|bobs|pussy|vagina|dick|cock|ass|feet|body)`),
-  rule('ask for sex', String.raw`(?:wanna|want to|do ${YOU} want to|lets|let s|come) (?:sext|fuck|have sex|bang|smash|suck my|see my (?:dick|cock))`),
-  rule('sex acts', String.raw`(?:suck|lick) my (?:dick|cock|balls|d|pp|nuts|toes)|sit on my (?:face|dick|lap|cock)|blow me|(?:cum|jizz|nut) (?:on|in) (?:${YOU}|${YOUR})|on ${YOUR} knees (?:and|for me|bitch)`),
-  rule('i will have you', String.raw`(?:i (?:want to|wanna|will|ll|d|would|am gonna|m gonna|gonna)|id|ill|imma|ima) (?:fuck|bang|smash|screw|eat) (?:${YOU}|${YOUR}|that ass|ur mom|your mom)`),
-  rule('fr ask for nudes', String.raw`(?:envoie|envoi|montre) (?:moi )?(?:des |tes |une |ta |ton )?(?:nudes?|seins|nichons|chatte|cul|photo de toi nue|photos de toi nue)`),
-  rule('fr ask for sex', String.raw`tu veux baiser|je vais te (?:baiser|violer|prendre)|suce (?:moi|ma bite|ma queue)`),
-  rule('creep', String.raw`what (?:are|r) ${YOU} wearing|are ${YOU} (?:a virgin|horny)|${YOUR} (?:tits|boobs|ass|pussy) (?:is|are|look|looks)`),
+  lineRule('ask for nudes', String.raw`send (?:me )?(?:${YOUR} |some |a |the |more )?(?:nudes?|noods?|nudez|tits|titties|boobs|boobies|bobs|vagene|vagana|vegana|pussy pics?|dick pics?|nsfw pics?|naked pics?|sexy pics?|feet pics?)`),
+  lineRule('show me', String.raw`show (?:me )?(?:${YOUR} |those |them |some )?(?:tits|titties|boobs|boobies|bobs|pussy|vagina|dick|cock|ass|feet|body)`),
+  lineRule('ask for sex', String.raw`(?:wanna|want to|do ${YOU} want to|lets|let s|come) (?:sext|fuck|have sex|bang|smash|suck my|see my (?:dick|cock))`),
+  lineRule('sex acts', String.raw`(?:suck|lick) my (?:dick|cock|balls|d|pp|nuts|toes)|sit on my (?:face|dick|lap|cock)|blow me|(?:cum|jizz|nut) (?:on|in) (?:${YOU}|${YOUR})|on ${YOUR} knees (?:and|for me|bitch)`),
+  lineRule('i will have you', String.raw`(?:i (?:want to|wanna|will|ll|d|would|am gonna|m gonna|gonna)|id|ill|imma|ima) (?:fuck|bang|smash|screw|eat) (?:${YOU}|${YOUR}|that ass|ur mom|your mom)`),
+  lineRule('fr ask for nudes', String.raw`(?:envoie|envoi|montre) (?:moi )?(?:des |tes |une |ta |ton )?(?:nudes?|seins|nichons|chatte|cul|photo de toi nue|photos de toi nue)`),
+  lineRule('fr ask for sex', String.raw`tu veux baiser|je vais te (?:baiser|violer|prendre)|suce (?:moi|ma bite|ma queue)`),
+  lineRule('creep', String.raw`what (?:are|r) ${YOU} wearing|are ${YOU} (?:a virgin|horny)|${YOUR} (?:tits|boobs|ass|pussy) (?:is|are|look|looks)`),
 ];
 
 /** A word every rule needs: one search for these rules out almost every line (a test checks it on every rule's own lines). */
