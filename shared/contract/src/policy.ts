@@ -146,10 +146,10 @@ const HOUR = 3600;
 
 export const DEFAULT_POLICY: GamePolicy = GamePolicySchema.parse({
   rules: [
-    { name: 'repeat threats', when: { category: 'threat', minOffences: 2 }, action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { name: 'threat, repeat offender', when: { category: 'threat', minOffences: 2 }, action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
     { name: 'threat', when: { category: 'threat' }, action: { type: 'kick' } },
     { name: 'self-harm encouragement', when: { category: 'self_harm' }, action: { type: 'mute', durationSeconds: 24 * HOUR } },
-    { name: 'repeat identity hate', when: { category: 'identity_hate', minOffences: 2 }, action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { name: 'identity hate, repeat offender', when: { category: 'identity_hate', minOffences: 2 }, action: { type: 'ban', durationSeconds: 24 * HOUR } },
     { name: 'identity hate', when: { category: 'identity_hate' }, action: { type: 'mute', durationSeconds: HOUR } },
     { name: 'persistent offender', when: { minOffences: 5 }, action: { type: 'kick' } },
     { name: 'repeat offender', when: { minOffences: 3 }, action: { type: 'mute', durationSeconds: 10 * 60 } },

@@ -244,10 +244,10 @@ describe('decision-manager ruleMatches', () => {
 
 describe('decision-manager chooseAction with DEFAULT_POLICY', () => {
   it.each([
-    { category: 'threat', toxicity: 0.8, offences: 2, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
-    { category: 'threat', toxicity: 0.8, offences: 9, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { category: 'threat', toxicity: 0.8, offences: 2, rule: 'threat, repeat offender', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { category: 'threat', toxicity: 0.8, offences: 9, rule: 'threat, repeat offender', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
     { category: 'threat', toxicity: 0.8, offences: 1, rule: 'threat', action: { type: 'kick' } },
-    { category: 'identity_hate', toxicity: 0.8, offences: 2, rule: 'repeat identity hate', action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { category: 'identity_hate', toxicity: 0.8, offences: 2, rule: 'identity hate, repeat offender', action: { type: 'ban', durationSeconds: 24 * HOUR } },
     { category: 'identity_hate', toxicity: 0.99, offences: 1, rule: 'identity hate', action: { type: 'mute', durationSeconds: HOUR } },
     { category: 'insult', toxicity: 0.8, offences: 5, rule: 'persistent offender', action: { type: 'kick' } },
     { category: 'insult', toxicity: 0.8, offences: 3, rule: 'repeat offender', action: { type: 'mute', durationSeconds: 600 } },
