@@ -154,7 +154,9 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Recor
   const band = fast.defaultThresholds;
   const minConfidence = deep.reviewBelowConfidence ?? 0.2;
   rows.fast.system = `sinbin fast ${fast.version} (band ${band.okBelow}-${band.toxicFrom}: middle = review)`;
-  rows.deep.system = `sinbin deep ${deep.version} alone (cut ${deep.standaloneDecisionThreshold}, with context)`;
+  // The held-out lines carry their conversation; the model reads as much of it as its config asks (0: none).
+  const reads = deep.inputConfig.contextLines > 0 ? `${deep.inputConfig.contextLines} context lines` : 'the message alone';
+  rows.deep.system = `sinbin deep ${deep.version} alone (cut ${deep.standaloneDecisionThreshold}, reads ${reads})`;
   rows.cascade.system = `sinbin cascade (fast band, deep on the middle, review below confidence ${minConfidence})`;
   const fastOut: Record<string, unknown> = { version: fast.version, thresholds: band, decisionThreshold: fast.decisionThreshold };
   const deepOut: Record<string, unknown> = { version: deep.version, standaloneDecisionThreshold: deep.standaloneDecisionThreshold, reviewBelowConfidence: deep.reviewBelowConfidence };
@@ -203,7 +205,7 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Recor
     const apc = await altProfanityCheck(texts);
     if (apc) rows.apc.sources[name] = row(labels, apc.flagged.map((f): Verdict => (f ? 'toxic' : 'ok')), apc.flagged, apc.msgsPerSecond);
   }
-  // Latency of one message with context, as the deep-analyzer function sees a lone event.
+  // Latency of one message (its conversation passed along), as the deep-analyzer function sees a lone event.
   const singles = sources.conda!.slice(0, opts.quick ? 100 : 400);
   const latencies: number[] = [];
   for (const m of singles) {
