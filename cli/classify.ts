@@ -73,6 +73,8 @@ interface OutputLine {
   mildTaunt?: true;
   /** The rule layer found an attack on a protected group (toxic route, category identity_hate). */
   identityAttack?: true;
+  /** The rule layer found sexual harassment aimed at the reader (toxic route, category sexual). */
+  sexualHarassment?: true;
   /** The models' verdict before the policy's alarm and mild-taunt rules. */
   modelVerdict: Verdict;
 }
@@ -83,7 +85,8 @@ class HelpRequested extends Error {}
 const USAGE = `usage: sinbin classify --input in.jsonl --output out.jsonl [options]
   in.jsonl: one {"id": ..., "text": "..."} per line (optional: channelId, playerId, context [{playerId?, text}])
   out.jsonl: one line per input line: verdict ok|toxic|review, toxicity, categories, stage, fastRoute,
-             language, readAs, alarm, mildTaunt, identityAttack, modelVerdict (before the policy)
+             language, readAs, alarm, mildTaunt, identityAttack, sexualHarassment,
+             modelVerdict (before the policy)
 options (policy defaults are the default game policy's):
   --stage fast|cascade              cascade (default): the fast band's middle read by the deep model
   --alarms moderator|block|models   threats, self-harm encouragement, doxxing (default ${DEFAULT_POLICY.alarms})
@@ -229,6 +232,7 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
     if (s.alarm) line.alarm = s.alarm;
     if (s.mildTaunt) line.mildTaunt = true;
     if (s.identityAttack) line.identityAttack = true;
+    if (s.sexualHarassment) line.sexualHarassment = true;
     out[i] = line;
   }
   if (!cascade) return out;
@@ -253,7 +257,7 @@ async function classifyBatch(lines: InputLine[], fast: OnnxFastScorer, deep: Rec
 
 // The fixed parts of an output line, encoded once. A line reads
 // {"id":…,"verdict":"…","toxicity":…,"stage":"…","categories":{…},"fastRoute":"…",
-//  "language":{"code":"…","confidence":…},"readAs":"…"[,"alarm":…][,"mildTaunt":true][,"identityAttack":true],"modelVerdict":"…"}
+//  "language":{"code":"…","confidence":…},"readAs":"…"[,"alarm":…][,"mildTaunt":true][,"identityAttack":true][,"sexualHarassment":true],"modelVerdict":"…"}
 // Neighbouring fixed parts are one piece (the stage with the first category's key, the route with
 // the language code, readAs with the model verdict when nothing comes between): fewer copies.
 const PIECES = {
@@ -268,6 +272,7 @@ const PIECES = {
   alarm: Buffer.from(',"alarm":'),
   mildTaunt: Buffer.from(',"mildTaunt":true'),
   identityAttack: Buffer.from(',"identityAttack":true'),
+  sexualHarassment: Buffer.from(',"sexualHarassment":true'),
   modelVerdict: new Pieces(',"modelVerdict":"', '"}\n'),
 };
 
@@ -288,7 +293,7 @@ function writeLine(out: ByteLines, l: OutputLine): void {
   }
   out.bytes(PIECES.routeAndCode.of(l.fastRoute, l.language.code));
   out.bytes(CONFIDENCES.of(l.language.confidence));
-  if (!l.alarm && !l.mildTaunt && !l.identityAttack) {
+  if (!l.alarm && !l.mildTaunt && !l.identityAttack && !l.sexualHarassment) {
     out.bytes(PIECES.readAsAndVerdict.of(l.readAs, l.modelVerdict));
     return;
   }
@@ -299,6 +304,7 @@ function writeLine(out: ByteLines, l: OutputLine): void {
   }
   if (l.mildTaunt) out.bytes(PIECES.mildTaunt);
   if (l.identityAttack) out.bytes(PIECES.identityAttack);
+  if (l.sexualHarassment) out.bytes(PIECES.sexualHarassment);
   out.bytes(PIECES.modelVerdict.of(l.modelVerdict));
 }
 

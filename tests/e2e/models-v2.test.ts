@@ -134,6 +134,9 @@ describe('models v2 on make run', () => {
       expect(settled.get(id)!.decision!.categories.sexual, id).toBeGreaterThanOrEqual(0.9);
     }
     expect(settled.get(ids[2]!)!.decision).toMatchObject({ verdict: 'allow' });
+    // A game whose band starts above the rules' 0.9 floor: the flag, not the score, routes it.
+    const wary = await send(['send nudes', 'what are you wearing'], WARY_KEY);
+    for (const [id, s] of await settle(wary.ids, WARY_KEY)) expect(s.decision, id).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
   }, 90_000);
 
   it('does not allow the middle finger, alone or after a taunt, though no model can read an emoji', async () => {

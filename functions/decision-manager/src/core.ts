@@ -24,6 +24,7 @@ import {
   sanctionEnd,
   severityOf,
   type ModelScore,
+  type RuleFlags,
   type ModerationCase,
   type ModerationResult,
   OFFENCE_CATEGORIES,
@@ -80,12 +81,15 @@ export function topCategory(categories: ReportedCategoryScores): OffenceCategory
 }
 
 /**
- * What a blocked message is named for: its alarm's kind, an identity attack the rule layer found
- * (whichever model decided, and even where insult scores higher), else the strongest category.
+ * What a blocked message is named for: its alarm's kind, an identity attack or sexual harassment
+ * the rule layer found (whichever model decided, and even where insult scores higher), else the
+ * strongest category.
  */
-export function blockedAs(alarm: Alarm | undefined, identityAttack: boolean, categories: ReportedCategoryScores): OffenceCategory | undefined {
+export function blockedAs(alarm: Alarm | undefined, rules: RuleFlags, categories: ReportedCategoryScores): OffenceCategory | undefined {
   if (alarm) return alarmCategory(alarm);
-  return identityAttack ? 'identity_hate' : topCategory(categories);
+  if (rules.identityAttack) return 'identity_hate';
+  if (rules.sexualHarassment) return 'sexual';
+  return topCategory(categories);
 }
 
 /** What an alarm is blocked as: self-harm encouragement, else a threat (doxxing counts as one). */
@@ -105,7 +109,7 @@ function modelDraft(message: ChatMessage, verdict: Verdict, score: ModelScore, d
     verdict,
     toxicity: score.toxicity,
     categories: score.categories,
-    category: verdict === 'block' ? blockedAs(reading.alarm, fast.identityAttack === true, score.categories) : undefined,
+    category: verdict === 'block' ? blockedAs(reading.alarm, fast, score.categories) : undefined,
     decidedBy,
     modelVersion: score.modelVersion,
     ...(score.model ? { model: score.model } : {}),
@@ -181,7 +185,7 @@ export function onModeration(e: ModerationResult): DecisionDraft {
     verdict: e.verdict,
     toxicity: byModerator ? (e.verdict === 'block' ? Math.max(model.toxicity, 0.9) : Math.min(model.toxicity, 0.1)) : model.toxicity,
     categories,
-    category: e.verdict === 'block' ? (e.category ?? blockedAs(undefined, e.fast.identityAttack === true, model.categories)) : undefined,
+    category: e.verdict === 'block' ? (e.category ?? blockedAs(undefined, e.fast, model.categories)) : undefined,
     decidedBy: byModerator ? 'moderator' : 'deadline',
     modelVersion: model.modelVersion,
     ...(model.model ? { model: model.model } : {}),

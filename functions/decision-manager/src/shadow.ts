@@ -3,7 +3,7 @@
 // score and band, the deep reading, the moderator's verdict or the lapse). The candidate decides
 // nothing; its outcome is recorded beside the real one.
 import type { FastRoute, FinalDecision, GamePolicy, ModelScore, ModerationResult, Outcome, RoutingThresholds, ShadowComparison } from '@sinbin/contract';
-import { routeByThresholds } from '@sinbin/contract';
+import { blockedByRule, routeByThresholds } from '@sinbin/contract';
 import { blockedAs, FALLBACK_DEEP_MIN_CONFIDENCE, FALLBACK_DEEP_TOXIC_FROM, onModeration, type DecisionDraft } from './core';
 
 /** The candidate's step: a decision it would have made, or where it would have sent the message instead. */
@@ -23,8 +23,8 @@ export interface RealPath {
 
 /** The route the candidate's band gives the fast score; the real route when the bands are the same or unknown. */
 export function candidateRoute(real: RealPath, active: GamePolicy, candidate: GamePolicy): FastRoute {
-  // An obscene gesture or an identity attack takes the toxic route under every band (routeFast).
-  if (real.fast.obsceneGesture || real.fast.identityAttack) return 'toxic';
+  // An obscene gesture, an identity attack or sexual harassment takes the toxic route under every band (routeFast).
+  if (blockedByRule(real.fast)) return 'toxic';
   const band = candidate.routing ?? (active.routing ? real.modelBand : undefined);
   if (!band) return real.route;
   if (active.routing === undefined && candidate.routing === undefined) return real.route;
@@ -37,7 +37,7 @@ function draftFrom(real: RealPath, score: ModelScore, verdict: 'allow' | 'block'
     verdict,
     toxicity: score.toxicity,
     categories: score.categories,
-    category: verdict === 'block' ? blockedAs(real.fast.alarm, real.fast.identityAttack === true, score.categories) : undefined,
+    category: verdict === 'block' ? blockedAs(real.fast.alarm, real.fast, score.categories) : undefined,
     decidedBy,
     modelVersion: score.modelVersion,
   };

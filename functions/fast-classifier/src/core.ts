@@ -7,6 +7,7 @@ import {
   type ModelScore,
   routeFast,
   type RoutingThresholds,
+  type RuleFlags,
   type StoredContextLine,
   type ToxicityScore,
 } from '@sinbin/contract';
@@ -26,12 +27,13 @@ export function toModelScore(score: ToxicityScore, modelVersion: string, model?:
     ...(score.mildTaunt ? { mildTaunt: true } : {}),
     ...(score.obsceneGesture ? { obsceneGesture: true } : {}),
     ...(score.identityAttack ? { identityAttack: true } : {}),
+    ...(score.sexualHarassment ? { sexualHarassment: true } : {}),
     ...(score.language ? { language: { code: score.language.code, confidence: clamp01(score.language.confidence) } } : {}),
   };
 }
 
 /** Only a message routed to analysis (or raising an alarm, which a moderator may read) carries its channel's context onward. */
-export function needsContext(score: Pick<ToxicityScore, 'toxicity' | 'alarm' | 'obsceneGesture' | 'identityAttack'>, thresholds: RoutingThresholds, analyse = false): boolean {
+export function needsContext(score: RuleFlags & Pick<ToxicityScore, 'toxicity' | 'alarm'>, thresholds: RoutingThresholds, analyse = false): boolean {
   return score.alarm !== undefined || routeFast(score, thresholds, { analyse }) === 'needs-analysis';
 }
 

@@ -47,6 +47,8 @@ export const ModelScoreSchema = z.object({
   obsceneGesture: z.boolean().optional(),
   /** The rule layer found an attack on a protected group: toxic route whatever the band, category `identity_hate`. */
   identityAttack: z.boolean().optional(),
+  /** The rule layer found sexual harassment aimed at the reader: toxic route whatever the band, category `sexual`. */
+  sexualHarassment: z.boolean().optional(),
   /** The language the message was read as (fast path; absent before 0.3). */
   language: DetectedLanguageSchema.optional(),
 });

@@ -110,6 +110,11 @@ export interface ToxicityScore {
    * miss most of these).
    */
   identityAttack?: boolean;
+  /**
+   * The rule layer found sexual harassment aimed at the reader ("send nudes"): toxic route
+   * whatever the band, and the decision names `sexual`.
+   */
+  sexualHarassment?: boolean;
   /** Set by the fast path's language detection. */
   language?: DetectedLanguage;
 }
@@ -139,6 +144,13 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
   return 'needs-analysis';
 }
 
+/** The rule layer's findings that send a line down the toxic route under every band. */
+export type RuleFlags = Pick<ToxicityScore, 'obsceneGesture' | 'identityAttack' | 'sexualHarassment'>;
+
+export function blockedByRule(flags: RuleFlags): boolean {
+  return flags.obsceneGesture === true || flags.identityAttack === true || flags.sexualHarassment === true;
+}
+
 /**
  * The fast path's route: the band, except that a message with an alarm (threat, self-harm
  * encouragement, doxxing) never takes the ok route, a message for another language's model
@@ -146,11 +158,12 @@ export function routeByThresholds(toxicity: number, t: RoutingThresholds): FastR
  * rule layer found takes the toxic route whatever the band: the band says how far the fast
  * model's score is trusted, and a game that trusts it less (toxicFrom above the gesture's 0.95)
  * does not mean to let the gesture through, which the deep model cannot read (emoji are
- * normalised away; it would see only the raised fast score). An identity attack the rule layer
- * found takes the toxic route too: the deep model reads the words but misses most of these.
+ * normalised away; it would see only the raised fast score). An identity attack or sexual
+ * harassment the rule layer found takes the toxic route too: the deep model reads the words but
+ * misses most of these, and a band chosen per model version must not decide whether they pass.
  */
-export function routeFast(score: Pick<ToxicityScore, 'toxicity' | 'alarm' | 'obsceneGesture' | 'identityAttack'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
-  if (score.obsceneGesture || score.identityAttack) return 'toxic';
+export function routeFast(score: RuleFlags & Pick<ToxicityScore, 'toxicity' | 'alarm'>, t: RoutingThresholds, opts: { analyse?: boolean } = {}): FastRoute {
+  if (blockedByRule(score)) return 'toxic';
   const route = routeByThresholds(score.toxicity, t);
   if (score.alarm && route === 'ok') return 'needs-analysis';
   if (opts.analyse && !score.alarm) return 'needs-analysis';

@@ -206,6 +206,7 @@ export function applyRules(text: string, score: ToxicityScore, normalised = norm
   if (mildTaunt) out.mildTaunt = mildTaunt;
   if (gesture) out.obsceneGesture = true;
   if (identityAttack) out.identityAttack = true;
+  if (sexual) out.sexualHarassment = true;
   return out;
 }
 

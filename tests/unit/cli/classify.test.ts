@@ -82,6 +82,18 @@ describe.concurrent('classify CLI', { timeout: 120_000 }, () => {
     expect(await verdicts(['--mild-taunts', 'allow'])).toEqual(Array(3).fill(['ok', 'toxic', true]));
   });
 
+  it('flags what the rule layer found, each on its own line, and the output stays JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classify-'));
+    const input = join(dir, 'rules.jsonl');
+    const texts = ['send nudes', 'black people are animals', 'gg ez', 'gg wp'];
+    writeFileSync(input, texts.map((text, id) => JSON.stringify({ id, text })).join('\n') + '\n');
+    const output = join(dir, 'out.jsonl');
+    const run = await classify(['--input', input, '--output', output, '--stage', 'fast', '--ok-below', '0.145', '--toxic-from', '0.98']);
+    expect(run.status, run.stderr).toBe(0);
+    const flags = readJsonl(output).map((l) => [l.fastRoute, l.sexualHarassment ?? false, l.identityAttack ?? false]);
+    expect(flags).toEqual([['toxic', true, false], ['toxic', false, true], [expect.any(String), false, false], ['ok', false, false]]);
+  });
+
   it('names the malformed line and exits non-zero', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'classify-'));
     const bad = join(dir, 'bad.jsonl');

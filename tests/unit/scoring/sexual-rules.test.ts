@@ -1,7 +1,7 @@
 // The rule layer's sexual harassment: requests for nudes, sexual acts aimed at the reader, creepy
 // questions. Lines written for this test, not taken from models/eval (which stays evaluation data).
 import { describe, expect, it } from 'vitest';
-import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
+import { emptyCategories, routeFast, type ToxicityScore } from '@sinbin/contract';
 import { alarmRules, applyRules } from '../../../shared/scoring/src/rules';
 import { SEXUAL_RULES, sexualRules } from '../../../shared/scoring/src/sexual-rules';
 import { lineRulesSuite } from './line-rules-suite';
@@ -16,6 +16,8 @@ const TRIPPING = [
   ['lick my toes', 'sex acts'],
   ['sit on my lap', 'sex acts'],
   ["i'd bang you", 'i will have you'],
+  ['i wanna fuck you', 'i will have you'],
+  ['imma smash ur mom', 'i will have you'],
   ['what r u wearing', 'creep'],
   ['are you horny', 'creep'],
   ['envoie des nudes', 'fr ask for nudes'],
@@ -26,6 +28,8 @@ const HARMLESS = [
   'send help', 'send them mid', 'show me your build', 'show me the map', 'wanna play ranked', 'lets push bot', 'come mid',
   'sit on the point', 'blow up their base', 'that was a smash', 'i want to eat pizza', 'what are you playing', 'are you wet from the river lol',
   'knees weak arms heavy', 'envoie le stuff', 'montre ton build', 'je vais te carry', 'gg ez', '',
+  // Threats and trash talk with the same verbs: the alarm rules' or the models' to read, not these.
+  "i'll smash your face in", 'ill eat you alive', 'imma fuck you up', 'i will screw you over', 'ill fuck ur farm',
 ];
 
 describe('sexualRules', () => {
@@ -42,7 +46,22 @@ describe('applyRules with sexual harassment', () => {
     const out = applyRules('noob, send nudes', score({ toxicity, categories: { ...emptyCategories(), sexual } }));
     expect(out.toxicity).toBe(wantToxicity);
     expect(out.categories.sexual).toBe(wantSexual);
+    expect(out.sexualHarassment).toBe(true);
     expect(out.mildTaunt).toBeUndefined();
+  });
+
+  it('leaves a line without it unflagged', () => {
+    expect(applyRules('show me your build', score()).sexualHarassment).toBeUndefined();
+  });
+
+  // The band is chosen per fast model version: a version whose toxicFrom lands above the 0.9 floor
+  // must not send the line to a deep model that reads it as harmless.
+  it.each([
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: false },
+    { band: { okBelow: 0.145, toxicFrom: 0.98 }, analyse: false },
+    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: true },
+  ])('takes the toxic route under band $band.toxicFrom, other language $analyse', ({ band, analyse }) => {
+    expect(routeFast(applyRules('send nudes', score()), band, { analyse })).toBe('toxic');
   });
 
   it.each(["i'll rape you", 'im gonna rape u', 'je vais te violer'])('%j is a threat alarm', (text) => {

@@ -76,6 +76,27 @@ describe('an identity attack the rule layer found', () => {
   });
 });
 
+describe('sexual harassment the rule layer found', () => {
+  it.each([
+    { insult: 0.95, identityAttack: false, category: 'sexual' },
+    { insult: 0.1, identityAttack: false, category: 'sexual' },
+    // Both found: the attack on a group names it (the policy's identity rules weigh more).
+    { insult: 0.1, identityAttack: true, category: 'identity_hate' },
+  ])('is blocked as $category under a band above its floor (insult $insult, identity attack $identityAttack)', ({ insult, identityAttack, category }) => {
+    const fast = modelScore({ toxicity: 0.9, sexualHarassment: true, ...(identityAttack ? { identityAttack } : {}), categories: categories({ insult, sexual: 0.9 }) });
+    const route = routeFast(fast, { okBelow: 0.145, toxicFrom: 0.98 });
+    expect(route).toBe('toxic');
+    const step = onClassified(classifiedMessage({ route, fast }), policy({ alarms: 'models' }), T0);
+    if (step.kind !== 'decide') throw new Error(`expected a decision, got ${step.kind}`);
+    expect(step.draft).toMatchObject({ verdict: 'block', decidedBy: 'fast', category });
+  });
+
+  it('a moderator who blocks it without naming a category blocks it as sexual', () => {
+    const fast = modelScore({ toxicity: 0.9, sexualHarassment: true, categories: categories({ insult: 0.95, sexual: 0.9 }) });
+    expect(onModeration(moderationResult({ fast, verdict: 'block' })).category).toBe('sexual');
+  });
+});
+
 describe('onClassified with an alarm', () => {
   it.each([
     { alarms: 'moderator' as const, route: 'toxic' as const, want: 'analyse' },

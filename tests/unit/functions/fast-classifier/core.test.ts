@@ -110,6 +110,14 @@ describe('fast-classifier classify with an identity attack', () => {
   });
 });
 
+describe('fast-classifier classify with sexual harassment', () => {
+  it('takes the toxic route under a band above its floor, and the flag travels', () => {
+    const out = classify({ message: chatMessage({ text: 'send nudes' }), score: score(0.9, { sexualHarassment: true }), modelVersion: 'v', thresholds: { okBelow: 0.145, toxicFrom: 0.98 }, context: [], now: T0 });
+    expect(out.route).toBe('toxic');
+    expect(ClassifiedMessageSchema.parse(out).fast.sexualHarassment).toBe(true);
+  });
+});
+
 describe('fast-classifier channelKey', () => {
   it('is game/channel, the topic partition key of every message event', () => {
     expect(channelKey({ gameId: 'g', channelId: 'c' })).toBe('g/c');
