@@ -235,24 +235,50 @@ export function warnedAsTaunt(draft: DecisionDraft, policy: GamePolicy): boolean
   return draft.verdict === 'block' && draft.mildTaunt === true && !draft.alarm && draft.decidedBy !== 'moderator' && policy.mildTaunts === 'warn';
 }
 
+/** What the rules count, this message included: every offence in the window, and those of its category. */
+export interface OffenceCounts {
+  all: number;
+  ofCategory: number;
+}
+
 /**
- * Whether a rule holds. `standing` is the player's standing before this message (1: a clean
- * record, also when it was not read).
+ * The player's offences of `category` inside the window, this one included, read from their
+ * reputation record: an offence an appeal overturned, a warned taunt and a limit hit do not count,
+ * as they do not count towards minOffences either.
  */
-export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number, standing = 1): boolean {
+export function categoryOffences(record: readonly PlayerOffence[], category: ReputationCategory | undefined, messageId: string, at: Date, windowMs: number): number {
+  if (category === undefined) return 1;
+  const since = at.getTime() - windowMs;
+  let n = 1;
+  for (const o of record) {
+    if (o.messageId === messageId || o.category !== category || !o.counts || o.overturnedAt || o.rule === MILD_TAUNT_RULE || o.decidedBy === 'limits') continue;
+    const t = Date.parse(o.at);
+    if (t >= since && t <= at.getTime()) n++;
+  }
+  return n;
+}
+
+/**
+ * Whether a rule holds. `offences` as a number counts every offence as one of this category (what a
+ * caller without the player's record, or a table test, knows). `standing` is the player's standing
+ * before this message (1: a clean record, also when it was not read).
+ */
+export function ruleMatches(rule: Rule, draft: DecisionDraft, offences: number | OffenceCounts, standing = 1): boolean {
   const w = rule.when;
+  const counts = typeof offences === 'number' ? { all: offences, ofCategory: offences } : offences;
   if (w.minStanding !== undefined && standing < w.minStanding) return false;
   if (w.maxStanding !== undefined && standing > w.maxStanding) return false;
   if (w.category !== undefined && w.category !== draft.category) return false;
   if (w.minToxicity !== undefined && draft.toxicity < w.minToxicity) return false;
-  if (w.minOffences !== undefined && offences < w.minOffences) return false;
+  if (w.minOffences !== undefined && counts.all < w.minOffences) return false;
+  if (w.minCategoryOffences !== undefined && counts.ofCategory < w.minCategoryOffences) return false;
   // Any category the deciding model reports, including heads added after this release.
   const scores = draft.categories as Record<string, number | undefined>;
   for (const [name, min] of Object.entries(w.scores ?? {})) if ((scores[name] ?? 0) < min) return false;
   return true;
 }
 
-export function chooseAction(draft: DecisionDraft, offences: number, policy: GamePolicy, standing?: number): { action: Action; rule: string } {
+export function chooseAction(draft: DecisionDraft, offences: number | OffenceCounts, policy: GamePolicy, standing?: number): { action: Action; rule: string } {
   if (draft.verdict === 'allow') return { action: { type: 'none' }, rule: draft.allowedAs ?? 'allowed' };
   if (draft.limit && draft.action) return { action: draft.action, rule: 'limits' };
   if (draft.action) return { action: draft.action, rule: 'moderator' };

@@ -12,6 +12,7 @@ import {
   type ModerationResult,
   LivePolicies,
   outbound,
+  type PlayerOffence,
   policyFileVar,
   reputationLookback,
   resolveReputation,
@@ -20,7 +21,7 @@ import {
   stableId,
 } from '@sinbin/contract';
 import { FlushBuffer, TallyBuffer } from './buffers';
-import { appealExample, applyTauntPolicy, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, warnedAsTaunt, type DecisionDraft, type Step } from './core';
+import { appealExample, applyTauntPolicy, categoryOffences, chooseAction, finalDecision, offenceOf, revisedDecision, onAnalysis, onClassified, onLimited, onModeration, trainingExample, warnedAsTaunt, type DecisionDraft, type Step } from './core';
 import { candidateStep, comparison, wouldBeOutcome, type RealPath } from './shadow';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -88,14 +89,17 @@ export default defineFunction({
       // read while the offence is recorded (two stores, no order between them), so one wait, not two.
       const [offences, record] = await Promise.all([
         draft.verdict === 'block' && draft.decidedBy !== 'limits' && !warnedAsTaunt(draft, policy) ? stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0,
-        draft.verdict === 'block' ? stores.reputation.player(m.gameId, m.playerId, since, 1000).then((p) => p.offences) : undefined,
+        // Back as far as the reputation's lookback or the rules' window, whichever is longer (minCategoryOffences reads it).
+        draft.verdict === 'block' ? stores.reputation.player(m.gameId, m.playerId, new Date(Math.min(since.getTime(), at.getTime() - policy.offenceWindowSeconds * 1000)), 1000).then((p) => p.offences) : undefined,
       ]);
       let standing: { standing: number; offences: number } | undefined;
       if (record) {
-        const s = standingOf(record.filter((o) => o.messageId !== m.messageId), at, reputation);
+        const s = standingOf(record.filter((o) => o.messageId !== m.messageId && Date.parse(o.at) >= since.getTime()), at, reputation);
         standing = { standing: s.standing, offences: s.counted };
       }
-      const { action, rule } = chooseAction(draft, offences, policy, standing?.standing);
+      // The same offences by category, for rules on repeats of one kind ("a second attack on a group").
+      const counts = { all: offences, ofCategory: offences === 0 || !record ? offences : categoryOffences(record, draft.category, m.messageId, at, policy.offenceWindowSeconds * 1000) };
+      const { action, rule } = chooseAction(draft, counts, policy, standing?.standing);
       // Offences are recorded once per message, so a redelivery does not escalate. The ledger keeps
       // the first decision; a redelivery republishes that one (consumers dedupe by messageId), so
       // a crash between recording and publishing never loses it, nor decides a second time.
@@ -110,7 +114,7 @@ export default defineFunction({
         latency.observe({ path: decision.decidedBy }, decision.latencyMs / 1000);
         tallies.add(decision, draft.category ?? null);
         log.debug({ messageId: m.messageId, gameId: m.gameId, verdict: decision.verdict, action: action.type, rule, policyVersion: snapshot.active.version }, 'decided');
-        if (snapshot.shadow && real) await shadow(decision, draft, { ...real, message: m }, policy, snapshot.shadow.forGame(m.gameId), snapshot.active.version, snapshot.shadow.version, offences);
+        if (snapshot.shadow && real) await shadow(decision, draft, { ...real, message: m }, policy, snapshot.shadow.forGame(m.gameId), snapshot.active.version, snapshot.shadow.version, offences, record);
       }
       const out: AnyOutbound[] = [outbound('final-decisions', decision)];
       const example = trainingExample(draft, context, stableId('example', m.gameId, m.messageId), at);
@@ -119,7 +123,7 @@ export default defineFunction({
     }
 
     /** What the candidate would have done: recorded beside the decision, never published. */
-    async function shadow(decision: FinalDecision, realDraft: DecisionDraft, real: RealPath, active: GamePolicy, candidate: GamePolicy, activeVersion: number, shadowVersion: number, realOffences: number): Promise<void> {
+    async function shadow(decision: FinalDecision, realDraft: DecisionDraft, real: RealPath, active: GamePolicy, candidate: GamePolicy, activeVersion: number, shadowVersion: number, realOffences: number, record: PlayerOffence[] | undefined): Promise<void> {
       try {
         const step = candidateStep(real, active, candidate);
         let applied: { action: FinalDecision['action']; rule: string } | undefined;
@@ -132,7 +136,14 @@ export default defineFunction({
             const sameWindow = candidate.offenceWindowSeconds === active.offenceWindowSeconds && realDraft.verdict === 'block';
             offences = sameWindow ? realOffences : (await stores.offences.count(m.gameId, m.playerId, new Date(decision.decidedAt), candidate.offenceWindowSeconds * 1000)) + (realDraft.verdict === 'block' ? 0 : 1);
           }
-          applied = chooseAction(step.draft, offences, candidate);
+          let ofCategory = offences;
+          if (step.draft.verdict === 'block' && offences > 0) {
+            const at = new Date(decision.decidedAt);
+            // The real draft read the record only if it blocked; a candidate that blocks what was allowed reads it here.
+            const history = record ?? (await stores.reputation.player(m.gameId, m.playerId, new Date(at.getTime() - candidate.offenceWindowSeconds * 1000), 1000)).offences;
+            ofCategory = categoryOffences(history, step.draft.category, m.messageId, at, candidate.offenceWindowSeconds * 1000);
+          }
+          applied = chooseAction(step.draft, { all: offences, ofCategory }, candidate);
         }
         const row = comparison(decision, activeVersion, shadowVersion, wouldBeOutcome(step, applied));
         shadowed.inc({ shadow_version: String(shadowVersion), real_action: row.real.action ?? 'pending', would_action: row.wouldBe.action ?? 'pending' });

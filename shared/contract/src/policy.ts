@@ -20,8 +20,13 @@ export const RuleSchema = z.object({
     .object({
       category: CategorySchema.optional(),
       minToxicity: z.number().min(0).max(1).optional(),
-      /** Offences by the player inside the policy's window, this one included. */
+      /** Offences by the player inside the policy's window, this one included, whatever their category. */
       minOffences: z.number().int().positive().optional(),
+      /**
+       * Offences of this message's category by the player inside the policy's window, this one
+       * included: "a second attack on a group", where minOffences reads "after any offence".
+       */
+      minCategoryOffences: z.number().int().positive().optional(),
       /**
        * Category scores the deciding model must reach, e.g. `{"threat": 0.7}`. Any category name
        * a model reports (new heads included); one no model reports yet never matches.
@@ -146,10 +151,10 @@ const HOUR = 3600;
 
 export const DEFAULT_POLICY: GamePolicy = GamePolicySchema.parse({
   rules: [
-    { name: 'threat, repeat offender', when: { category: 'threat', minOffences: 2 }, action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { name: 'repeat threats', when: { category: 'threat', minCategoryOffences: 2 }, action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
     { name: 'threat', when: { category: 'threat' }, action: { type: 'kick' } },
     { name: 'self-harm encouragement', when: { category: 'self_harm' }, action: { type: 'mute', durationSeconds: 24 * HOUR } },
-    { name: 'identity hate, repeat offender', when: { category: 'identity_hate', minOffences: 2 }, action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { name: 'repeat identity hate', when: { category: 'identity_hate', minCategoryOffences: 2 }, action: { type: 'ban', durationSeconds: 24 * HOUR } },
     { name: 'identity hate', when: { category: 'identity_hate' }, action: { type: 'mute', durationSeconds: HOUR } },
     { name: 'persistent offender', when: { minOffences: 5 }, action: { type: 'kick' } },
     { name: 'repeat offender', when: { minOffences: 3 }, action: { type: 'mute', durationSeconds: 10 * 60 } },

@@ -21,7 +21,7 @@ describe('diffPolicies', () => {
     const rules = DEFAULT_POLICY.rules;
     const changed = [
       { ...rules[1]!, action: { type: 'ban' as const, durationSeconds: 60 } }, // "threat", now first
-      rules[0]!, // "threat, repeat offender", now second: both moved
+      rules[0]!, // "repeat threats", now second: both moved
       ...rules.slice(2, 7),
       { ...rules[7]!, when: { minToxicity: 0.9 } }, // "severe"
       { name: 'self harm', when: { scores: { self_harm: 0.6 } }, action: { type: 'none' as const } },
@@ -32,7 +32,7 @@ describe('diffPolicies', () => {
         'default: rules["first offence"] removed (was {"name":"first offence","when":{},"action":{"type":"warn"}})',
         'default: rules["threat"].action {"type":"kick"} → {"type":"ban","durationSeconds":60}',
         'default: rules["threat"] moved from position 2 to 1',
-        'default: rules["threat, repeat offender"] moved from position 1 to 2',
+        'default: rules["repeat threats"] moved from position 1 to 2',
         'default: rules["severe"].when {"minToxicity":0.95} → {"minToxicity":0.9}',
         'default: rules["self harm"] added ({"name":"self harm","when":{"scores":{"self_harm":0.6}},"action":{"type":"none"},"position":9})',
       ]),

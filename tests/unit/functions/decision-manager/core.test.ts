@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Action,
   type OffenceCategory,
+  type PlayerOffence,
   DEFAULT_POLICY,
   FinalDecisionSchema,
   type GamePolicy,
@@ -12,7 +13,9 @@ import {
 import {
   FALLBACK_DEEP_MIN_CONFIDENCE,
   FALLBACK_DEEP_TOXIC_FROM,
+  categoryOffences,
   chooseAction,
+  MILD_TAUNT_RULE,
   finalDecision,
   onAnalysis,
   onClassified,
@@ -244,10 +247,10 @@ describe('decision-manager ruleMatches', () => {
 
 describe('decision-manager chooseAction with DEFAULT_POLICY', () => {
   it.each([
-    { category: 'threat', toxicity: 0.8, offences: 2, rule: 'threat, repeat offender', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
-    { category: 'threat', toxicity: 0.8, offences: 9, rule: 'threat, repeat offender', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { category: 'threat', toxicity: 0.8, offences: 2, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    { category: 'threat', toxicity: 0.8, offences: 9, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
     { category: 'threat', toxicity: 0.8, offences: 1, rule: 'threat', action: { type: 'kick' } },
-    { category: 'identity_hate', toxicity: 0.8, offences: 2, rule: 'identity hate, repeat offender', action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { category: 'identity_hate', toxicity: 0.8, offences: 2, rule: 'repeat identity hate', action: { type: 'ban', durationSeconds: 24 * HOUR } },
     { category: 'identity_hate', toxicity: 0.99, offences: 1, rule: 'identity hate', action: { type: 'mute', durationSeconds: HOUR } },
     { category: 'insult', toxicity: 0.8, offences: 5, rule: 'persistent offender', action: { type: 'kick' } },
     { category: 'insult', toxicity: 0.8, offences: 3, rule: 'repeat offender', action: { type: 'mute', durationSeconds: 600 } },
@@ -259,6 +262,22 @@ describe('decision-manager chooseAction with DEFAULT_POLICY', () => {
     '$category at $toxicity with $offences offence(s) -> rule "$rule"',
     ({ category, toxicity, offences, rule, action }) => {
       expect(chooseAction(draft({ category, toxicity }), offences, DEFAULT_POLICY)).toEqual({ action, rule });
+    },
+  );
+
+  // The repeat rules count repeats of their own category: an insult and then one attack on a group is
+  // one identity offence (a mute), not a repeat (a ban).
+  it.each([
+    { category: 'identity_hate', counts: { all: 2, ofCategory: 1 }, rule: 'identity hate', action: { type: 'mute', durationSeconds: HOUR } },
+    { category: 'identity_hate', counts: { all: 2, ofCategory: 2 }, rule: 'repeat identity hate', action: { type: 'ban', durationSeconds: 24 * HOUR } },
+    { category: 'threat', counts: { all: 4, ofCategory: 1 }, rule: 'threat', action: { type: 'kick' } },
+    { category: 'threat', counts: { all: 2, ofCategory: 2 }, rule: 'repeat threats', action: { type: 'ban', durationSeconds: 7 * 24 * HOUR } },
+    // Any offence still escalates the general rules.
+    { category: 'insult', counts: { all: 3, ofCategory: 1 }, rule: 'repeat offender', action: { type: 'mute', durationSeconds: 600 } },
+  ] as { category: OffenceCategory; counts: { all: number; ofCategory: number }; rule: string; action: Action }[])(
+    '$category with offences $counts.all, of its category $counts.ofCategory -> rule "$rule"',
+    ({ category, counts, rule, action }) => {
+      expect(chooseAction(draft({ category, toxicity: 0.8 }), counts, DEFAULT_POLICY)).toEqual({ action, rule });
     },
   );
 
@@ -418,5 +437,32 @@ describe('rules that read the standing', () => {
     expect(offenceOf(decision, d)).toMatchObject({ category: 'threat', severity: 'severe', sanctionUntil: new Date(at(0).getTime() + 60_000).toISOString(), counts: true, rule: 'r' });
     const dropped = onLimited(limitedMessage({ limit: { rule: 'channel-burst', reason: 'x', outcome: 'drop' } }));
     expect(offenceOf(finalDecision(dropped, { type: 'none' }, at(0)), dropped)).toMatchObject({ category: 'spam', severity: 'low', counts: false });
+  });
+});
+
+describe('decision-manager categoryOffences', () => {
+  const now = new Date('2026-12-07T12:00:00Z');
+  const DAY = 24 * 3600 * 1000;
+  const offence = (over: Partial<PlayerOffence>): PlayerOffence => ({
+    gameId: 'g', playerId: 'p', messageId: `m-${Math.random()}`, channelId: 'c', at: new Date(now.getTime() - 3600_000).toISOString(),
+    decidedBy: 'fast', category: 'identity_hate', severity: 'high', toxicity: 0.9, action: { type: 'mute', durationSeconds: 3600 }, counts: true, ...over,
+  });
+  it.each([
+    { why: 'a clean record: this one only', record: [], want: 1 },
+    { why: 'an earlier one of the category', record: [offence({})], want: 2 },
+    { why: 'another category does not count', record: [offence({ category: 'insult' })], want: 1 },
+    { why: 'outside the window', record: [offence({ at: new Date(now.getTime() - 2 * DAY).toISOString() })], want: 1 },
+    { why: 'overturned on appeal', record: [offence({ overturnedAt: now.toISOString() })], want: 1 },
+    { why: 'a dropped line never counts', record: [offence({ counts: false })], want: 1 },
+    { why: 'a warned taunt', record: [offence({ rule: MILD_TAUNT_RULE })], want: 1 },
+    { why: 'a limit hit', record: [offence({ decidedBy: 'limits' })], want: 1 },
+    { why: 'this message, already recorded (a redelivery)', record: [offence({ messageId: 'this' })], want: 1 },
+    { why: 'two earlier, one of them another category', record: [offence({}), offence({}), offence({ category: 'threat' })], want: 3 },
+  ] as { why: string; record: PlayerOffence[]; want: number }[])('$why -> $want', ({ record, want }) => {
+    expect(categoryOffences(record, 'identity_hate', 'this', now, DAY)).toBe(want);
+  });
+
+  it('a message without a category counts itself only', () => {
+    expect(categoryOffences([offence({})], undefined, 'this', now, DAY)).toBe(1);
   });
 });

@@ -34,6 +34,19 @@ describe('decision-manager function', () => {
     expect((other!.event as FinalDecision).action).toEqual({ type: 'warn' });
   });
 
+  it('bans for repeated identity hate, not for one attack on a group after an insult', async () => {
+    const { running } = await startFunction(decisionManager);
+    const attack = (text: string, playerId: string) =>
+      classifiedMessage({ message: chatMessage({ text, playerId }), route: 'toxic', fast: modelScore({ toxicity: 0.9, identityAttack: true, categories: categories({ identity_hate: 0.9 }) }) });
+    const decided = async (e: ReturnType<typeof toxic>) => {
+      const [out] = await running.handle(delivery('classified-messages', e));
+      return out!.event as FinalDecision;
+    };
+    expect(await decided(toxic('idiot', 'p1'))).toMatchObject({ rule: 'first offence' });
+    expect(await decided(attack('go back to your country', 'p1'))).toMatchObject({ rule: 'identity hate', action: { type: 'mute', durationSeconds: 3600 } });
+    expect(await decided(attack('dirty immigrants', 'p1'))).toMatchObject({ rule: 'repeat identity hate', action: { type: 'ban', durationSeconds: 24 * 3600 } });
+  });
+
   it('warns mild taunts under the default policy and never lets them escalate the rules', async () => {
     const { running } = await startFunction(decisionManager);
     const taunt = (text: string) => classifiedMessage({ message: chatMessage({ text, playerId: 'p1' }), route: 'toxic', fast: modelScore({ toxicity: 0.97, mildTaunt: true, categories: categories({ insult: 0.9 }) }) });
