@@ -4,7 +4,7 @@ A bag of hashed n-grams reads a long sentence worst (negation, sarcasm, a slur q
 condemned), while game chat lines are mostly short. So a routing config may name a second, wider
 band for messages of at least `longFromWords` words: those go to the deep stage more often, short
 lines keep the usual band. Absent fields mean one band for every length (today's configs).
-Measured by eval_length_band.py and not adopted (deep/MODEL_CARD.md): serving has no twin of this.
+Measured by eval_length_band.py and not adopted (deep/EXPERIMENTS.md): serving has no twin of this.
 
 Word rule: the number of tokens of the normalised text (normalize_text, which has a TS twin), i.e.
 whitespace-separated pieces that keep at least one letter or digit after folding; spaced-out
