@@ -139,6 +139,21 @@ describe('models v2 on make run', () => {
     for (const [id, s] of await settle(wary.ids, WARY_KEY)) expect(s.decision, id).toMatchObject({ verdict: 'block', decidedBy: 'fast' });
   }, 90_000);
 
+  it('scores French on the Perspective-compatible endpoint, named or detected, with the bundled fast model', async () => {
+    type Answer = { attributeScores: { TOXICITY: { summaryScore: { value: number } } }; languages: string[]; detectedLanguages?: string[] };
+    const analyze = async (body: unknown): Promise<Answer> => {
+      const res = await fetch(`${runtime.urls['game-message-proxy']}/v1alpha1/comments:analyze?key=${KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Answer;
+    };
+    const detected = await analyze({ comment: { text: "t'es vraiment qu'une grosse merde, ferme ta gueule" }, requestedAttributes: { TOXICITY: {} } });
+    expect(detected).toMatchObject({ languages: ['fr'], detectedLanguages: ['fr'] });
+    expect(detected.attributeScores.TOXICITY.summaryScore.value).toBeGreaterThan(0.5);
+    const named = await analyze({ comment: { text: 'bien joué les gars, on a gagné' }, requestedAttributes: { TOXICITY: {} }, languages: ['fr'] });
+    expect(named.languages).toEqual(['fr']);
+    expect(named.attributeScores.TOXICITY.summaryScore.value).toBeLessThan(0.5);
+  });
+
   it('does not allow the middle finger, alone or after a taunt, though no model can read an emoji', async () => {
     const { ids } = await send(['\u{1F595}', 'gg ez \u{1F595}\u{1F3FD}']);
     for (const [id, s] of await settle(ids)) {

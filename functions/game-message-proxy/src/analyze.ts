@@ -5,7 +5,7 @@
 // or the X-Goog-Api-Key header, or Authorization: Bearer.
 import type { HttpRequest, HttpResponse, HttpRoute, Logger, Metrics } from '@sinbin/contract';
 import { batchingScorer } from '@sinbin/scoring';
-import { applyRules, loadFastClassifier } from '@sinbin/scoring/fast';
+import { applyRules, detectLanguage, loadFastClassifier } from '@sinbin/scoring/fast';
 import { bearerToken } from './core';
 import type { KeyRing } from './keys';
 import type { KeyRateLimiter } from './limits';
@@ -51,7 +51,9 @@ export async function analyzeRoute(deps: { keys: KeyRing; limiter: KeyRateLimite
     // The rule layer as on the pipeline's fast path: a threat or doxxing it catches raises THREAT.
     const scores = (await scorer.score(texts.map((text) => ({ text })))).map((s, i) => applyRules(texts[i]!, s));
     calls.inc({ outcome: 'scored' });
-    const body = analyzeResponse(plan, scores[0]!, spans?.map((s, i) => ({ ...s, score: scores[i + 1]! })), heads);
+    // Perspective detects the language when the caller names none; so does the pipeline's fast path.
+    const detected = plan.assumedLanguage ? detectLanguage(plan.text) : undefined;
+    const body = analyzeResponse(plan, scores[0]!, spans?.map((s, i) => ({ ...s, score: scores[i + 1]! })), heads, detected);
     return { status: 200, body, headers: { 'x-sinbin-model-version': scorer.version } };
   }
 

@@ -119,10 +119,54 @@ describe('POST /v1alpha1/comments:analyze examples', () => {
   });
 });
 
+describe('languages', () => {
+  it.each([
+    { why: 'French named', languages: ['fr'], want: ['fr'] },
+    { why: 'a French region tag', languages: ['fr-CA'], want: ['fr'] },
+    { why: 'English and French', languages: ['en', 'fr'], want: ['en', 'fr'] },
+  ])('accepts $why and answers $want', async ({ languages, want }) => {
+    const { res } = await analyze({ comment: { text: 'espèce de noob' }, requestedAttributes: { TOXICITY: {} }, languages });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ languages: want });
+    expect((res.body as { detectedLanguages?: string[] }).detectedLanguages).toBeUndefined();
+  });
+
+  it.each([
+    { text: "t'es vraiment le joueur le plus nul que j'ai jamais vu", languages: ['fr'], detected: ['fr'] },
+    { text: 'you are the worst player i have ever seen in this game', languages: ['en'], detected: ['en'] },
+    // Too short to tell: English, as the pipeline reads it.
+    { text: 'gg', languages: ['en'], detected: undefined },
+  ])('detects the language of $text when the caller names none', async ({ text, languages, detected }) => {
+    const { res } = await analyze({ comment: { text }, requestedAttributes: { TOXICITY: {} } });
+    expect(res.status).toBe(200);
+    expect(AnalyzeCommentResponseSchema.parse(res.body)).toMatchObject({ languages });
+    if (detected) expect((res.body as { detectedLanguages: string[] }).detectedLanguages).toEqual(detected);
+  });
+});
+
 describe('plan and answer (pure)', () => {
   it('assumes English when no language is given and answers it', () => {
     const parsed = parseAnalyzeRequest(JSON.stringify({ comment: { text: 'hi' }, requestedAttributes: { toxicity: {} } }));
     expect(parsed.ok && parsed.plan).toMatchObject({ languages: ['en'], assumedLanguage: true, attributes: [{ name: 'TOXICITY' }], doNotStore: false });
     if (parsed.ok) expect(analyzeResponse(parsed.plan, score(0.1234567))).toEqual({ attributeScores: { TOXICITY: { summaryScore: { value: 0.123457, type: 'PROBABILITY' } } }, languages: ['en'] });
+  });
+
+  it.each([
+    { text: 'nique ta mère fdp, sale noob', detected: { code: 'fr', confidence: 0.9 }, languages: ['fr'], detectedLanguages: ['fr'] },
+    // Detected French, but under the routing rule's confidence: scored and answered as English.
+    { text: 'camping noob lol', detected: { code: 'fr', confidence: 0.55 }, languages: ['en'], detectedLanguages: ['fr'] },
+    { text: '???', detected: { code: 'und', confidence: 0 }, languages: ['en'], detectedLanguages: undefined },
+  ])('answers $languages for $text detected as $detected.code', ({ text, detected, languages, detectedLanguages }) => {
+    const parsed = parseAnalyzeRequest(JSON.stringify({ comment: { text }, requestedAttributes: { toxicity: {} } }));
+    if (!parsed.ok) throw new Error('expected a plan');
+    const answer = analyzeResponse(parsed.plan, score(0.5), undefined, undefined, detected);
+    expect(answer.languages).toEqual(languages);
+    expect(answer.detectedLanguages).toEqual(detectedLanguages);
+  });
+
+  it('answers the languages the caller named, whatever the text reads as', () => {
+    const parsed = parseAnalyzeRequest(JSON.stringify({ comment: { text: 'nique ta mère' }, requestedAttributes: { toxicity: {} }, languages: ['en'] }));
+    if (!parsed.ok) throw new Error('expected a plan');
+    expect(analyzeResponse(parsed.plan, score(0.5), undefined, undefined, { code: 'fr', confidence: 0.99 })).toMatchObject({ languages: ['en'] });
   });
 });
