@@ -1,10 +1,10 @@
 // The rule layer's identity attacks: a group plus a hostile predicate about it. Lines written for
 // this test, not taken from models/eval (which stays evaluation data).
 import { describe, expect, it } from 'vitest';
-import { emptyCategories, routeFast, type ToxicityScore } from '@sinbin/contract';
+import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
 import { IDENTITY_RULES, identityAttackRules } from '../../../shared/scoring/src/identity-rules';
 import { applyRules } from '../../../shared/scoring/src/rules';
-import { lineRulesSuite } from './line-rules-suite';
+import { lineRulesSuite, toxicRouteUnderEveryBand } from './line-rules-suite';
 
 const TRIPPING = [
   ['refugees are vermin', 'group is vile'],
@@ -63,11 +63,5 @@ describe('applyRules with an identity attack', () => {
     expect(out.categories).toBe(s.categories);
   });
 
-  it.each([
-    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: false },
-    { band: { okBelow: 0.145, toxicFrom: 0.98 }, analyse: false },
-    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: true },
-  ])('takes the toxic route under band $band.toxicFrom, other language $analyse', ({ band, analyse }) => {
-    expect(routeFast(applyRules('black people are animals', score()), band, { analyse })).toBe('toxic');
-  });
+  toxicRouteUnderEveryBand('black people are animals');
 });

@@ -1,10 +1,10 @@
 // The rule layer's sexual harassment: requests for nudes, sexual acts aimed at the reader, creepy
 // questions. Lines written for this test, not taken from models/eval (which stays evaluation data).
 import { describe, expect, it } from 'vitest';
-import { emptyCategories, routeFast, type ToxicityScore } from '@sinbin/contract';
+import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
 import { alarmRules, applyRules } from '../../../shared/scoring/src/rules';
 import { SEXUAL_RULES, sexualRules } from '../../../shared/scoring/src/sexual-rules';
-import { lineRulesSuite } from './line-rules-suite';
+import { lineRulesSuite, toxicRouteUnderEveryBand } from './line-rules-suite';
 
 const TRIPPING = [
   ['send nudes', 'ask for nudes'],
@@ -54,15 +54,7 @@ describe('applyRules with sexual harassment', () => {
     expect(applyRules('show me your build', score()).sexualHarassment).toBeUndefined();
   });
 
-  // The band is chosen per fast model version: a version whose toxicFrom lands above the 0.9 floor
-  // must not send the line to a deep model that reads it as harmless.
-  it.each([
-    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: false },
-    { band: { okBelow: 0.145, toxicFrom: 0.98 }, analyse: false },
-    { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: true },
-  ])('takes the toxic route under band $band.toxicFrom, other language $analyse', ({ band, analyse }) => {
-    expect(routeFast(applyRules('send nudes', score()), band, { analyse })).toBe('toxic');
-  });
+  toxicRouteUnderEveryBand('send nudes');
 
   it.each(["i'll rape you", 'im gonna rape u', 'je vais te violer'])('%j is a threat alarm', (text) => {
     expect(alarmRules(text).kinds).toContain('threat');
