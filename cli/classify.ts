@@ -3,13 +3,14 @@
 // checks read the output file), diagnostics go to stderr.
 //
 //   npm run -s classify -- --input in.jsonl --output out.jsonl [--stage fast|cascade]
-//     [--fast-model DIR] [--deep-model DIR] [--multilingual-model DIR] [--languages en,fr|en]
+//     [--fast-model DIR] [--deep-model DIR] [--multilingual-model DIR] [--languages en|en,fr]
 //     [--french-to-analysis] [--alarms moderator|block|models] [--mild-taunts warn|allow|rules]
 //     [--min-confidence X] [--ok-below X] [--toxic-from X] [--batch N]
 //
 // As the pipeline decides under the default policy: the fast model with the rule layer (alarms,
-// mild taunts) and eld's language reading; the French messages the fast band sends to analysis are
-// read by the multilingual model (with --french-to-analysis: every French message); alarms to a moderator (verdict `review`) unless --alarms says otherwise.
+// mild taunts) and eld's language reading; the messages the fast band sends to analysis are read by
+// the English deep model, French ones too (with --languages en,fr: by the multilingual model, and with
+// --french-to-analysis every French message); alarms to a moderator (verdict `review`) unless --alarms says otherwise.
 
 import {
   adoptFormerEnvAtStart,
@@ -91,7 +92,8 @@ options (policy defaults are the default game policy's):
   --stage fast|cascade              cascade (default): the fast band's middle read by the deep model
   --alarms moderator|block|models   threats, self-harm encouragement, doxxing (default ${DEFAULT_POLICY.alarms})
   --mild-taunts warn|allow|rules    "gg ez", "noob team" (default ${DEFAULT_POLICY.mildTaunts}: the verdict stands, a warning at most)
-  --languages en,fr|en              French read by the multilingual model (default en,fr)
+  --languages en|en,fr              en (default, as the pipeline): French read by the English models;
+                                    en,fr: by the multilingual model (FRENCH_DEEP_MODEL=multilingual)
   --french-to-analysis              every French message to the multilingual model
   --min-confidence X                review cut (default: the deep model's config)
   --ok-below X --toxic-from X       the fast route's band (default: the fast model's)
@@ -129,7 +131,7 @@ function parseOptions(argv: string[]): Options {
       input: { type: 'string' }, output: { type: 'string' }, stage: { type: 'string', default: 'cascade' },
       'fast-model': { type: 'string' }, 'deep-model': { type: 'string' }, 'min-confidence': { type: 'string' },
       'ok-below': { type: 'string' }, 'toxic-from': { type: 'string' }, batch: { type: 'string' },
-      'multilingual-model': { type: 'string' }, languages: { type: 'string', default: 'en,fr' },
+      'multilingual-model': { type: 'string' }, languages: { type: 'string', default: 'en' },
       alarms: { type: 'string', default: DEFAULT_POLICY.alarms }, 'french-to-analysis': { type: 'boolean', default: false },
       'mild-taunts': { type: 'string', default: DEFAULT_POLICY.mildTaunts }, help: { type: 'boolean', short: 'h', default: false },
     },

@@ -2,21 +2,22 @@
 // the default policy: rule layer, language routing, alarms to a moderator, mild taunts warned)
 // and prints the figures issue 21 asks for. Evaluation only: never train on these sets.
 //
-//   npx tsx scripts/eval/pipeline-eval.ts [--stage cascade|fast] [--languages en,fr|en] [--json FILE] [-- extra classify args]
+//   npx tsx scripts/eval/pipeline-eval.ts [--stage cascade|fast] [--languages en|en,fr] [--json FILE] [-- extra classify args]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type DetectedLanguage, routeLanguage } from '@sinbin/contract';
 
 const REPO = resolve(import.meta.dirname, '..', '..');
 const EVAL = join(REPO, 'models', 'eval');
 
 interface EvalLine { id: string; text: string; label: 'toxic' | 'ok'; kind: string; harm?: string | null; lang?: string }
-interface Classified { id: string; verdict: 'ok' | 'toxic' | 'review'; fastRoute: string; readAs: string; stage: string; mildTaunt?: boolean; alarm?: unknown }
+interface Classified { id: string; verdict: 'ok' | 'toxic' | 'review'; fastRoute: string; language: DetectedLanguage; readAs: string; stage: string; mildTaunt?: boolean; alarm?: unknown }
 
 const { values, positionals } = parseArgs({
-  options: { stage: { type: 'string', default: 'cascade' }, languages: { type: 'string', default: 'en,fr' }, json: { type: 'string' } },
+  options: { stage: { type: 'string', default: 'cascade' }, languages: { type: 'string', default: 'en' }, json: { type: 'string' } },
   allowPositionals: true,
 });
 
@@ -83,7 +84,8 @@ for (const set of SETS) {
   } else {
     entry.all = f1(pairs);
     if (set === 'french-game-chat') {
-      entry.detectedFrench = rate(pairs.filter((p) => p.out.readAs === 'fr').length, pairs.length);
+      // French under the routing rule, whichever model then reads it (--languages).
+      entry.detectedFrench = rate(pairs.filter((p) => routeLanguage(p.line.text, p.out.language) === 'fr').length, pairs.length);
       entry.readByMultilingual = rate(pairs.filter((p) => p.out.readAs === 'fr' && p.out.stage === 'deep').length, pairs.length);
       entry.mildTaunts = { n: pairs.filter((p) => p.line.kind === 'mild-taunt').length, flagged: rate(flagged(pairs.filter((p) => p.line.kind === 'mild-taunt')), pairs.filter((p) => p.line.kind === 'mild-taunt').length) };
     }

@@ -1,7 +1,7 @@
 // Models v2 end to end on the embedded runtime with the bundled models (not the lexicon): threats,
 // self-harm encouragement and doxxing go to a moderator at the top of the queue, never allowed by
-// the fast path; mild taunts get a warning at most (default policy), or pass where a game allows them; French is read by the multilingual
-// model; every decision says the language it was read as; bad input gets a decision or a clear 400.
+// the fast path; mild taunts get a warning at most (default policy), or pass where a game allows them; French is read by the English
+// models (the multilingual one on request); every decision says the language it was read as; bad input gets a decision or a clear 400.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,8 +175,9 @@ describe('models v2 on make run', () => {
     expect(settled.get(ids[2]!)!.decision).toMatchObject({ verdict: 'allow' });
   }, 90_000);
 
-  it('reads French with the multilingual model and says so in the decision', async () => {
-    // Ambiguous French (the fast band's middle) goes to the deep stage, which reads it with the multilingual model.
+  it('reads ambiguous French with the English deep model by default, and the decision says it is French', async () => {
+    // The fast band's middle goes to the deep stage; FRENCH_DEEP_MODEL=multilingual would send French to
+    // the multilingual model (tests/unit/functions/deep-analyzer), which reads our French set less well.
     const { ids } = await send(['ferme ta gueule espèce de connard, tu sers à rien', 'bien joué la team, on a gagné le match', 'ton jeu est bizarre, tu fais quoi là']);
     const settled = await settle(ids);
     let deep = 0;
@@ -188,7 +189,7 @@ describe('models v2 on make run', () => {
       const deepVersion = s.case?.deep?.modelVersion ?? (s.decision?.decidedBy === 'deep' ? s.decision.modelVersion : undefined);
       if (deepVersion) {
         deep++;
-        expect(deepVersion).toMatch(/^multilingual-/);
+        expect(deepVersion).toMatch(/^deep-/);
       }
     }
     expect(deep).toBeGreaterThanOrEqual(1);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { boolVar, defineFunction, intVar, outbound, type ToxicityScorer } from '@sinbin/contract';
 import { type AttributedScore, batchingScorer, ChampionScorer, defaultModelDir, versionLoader } from '@sinbin/scoring';
 import { loadDeepClassifier, loadTransformerDeepScorer } from '@sinbin/scoring/deep';
-import { analysisResult, readingLanguage, scoringInput, type DeepCutoffs } from './core';
+import { analysisResult, deepModelFor, scoringInput, type DeepCutoffs } from './core';
 
 /** The transformer states the cut-offs it was validated with; the lexicon fallback states none. */
 function deepCutoffsOf(scorer: ToxicityScorer): DeepCutoffs {
@@ -26,7 +26,12 @@ export default defineFunction({
   priority: 'background',
   env: z.object({
     DEEP_MODEL_DIR: z.string().optional(),
-    /** The deep model for French chat (models/multilingual by default); loaded on the first French message. */
+    /**
+     * Which model reads French chat: `english` (default; the English deep model, trained with French
+     * lines, reads it better on our French set) or `multilingual` (MULTILINGUAL_MODEL_DIR).
+     */
+    FRENCH_DEEP_MODEL: z.enum(['english', 'multilingual']).default('english'),
+    /** The multilingual deep model (models/multilingual by default); loaded on the first French message it reads. */
     MULTILINGUAL_MODEL_DIR: z.string().optional(),
     /** Run the model in a worker thread (default), or on the event loop's thread. */
     MODEL_THREAD: boolVar(true),
@@ -66,7 +71,7 @@ export default defineFunction({
     // The bundled model serves from the first event; the champion is swapped in as soon as the registry answers.
     if (config.MODEL_REGISTRY_POLL_MS > 0) void champion.refresh();
     const scorer = batchingScorer(champion, 16);
-    // French chat is read by the multilingual model, loaded once, on the first French message.
+    // With FRENCH_DEEP_MODEL=multilingual, French chat is read by the multilingual model, loaded once, on the first French message.
     let multilingual: Promise<{ scorer: ToxicityScorer; batched: ToxicityScorer }> | undefined;
     const frenchModel = () =>
       (multilingual ??= loadDeepClassifier({ modelDir: config.MULTILINGUAL_MODEL_DIR ?? defaultModelDir('multilingual'), thread: config.MODEL_THREAD, log }).then((m) => ({
@@ -77,7 +82,7 @@ export default defineFunction({
       async handle(delivery) {
         if (delivery.topic !== 'nlp-analysis-required') return [];
         const request = delivery.event;
-        if (readingLanguage(request) === 'fr') {
+        if (deepModelFor(request, config.FRENCH_DEEP_MODEL) === 'multilingual') {
           const french = await frenchModel();
           const [score] = await french.batched.score([scoringInput(request)]);
           return [outbound('nlp-analysis-results', analysisResult(request, score!, french.scorer.version, now(), deepCutoffsOf(french.scorer)))];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisResultSchema, type ToxicityScore } from '@sinbin/contract';
-import { analysisResult, readingLanguage, readText, scoringInput } from '../../../../functions/deep-analyzer/src/core';
+import { analysisResult, deepModelFor, readingLanguage, readText, scoringInput } from '../../../../functions/deep-analyzer/src/core';
 import { analysisRequest, categories, chatMessage, modelScore, T0 } from '../../../helpers/events';
 
 const score = (toxicity: number, extra: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity, categories: categories({ insult: toxicity }), ...extra });
@@ -96,5 +96,20 @@ describe('deep-analyzer readingLanguage', () => {
   ])('$text ($language.code at $language.confidence) -> $want', ({ text, language, want }) => {
     const request = analysisRequest({ message: chatMessage({ text }), fast: modelScore({ toxicity: 0.5, ...(language ? { language } : {}) }) });
     expect(readingLanguage(request)).toBe(want);
+  });
+});
+
+describe('deep-analyzer deepModelFor', () => {
+  const french = { code: 'fr', confidence: 0.9 };
+  it.each([
+    { text: "t'es vraiment nul, retourne jouer", language: french, setting: 'english', want: 'deep' },
+    { text: "t'es vraiment nul, retourne jouer", language: french, setting: 'multilingual', want: 'multilingual' },
+    // Under the routing rule (too unsure, or too few letters) a line is English whatever the setting.
+    { text: "t'es vraiment nul, retourne jouer", language: { code: 'fr', confidence: 0.5 }, setting: 'multilingual', want: 'deep' },
+    { text: 'lol', language: french, setting: 'multilingual', want: 'deep' },
+    { text: 'you are bad', language: { code: 'en', confidence: 0.9 }, setting: 'multilingual', want: 'deep' },
+  ] as const)('$text ($language.code $language.confidence), FRENCH_DEEP_MODEL=$setting -> $want', ({ text, language, setting, want }) => {
+    const request = analysisRequest({ message: chatMessage({ text }), fast: modelScore({ toxicity: 0.5, language }) });
+    expect(deepModelFor(request, setting)).toBe(want);
   });
 });

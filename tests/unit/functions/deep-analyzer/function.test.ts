@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '@sinbin/contract';
 import { LEXICON_VERSION } from '../../../../shared/scoring/src/lexicon';
 import deepAnalyzer from '../../../../functions/deep-analyzer/src/function';
-import { analysisRequest, chatMessage, delivery } from '../../../helpers/events';
+import { analysisRequest, chatMessage, delivery, modelScore } from '../../../helpers/events';
 import { startFunction } from '../../../helpers/functions';
 
 describe('deep-analyzer function (lexicon fallback)', () => {
@@ -27,4 +27,22 @@ describe('deep-analyzer function (lexicon fallback)', () => {
     expect(outs.map(([o]) => (o!.event as AnalysisResult).message.text)).toEqual(texts);
     expect(outs.map(([o]) => (o!.event as AnalysisResult).deep.toxicity > 0.5)).toEqual([false, true, true, false]);
   });
+});
+
+describe('deep-analyzer function: which model reads French', () => {
+  const frenchRequest = () => analysisRequest({ message: chatMessage({ text: "t'es vraiment nul, retourne jouer au bac à sable" }), fast: modelScore({ toxicity: 0.5, language: { code: 'fr', confidence: 0.9 } }) });
+
+  it('reads French with the English deep model by default', async () => {
+    const { running } = await startFunction(deepAnalyzer);
+    const [out] = await running.handle(delivery('nlp-analysis-required', frenchRequest()));
+    expect((out!.event as AnalysisResult).deep.modelVersion).toBe(LEXICON_VERSION);
+    await running.stop();
+  });
+
+  it('reads French with the bundled multilingual model under FRENCH_DEEP_MODEL=multilingual', async () => {
+    const { running } = await startFunction(deepAnalyzer, { env: { FRENCH_DEEP_MODEL: 'multilingual', MODEL_THREAD: 'false' } });
+    const [out] = await running.handle(delivery('nlp-analysis-required', frenchRequest()));
+    expect((out!.event as AnalysisResult).deep.modelVersion).toMatch(/^multilingual-/);
+    await running.stop();
+  }, 30_000);
 });
