@@ -31,9 +31,9 @@ export default defineFunction({
     MODEL_CACHE_DIR: z.string().optional(),
     POLICY_REFRESH_MS: intVar(2000, 0),
     /**
-     * Send every message not in English to the deep stage (read there by the multilingual model),
-     * instead of letting the fast model decide the clear ones by its band. Off: on the French set
-     * the English fast model's clear cases plus the multilingual model on the middle measured
+     * Send every message not in English to the deep stage (read there as the deep-analyzer's
+     * FRENCH_DEEP_MODEL says), instead of letting the fast model decide the clear ones by its band.
+     * Off: on the French set the fast model's clear cases plus a deep model on the middle measured
      * better (models/multilingual/MODEL_CARD.md).
      */
     OTHER_LANGUAGES_TO_ANALYSIS: boolVar(false),
