@@ -94,7 +94,7 @@ options (policy defaults are the default game policy's):
   --mild-taunts warn|allow|rules    "gg ez", "noob team" (default ${DEFAULT_POLICY.mildTaunts}: the verdict stands, a warning at most)
   --languages en|en,fr              en (default, as the pipeline): French read by the English models;
                                     en,fr: by the multilingual model (FRENCH_DEEP_MODEL=multilingual)
-  --french-to-analysis              every French message to the multilingual model
+  --french-to-analysis              with --languages en,fr: every French message to the multilingual model
   --min-confidence X                review cut (default: the deep model's config)
   --ok-below X --toxic-from X       the fast route's band (default: the fast model's)
   --fast-model DIR --deep-model DIR --multilingual-model DIR
