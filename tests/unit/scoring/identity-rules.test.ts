@@ -1,10 +1,8 @@
 // The rule layer's identity attacks: a group plus a hostile predicate about it. Lines written for
 // this test, not taken from models/eval (which stays evaluation data).
-import { describe, expect, it } from 'vitest';
-import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
+import { describe } from 'vitest';
 import { IDENTITY_RULES, identityAttackRules } from '../../../shared/scoring/src/identity-rules';
-import { applyRules } from '../../../shared/scoring/src/rules';
-import { lineRulesSuite, toxicRouteUnderEveryBand } from './line-rules-suite';
+import { appliedRulesSuite, lineRulesSuite } from './line-rules-suite';
 
 const TRIPPING = [
   ['refugees are vermin', 'group is vile'],
@@ -44,24 +42,5 @@ describe('identityAttackRules', () => {
 });
 
 describe('applyRules with an identity attack', () => {
-  const score = (over: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity: 0.2, categories: emptyCategories(), ...over });
-
-  it.each([
-    { toxicity: 0.2, identity: 0.01, wantToxicity: 0.9, wantIdentity: 0.9 },
-    { toxicity: 0.97, identity: 0.95, wantToxicity: 0.97, wantIdentity: 0.95 },
-  ])('raises toxicity $toxicity and identity_hate $identity to at least 0.9, flags it, and never reads it as a taunt', ({ toxicity, identity, wantToxicity, wantIdentity }) => {
-    const out = applyRules('noob team, go back to your country', score({ toxicity, categories: { ...emptyCategories(), identity_hate: identity } }));
-    expect(out).toMatchObject({ toxicity: wantToxicity, identityAttack: true });
-    expect(out.categories.identity_hate).toBe(wantIdentity);
-    expect(out.mildTaunt).toBeUndefined();
-  });
-
-  it('leaves a line without one as it was', () => {
-    const s = score();
-    const out = applyRules('kill the carry first', s);
-    expect(out.identityAttack).toBeUndefined();
-    expect(out.categories).toBe(s.categories);
-  });
-
-  toxicRouteUnderEveryBand('black people are animals');
+  appliedRulesSuite({ tripping: 'noob team, go back to your country', harmless: 'kill the carry first', category: 'identity_hate', flag: 'identityAttack' });
 });

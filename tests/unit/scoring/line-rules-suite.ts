@@ -2,7 +2,7 @@
 // trips its rule, each harmless line trips none, and the one-search pre-check never rules out a
 // line a rule matches.
 import { expect, it } from 'vitest';
-import { emptyCategories, routeFast } from '@sinbin/contract';
+import { emptyCategories, routeFast, type ToxicityScore } from '@sinbin/contract';
 import type { LineRule } from '../../../shared/scoring/src/line-rules';
 import { applyRules } from '../../../shared/scoring/src/rules';
 import { normalizeText } from '../../../shared/scoring/src/normalize';
@@ -34,17 +34,46 @@ export function lineRulesSuite({ rules, trips, tripping, harmless }: LineRulesCa
   });
 }
 
+export interface AppliedRulesCase {
+  /** A line that trips the set, with a mild taunt in it ("noob, ..."): the rule wins over the taunt. */
+  tripping: string;
+  /** A line that trips nothing. */
+  harmless: string;
+  category: 'identity_hate' | 'sexual';
+  flag: 'identityAttack' | 'sexualHarassment';
+}
+
 /**
- * A line a rule set flags takes the toxic route under every band, for other languages too: a fast
- * version's band is chosen per version and may start above the rules' 0.9 floor, and the deep model
- * reads most of these lines as harmless.
+ * applyRules with a rule set: the line is flagged, its toxicity and category raised to at least
+ * 0.9 (a higher model score stands), it is never a mild taunt, and it takes the toxic route under
+ * every band; a harmless line keeps its score as it was.
  */
-export function toxicRouteUnderEveryBand(line: string): void {
+export function appliedRulesSuite({ tripping, harmless, category, flag }: AppliedRulesCase): void {
+  const score = (toxicity: number, categoryScore: number): ToxicityScore => ({ toxicity, categories: { ...emptyCategories(), [category]: categoryScore } });
+  it.each([
+    { toxicity: 0.1, categoryScore: 0.02, wantToxicity: 0.9, wantCategory: 0.9 },
+    { toxicity: 0.98, categoryScore: 0.95, wantToxicity: 0.98, wantCategory: 0.95 },
+  ])(`raises toxicity $toxicity and ${category} $categoryScore to at least 0.9, flags ${flag}, and never reads it as a taunt`, ({ toxicity, categoryScore, wantToxicity, wantCategory }) => {
+    const out = applyRules(tripping, score(toxicity, categoryScore));
+    expect(out).toMatchObject({ toxicity: wantToxicity, [flag]: true });
+    expect(out.categories[category]).toBe(wantCategory);
+    expect(out.mildTaunt).toBeUndefined();
+  });
+
+  it(`leaves ${JSON.stringify(harmless)} as it was`, () => {
+    const s = score(0.2, 0.01);
+    const out = applyRules(harmless, s);
+    expect(out[flag]).toBeUndefined();
+    expect(out.categories).toBe(s.categories);
+  });
+
+  // A fast version's band is chosen per version and may start above the rules' 0.9 floor, and the
+  // deep model reads most of these lines as harmless.
   it.each([
     { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: false },
     { band: { okBelow: 0.145, toxicFrom: 0.98 }, analyse: false },
     { band: { okBelow: 0.145, toxicFrom: 0.9 }, analyse: true },
-  ])(`${JSON.stringify(line)} takes the toxic route under band $band.toxicFrom, other language $analyse`, ({ band, analyse }) => {
-    expect(routeFast(applyRules(line, { toxicity: 0.2, categories: emptyCategories() }), band, { analyse })).toBe('toxic');
+  ])(`${JSON.stringify(tripping)} takes the toxic route under band $band.toxicFrom, other language $analyse`, ({ band, analyse }) => {
+    expect(routeFast(applyRules(tripping, score(0.2, 0.01)), band, { analyse })).toBe('toxic');
   });
 }

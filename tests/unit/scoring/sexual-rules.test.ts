@@ -1,10 +1,9 @@
 // The rule layer's sexual harassment: requests for nudes, sexual acts aimed at the reader, creepy
 // questions. Lines written for this test, not taken from models/eval (which stays evaluation data).
 import { describe, expect, it } from 'vitest';
-import { emptyCategories, type ToxicityScore } from '@sinbin/contract';
-import { alarmRules, applyRules } from '../../../shared/scoring/src/rules';
+import { alarmRules } from '../../../shared/scoring/src/rules';
 import { SEXUAL_RULES, sexualRules } from '../../../shared/scoring/src/sexual-rules';
-import { lineRulesSuite, toxicRouteUnderEveryBand } from './line-rules-suite';
+import { appliedRulesSuite, lineRulesSuite } from './line-rules-suite';
 
 const TRIPPING = [
   ['send nudes', 'ask for nudes'],
@@ -37,24 +36,7 @@ describe('sexualRules', () => {
 });
 
 describe('applyRules with sexual harassment', () => {
-  const score = (over: Partial<ToxicityScore> = {}): ToxicityScore => ({ toxicity: 0.1, categories: emptyCategories(), ...over });
-
-  it.each([
-    { toxicity: 0.1, sexual: 0.02, wantToxicity: 0.9, wantSexual: 0.9 },
-    { toxicity: 0.99, sexual: 0.97, wantToxicity: 0.99, wantSexual: 0.97 },
-  ])('raises toxicity $toxicity and sexual $sexual to at least 0.9, and never reads it as a taunt', ({ toxicity, sexual, wantToxicity, wantSexual }) => {
-    const out = applyRules('noob, send nudes', score({ toxicity, categories: { ...emptyCategories(), sexual } }));
-    expect(out.toxicity).toBe(wantToxicity);
-    expect(out.categories.sexual).toBe(wantSexual);
-    expect(out.sexualHarassment).toBe(true);
-    expect(out.mildTaunt).toBeUndefined();
-  });
-
-  it('leaves a line without it unflagged', () => {
-    expect(applyRules('show me your build', score()).sexualHarassment).toBeUndefined();
-  });
-
-  toxicRouteUnderEveryBand('send nudes');
+  appliedRulesSuite({ tripping: 'noob, send nudes', harmless: 'show me your build', category: 'sexual', flag: 'sexualHarassment' });
 
   it.each(["i'll rape you", 'im gonna rape u', 'je vais te violer'])('%j is a threat alarm', (text) => {
     expect(alarmRules(text).kinds).toContain('threat');
