@@ -83,14 +83,15 @@ export default defineFunction({
       const at = now();
       const reputation = resolveReputation(policy.reputation);
       const since = reputationLookback(at, reputation);
+      const windowMs = policy.offenceWindowSeconds * 1000;
       // A flood or spam limit, or a taunt the game only warns, is not an offence that escalates the
       // game's rules (reputation counts it, lightly).
       // The player's standing before this message (its other offences, decayed), for the rules to read:
       // read while the offence is recorded (two stores, no order between them), so one wait, not two.
       const [offences, record] = await Promise.all([
-        draft.verdict === 'block' && draft.decidedBy !== 'limits' && !warnedAsTaunt(draft, policy) ? stores.offences.record(m.gameId, m.playerId, m.messageId, at, policy.offenceWindowSeconds * 1000) : 0,
+        draft.verdict === 'block' && draft.decidedBy !== 'limits' && !warnedAsTaunt(draft, policy) ? stores.offences.record(m.gameId, m.playerId, m.messageId, at, windowMs) : 0,
         // Back as far as the reputation's lookback or the rules' window, whichever is longer (minCategoryOffences reads it).
-        draft.verdict === 'block' ? stores.reputation.player(m.gameId, m.playerId, new Date(Math.min(since.getTime(), at.getTime() - policy.offenceWindowSeconds * 1000)), 1000).then((p) => p.offences) : undefined,
+        draft.verdict === 'block' ? stores.reputation.player(m.gameId, m.playerId, new Date(Math.min(since.getTime(), at.getTime() - windowMs)), 1000).then((p) => p.offences) : undefined,
       ]);
       let standing: { standing: number; offences: number } | undefined;
       if (record) {
@@ -98,7 +99,7 @@ export default defineFunction({
         standing = { standing: s.standing, offences: s.counted };
       }
       // The same offences by category, for rules on repeats of one kind ("a second attack on a group").
-      const counts = { all: offences, ofCategory: offences === 0 || !record ? offences : categoryOffences(record, draft.category, m.messageId, at, policy.offenceWindowSeconds * 1000) };
+      const counts = { all: offences, ofCategory: offences === 0 || !record ? offences : categoryOffences(record, draft.category, m.messageId, at, windowMs) };
       const { action, rule } = chooseAction(draft, counts, policy, standing?.standing);
       // Offences are recorded once per message, so a redelivery does not escalate. The ledger keeps
       // the first decision; a redelivery republishes that one (consumers dedupe by messageId), so
@@ -132,16 +133,18 @@ export default defineFunction({
           // The player's real offences (a candidate's own extra blocks are not counted); this
           // message counts once if the candidate blocks it, whatever the active policy did.
           let offences = 0;
+          let ofCategory = 0;
           if (step.draft.verdict === 'block') {
-            const sameWindow = candidate.offenceWindowSeconds === active.offenceWindowSeconds && realDraft.verdict === 'block';
-            offences = sameWindow ? realOffences : (await stores.offences.count(m.gameId, m.playerId, new Date(decision.decidedAt), candidate.offenceWindowSeconds * 1000)) + (realDraft.verdict === 'block' ? 0 : 1);
-          }
-          let ofCategory = offences;
-          if (step.draft.verdict === 'block' && offences > 0) {
             const at = new Date(decision.decidedAt);
-            // The real draft read the record only if it blocked; a candidate that blocks what was allowed reads it here.
-            const history = record ?? (await stores.reputation.player(m.gameId, m.playerId, new Date(at.getTime() - candidate.offenceWindowSeconds * 1000), 1000)).offences;
-            ofCategory = categoryOffences(history, step.draft.category, m.messageId, at, candidate.offenceWindowSeconds * 1000);
+            const windowMs = candidate.offenceWindowSeconds * 1000;
+            const sameWindow = candidate.offenceWindowSeconds === active.offenceWindowSeconds && realDraft.verdict === 'block';
+            offences = sameWindow ? realOffences : (await stores.offences.count(m.gameId, m.playerId, at, windowMs)) + (realDraft.verdict === 'block' ? 0 : 1);
+            ofCategory = offences;
+            if (offences > 0) {
+              // The real draft read the record only if it blocked; a candidate that blocks what was allowed reads it here.
+              const history = record ?? (await stores.reputation.player(m.gameId, m.playerId, new Date(at.getTime() - windowMs), 1000)).offences;
+              ofCategory = categoryOffences(history, step.draft.category, m.messageId, at, windowMs);
+            }
           }
           applied = chooseAction(step.draft, { all: offences, ofCategory }, candidate);
         }
